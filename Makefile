@@ -1,0 +1,66 @@
+# flexusl build, test and release chores. `make test` is what CI runs.
+SHELL   := /bin/bash
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo none)
+LDFLAGS := -s -w -X github.com/flexusl/flexusl/pkg/buildinfo.Version=$(VERSION) -X github.com/flexusl/flexusl/pkg/buildinfo.Commit=$(COMMIT)
+BIN     := bin/flexusl
+GO      ?= go
+PREFIX  ?= $(HOME)/.local
+
+.PHONY: all build install test lint unit completions check-completions docs check-docs bench fuzz demo clean
+
+all: build
+
+build: ## build bin/flexusl
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
+
+install: build ## install to $(PREFIX)/bin
+	install -d $(PREFIX)/bin && install -m 0755 $(BIN) $(PREFIX)/bin/flexusl
+
+test: lint check-completions check-docs unit ## everything CI checks
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+lint: ## go vet, gofmt, staticcheck
+	$(GO) vet ./...
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	  if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) tool staticcheck ./...
+
+completions: build ## regenerate completions/
+	@for sh in bash zsh fish powershell; do \
+	  ext=$$sh; [ $$sh = powershell ] && ext=ps1; \
+	  $(BIN) completion $$sh > completions/flexusl.$$ext; done
+	@echo "completions/ regenerated"
+
+check-completions: build
+	@tmp=$$(mktemp -d); for sh in bash zsh fish powershell; do \
+	  ext=$$sh; [ $$sh = powershell ] && ext=ps1; \
+	  $(BIN) completion $$sh > $$tmp/flexusl.$$ext; done; \
+	  if ! diff -r $$tmp completions >/dev/null; then \
+	    echo "completions/ is stale: run make completions"; diff -r $$tmp completions | head -20; rm -rf $$tmp; exit 1; fi; \
+	  rm -rf $$tmp
+
+docs: ## regenerate docs/ (markdown reference and man pages)
+	$(GO) run ./docs/gen -out docs
+
+check-docs:
+	@tmp=$$(mktemp -d); $(GO) run ./docs/gen -out $$tmp >/dev/null; \
+	  if ! diff -r $$tmp/reference docs/reference >/dev/null || ! diff -r $$tmp/man docs/man >/dev/null; then \
+	    echo "docs/ is stale: run make docs"; diff -r $$tmp/reference docs/reference | head -20; rm -rf $$tmp; exit 1; fi; \
+	  rm -rf $$tmp
+
+bench: ## start-up, completion, sandbox load and purchase-vs-curl figures
+	$(GO) test -run '^$$' -bench . -benchtime 40x -count 1 . ./pkg/...
+
+fuzz: ## run every fuzz target briefly
+	@for t in $$(grep -rl --include='*_test.go' '^func Fuzz' pkg | xargs -n1 dirname | sort -u); do \
+	  for f in $$(grep -h '^func Fuzz' $$t/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
+	    echo "== $$t $$f"; $(GO) test ./$$t -run '^$$' -fuzz "^$$f$$" -fuzztime $${FUZZTIME:-10s} || exit 1; done; done
+
+demo: build ## a purchase against a local sandbox, as a new user would
+	@./scripts/demo.sh $(BIN)
+
+clean:
+	rm -rf bin

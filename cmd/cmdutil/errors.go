@@ -1,0 +1,78 @@
+package cmdutil
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/spf13/cobra"
+)
+
+// UsageError marks err as invalid input (exit 2: nothing was sent).
+func UsageError(err error) error { return exitcode.New(exitcode.Usage, err) }
+
+// UsageErrorf formats an invalid-input error (exit 2).
+func UsageErrorf(format string, args ...any) error {
+	return exitcode.Errorf(exitcode.Usage, format, args...)
+}
+
+// ProblemsError turns catalog or request problems into one exit-2 error,
+// naming each field with the flag that sets it (flags maps field -> flag).
+func ProblemsError(ps catalog.Problems, flags map[string]string) error {
+	label := func(field string) string {
+		if fl, ok := flags[field]; ok {
+			return fl + " (" + field + ")"
+		}
+		return field
+	}
+	if len(ps) == 1 {
+		return UsageError(errors.New(ps.Render(label)))
+	}
+	lines := strings.Split(ps.Render(label), "\n")
+	return UsageError(fmt.Errorf("%d problems:\n  %s", len(ps), strings.Join(lines, "\n  ")))
+}
+
+// ExactArgs is cobra.ExactArgs with exit code 2 and the usage line.
+func ExactArgs(n int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) != n {
+			return UsageErrorf("%s takes %d argument(s) (%s), got %d; see: %s --help", cmd.CommandPath(), n, what, len(args), cmd.CommandPath())
+		}
+		return nil
+	}
+}
+
+// NoArgs is cobra.NoArgs with exit code 2.
+func NoArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return UsageErrorf("%s takes no arguments, got %q; see: %s --help", cmd.CommandPath(), args, cmd.CommandPath())
+	}
+	return nil
+}
+
+// FlagErrorFunc marks cobra's flag errors as usage errors.
+func FlagErrorFunc(cmd *cobra.Command, err error) error {
+	return UsageErrorf("%w; see: %s --help", err, cmd.CommandPath())
+}
+
+// GroupCommand makes cmd a command group: run bare it shows help; run with
+// an unknown subcommand it fails with exit 2 and suggestions.
+func GroupCommand(cmd *cobra.Command) *cobra.Command {
+	cmd.Args = func(c *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return nil
+		}
+		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
+		if c.SuggestionsMinimumDistance <= 0 {
+			c.SuggestionsMinimumDistance = 2
+		}
+		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
+			msg += "; did you mean " + strings.Join(s, " or ") + "?"
+		}
+		return UsageErrorf("%s; see: %s --help", msg, c.CommandPath())
+	}
+	cmd.RunE = func(c *cobra.Command, args []string) error { return c.Help() }
+	return cmd
+}

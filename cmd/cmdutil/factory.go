@@ -1,0 +1,107 @@
+// Package cmdutil is what every command shares: the Factory that lazily
+// supplies config, catalog, API client and journal, the IO streams, and the
+// helpers that turn errors into exit codes.
+package cmdutil
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/ui"
+	"github.com/spf13/pflag"
+)
+
+// Factory supplies what commands need, each part built on first use so a
+// command pays only for what it touches (`--help` parses no config and no
+// catalog).
+type Factory struct {
+	IO     *ui.IOStreams
+	Getenv func(string) string
+
+	// GlobalFlags are the root's persistent flags; the config reads the
+	// ones the user set.
+	GlobalFlags *pflag.FlagSet
+
+	configOnce sync.Once
+	cfg        *config.Config
+	cfgErr     error
+
+	catOnce sync.Once
+	cat     *catalog.Catalog
+	catErr  error
+}
+
+// Config loads the configuration once: flags the user set, environment,
+// the profile file. Its warnings are printed once, on stderr.
+func (f *Factory) Config() (*config.Config, error) {
+	f.configOnce.Do(func() {
+		flags := map[string]string{}
+		if f.GlobalFlags != nil {
+			for _, o := range config.Options {
+				if o.Flag == "" {
+					continue
+				}
+				if fl := f.GlobalFlags.Lookup(o.Flag); fl != nil && fl.Changed {
+					flags[o.Key] = fl.Value.String()
+				}
+			}
+		}
+		f.cfg, f.cfgErr = config.Load(config.Inputs{Flags: flags, Getenv: f.Getenv})
+		if f.cfgErr != nil {
+			f.cfgErr = UsageError(f.cfgErr)
+			return
+		}
+		for _, w := range f.cfg.Warnings {
+			f.IO.Warnf("%s", w)
+		}
+		if err := f.cfg.Check(); err != nil {
+			f.cfgErr = UsageError(err)
+		}
+	})
+	return f.cfg, f.cfgErr
+}
+
+// Catalog returns the catalog: the file `catalog_file` names, else the
+// embedded one. It is parsed on first use only.
+func (f *Factory) Catalog() (*catalog.Catalog, error) {
+	f.catOnce.Do(func() {
+		cfg, err := f.Config()
+		if err != nil {
+			f.catErr = err
+			return
+		}
+		if path := cfg.Get(config.KeyCatalogFile); path != "" {
+			f.cat, f.catErr = catalog.Load(path)
+			if f.catErr != nil {
+				f.catErr = UsageError(f.catErr)
+			}
+			return
+		}
+		f.cat, f.catErr = catalog.Default()
+	})
+	return f.cat, f.catErr
+}
+
+// OutputFormat is the resolved -o/--output.
+func (f *Factory) OutputFormat() (output.Format, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return "", err
+	}
+	return output.ParseFormat(cfg.Get(config.KeyOutput))
+}
+
+// Print writes a result to stdout in the resolved format.
+func (f *Factory) Print(data any, tbl output.TableFunc) error {
+	format, err := f.OutputFormat()
+	if err != nil {
+		return err
+	}
+	if err := output.Print(f.IO.Out, format, data, tbl); err != nil {
+		return fmt.Errorf("print result: %w", err)
+	}
+	return nil
+}

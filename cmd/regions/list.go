@@ -1,0 +1,32 @@
+// Package regions holds `flexusl regions`.
+package regions
+
+import (
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/spf13/cobra"
+)
+
+// NewCmdRegions is `flexusl regions`.
+func NewCmdRegions(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{Use: "regions", Short: "Regions where FlexusL can be bought"}
+	cmd.AddCommand(&cobra.Command{
+		Use:     "list",
+		Short:   "List the regions the purchase API accepts",
+		Example: "  flexusl regions list\n  flexusl regions list -o json",
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cat, err := f.Catalog()
+			if err != nil {
+				return err
+			}
+			return f.Print(cat.Regions, func() ([]string, [][]string) {
+				rows := make([][]string, len(cat.Regions))
+				for i, r := range cat.Regions {
+					rows[i] = []string{r.ID, r.Name}
+				}
+				return []string{"ID", "NAME"}, rows
+			})
+		},
+	})
+	return cmdutil.GroupCommand(cmd)
+}

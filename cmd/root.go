@@ -1,0 +1,113 @@
+// Package cmd builds the flexusl command tree. Commands only parse flags and
+// call into pkg/; see the Factory in cmd/cmdutil.
+package cmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/cmd/images"
+	"github.com/flexusl/flexusl/cmd/regions"
+	"github.com/flexusl/flexusl/cmd/specs"
+	versioncmd "github.com/flexusl/flexusl/cmd/version"
+	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/ui"
+	"github.com/spf13/cobra"
+)
+
+// NewRootCmd builds the command tree on f. Nothing here reads config, the
+// catalog or the network: that happens when a command runs.
+func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "flexusl",
+		Short: "Buy and track Huawei Cloud FlexusL instances",
+		Long: `flexusl buys and tracks Huawei Cloud FlexusL instances (HCSS light VPS).
+
+Every purchase is validated offline against the catalog of the purchase
+page (images, versions, plan specs, regions) before anything is sent, and a
+purchase request is never sent twice unless the server provably did not
+receive it. Results go to stdout (table, JSON or YAML); progress, prompts
+and warnings go to stderr.`,
+		Example: `  # what can I buy?
+  flexusl images list --type application
+  flexusl specs list --image WordPress --region ap-southeast-3
+
+  # try everything locally, no account needed
+  flexusl sandbox`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
+	root.CompletionOptions.HiddenDefaultCmd = false
+
+	pf := root.PersistentFlags()
+	for _, o := range config.Options {
+		if o.Flag == "" {
+			continue
+		}
+		switch o.Key {
+		case config.KeyOutput:
+			pf.StringP(o.Flag, "o", o.Default, o.Usage)
+		case config.KeyDebug:
+			pf.Bool(o.Flag, false, o.Usage)
+		default:
+			pf.String(o.Flag, o.Default, o.Usage+envHint(o))
+		}
+	}
+	f.GlobalFlags = pf
+
+	root.AddCommand(
+		specs.NewCmdSpecs(f),
+		images.NewCmdImages(f),
+		regions.NewCmdRegions(f),
+		versioncmd.NewCmdVersion(f),
+	)
+	return root
+}
+
+func envHint(o config.Option) string {
+	if len(o.Env) == 0 {
+		return ""
+	}
+	return " [$" + o.Env[0] + "]"
+}
+
+// Execute runs flexusl with the process's arguments and streams and returns
+// the exit code.
+func Execute() int {
+	f := &cmdutil.Factory{IO: ui.System(), Getenv: os.Getenv}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return Run(ctx, f, os.Args[1:])
+}
+
+// Run runs the command tree with args and prints a failure as "Error: ..."
+// on stderr. It returns the documented exit code.
+func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	root := NewRootCmd(f)
+	root.SetArgs(args)
+	root.SetIn(f.IO.In)
+	root.SetOut(f.IO.Out)
+	root.SetErr(f.IO.ErrOut)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return exitcode.OK
+	}
+	code := exitcode.Of(err)
+	var coded *exitcode.Error
+	if !errors.As(err, &coded) && strings.HasPrefix(err.Error(), "unknown command") {
+		code = exitcode.Usage // cobra's own usage errors
+	}
+	if ctx.Err() != nil && code == exitcode.Failure {
+		code = exitcode.Interrupted
+	}
+	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", err)
+	return code
+}

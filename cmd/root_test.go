@@ -1,0 +1,192 @@
+package cmd
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/ui"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+type result struct {
+	out, err string
+	code     int
+}
+
+// run runs the command tree in-process with test streams and only the
+// environment given (plus a config path in a temp dir).
+func run(t *testing.T, env map[string]string, args ...string) result {
+	t.Helper()
+	e := map[string]string{"FLEXUSL_CONFIG": filepath.Join(t.TempDir(), "config.yaml")}
+	for k, v := range env {
+		e[k] = v
+	}
+	io, _, out, errOut := ui.Test()
+	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return e[k] }}
+	code := Run(context.Background(), f, args)
+	return result{out.String(), errOut.String(), code}
+}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd -update)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from golden file (go test ./cmd -update to accept):\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func TestGoldenOutputs(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"specs-list.txt", []string{"specs", "list"}},
+		{"specs-list-gitlab.json", []string{"specs", "list", "--image", "GitLab", "--image-version", "16.9.3", "-o", "json"}},
+		{"specs-list-private-windows.yaml", []string{"specs", "list", "--private", "windows", "-o", "yaml"}},
+		{"images-list-os-riyadh.txt", []string{"images", "list", "--type", "os", "--region", "me-east-1"}},
+		{"images-list-application.json", []string{"images", "list", "--type", "application", "-o", "json"}},
+		{"regions-list.txt", []string{"regions", "list"}},
+		{"regions-list.json", []string{"regions", "list", "-o", "json"}},
+		{"help-root.txt", []string{"--help"}},
+		{"help-specs-list.txt", []string{"specs", "list", "--help"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, nil, tt.args...)
+			if r.code != 0 || r.err != "" {
+				t.Fatalf("exit %d, stderr %q", r.code, r.err)
+			}
+			golden(t, tt.name, r.out)
+		})
+	}
+}
+
+func TestSpecsListIssueCases(t *testing.T) {
+	r := run(t, nil, "specs", "list", "--image", "GitLab", "--image-version", "16.9.3", "-o", "json")
+	var specs []map[string]any
+	if err := json.Unmarshal([]byte(r.out), &specs); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range specs {
+		got = append(got, s["code"].(string))
+	}
+	if strings.Join(got, " ") != "hf.large.4.30m.linux hf.xlarge.2.30m.linux hf.xlarge.4.30m.linux" {
+		t.Errorf("GitLab specs = %v", got)
+	}
+	keys := []string{"code", "os", "vcpus", "memory_gib", "system_disk_gib", "peak_bandwidth_mbit_s", "data_package_gb"}
+	for _, k := range keys {
+		if _, ok := specs[0][k]; !ok {
+			t.Errorf("JSON key %s missing", k)
+		}
+	}
+
+	r = run(t, nil, "specs", "list", "--image", "CentOS", "--image-version", "8.2", "--region", "tr-west-1")
+	if r.code != 2 || r.out != "" || !strings.Contains(r.err, "CentOS 8.2 is not offered in tr-west-1 (TR-Istanbul)") {
+		t.Errorf("CentOS 8.2 in Istanbul: %+v", r)
+	}
+
+	r = run(t, nil, "specs", "list", "--image", "Debian", "--image-version", "11.1", "--region", "ap-southeast-1", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.out, `"hf.large.025.30m.linux"`) || !strings.Contains(r.out, `"memory_gib": 0.5`) {
+		t.Errorf("Debian 11.1 HK: %+v", r)
+	}
+	r = run(t, nil, "specs", "list", "--image", "Debian", "--image-version", "11.1", "--region", "ap-southeast-2", "-o", "json")
+	if r.code != 0 || strings.Contains(r.out, "hf.large.025") {
+		t.Errorf("Debian 11.1 Bangkok: %+v", r)
+	}
+}
+
+func TestExitCodesAndErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		err  string
+	}{
+		{"unknown flag", nil, []string{"specs", "list", "--foo"}, 2, "unknown flag: --foo"},
+		{"unknown command", nil, []string{"bogus"}, 2, `unknown command "bogus"`},
+		{"unknown subcommand", nil, []string{"specs", "lst"}, 2, "did you mean list?"},
+		{"bad output", nil, []string{"regions", "list", "-o", "xml"}, 2, "--output (from flag)"},
+		{"bad output env", map[string]string{"FLEXUSL_OUTPUT": "csv"}, []string{"regions", "list"}, 2, "FLEXUSL_OUTPUT (from env)"},
+		{"bad region", nil, []string{"images", "list", "--region", "ap-southeast-9"}, 2, "--region (region) \"ap-southeast-9\": is not a FlexusL region"},
+		{"bad type", nil, []string{"images", "list", "--type", "apps"}, 2, "did you mean application?"},
+		{"bad image", nil, []string{"specs", "list", "--image", "wordpres"}, 2, "did you mean WordPress?"},
+		{"extra args", nil, []string{"regions", "list", "x"}, 2, "takes no arguments"},
+		{"http endpoint", map[string]string{"FLEXUSL_ENDPOINT": "http://example.com"}, []string{"regions", "list"}, 2, "plain http"},
+		{"missing catalog file", nil, []string{"regions", "list", "--catalog", "/nonexistent.json"}, 2, "catalog file"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := run(t, tt.env, tt.args...)
+			if r.code != tt.code || !strings.Contains(r.err, tt.err) || r.out != "" {
+				t.Errorf("exit %d stderr %q stdout %q; want exit %d and %q", r.code, r.err, r.out, tt.code, tt.err)
+			}
+			if !strings.HasPrefix(r.err, "Error: ") {
+				t.Errorf("stderr does not start with Error: %q", r.err)
+			}
+		})
+	}
+}
+
+func TestProfileRegionFiltersImages(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "config.yaml")
+	os.WriteFile(path, []byte("active_profile: tr\nprofiles:\n  tr:\n    region: tr-west-1\n"), 0o600)
+	r := run(t, map[string]string{"FLEXUSL_CONFIG": path}, "images", "list", "-o", "json")
+	if r.code != 0 || strings.Contains(r.out, `"version": "8.2"`) || !strings.Contains(r.out, `"version": "7.9"`) {
+		t.Errorf("%+v", r)
+	}
+	// A flag beats the profile.
+	r = run(t, map[string]string{"FLEXUSL_CONFIG": path}, "images", "list", "-o", "json", "--region", "ap-southeast-3")
+	if !strings.Contains(r.out, `"version": "8.2"`) {
+		t.Errorf("flag region ignored")
+	}
+}
+
+func TestCatalogOverride(t *testing.T) {
+	data, err := os.ReadFile("../pkg/catalog/catalog.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "cat.txt")
+	os.WriteFile(path, append(data, "region | af-south-1 | AF-Johannesburg\n"...), 0o600)
+	for _, env := range []map[string]string{{"FLEXUSL_CATALOG_FILE": path}, nil} {
+		args := []string{"regions", "list"}
+		if env == nil {
+			args = append(args, "--catalog", path)
+		}
+		r := run(t, env, args...)
+		if !strings.Contains(r.out, "AF-Johannesburg") {
+			t.Errorf("override not used: %+v", r)
+		}
+	}
+}
+
+func TestVersionJSON(t *testing.T) {
+	r := run(t, nil, "version", "-o", "json")
+	var v map[string]string
+	if err := json.Unmarshal([]byte(r.out), &v); err != nil || v["version"] == "" || v["commit"] == "" || !strings.HasPrefix(v["go_version"], "go") {
+		t.Errorf("%v %v", v, err)
+	}
+}

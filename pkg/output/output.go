@@ -1,0 +1,159 @@
+// Package output prints results: a plain table for people, indented JSON or
+// YAML for scripts. Results go to the writer given (stdout); nothing else
+// does. JSON and YAML come from the same value, so their keys are the same
+// snake_case names in the same order.
+package output
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/olekukonko/tablewriter"
+	"github.com/olekukonko/tablewriter/renderer"
+	"github.com/olekukonko/tablewriter/tw"
+	"go.yaml.in/yaml/v3"
+)
+
+// Format is an output format.
+type Format string
+
+// The formats.
+const (
+	Table Format = "table"
+	JSON  Format = "json"
+	YAML  Format = "yaml"
+)
+
+// Formats lists the formats for help and completion.
+var Formats = []string{string(Table), string(JSON), string(YAML)}
+
+// ParseFormat checks a format name.
+func ParseFormat(s string) (Format, error) {
+	switch Format(s) {
+	case Table, JSON, YAML:
+		return Format(s), nil
+	}
+	return "", fmt.Errorf("output format %q is not one of table, json, yaml", s)
+}
+
+// TableFunc gives a table's header and rows.
+type TableFunc func() (header []string, rows [][]string)
+
+// Print writes data as JSON or YAML, or as the table tbl gives.
+func Print(w io.Writer, f Format, data any, tbl TableFunc) error {
+	switch f {
+	case JSON:
+		return WriteJSON(w, data)
+	case YAML:
+		return WriteYAML(w, data)
+	default:
+		h, rows := tbl()
+		return WriteTable(w, h, rows)
+	}
+}
+
+// WriteJSON writes v as indented JSON with a final newline; HTML characters
+// are not escaped.
+func WriteJSON(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode json: %w", err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// WriteYAML writes v as block YAML with the keys and order its JSON form has.
+func WriteYAML(w io.Writer, v any) error {
+	j, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode yaml: %w", err)
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal(j, &n); err != nil {
+		return fmt.Errorf("encode yaml: %w", err)
+	}
+	blockStyle(&n)
+	enc := yaml.NewEncoder(w)
+	enc.SetIndent(2)
+	if err := enc.Encode(&n); err != nil {
+		return fmt.Errorf("encode yaml: %w", err)
+	}
+	return enc.Close()
+}
+
+// blockStyle drops the flow and quoting styles the JSON input gave, so the
+// encoder picks block style and quotes only where a plain scalar would be
+// read back as another type (a version "6.4" stays a string).
+func blockStyle(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode {
+		n.Style = 0
+		if n.Tag == "!!str" && n.Value == "" {
+			n.Style = yaml.DoubleQuotedStyle
+		}
+	} else {
+		n.Style = 0
+	}
+	for _, c := range n.Content {
+		blockStyle(c)
+	}
+}
+
+// WriteTable writes a borderless table: upper-case headers, columns
+// separated by spaces, no trailing blanks.
+func WriteTable(w io.Writer, header []string, rows [][]string) error {
+	var buf bytes.Buffer
+	t := tablewriter.NewTable(&buf,
+		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
+			Borders: tw.BorderNone,
+			Symbols: tw.NewSymbols(tw.StyleNone),
+			Settings: tw.Settings{
+				Separators: tw.Separators{BetweenRows: tw.Off, BetweenColumns: tw.Off},
+				Lines:      tw.Lines{ShowHeaderLine: tw.Off, ShowFooterLine: tw.Off},
+			},
+		})),
+		tablewriter.WithConfig(tablewriter.Config{
+			Header: tw.CellConfig{
+				Alignment:  tw.CellAlignment{Global: tw.AlignLeft},
+				Formatting: tw.CellFormatting{AutoFormat: tw.Off, AutoWrap: tw.WrapNone},
+				Padding:    tw.CellPadding{Global: tw.Padding{Left: "", Right: "  "}},
+			},
+			Row: tw.CellConfig{
+				Alignment:  tw.CellAlignment{Global: tw.AlignLeft},
+				Formatting: tw.CellFormatting{AutoWrap: tw.WrapNone},
+				Padding:    tw.CellPadding{Global: tw.Padding{Left: "", Right: "  "}},
+			},
+		}),
+	)
+	t.Header(toAny(header)...)
+	for _, r := range rows {
+		if err := t.Append(r); err != nil {
+			return fmt.Errorf("table: %w", err)
+		}
+	}
+	if err := t.Render(); err != nil {
+		return fmt.Errorf("table: %w", err)
+	}
+	// Trim the padding tablewriter leaves at line ends.
+	lines := bytes.Split(bytes.TrimRight(buf.Bytes(), "\n"), []byte("\n"))
+	var out bytes.Buffer
+	for _, l := range lines {
+		out.Write(bytes.TrimRight(l, " "))
+		out.WriteByte('\n')
+	}
+	_, err := w.Write(out.Bytes())
+	return err
+}
+
+func toAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}

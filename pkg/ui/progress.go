@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/briandowns/spinner"
+)
+
+// Progress shows what a long wait is doing, on stderr: a spinner on a
+// terminal, otherwise one timestamped line each time the text changes (so a
+// CI log gets no escape codes and no repeated lines).
+type Progress struct {
+	s    *IOStreams
+	spin *spinner.Spinner
+	mu   sync.Mutex
+	last string
+	now  func() time.Time
+}
+
+// StartProgress starts showing progress with an initial text.
+func (s *IOStreams) StartProgress(text string) *Progress {
+	p := &Progress{s: s, now: time.Now}
+	if s.errTTY {
+		// WithWriterFile: the spinner checks this file is a terminal; plain
+		// WithWriter would check stdout, which may be a pipe to jq.
+		opt := spinner.WithWriter(s.ErrOut)
+		if f, ok := s.ErrOut.(*os.File); ok {
+			opt = spinner.WithWriterFile(f)
+		}
+		p.spin = spinner.New(spinner.CharSets[14], 120*time.Millisecond, opt)
+		p.spin.Suffix = " " + text
+		p.spin.Start()
+		p.last = text
+		return p
+	}
+	p.Update(text)
+	return p
+}
+
+// Update changes the text.
+func (p *Progress) Update(text string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.spin != nil {
+		p.spin.Lock()
+		p.spin.Suffix = " " + text
+		p.spin.Unlock()
+		p.last = text
+		return
+	}
+	if text == p.last {
+		return
+	}
+	p.last = text
+	fmt.Fprintf(p.s.ErrOut, "%s %s\n", p.now().UTC().Format(time.RFC3339), text)
+}
+
+// Println prints a line that stays (above the spinner on a terminal).
+func (p *Progress) Println(text string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.spin != nil {
+		p.spin.Lock()
+		fmt.Fprintf(p.s.ErrOut, "\r\033[K%s\n", text)
+		p.spin.Unlock()
+		return
+	}
+	fmt.Fprintf(p.s.ErrOut, "%s %s\n", p.now().UTC().Format(time.RFC3339), text)
+}
+
+// Stop stops the spinner and clears its line.
+func (p *Progress) Stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.spin != nil {
+		p.spin.Stop()
+	}
+}

@@ -1,0 +1,76 @@
+package ui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestConfirm(t *testing.T) {
+	for answer, want := range map[string]bool{"y\n": true, "YES\n": true, "\n": false, "n\n": false, "sure\n": false, "y": true} {
+		s, in, _, errOut := Test()
+		s.SetTTY(true, true, true)
+		in.WriteString(answer)
+		got, err := s.Confirm("Buy?")
+		if err != nil || got != want {
+			t.Errorf("%q: %v %v", answer, got, err)
+		}
+		if !strings.Contains(errOut.String(), "Buy? [y/N]") {
+			t.Errorf("prompt not on stderr: %q", errOut.String())
+		}
+	}
+}
+
+func TestNoPromptWithoutTerminal(t *testing.T) {
+	for _, tty := range [][2]bool{{false, true}, {true, false}, {false, false}} {
+		s, in, _, errOut := Test()
+		s.SetTTY(tty[0], true, tty[1])
+		in.WriteString("y\n")
+		if _, err := s.Confirm("Buy?"); !errors.Is(err, ErrNoPrompt) {
+			t.Errorf("%v: err = %v", tty, err)
+		}
+		if _, err := s.Input("Region", "x"); !errors.Is(err, ErrNoPrompt) {
+			t.Errorf("%v: input err = %v", tty, err)
+		}
+		if _, err := s.Password("Password"); !errors.Is(err, ErrNoPrompt) {
+			t.Errorf("%v: password err = %v", tty, err)
+		}
+		if errOut.Len() != 0 {
+			t.Errorf("prompted anyway: %q", errOut.String())
+		}
+	}
+}
+
+func TestInputDefaultAndPassword(t *testing.T) {
+	s, in, _, _ := Test()
+	s.SetTTY(true, true, true)
+	in.WriteString("\nvalue\n")
+	if v, _ := s.Input("Region", "ap-southeast-3"); v != "ap-southeast-3" {
+		t.Errorf("default: %q", v)
+	}
+	if v, _ := s.Input("Region", "x"); v != "value" {
+		t.Errorf("answer: %q", v)
+	}
+	s.SetPasswordReader(func(int) ([]byte, error) { return []byte("pw"), nil })
+	if v, _ := s.Password("Password"); v != "pw" {
+		t.Errorf("password: %q", v)
+	}
+}
+
+func TestProgressWithoutTerminalPrintsChangesOnly(t *testing.T) {
+	s, _, out, errOut := Test()
+	p := s.StartProgress("order CS1: processing")
+	p.now = func() time.Time { return time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC) }
+	p.Update("order CS1: processing")
+	p.Update("order CS1: completed")
+	p.Println("done")
+	p.Stop()
+	if out.Len() != 0 {
+		t.Errorf("progress on stdout: %q", out.String())
+	}
+	got := errOut.String()
+	if strings.Count(got, "processing") != 1 || !strings.Contains(got, "2026-01-02T03:04:05Z order CS1: completed\n") || strings.Contains(got, "\x1b") || strings.Contains(got, "\r") {
+		t.Errorf("stderr = %q", got)
+	}
+}
