@@ -27,6 +27,9 @@ func Suggest(input string, candidates []string) []string {
 		if n := commonPrefix(in, lc); n >= 3 && n >= len(in)-1 {
 			d = min(d, 1) // "app", "apps" for application: a start of a long name is close
 		}
+		if len(in) >= 4 && strings.HasSuffix(lc, in) {
+			d = min(d, 1) // "name" for image_name: the end of a long name too
+		}
 		if d > limit {
 			continue
 		}

@@ -1,0 +1,111 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/flexusl/flexusl/pkg/auth"
+)
+
+type sensitiveBodyKey struct{}
+
+// withSensitiveBody marks a request whose body holds a secret (the IAM
+// password): --debug shows it as redacted.
+func withSensitiveBody(ctx context.Context) context.Context {
+	return context.WithValue(ctx, sensitiveBodyKey{}, true)
+}
+
+// debugTransport writes each request and response to w with secret header
+// values replaced by REDACTED.
+type debugTransport struct {
+	next http.RoundTripper
+	w    io.Writer
+	mu   sync.Mutex
+}
+
+const debugBodyLimit = 4096
+
+func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	var body []byte
+	if req.GetBody != nil {
+		if rc, err := req.GetBody(); err == nil {
+			body, _ = io.ReadAll(rc)
+			rc.Close()
+		}
+	}
+	if req.Context().Value(sensitiveBodyKey{}) != nil {
+		body = []byte("[body redacted: it holds a password]")
+	}
+	start := time.Now()
+	var b strings.Builder
+	fmt.Fprintf(&b, "> %s %s\n", req.Method, req.URL)
+	writeHeaders(&b, "> ", req.Header)
+	writeBody(&b, "> ", body)
+	t.print(b.String())
+
+	resp, err := t.next.RoundTrip(req)
+	b.Reset()
+	if err != nil {
+		fmt.Fprintf(&b, "< error after %s: %v\n", time.Since(start).Round(time.Millisecond), err)
+		t.print(b.String())
+		return nil, err
+	}
+	rbody, rerr := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(rbody))
+	fmt.Fprintf(&b, "< %s (%s)\n", resp.Status, time.Since(start).Round(time.Millisecond))
+	writeHeaders(&b, "< ", resp.Header)
+	writeBody(&b, "< ", rbody)
+	t.print(b.String())
+	if rerr != nil {
+		return nil, rerr
+	}
+	return resp, nil
+}
+
+func (t *debugTransport) print(s string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	io.WriteString(t.w, s)
+}
+
+// RedactHeaders returns a copy of h with secret values replaced by REDACTED.
+func RedactHeaders(h http.Header) http.Header {
+	out := h.Clone()
+	for _, name := range auth.SecretHeaders {
+		if out.Get(name) != "" {
+			out.Set(name, "REDACTED")
+		}
+	}
+	return out
+}
+
+func writeHeaders(b *strings.Builder, prefix string, h http.Header) {
+	h = RedactHeaders(h)
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(b, "%s%s: %s\n", prefix, k, strings.Join(h[k], ", "))
+	}
+}
+
+func writeBody(b *strings.Builder, prefix string, body []byte) {
+	if len(body) == 0 {
+		return
+	}
+	s := string(body)
+	if len(s) > debugBodyLimit {
+		s = s[:debugBodyLimit] + fmt.Sprintf("... (%d bytes)", len(body))
+	}
+	fmt.Fprintf(b, "%s\n%s\n", prefix, s)
+}

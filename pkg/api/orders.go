@@ -1,0 +1,125 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/flexusl/flexusl/pkg/auth"
+)
+
+// OrderPath is the BSS order details path (international and Chinese sites).
+const OrderPath = "/v2/orders/customer-orders/details/"
+
+// Order statuses (BSS order_info.status).
+const (
+	StatusPendingReview       = 1
+	StatusPendingRefund       = 2
+	StatusProcessing          = 3
+	StatusCancelled           = 4
+	StatusCompleted           = 5
+	StatusPendingPayment      = 6
+	StatusPendingConfirmation = 9
+)
+
+// StatusText names a status; others are shown by number.
+func StatusText(s int) string {
+	switch s {
+	case StatusPendingReview:
+		return "pending review"
+	case StatusPendingRefund:
+		return "pending refund"
+	case StatusProcessing:
+		return "processing"
+	case StatusCancelled:
+		return "cancelled"
+	case StatusCompleted:
+		return "completed"
+	case StatusPendingPayment:
+		return "pending payment"
+	case StatusPendingConfirmation:
+		return "pending confirmation"
+	}
+	return "status " + strconv.Itoa(s)
+}
+
+// OrderTypeText names an order type (BSS order_info.order_type).
+func OrderTypeText(t int) string {
+	switch t {
+	case 1:
+		return "new purchase"
+	case 2:
+		return "renewal"
+	case 3:
+		return "change"
+	case 4:
+		return "unsubscription"
+	}
+	return strconv.Itoa(t)
+}
+
+// OrderInfo is order_info of the order details answer.
+type OrderInfo struct {
+	OrderID               string  `json:"order_id"`
+	CustomerID            string  `json:"customer_id,omitempty"`
+	ServiceTypeCode       string  `json:"service_type_code,omitempty"`
+	ServiceTypeName       string  `json:"service_type_name,omitempty"`
+	SourceType            int     `json:"source_type,omitempty"`
+	Status                int     `json:"status"`
+	OrderType             int     `json:"order_type"`
+	AmountAfterDiscount   float64 `json:"amount_after_discount"`
+	OfficialAmount        float64 `json:"official_amount"`
+	MeasureID             int     `json:"measure_id,omitempty"`
+	CreateTime            string  `json:"create_time"`
+	PaymentTime           string  `json:"payment_time"`
+	Currency              string  `json:"currency"`
+	ContractID            string  `json:"contract_id,omitempty"`
+	UserName              string  `json:"user_name,omitempty"`
+	PendingPaymentEndTime string  `json:"pending_payment_end_time,omitempty"`
+}
+
+// OrderLineItem is one entry of order_line_items.
+type OrderLineItem struct {
+	OrderLineItemID      string  `json:"order_line_item_id"`
+	CloudServiceTypeCode string  `json:"cloud_service_type_code,omitempty"`
+	ProductID            string  `json:"product_id,omitempty"`
+	ProductSpecDesc      string  `json:"product_spec_desc,omitempty"`
+	PeriodType           int     `json:"period_type,omitempty"`
+	PeriodNum            int     `json:"period_num,omitempty"`
+	SubscriptionNum      int     `json:"subscription_num,omitempty"`
+	AmountAfterDiscount  float64 `json:"amount_after_discount,omitempty"`
+	OfficialAmount       float64 `json:"official_amount,omitempty"`
+	Currency             string  `json:"currency,omitempty"`
+}
+
+// OrderDetails is the BSS answer for one order.
+type OrderDetails struct {
+	TotalCount     int             `json:"total_count"`
+	OrderInfo      OrderInfo       `json:"order_info"`
+	OrderLineItems []OrderLineItem `json:"order_line_items"`
+}
+
+// ShowOrder reads an order from BSS. It retries on 429, 5xx and network
+// errors (bounded); 401/403 are *Error with exit code 3.
+func (c *Client) ShowOrder(ctx context.Context, orderID string) (*OrderDetails, error) {
+	if orderID == "" || strings.ContainsAny(orderID, "/?#") {
+		return nil, fmt.Errorf("invalid order ID %q", orderID)
+	}
+	p := c.prepare("show order "+orderID, http.MethodGet, strings.TrimRight(c.BSSEndpoint, "/")+OrderPath+url.PathEscape(orderID), nil, auth.ScopeDomain)
+	body, _, err := c.doIdempotent(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	var d OrderDetails
+	if err := json.Unmarshal(body, &d); err != nil {
+		return nil, &TransientError{Op: p.op, Cause: fmt.Errorf("%s: unreadable answer: %w", p.op, err)}
+	}
+	if d.OrderInfo.OrderID == "" {
+		d.OrderInfo.OrderID = orderID
+	}
+	return &d, nil
+}
