@@ -14,6 +14,7 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/cmd/images"
 	"github.com/flexusl/flexusl/cmd/regions"
+	sandboxcmd "github.com/flexusl/flexusl/cmd/sandbox"
 	"github.com/flexusl/flexusl/cmd/specs"
 	versioncmd "github.com/flexusl/flexusl/cmd/version"
 	"github.com/flexusl/flexusl/pkg/config"
@@ -67,6 +68,7 @@ and warnings go to stderr.`,
 		specs.NewCmdSpecs(f),
 		images.NewCmdImages(f),
 		regions.NewCmdRegions(f),
+		sandboxcmd.NewCmdSandbox(f),
 		versioncmd.NewCmdVersion(f),
 	)
 	return root
