@@ -59,8 +59,18 @@ fuzz: ## run every fuzz target briefly
 	  for f in $$(grep -h '^func Fuzz' $$t/*_test.go | sed 's/func \(Fuzz[A-Za-z0-9_]*\).*/\1/'); do \
 	    echo "== $$t $$f"; $(GO) test ./$$t -run '^$$' -fuzz "^$$f$$" -fuzztime $${FUZZTIME:-10s} || exit 1; done; done
 
+DEMO_PORT ?= 18089
 demo: build ## a purchase against a local sandbox, as a new user would
-	@./scripts/demo.sh $(BIN)
+	@set -e; tmp=$$(mktemp -d); \
+	  export XDG_STATE_HOME=$$tmp/state XDG_CONFIG_HOME=$$tmp/config; \
+	  $(BIN) sandbox --listen 127.0.0.1:$(DEMO_PORT) --complete-after 3s --quiet > $$tmp/env & pid=$$!; \
+	  trap 'kill $$pid 2>/dev/null; rm -rf $$tmp' EXIT; \
+	  for i in 1 2 3 4 5 6 7 8 9 10; do [ -s $$tmp/env ] && break; sleep 0.2; done; \
+	  eval "$$(head -1 $$tmp/env)"; \
+	  echo "\$$ flexusl instance buy --region ap-southeast-3 --name demo-web --image WordPress --spec hf.large.1.30m.linux --auto-pay --yes --wait"; \
+	  $(BIN) instance buy --region ap-southeast-3 --name demo-web --image WordPress --spec hf.large.1.30m.linux --auto-pay --yes --wait --interval 1s; \
+	  echo; echo "\$$ flexusl order show --last"; $(BIN) order show --last; \
+	  echo; echo "\$$ flexusl order list"; $(BIN) order list
 
 clean:
 	rm -rf bin

@@ -4,6 +4,7 @@ go 1.26.8
 
 require (
 	github.com/briandowns/spinner v1.23.2
+	github.com/google/uuid v1.6.0
 	github.com/olekukonko/tablewriter v1.1.5
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/pflag v1.0.10

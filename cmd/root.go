@@ -13,6 +13,8 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/cmd/images"
+	"github.com/flexusl/flexusl/cmd/instance"
+	ordercmd "github.com/flexusl/flexusl/cmd/order"
 	"github.com/flexusl/flexusl/cmd/regions"
 	sandboxcmd "github.com/flexusl/flexusl/cmd/sandbox"
 	"github.com/flexusl/flexusl/cmd/specs"
@@ -63,8 +65,11 @@ and warnings go to stderr.`,
 		}
 	}
 	f.GlobalFlags = pf
+	cmdutil.RegisterGlobalCompletions(root, f)
 
 	root.AddCommand(
+		instance.NewCmdInstance(f),
+		ordercmd.NewCmdOrder(f),
 		specs.NewCmdSpecs(f),
 		images.NewCmdImages(f),
 		regions.NewCmdRegions(f),

@@ -6,6 +6,7 @@ package cmdutil
 import (
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
@@ -32,6 +33,12 @@ type Factory struct {
 	catOnce sync.Once
 	cat     *catalog.Catalog
 	catErr  error
+
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+
+	projectIDs map[string]string // region -> project ID looked up this run
+	domainID   string
 }
 
 // Config loads the configuration once: flags the user set, environment,

@@ -159,6 +159,13 @@ func New(o Options) (*Server, error) {
 	return s, nil
 }
 
+// SetCompleteAfter changes how long a paid order stays processing.
+func (s *Server) SetCompleteAfter(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.opts.CompleteAfter = d
+}
+
 // Token is the token the sandbox accepts.
 func (s *Server) Token() string { return s.opts.Token }
 

@@ -20,7 +20,8 @@ type Progress struct {
 	now  func() time.Time
 }
 
-// StartProgress starts showing progress with an initial text.
+// StartProgress starts showing progress. On a terminal the spinner shows
+// text at once; elsewhere nothing is printed until the first Update.
 func (s *IOStreams) StartProgress(text string) *Progress {
 	p := &Progress{s: s, now: time.Now}
 	if s.errTTY {
@@ -36,8 +37,7 @@ func (s *IOStreams) StartProgress(text string) *Progress {
 		p.last = text
 		return p
 	}
-	p.Update(text)
-	return p
+	return p // without a terminal, lines appear as the text changes
 }
 
 // Update changes the text.

@@ -1,0 +1,171 @@
+package cmdutil
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/spf13/cobra"
+)
+
+// Completion is offline: it reads the catalog, the config file and the
+// journal, never the network.
+
+type compFunc = func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective)
+
+const noFile = cobra.ShellCompDirectiveNoFileComp
+
+// typedRegion is the region on the command line, else from env or profile.
+func typedRegion(f *Factory, cmd *cobra.Command) string {
+	if fl := cmd.Flags().Lookup("region"); fl != nil && fl.Changed {
+		return fl.Value.String()
+	}
+	if cfg, err := f.Config(); err == nil {
+		return cfg.Get(config.KeyRegion)
+	}
+	return ""
+}
+
+func flagValue(cmd *cobra.Command, name string) string {
+	if fl := cmd.Flags().Lookup(name); fl != nil && fl.Changed {
+		return fl.Value.String()
+	}
+	return ""
+}
+
+func withPrefix(items []cobra.Completion, prefix string) []cobra.Completion {
+	out := items[:0:0]
+	for _, it := range items {
+		if strings.HasPrefix(strings.ToLower(it), strings.ToLower(prefix)) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// CompleteRegions completes region IDs with their names.
+func CompleteRegions(f *Factory) compFunc {
+	return func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		cat, err := f.Catalog()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		var out []cobra.Completion
+		for _, r := range cat.Regions {
+			out = append(out, cobra.CompletionWithDesc(r.ID, r.Name))
+		}
+		return withPrefix(out, prefix), noFile | cobra.ShellCompDirectiveKeepOrder
+	}
+}
+
+// CompleteProfiles completes profile names from the config file.
+func CompleteProfiles(f *Factory) compFunc {
+	return func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		cfg, err := f.Config()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		var out []cobra.Completion
+		for _, n := range cfg.File.ProfileNames() {
+			desc := cfg.File.Profiles[n][config.KeyRegion]
+			if n == cfg.File.ActiveProfile {
+				desc = strings.TrimSpace("active " + desc)
+			}
+			out = append(out, cobra.CompletionWithDesc(n, desc))
+		}
+		return withPrefix(out, prefix), noFile
+	}
+}
+
+// CompleteOrderIDs completes order IDs from the journal, newest first.
+func CompleteOrderIDs(f *Factory) compFunc {
+	return func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, noFile
+		}
+		entries, _, _ := journal.Read(f.JournalPath())
+		var out []cobra.Completion
+		for _, e := range journal.Newest(entries) {
+			if e.OrderID != "" {
+				out = append(out, cobra.CompletionWithDesc(e.OrderID, fmt.Sprintf("%s %s %s", e.Name, e.Region, e.Time.Format("2006-01-02 15:04"))))
+			}
+		}
+		return withPrefix(out, prefix), noFile | cobra.ShellCompDirectiveKeepOrder
+	}
+}
+
+// RegisterGlobalCompletions completes the root's --region, --output, --profile.
+func RegisterGlobalCompletions(root *cobra.Command, f *Factory) {
+	root.RegisterFlagCompletionFunc("region", CompleteRegions(f))
+	root.RegisterFlagCompletionFunc("profile", CompleteProfiles(f))
+	root.RegisterFlagCompletionFunc("output", cobra.FixedCompletions(output.Formats, noFile))
+}
+
+// RegisterBuyCompletions completes `instance buy`: --image (in the typed
+// region), --image-version (of the typed image), --spec (what the typed
+// image, version and region allow, with the spec's figures), --period-type.
+func RegisterBuyCompletions(cmd *cobra.Command, f *Factory) {
+	cmd.RegisterFlagCompletionFunc("image", func(c *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		cat, err := f.Catalog()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		rows, _ := cat.ListImages("", validRegion(cat, typedRegion(f, c)))
+		var out []cobra.Completion
+		seen := map[string]bool{}
+		for _, r := range rows {
+			if !seen[r.Name] {
+				seen[r.Name] = true
+				out = append(out, cobra.CompletionWithDesc(r.Name, r.Type+" image"))
+			}
+		}
+		return withPrefix(out, prefix), noFile | cobra.ShellCompDirectiveKeepOrder
+	})
+	cmd.RegisterFlagCompletionFunc("image-version", func(c *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		cat, err := f.Catalog()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		im, ok := cat.Image(flagValue(c, "image"))
+		if !ok {
+			return nil, noFile
+		}
+		var out []cobra.Completion
+		for _, v := range im.VersionNames(validRegion(cat, typedRegion(f, c))) {
+			out = append(out, cobra.CompletionWithDesc(v, im.Name))
+		}
+		return withPrefix(out, prefix), noFile | cobra.ShellCompDirectiveKeepOrder
+	})
+	specs := func(c *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		cat, err := f.Catalog()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveError
+		}
+		q := catalog.SpecQuery{Region: validRegion(cat, typedRegion(f, c)), Image: flagValue(c, "image"), Version: flagValue(c, "image-version")}
+		if flagValue(c, "image-id") != "" {
+			q.Image, q.Version = "", ""
+		}
+		found, ps := cat.FindSpecs(q)
+		if len(ps) > 0 {
+			found, _ = cat.FindSpecs(catalog.SpecQuery{})
+		}
+		var out []cobra.Completion
+		for _, s := range found {
+			out = append(out, cobra.CompletionWithDesc(s.Code, s.Summary()))
+		}
+		return withPrefix(out, prefix), noFile | cobra.ShellCompDirectiveKeepOrder
+	}
+	cmd.RegisterFlagCompletionFunc("spec", specs)
+	cmd.RegisterFlagCompletionFunc("plan-spec", specs)
+	cmd.RegisterFlagCompletionFunc("period-type", cobra.FixedCompletions([]string{"month", "year"}, noFile))
+}
+
+func validRegion(cat *catalog.Catalog, r string) string {
+	if _, ok := cat.Region(r); ok {
+		return r
+	}
+	return ""
+}

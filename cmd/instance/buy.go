@@ -1,0 +1,472 @@
+package instance
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	ordercmd "github.com/flexusl/flexusl/cmd/order"
+	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/order"
+	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/purchase"
+	"github.com/flexusl/flexusl/pkg/ui"
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+)
+
+// BuyOptions are the inputs of `instance buy`, filled by flags.
+type BuyOptions struct {
+	Name, Description         string
+	Spec                      string
+	Image, ImageVersion       string
+	ImageID                   string
+	PeriodType                string
+	Period, Quantity          int
+	AutoRenew, AutoPay        bool
+	DataDisk, Backup          int
+	HSS                       bool
+	Tags                      []string
+	ClientRequestID           string
+	FromFile                  string
+	NoValidate, Yes, DryRun   bool
+	Wait                      bool
+	WaitTimeout, WaitInterval time.Duration
+	changed                   func(name string) bool
+	stdin                     io.Reader
+}
+
+// flagOf names the flag that sets each request field, for errors.
+var flagOf = map[string]string{
+	purchase.FInstanceName: "--name", purchase.FDescription: "--description", purchase.FPlanSpec: "--spec",
+	purchase.FImageName: "--image", purchase.FImageVersion: "--image-version", purchase.FImageID: "--image-id",
+	purchase.FImageRef: "--image/--image-id", purchase.FRegion: "--region", purchase.FPeriodType: "--period-type",
+	purchase.FPeriodNum: "--period", purchase.FPurchaseQuantity: "--quantity", purchase.FIsAutoRenew: "--auto-renew",
+	purchase.FIsAutoPay: "--auto-pay", purchase.FClientRequestID: "--client-request-id",
+}
+
+// NewCmdBuy is `flexusl instance buy`; runF replaces the run in tests.
+func NewCmdBuy(f *cmdutil.Factory, runF func(*BuyOptions) error) *cobra.Command {
+	opts := &BuyOptions{}
+	cmd := &cobra.Command{
+		Use:   "buy --name NAME --spec CODE (--image NAME [--image-version V] | --image-id ID) [flags]",
+		Short: "Buy FlexusL instances (validated offline, confirmed, never sent twice)",
+		Long: `Buy one or more FlexusL instances with POST /v1/light-instances.
+
+Every input is checked offline against the catalog first (image, version,
+spec and region combinations, and every rule of the purchase page); all
+violations are reported at once and nothing is sent (exit 2).
+
+On a terminal it shows what will be bought and asks for confirmation;
+without a terminal it needs --yes and never prompts. The order ID is written
+to the local order journal before anything is printed. A request is retried
+(with the same Client-Request-Id) only when the server provably did not get
+it: HTTP 429, or no connection could be made. After a server error, a
+timeout or a lost connection the outcome is unknown: flexusl does not retry,
+prints the Client-Request-Id, journals the attempt as "unknown" and exits 1.
+
+--from-file reads a request body in the API's own JSON or YAML shape; flags
+given override its fields. --no-validate skips the catalog checks (not the
+format checks), for plans newer than the catalog.
+
+With --wait it then follows the order until it completes (exit 0), is
+cancelled (exit 4) or --timeout passes (exit 5).`,
+		Example: `  # interactive: shows what will be bought and asks
+  flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
+
+  # a script: JSON result, no prompt
+  flexusl instance buy --region ap-southeast-3 --name web-1 --image Ubuntu --image-version 22.04 \
+    --spec hf.large.2.30m.linux --period 3 --auto-pay --data-disk 50 --hss --tag env=prod --yes -o json
+
+  # CI: the purchase kept in a file, wait until the instances exist
+  flexusl instance buy --from-file purchase.yaml --yes --wait --timeout 20m -o json
+
+  # see the exact request without sending it
+  flexusl instance buy --region tr-west-1 --name db --image-id 7f1c... --spec hf.large.4.30m.linux --dry-run -o json`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.changed = cmd.Flags().Changed
+			opts.stdin = f.IO.In
+			if cmd.Flags().Changed("plan-spec") {
+				if cmd.Flags().Changed("spec") && opts.Spec != cmd.Flags().Lookup("plan-spec").Value.String() {
+					return cmdutil.UsageErrorf("--spec and --plan-spec (its alias) disagree")
+				}
+				opts.Spec = cmd.Flags().Lookup("plan-spec").Value.String()
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return buyRun(cmd.Context(), f, opts)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.Name, "name", "", "instance name (instance_name): starts with a letter; letters, digits, _ and -; 1-128 characters")
+	fl.StringVar(&opts.Description, "description", "", "description, 0-1024 characters")
+	fl.StringVar(&opts.Spec, "spec", "", "plan spec code (plan_spec), e.g. hf.large.1.30m.linux; see `flexusl specs list`")
+	fl.String("plan-spec", "", "alias of --spec")
+	fl.StringVar(&opts.Image, "image", "", "application or OS image name (image_ref.image_name); see `flexusl images list`")
+	fl.StringVar(&opts.ImageVersion, "image-version", "", "image version (image_ref.image_version); may be left out when the image has one version")
+	fl.StringVar(&opts.ImageID, "image-id", "", "private image ID (image_ref.image_id); excludes --image")
+	fl.StringVar(&opts.PeriodType, "period-type", purchase.PeriodMonth, "subscription period: month or year")
+	fl.IntVar(&opts.Period, "period", 1, "number of periods (period_num): 1-9 months or 1-3 years")
+	fl.IntVar(&opts.Quantity, "quantity", 1, "number of instances (purchase_quantity), 1-200")
+	fl.BoolVar(&opts.AutoRenew, "auto-renew", false, "renew automatically at the end of the period")
+	fl.BoolVar(&opts.AutoPay, "auto-pay", false, "pay from the account balance at once (otherwise the order waits for payment in the console)")
+	fl.IntVar(&opts.DataDisk, "data-disk", 0, "add a data disk (evs) of this many GiB, 10-2048")
+	fl.IntVar(&opts.Backup, "backup", 0, "add cloud backup (cbr) of this many GiB, 10-2048")
+	fl.BoolVar(&opts.HSS, "hss", false, "add host security (hss)")
+	fl.StringArrayVar(&opts.Tags, "tag", nil, "tag as key=value (repeatable); key 1-32 characters, value 0-2048")
+	fl.StringVar(&opts.ClientRequestID, "client-request-id", "", "Client-Request-Id header (default: a fresh UUID v4)")
+	fl.StringVar(&opts.FromFile, "from-file", "", "read the request body (API JSON or YAML shape) from FILE, or - for stdin")
+	fl.BoolVar(&opts.NoValidate, "no-validate", false, "skip the catalog checks (format checks still run)")
+	fl.BoolVarP(&opts.Yes, "yes", "y", false, "buy without asking (required without a terminal)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate and print the request that would be sent; send nothing")
+	fl.BoolVar(&opts.Wait, "wait", false, "wait for the order to complete")
+	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
+	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
+	cmdutil.RegisterBuyCompletions(cmd, f)
+	return cmd
+}
+
+// buildRequest turns the file (if any) and flags into a request. Problems
+// with flag values (a --tag without '=') are returned to be reported with
+// the request's own.
+func buildRequest(opts *BuyOptions, region string, regionFromFlag bool) (*purchase.Request, catalog.Problems, error) {
+	r := &purchase.Request{}
+	if opts.FromFile != "" {
+		var data []byte
+		var err error
+		if opts.FromFile == "-" {
+			data, err = io.ReadAll(io.LimitReader(opts.stdin, 1<<20))
+		} else {
+			data, err = os.ReadFile(opts.FromFile)
+		}
+		if err != nil {
+			return nil, nil, cmdutil.UsageErrorf("--from-file: %v", err)
+		}
+		fr, ps := purchase.DecodeYAMLOrJSON(data)
+		if len(ps) > 0 {
+			return nil, nil, cmdutil.ProblemsError(prefix(ps, "--from-file: "), nil)
+		}
+		r = fr
+	}
+	ch := opts.changed
+	set := func(flag string, apply func()) {
+		if ch(flag) || (opts.FromFile == "" && flag != "") {
+			apply()
+		}
+	}
+	set("name", func() { r.InstanceName = opts.Name })
+	if ch("description") {
+		r.Description = purchase.Ptr(opts.Description)
+	}
+	if ch("spec") || ch("plan-spec") || opts.FromFile == "" {
+		r.PlanSpec = opts.Spec
+	}
+	if ch("image") || ch("image-version") || ch("image-id") {
+		if r.ImageRef == nil || ch("image-id") || ch("image") {
+			r.ImageRef = &purchase.ImageRef{}
+		}
+		if ch("image-id") {
+			r.ImageRef.ImageID = opts.ImageID
+		}
+		if ch("image") {
+			r.ImageRef.ImageName = opts.Image
+		}
+		if ch("image-version") {
+			r.ImageRef.ImageVersion = opts.ImageVersion
+		}
+	}
+	if regionFromFlag || r.Region == "" {
+		r.Region = region
+	}
+	set("period-type", func() { r.PeriodType = opts.PeriodType })
+	set("period", func() { r.PeriodNum = opts.Period })
+	if ch("quantity") {
+		r.PurchaseQuantity = purchase.Ptr(opts.Quantity)
+	}
+	if ch("auto-renew") {
+		r.IsAutoRenew = purchase.Ptr(opts.AutoRenew)
+	}
+	if ch("auto-pay") {
+		r.IsAutoPay = purchase.Ptr(opts.AutoPay)
+	}
+	extra := func(flag, typ string, size *int) {
+		if !ch(flag) {
+			return
+		}
+		var kept []purchase.ExtraResource
+		for _, e := range r.ExtraResources {
+			if e.Type != typ {
+				kept = append(kept, e)
+			}
+		}
+		r.ExtraResources = append(kept, purchase.ExtraResource{Type: typ, Size: size})
+	}
+	extra("data-disk", purchase.ResourceEVS, purchase.Ptr(opts.DataDisk))
+	extra("backup", purchase.ResourceCBR, purchase.Ptr(opts.Backup))
+	if !opts.HSS && ch("hss") { // --hss=false removes it from the file's request
+		var kept []purchase.ExtraResource
+		for _, e := range r.ExtraResources {
+			if e.Type != purchase.ResourceHSS {
+				kept = append(kept, e)
+			}
+		}
+		r.ExtraResources = kept
+	} else if opts.HSS {
+		extra("hss", purchase.ResourceHSS, nil)
+	}
+	var ps catalog.Problems
+	if ch("tag") {
+		for _, s := range opts.Tags {
+			t, err := purchase.ParseTag(s)
+			if err != nil {
+				ps = append(ps, catalog.Problem{Field: "--tag", Value: s, Reason: "must be key=value"})
+				continue
+			}
+			// A flag's tag replaces the file's tag of the same key.
+			kept := r.Tags[:0:0]
+			for _, old := range r.Tags {
+				if old.Key != t.Key || opts.FromFile == "" {
+					kept = append(kept, old)
+				}
+			}
+			r.Tags = append(kept, t)
+		}
+	}
+	return r, ps, nil
+}
+
+func prefix(ps catalog.Problems, p string) catalog.Problems {
+	out := make(catalog.Problems, len(ps))
+	for i, x := range ps {
+		x.Field = p + x.Field
+		out[i] = x
+	}
+	return out
+}
+
+// BuyResult is what `instance buy` prints.
+type BuyResult struct {
+	OrderID         string      `json:"order_id"`
+	InstanceIDs     []string    `json:"instance_ids"`
+	ClientRequestID string      `json:"client_request_id"`
+	Region          string      `json:"region"`
+	Order           *order.View `json:"order,omitempty"`
+}
+
+// DryRun is what --dry-run prints.
+type DryRun struct {
+	Method  string            `json:"method"`
+	URL     string            `json:"url"`
+	Headers map[string]string `json:"headers"`
+	Body    any               `json:"body"`
+}
+
+func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
+	cfg, err := f.Config()
+	if err != nil {
+		return err
+	}
+	format, err := f.OutputFormat()
+	if err != nil {
+		return err
+	}
+	cat, err := f.Catalog()
+	if err != nil {
+		return err
+	}
+	_, regionSrc := cfg.Resolve(config.KeyRegion)
+	req, flagProblems, err := buildRequest(opts, cfg.Get(config.KeyRegion), regionSrc == config.SourceFlag)
+	if err != nil {
+		return err
+	}
+
+	// 1. Validate everything offline; report all problems at once.
+	if opts.NoValidate {
+		f.IO.Warnf("--no-validate: the catalog checks are skipped; the server will judge image, spec and region")
+	}
+	ps := append(flagProblems, req.Validate(cat, purchase.Options{SkipCatalog: opts.NoValidate})...)
+	crid := opts.ClientRequestID
+	if crid == "" {
+		crid = uuid.NewString()
+	} else if p := purchase.CheckClientRequestID(crid); p != nil {
+		ps = append(ps, *p)
+	}
+	if opts.Wait && (opts.WaitTimeout <= 0 || opts.WaitInterval <= 0) {
+		ps = append(ps, catalog.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"})
+	}
+	if len(ps) > 0 {
+		return cmdutil.ProblemsError(ps, fieldFlags(req))
+	}
+	req.Normalize(cat)
+
+	// 2. Dry run: what would be sent, nothing sent.
+	bare, err := f.BareClient()
+	if err != nil {
+		return err
+	}
+	prep, err := bare.PrepareCreate(crid, req)
+	if err != nil {
+		return err
+	}
+	if opts.DryRun {
+		return printDryRun(f, format, prep, req, cat)
+	}
+
+	// 3. Credentials before asking: a purchase that cannot be sent is not confirmed.
+	client, err := f.APIClient(ctx, req.Region, auth.ScopeProject)
+	if err != nil {
+		return err
+	}
+
+	// 4. Confirm, unless --yes. Never prompt without a terminal.
+	if !opts.Yes {
+		if !f.IO.CanPrompt() {
+			return cmdutil.UsageErrorf("refusing to buy without confirmation: no terminal to ask on; pass --yes to buy (nothing was sent)")
+		}
+		fmt.Fprintf(f.IO.ErrOut, "You are about to buy:\n%s", purchase.FormatSummary(req.Summary(cat)))
+		ok, err := f.IO.Confirm("Buy?")
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return cmdutil.UsageErrorf("cancelled: nothing was sent")
+		}
+	}
+
+	// 5. Send (the client owns the retry policy).
+	var progress *ui.Progress
+	if f.IO.IsStderrTTY() {
+		progress = f.IO.StartProgress("placing the order...")
+	}
+	res, err := client.CreateLightInstances(ctx, prep)
+	if progress != nil {
+		progress.Stop()
+	}
+	entry := journal.Entry{Time: f.Clock().UTC(), Profile: cfg.Profile(), Region: req.Region, Name: req.InstanceName, Spec: req.PlanSpec,
+		Image: imageLabel(req), Quantity: req.Quantity(), ClientRequestID: crid}
+	if err != nil {
+		var unknown *api.UnknownOutcomeError
+		if errors.As(err, &unknown) {
+			entry.State, entry.Error = journal.StateUnknown, firstLine(unknown.Cause.Error())
+			if jerr := journal.Append(f.JournalPath(), entry); jerr != nil {
+				f.IO.Warnf("could not write the order journal: %v", jerr)
+			}
+		}
+		return err
+	}
+
+	// 6. Journal first, then print.
+	entry.State, entry.OrderID, entry.InstanceIDs = journal.StateAccepted, res.OrderID, res.InstanceIDs
+	if jerr := journal.Append(f.JournalPath(), entry); jerr != nil {
+		f.IO.Warnf("could not write the order journal %s: %v (order %s, Client-Request-Id %s)", f.JournalPath(), jerr, res.OrderID, crid)
+	}
+	result := &BuyResult{OrderID: res.OrderID, InstanceIDs: res.InstanceIDs, ClientRequestID: crid, Region: req.Region}
+	if !opts.Wait {
+		if !req.AutoPay() {
+			f.IO.Infof("Order %s is waiting for payment: pay it in the console, then `flexusl order wait %s`.", res.OrderID, res.OrderID)
+		}
+		return printBuy(f, result)
+	}
+	f.IO.Infof("Order %s placed; waiting for it to complete (Ctrl-C stops waiting, not the order).", res.OrderID)
+	view, werr := ordercmd.Wait(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout, opts.WaitInterval)
+	result.Order = view
+	if werr != nil {
+		return werr
+	}
+	return printBuy(f, result)
+}
+
+func printBuy(f *cmdutil.Factory, r *BuyResult) error {
+	return f.Print(r, func() ([]string, [][]string) {
+		h := []string{"ORDER ID", "INSTANCE IDS", "CLIENT REQUEST ID"}
+		row := []string{r.OrderID, strings.Join(r.InstanceIDs, ","), r.ClientRequestID}
+		if r.Order != nil {
+			h = append(h, "STATUS")
+			row = append(row, r.Order.StatusText)
+		}
+		return h, [][]string{row}
+	})
+}
+
+func printDryRun(f *cmdutil.Factory, format output.Format, p *api.Prepared, req *purchase.Request, cat *catalog.Catalog) error {
+	hdr := api.RedactHeaders(p.Header)
+	if cr, err := f.Credentials(); err == nil && cr.Mode == auth.ModeAKSK {
+		hdr.Set("Authorization", "REDACTED") // SDK-HMAC-SHA256 over these headers and the body
+	} else {
+		hdr.Set("X-Auth-Token", "REDACTED")
+	}
+	headers := map[string]string{}
+	for k := range hdr {
+		headers[k] = hdr.Get(k)
+	}
+	body := json.RawMessage(p.Body) // the exact bytes, in the page's key order
+	d := DryRun{Method: p.Method, URL: p.URL, Headers: headers, Body: body}
+	if format != output.Table {
+		return f.Print(d, nil)
+	}
+	fmt.Fprintf(f.IO.ErrOut, "Dry run: nothing is sent. It would buy:\n%s\n", purchase.FormatSummary(req.Summary(cat)))
+	fmt.Fprintf(f.IO.Out, "%s %s\n", p.Method, p.URL)
+	for _, k := range sortedKeys(headers) {
+		fmt.Fprintf(f.IO.Out, "%s: %s\n", k, headers[k])
+	}
+	fmt.Fprintln(f.IO.Out)
+	return output.WriteJSON(f.IO.Out, body)
+}
+
+func imageLabel(r *purchase.Request) string {
+	switch {
+	case r.ImageRef == nil:
+		return ""
+	case r.ImageRef.ImageID != "":
+		return "private:" + r.ImageRef.ImageID
+	}
+	return strings.TrimSpace(r.ImageRef.ImageName + " " + r.ImageRef.ImageVersion)
+}
+
+func firstLine(s string) string {
+	l, _, _ := strings.Cut(s, "\n")
+	return l
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// fieldFlags extends flagOf with the request's indexed fields.
+func fieldFlags(r *purchase.Request) map[string]string {
+	m := make(map[string]string, len(flagOf)+len(r.ExtraResources)+len(r.Tags))
+	for k, v := range flagOf {
+		m[k] = v
+	}
+	byType := map[string]string{purchase.ResourceEVS: "--data-disk", purchase.ResourceCBR: "--backup", purchase.ResourceHSS: "--hss"}
+	for i, e := range r.ExtraResources {
+		if fl, ok := byType[e.Type]; ok {
+			m[fmt.Sprintf("%s[%d].size", purchase.FExtraResources, i)] = fl
+			m[fmt.Sprintf("%s[%d].type", purchase.FExtraResources, i)] = fl
+		}
+	}
+	for i := range r.Tags {
+		for _, part := range []string{"key", "value"} {
+			m[fmt.Sprintf("%s[%d].%s", purchase.FTags, i, part)] = "--tag"
+		}
+	}
+	return m
+}

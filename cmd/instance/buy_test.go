@@ -1,0 +1,147 @@
+package instance_test
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/flexusl/flexusl/cmd"
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/cmd/instance"
+	"github.com/flexusl/flexusl/pkg/ui"
+)
+
+const token = "buy-test-token-SECRET-42"
+
+type harness struct {
+	requests atomic.Int32
+	url      string
+}
+
+func newHarness(t *testing.T) *harness {
+	h := &harness{}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.requests.Add(1)
+		io.ReadAll(r.Body)
+		w.WriteHeader(202)
+		io.WriteString(w, `{"order_id":"CS24022811305H1EW","instance_ids":["65dea8d23005da564c78d9d2"]}`)
+	}))
+	t.Cleanup(srv.Close)
+	h.url = srv.URL
+	return h
+}
+
+func (h *harness) run(t *testing.T, tty bool, stdin string, args ...string) (stdout, stderr string, code int) {
+	dir := t.TempDir()
+	env := map[string]string{"FLEXUSL_ENDPOINT": h.url, "FLEXUSL_BSS_ENDPOINT": h.url, "FLEXUSL_TOKEN": token,
+		"FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir, "FLEXUSL_REGION": "ap-southeast-3"}
+	io, in, out, errOut := ui.Test()
+	io.SetTTY(tty, tty, tty)
+	in.WriteString(stdin)
+	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
+	code = cmd.Run(context.Background(), f, append([]string{"instance", "buy"}, args...))
+	return out.String(), errOut.String(), code
+}
+
+var valid = []string{"--name", "web-1", "--image", "WordPress", "--spec", "hf.large.1.30m.linux"}
+
+func with(extra ...string) []string {
+	// later flags win, so extra overrides valid
+	return append(append([]string{}, valid...), extra...)
+}
+
+// One case per rule of `instance buy`: exit 2, the field named, nothing sent.
+func TestEveryRuleExits2AndSendsNothing(t *testing.T) {
+	tests := []struct {
+		name  string
+		args  []string
+		field string
+	}{
+		{"name required", []string{"--image", "WordPress", "--spec", "hf.large.1.30m.linux"}, "--name (instance_name): is required"},
+		{"name starts with letter", with("--name", "9web"), `--name (instance_name) "9web"`},
+		{"name charset", with("--name", "web.1"), `--name (instance_name) "web.1"`},
+		{"name length", with("--name", "a"+strings.Repeat("b", 128)), "1 to 128 characters (it has 129)"},
+		{"description runes", with("--description", strings.Repeat("ü", 1025)), "0 to 1024 characters (it has 1025)"},
+		{"spec required", []string{"--name", "w", "--image", "WordPress"}, "--spec (plan_spec): is required"},
+		{"spec for image", with("--image", "GitLab"), `--spec (plan_spec) "hf.large.1.30m.linux": is not supported by GitLab 16.9.3`},
+		{"spec typo", with("--spec", "hf.large.3.30m.linux"), "did you mean hf.large.2.30m.linux or hf.large.4.30m.linux?"},
+		{"plan-spec alias", with("--plan-spec", "hf.large.9.30m.linux", "--spec", "hf.large.9.30m.linux"), `--spec (plan_spec) "hf.large.9.30m.linux"`},
+		{"image unknown", with("--image", "Wordpres"), "did you mean WordPress?"},
+		{"image version unknown", with("--image-version", "6.5"), `--image-version (image_ref.image_version) "6.5": is not a version of WordPress`},
+		{"image version required", with("--image", "Ubuntu"), "is required: Ubuntu has 4 versions"},
+		{"image-id excludes image", with("--image-id", "abc"), "--image-id (image_ref.image_id)"},
+		{"private spec table 11", []string{"--name", "w", "--image-id", "abc", "--spec", "hf.large.3.30m.byol"}, `--spec (plan_spec) "hf.large.3.30m.byol"`},
+		{"region", with("--region", "eu-west-0"), `--region (region) "eu-west-0": is not a FlexusL region`},
+		{"period type", with("--period-type", "week"), `--period-type (period_type) "week"`},
+		{"period month", with("--period", "10"), "must be 1 to 9 when period_type is month"},
+		{"period year", with("--period-type", "year", "--period", "4"), "must be 1 to 3 when period_type is year"},
+		{"period zero", with("--period", "0"), "--period (period_num): is required"},
+		{"quantity low", with("--quantity", "0"), `--quantity (purchase_quantity) "0": must be 1 to 200`},
+		{"quantity high", with("--quantity", "201"), `--quantity (purchase_quantity) "201": must be 1 to 200`},
+		{"data disk low", with("--data-disk", "9"), `--data-disk (extra_resources[0].size) "9": must be 10 to 2048 GiB`},
+		{"data disk high", with("--data-disk", "2049"), "must be 10 to 2048 GiB"},
+		{"backup low", with("--backup", "9"), `--backup (extra_resources[0].size) "9"`},
+		{"tag key", with("--tag", "9k=v"), `--tag (tags[0].key) "9k"`},
+		{"tag key length", with("--tag", strings.Repeat("k", 33)+"=v"), "1 to 32 characters"},
+		{"tag value length", with("--tag", "k="+strings.Repeat("v", 2049)), "0 to 2048 characters"},
+		{"tag duplicate", with("--tag", "k=a", "--tag", "k=b"), `--tag (tags[1].key) "k": is given more than once`},
+		{"tag form", with("--tag", "novalue"), `--tag "novalue": must be key=value`},
+		{"request id length", with("--client-request-id", "abc"), "must be 36 to 128 characters"},
+		{"request id charset", with("--client-request-id", "_5a56f6c-8aee-4e4b-bf76-5d98d1ac023d"), "letters, digits and hyphens"},
+		{"integer flag", with("--quantity", "two"), `invalid argument "two" for "--quantity"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			out, errOut, code := h.run(t, false, "", append(tt.args, "--yes")...)
+			if code != 2 || !strings.Contains(errOut, tt.field) || out != "" {
+				t.Errorf("exit %d\nstderr %s\nstdout %q\nwant exit 2 naming %q", code, errOut, out, tt.field)
+			}
+			if n := h.requests.Load(); n != 0 {
+				t.Errorf("%d requests reached the server", n)
+			}
+		})
+	}
+}
+
+func TestConfirmOnTerminal(t *testing.T) {
+	h := newHarness(t)
+	out, errOut, code := h.run(t, true, "n\n", with("--data-disk", "20", "--hss", "--tag", "env=prod")...)
+	if code != 2 || !strings.Contains(errOut, "cancelled: nothing was sent") || h.requests.Load() != 0 || out != "" {
+		t.Fatalf("decline: exit %d stderr %s", code, errOut)
+	}
+	for _, want := range []string{"You are about to buy:", "Name:", "web-1", "Region:", "ap-southeast-3 (AP-Singapore)", "Image:", "WordPress 6.4 (application image)",
+		"2 vCPUs, 2 GiB memory, 60 GiB system disk, 30 Mbit/s peak bandwidth, 3072 GB data package", "Period:", "1 month, prepaid",
+		"Auto-renew:", "Auto-pay:", "no: the order will wait for payment in the console", "data disk 20 GiB, host security", "env=prod", "Buy? [y/N]"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("summary lacks %q:\n%s", want, errOut)
+		}
+	}
+	out, errOut, code = h.run(t, true, "y\n", valid...)
+	if code != 0 || h.requests.Load() != 1 || !strings.Contains(out, "CS24022811305H1EW") {
+		t.Errorf("accept: exit %d requests %d stdout %q stderr %s", code, h.requests.Load(), out, errOut)
+	}
+	if strings.Contains(out+errOut, token) {
+		t.Error("token printed")
+	}
+}
+
+// Flag parsing alone (runF): the alias, defaults, repeatable tags.
+func TestFlagParsing(t *testing.T) {
+	io, _, _, _ := ui.Test()
+	f := &cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }}
+	var got *instance.BuyOptions
+	c := instance.NewCmdBuy(f, func(o *instance.BuyOptions) error { got = o; return nil })
+	c.SetArgs([]string{"--plan-spec", "hf.large.2.30m.linux", "--tag", "a=1", "--tag", "b=2", "-y", "--period-type", "year"})
+	if err := c.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if got.Spec != "hf.large.2.30m.linux" || len(got.Tags) != 2 || !got.Yes || got.Period != 1 || got.Quantity != 1 || got.PeriodType != "year" || got.WaitTimeout.Minutes() != 30 {
+		t.Errorf("%+v", got)
+	}
+}

@@ -1,0 +1,14 @@
+// Package instance holds `flexusl instance`.
+package instance
+
+import (
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/spf13/cobra"
+)
+
+// NewCmdInstance is `flexusl instance`.
+func NewCmdInstance(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{Use: "instance", Short: "Buy FlexusL instances"}
+	cmd.AddCommand(NewCmdBuy(f, nil))
+	return cmdutil.GroupCommand(cmd)
+}

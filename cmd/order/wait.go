@@ -1,0 +1,49 @@
+package order
+
+import (
+	"time"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/spf13/cobra"
+)
+
+// NewCmdWait is `flexusl order wait`.
+func NewCmdWait(f *cmdutil.Factory) *cobra.Command {
+	var last bool
+	var timeout, interval time.Duration
+	cmd := &cobra.Command{
+		Use:   "wait (ORDER_ID | --last) [--timeout 30m] [--interval 10s]",
+		Short: "Wait until an order completes",
+		Long: `Wait until an order completes. It checks at once, then with growing gaps
+up to --interval. Exit codes: 0 completed (the order is printed as by
+order show), 4 cancelled, 5 timed out, 130 interrupted; the last two print
+the line that resumes the wait. An order waiting for payment (6) is waited
+on: pay it in the console. Rate limits, server errors and network errors do
+not end the wait.
+
+Progress goes to stderr: a spinner on a terminal, otherwise one timestamped
+line per status change. stdout holds only the final result.`,
+		Example: `  flexusl order wait CS24022811305H1EW
+  flexusl order wait --last --timeout 10m -o json`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if timeout <= 0 || interval <= 0 {
+				return cmdutil.UsageErrorf("--timeout and --interval must be positive")
+			}
+			id, entry, err := resolveOrderID(f, args, last, cmd.CommandPath())
+			if err != nil {
+				return err
+			}
+			v, err := Wait(cmd.Context(), f, id, regionOf(entry), instanceIDs(entry), timeout, interval)
+			if err != nil {
+				return err
+			}
+			return PrintView(f, v)
+		},
+		ValidArgsFunction: cmdutil.CompleteOrderIDs(f),
+	}
+	cmd.Flags().BoolVar(&last, "last", false, "the newest order in the local journal")
+	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "give up after this long (exit 5)")
+	cmd.Flags().DurationVar(&interval, "interval", 10*time.Second, "the longest gap between status checks")
+	return cmd
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flexusl/flexusl/pkg/sandbox"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// End-to-end tests: testdata/script/*.txtar run the flexusl binary, built
+// here with `go build`, against a sandbox started for each script. The
+// script command `sandbox` controls and inspects that sandbox.
+
+var binDirE2E string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "flexusl-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binDirE2E = dir
+	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "flexusl"), ".").CombinedOutput()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "build flexusl: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// E2EToken is the sandbox token in scripts: distinctive, so a test can
+// prove it never appears in output.
+const E2EToken = "e2e-token-7c1f0a9d-SECRET"
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			s, err := sandbox.New(sandbox.Options{Token: E2EToken, CompleteAfter: 300 * time.Millisecond})
+			if err != nil {
+				return err
+			}
+			ts := httptest.NewServer(s)
+			env.Defer(ts.Close)
+			env.Values["sandbox"] = s
+			env.Setenv("PATH", binDirE2E+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("SANDBOX_URL", ts.URL)
+			env.Setenv("FLEXUSL_ENDPOINT", ts.URL)
+			env.Setenv("FLEXUSL_BSS_ENDPOINT", ts.URL)
+			env.Setenv("FLEXUSL_IAM_ENDPOINT", ts.URL)
+			env.Setenv("FLEXUSL_TOKEN", E2EToken)
+			env.Setenv("SANDBOX_TOKEN", E2EToken)
+			env.Setenv("SANDBOX_AK", s.AccessKey())
+			env.Setenv("SANDBOX_SK", s.SecretKey())
+			env.Setenv("HOME", env.WorkDir)
+			env.Setenv("XDG_CONFIG_HOME", filepath.Join(env.WorkDir, ".config"))
+			env.Setenv("XDG_STATE_HOME", filepath.Join(env.WorkDir, ".state"))
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"sandbox":  cmdSandbox,
+			"jsonhas":  cmdJSONHas,
+			"lacksenv": cmdLacksEnv,
+			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
+				d, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				time.Sleep(d)
+			},
+		},
+	})
+}
+
+// sandbox fault ROUTE KIND [COUNT [LATENCY_MS]]
+// sandbox pay|cancel last|ORDER_ID
+// sandbox complete-after DURATION
+// sandbox orders N                   (exactly N orders placed)
+// sandbox posts N                    (exactly N purchase POSTs received)
+// sandbox one-request-id             (every purchase POST had the same Client-Request-Id)
+// sandbox signed                     (every API request was AK/SK-signed)
+func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
+	s := ts.Value("sandbox").(*sandbox.Server)
+	if len(args) == 0 {
+		ts.Fatalf("usage: sandbox fault|pay|cancel|complete-after|orders|posts|one-request-id|signed ...")
+	}
+	check := func(ok bool, format string, a ...any) {
+		if ok == neg {
+			ts.Fatalf(format, a...)
+		}
+	}
+	orderID := func(a string) string {
+		if a != "last" {
+			return a
+		}
+		os := s.Orders()
+		if len(os) == 0 {
+			ts.Fatalf("sandbox has no orders")
+		}
+		return os[len(os)-1].OrderID
+	}
+	posts := func() []sandbox.LoggedRequest {
+		var out []sandbox.LoggedRequest
+		for _, r := range s.Requests() {
+			if r.Method == "POST" && r.Path == "/v1/light-instances" {
+				out = append(out, r)
+			}
+		}
+		return out
+	}
+	switch args[0] {
+	case "fault":
+		f := sandbox.Fault{Route: args[1], Kind: args[2], Count: 1}
+		if len(args) > 3 {
+			f.Count, _ = strconv.Atoi(args[3])
+		}
+		if len(args) > 4 {
+			f.LatencyMS, _ = strconv.Atoi(args[4])
+		}
+		ts.Check(s.AddFault(f))
+	case "pay":
+		ts.Check(s.Pay(orderID(args[1])))
+	case "cancel":
+		ts.Check(s.Cancel(orderID(args[1])))
+	case "complete-after":
+		d, err := time.ParseDuration(args[1])
+		ts.Check(err)
+		s.SetCompleteAfter(d)
+	case "orders":
+		n, _ := strconv.Atoi(args[1])
+		check(len(s.Orders()) == n, "sandbox has %d orders, want %d", len(s.Orders()), n)
+	case "posts":
+		n, _ := strconv.Atoi(args[1])
+		check(len(posts()) == n, "sandbox got %d purchase POSTs, want %d", len(posts()), n)
+	case "one-request-id":
+		ids := map[string]bool{}
+		for _, r := range posts() {
+			ids[r.Header["Client-Request-Id"][0]] = true
+		}
+		check(len(ids) == 1, "purchase POSTs carried %d Client-Request-Ids, want 1", len(ids))
+	case "signed":
+		ok := len(s.Requests()) > 0
+		for _, r := range s.Requests() {
+			a := r.Header["Authorization"]
+			ok = ok && len(a) == 1 && len(r.Header["X-Auth-Token"]) == 0
+		}
+		check(ok, "not every request was AK/SK-signed")
+	default:
+		ts.Fatalf("sandbox: unknown subcommand %q", args[0])
+	}
+}
+
+// jsonhas FILE KEY... : FILE (stdout or stderr or a path) is exactly one
+// JSON document with these top-level keys.
+func cmdJSONHas(ts *testscript.TestScript, neg bool, args []string) {
+	var data string
+	switch args[0] {
+	case "stdout":
+		data = ts.ReadFile("stdout")
+	default:
+		data = ts.ReadFile(args[0])
+	}
+	dec := json.NewDecoder(strings.NewReader(data))
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		ts.Fatalf("%s is not JSON: %v\n%s", args[0], err, data)
+	}
+	if dec.More() {
+		ts.Fatalf("%s holds more than one JSON document", args[0])
+	}
+	if m, ok := v.(map[string]any); ok {
+		for _, k := range args[1:] {
+			if _, ok := m[k]; !ok {
+				ts.Fatalf("%s lacks key %q", args[0], k)
+			}
+		}
+	}
+}
+
+// lacksenv FILE VAR: fails when FILE contains the value of $VAR (literal, not a
+// regexp), for secrets.
+func cmdLacksEnv(ts *testscript.TestScript, neg bool, args []string) {
+	data := ts.ReadFile(args[0])
+	if bytes.Contains([]byte(data), []byte(ts.Getenv(args[1]))) {
+		ts.Fatalf("%s contains the value of $%s", args[0], args[1])
+	}
+}
