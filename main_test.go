@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -55,6 +57,12 @@ func TestScripts(t *testing.T) {
 			ts := httptest.NewServer(s)
 			env.Defer(ts.Close)
 			env.Values["sandbox"] = s
+			// A proxy that records CONNECT targets and refuses them.
+			proxied := &connectLog{}
+			px := httptest.NewServer(proxied)
+			env.Defer(px.Close)
+			env.Values["proxy"] = proxied
+			env.Setenv("PROXY_URL", px.URL)
 			env.Setenv("PATH", binDirE2E+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("SANDBOX_URL", ts.URL)
 			env.Setenv("FLEXUSL_ENDPOINT", ts.URL)
@@ -73,6 +81,19 @@ func TestScripts(t *testing.T) {
 			"sandbox":  cmdSandbox,
 			"jsonhas":  cmdJSONHas,
 			"lacksenv": cmdLacksEnv,
+			"proxied": func(ts *testscript.TestScript, neg bool, args []string) {
+				got := ts.Value("proxy").(*connectLog).has(args[0])
+				if got == neg {
+					ts.Fatalf("proxy CONNECT to %s: %v", args[0], got)
+				}
+			},
+			"perm": func(ts *testscript.TestScript, neg bool, args []string) {
+				st, err := os.Stat(ts.MkAbs(args[0]))
+				ts.Check(err)
+				if got := fmt.Sprintf("%04o", st.Mode().Perm()); (got == args[1]) == neg {
+					ts.Fatalf("%s has mode %s, want %s", args[0], got, args[1])
+				}
+			},
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				d, err := time.ParseDuration(args[0])
 				ts.Check(err)
@@ -191,7 +212,35 @@ func cmdJSONHas(ts *testscript.TestScript, neg bool, args []string) {
 // regexp), for secrets.
 func cmdLacksEnv(ts *testscript.TestScript, neg bool, args []string) {
 	data := ts.ReadFile(args[0])
-	if bytes.Contains([]byte(data), []byte(ts.Getenv(args[1]))) {
+	secret := ts.Getenv(args[1])
+	if secret == "" {
+		ts.Fatalf("lacksenv: $%s is empty", args[1])
+	}
+	if bytes.Contains([]byte(data), []byte(secret)) {
 		ts.Fatalf("%s contains the value of $%s", args[0], args[1])
 	}
+}
+
+// connectLog is a proxy that records CONNECT targets and answers 403.
+type connectLog struct {
+	mu      sync.Mutex
+	targets []string
+}
+
+func (p *connectLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	p.targets = append(p.targets, r.Method+" "+r.Host)
+	p.mu.Unlock()
+	w.WriteHeader(http.StatusForbidden)
+}
+
+func (p *connectLog) has(host string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, t := range p.targets {
+		if t == "CONNECT "+host {
+			return true
+		}
+	}
+	return false
 }

@@ -11,7 +11,9 @@ import (
 	"strings"
 	"syscall"
 
+	authcmd "github.com/flexusl/flexusl/cmd/auth"
 	"github.com/flexusl/flexusl/cmd/cmdutil"
+	configcmd "github.com/flexusl/flexusl/cmd/config"
 	"github.com/flexusl/flexusl/cmd/images"
 	"github.com/flexusl/flexusl/cmd/instance"
 	ordercmd "github.com/flexusl/flexusl/cmd/order"
@@ -70,6 +72,8 @@ and warnings go to stderr.`,
 	root.AddCommand(
 		instance.NewCmdInstance(f),
 		ordercmd.NewCmdOrder(f),
+		authcmd.NewCmdAuth(f),
+		configcmd.NewCmdConfig(f),
 		specs.NewCmdSpecs(f),
 		images.NewCmdImages(f),
 		regions.NewCmdRegions(f),

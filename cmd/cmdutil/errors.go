@@ -44,6 +44,16 @@ func ExactArgs(n int, what string) cobra.PositionalArgs {
 	}
 }
 
+// RangeArgs is cobra.RangeArgs with exit code 2 and the usage line.
+func RangeArgs(lo, hi int, what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) < lo || len(args) > hi {
+			return UsageErrorf("%s takes %d to %d argument(s) (%s), got %d; see: %s --help", cmd.CommandPath(), lo, hi, what, len(args), cmd.CommandPath())
+		}
+		return nil
+	}
+}
+
 // NoArgs is cobra.NoArgs with exit code 2.
 func NoArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {

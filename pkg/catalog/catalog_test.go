@@ -270,26 +270,6 @@ func TestProblemErrorNamesFieldValueAllowed(t *testing.T) {
 	}
 }
 
-func TestSuggest(t *testing.T) {
-	tests := []struct {
-		in   string
-		cand []string
-		want []string
-	}{
-		{"hf.large.3.30m.linux", []string{s025, s05, s1, s2, s4, sx2, sx4}, []string{s2, s4}},
-		{"hf.lrage.2.30m.linux", []string{s1, s2, s4}, []string{s2}},
-		{"ap-southeast-9", []string{hk, sg, bkk}, []string{hk, sg, bkk}},
-		{"tr-west", []string{hk, ist}, []string{ist}},
-		{"zzzzzz", []string{hk, sg}, nil},
-		{"", []string{hk}, nil},
-	}
-	for _, tt := range tests {
-		if got := Suggest(tt.in, tt.cand); !reflect.DeepEqual(got, tt.want) {
-			t.Errorf("Suggest(%q) = %v, want %v", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestParseRejectsBadData(t *testing.T) {
 	good := string(Embedded())
 	tests := map[string]struct{ old, new, err string }{

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"github.com/flexusl/flexusl/pkg/suggest"
 	"slices"
 	"strings"
 )
@@ -68,7 +69,7 @@ func (c *Catalog) CheckRegion(id string) *Problem {
 		p.Reason = "is required"
 	} else {
 		p.Reason = "is not a FlexusL region"
-		p.Suggestions = Suggest(id, p.Allowed)
+		p.Suggestions = suggest.Closest(id, p.Allowed)
 	}
 	return p
 }
@@ -83,7 +84,7 @@ func (c *Catalog) ResolveImage(name, version, region string) (*Image, *Version, 
 	im, ok := c.Image(name)
 	if !ok {
 		all := c.ImageNames()
-		return nil, nil, []Problem{{Field: FieldImageName, Value: name, Reason: "is not a FlexusL application or OS image", Allowed: all, Suggestions: Suggest(name, all)}}
+		return nil, nil, []Problem{{Field: FieldImageName, Value: name, Reason: "is not a FlexusL application or OS image", Allowed: all, Suggestions: suggest.Closest(name, all)}}
 	}
 	offered := im.VersionNames(region)
 	where := ""
@@ -104,7 +105,7 @@ func (c *Catalog) ResolveImage(name, version, region string) (*Image, *Version, 
 	v, ok := im.Version(version)
 	if !ok {
 		all := im.VersionNames("")
-		return im, nil, []Problem{{Field: FieldImageVersion, Value: version, Reason: fmt.Sprintf("is not a version of %s", im.Name), Allowed: all, Suggestions: Suggest(version, all)}}
+		return im, nil, []Problem{{Field: FieldImageVersion, Value: version, Reason: fmt.Sprintf("is not a version of %s", im.Name), Allowed: all, Suggestions: suggest.Closest(version, all)}}
 	}
 	if !v.OfferedIn(region) {
 		return im, nil, []Problem{{Field: FieldImageVersion, Value: version,
@@ -139,7 +140,7 @@ func (c *Catalog) Check(sel Selection) (Resolved, []Problem) {
 			if sel.Spec == "" {
 				problems = append(problems, Problem{Field: FieldPlanSpec, Reason: "is required"})
 			} else if _, ok := c.Spec(sel.Spec); !ok {
-				problems = append(problems, Problem{Field: FieldPlanSpec, Value: sel.Spec, Reason: "is not a FlexusL spec code", Allowed: c.SpecCodes(), Suggestions: Suggest(sel.Spec, c.SpecCodes())})
+				problems = append(problems, Problem{Field: FieldPlanSpec, Value: sel.Spec, Reason: "is not a FlexusL spec code", Allowed: c.SpecCodes(), Suggestions: suggest.Closest(sel.Spec, c.SpecCodes())})
 			}
 			return res, problems
 		}
@@ -156,7 +157,7 @@ func (c *Catalog) Check(sel Selection) (Resolved, []Problem) {
 	case sel.Spec == "":
 		problems = append(problems, Problem{Field: FieldPlanSpec, Reason: "is required", Allowed: allowed})
 	case !known:
-		problems = append(problems, Problem{Field: FieldPlanSpec, Value: sel.Spec, Reason: "is not a FlexusL spec code", Allowed: allowed, Suggestions: Suggest(sel.Spec, allowed)})
+		problems = append(problems, Problem{Field: FieldPlanSpec, Value: sel.Spec, Reason: "is not a FlexusL spec code", Allowed: allowed, Suggestions: suggest.Closest(sel.Spec, allowed)})
 	case !slices.Contains(allowed, sel.Spec):
 		reason := "is not supported by " + subject
 		if !sel.Private {
@@ -166,7 +167,7 @@ func (c *Catalog) Check(sel Selection) (Resolved, []Problem) {
 				}
 			}
 		}
-		problems = append(problems, Problem{Field: FieldPlanSpec, Value: sel.Spec, Reason: reason, Allowed: allowed, Suggestions: Suggest(sel.Spec, allowed)})
+		problems = append(problems, Problem{Field: FieldPlanSpec, Value: sel.Spec, Reason: reason, Allowed: allowed, Suggestions: suggest.Closest(sel.Spec, allowed)})
 	default:
 		res.Spec = spec
 	}

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"github.com/flexusl/flexusl/pkg/suggest"
 	"slices"
 )
 
@@ -24,7 +25,7 @@ func (c *Catalog) FindSpecs(q SpecQuery) ([]Spec, []Problem) {
 		}
 	}
 	if q.PrivateOS != "" && q.PrivateOS != OSLinux && q.PrivateOS != OSWindows {
-		problems = append(problems, Problem{Field: "private", Value: q.PrivateOS, Reason: "is not a private image OS", Allowed: []string{OSLinux, OSWindows}, Suggestions: Suggest(q.PrivateOS, []string{OSLinux, OSWindows})})
+		problems = append(problems, Problem{Field: "private", Value: q.PrivateOS, Reason: "is not a private image OS", Allowed: []string{OSLinux, OSWindows}, Suggestions: suggest.Closest(q.PrivateOS, []string{OSLinux, OSWindows})})
 	}
 	if q.PrivateOS != "" && q.Image != "" {
 		problems = append(problems, Problem{Field: "private", Value: q.PrivateOS, Reason: "cannot be combined with an image name (a private image has no catalog name)"})
@@ -86,7 +87,7 @@ type ImageRow struct {
 func (c *Catalog) ListImages(typ, region string) ([]ImageRow, []Problem) {
 	var problems []Problem
 	if typ != "" && typ != TypeApplication && typ != TypeOS {
-		problems = append(problems, Problem{Field: "type", Value: typ, Reason: "is not an image type", Allowed: []string{TypeApplication, TypeOS}, Suggestions: Suggest(typ, []string{TypeApplication, TypeOS})})
+		problems = append(problems, Problem{Field: "type", Value: typ, Reason: "is not an image type", Allowed: []string{TypeApplication, TypeOS}, Suggestions: suggest.Closest(typ, []string{TypeApplication, TypeOS})})
 	}
 	if region != "" {
 		if p := c.CheckRegion(region); p != nil {

@@ -333,7 +333,7 @@ func (c *Config) Bool(key string) bool {
 func (c *Config) SetInFile(profile, key, value string) error {
 	o, ok := Lookup(key)
 	if !ok || !o.InFile {
-		return &UnknownKeyError{Key: key}
+		return CheckKey(key)
 	}
 	if o.Check != nil {
 		if err := o.Check(value); err != nil {
@@ -356,18 +356,11 @@ func (c *Config) SetInFile(profile, key, value string) error {
 
 // UnsetInFile removes key from profile. Call Save to write.
 func (c *Config) UnsetInFile(profile, key string) error {
-	if o, ok := Lookup(key); !ok || !o.InFile {
-		return &UnknownKeyError{Key: key}
+	if err := CheckKey(key); err != nil {
+		return err
 	}
 	delete(c.File.Profiles[strings.ToLower(profile)], key)
 	return nil
-}
-
-// UnknownKeyError is a key the registry does not have as a profile key.
-type UnknownKeyError struct{ Key string }
-
-func (e *UnknownKeyError) Error() string {
-	return fmt.Sprintf("unknown config key %q; keys: %s", e.Key, strings.Join(FileKeys(), ", "))
 }
 
 // Save writes the file atomically (temp file, fsync, rename) with mode 0600

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/flexusl/flexusl/pkg/suggest"
 	"math"
 	"sort"
 	"strconv"
@@ -84,7 +85,7 @@ func Decode(data []byte) (*Request, catalog.Problems) {
 			if k == "ExtraResources" {
 				reason += " (the page's table says ExtraResources, the API key is extra_resources)"
 			}
-			p = &catalog.Problem{Field: k, Value: "", Reason: reason, Suggestions: catalog.Suggest(k, fields)}
+			p = &catalog.Problem{Field: k, Value: "", Reason: reason, Suggestions: suggest.Closest(k, fields)}
 		}
 		if p != nil {
 			ps = append(ps, *p)
@@ -181,7 +182,7 @@ func decodeObject(field string, v json.RawMessage, allowed []string) (map[string
 			known = known || a == k
 		}
 		if !known {
-			ps = append(ps, catalog.Problem{Field: field + "." + k, Reason: "is not a field of " + strings.TrimRight(field, "]0123456789["), Allowed: allowed, Suggestions: catalog.Suggest(k, allowed)})
+			ps = append(ps, catalog.Problem{Field: field + "." + k, Reason: "is not a field of " + strings.TrimRight(field, "]0123456789["), Allowed: allowed, Suggestions: suggest.Closest(k, allowed)})
 		}
 	}
 	return m, ps

@@ -7,6 +7,7 @@ package purchase
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/flexusl/flexusl/pkg/suggest"
 	"regexp"
 	"slices"
 	"strconv"
@@ -203,7 +204,7 @@ func (r *Request) Validate(cat *catalog.Catalog, opts Options) catalog.Problems 
 		add(FPeriodType, "", "is required", PeriodMonth, PeriodYear)
 	default:
 		p := catalog.Problem{Field: FPeriodType, Value: r.PeriodType, Reason: "is not a subscription period", Allowed: []string{PeriodMonth, PeriodYear}}
-		p.Suggestions = catalog.Suggest(r.PeriodType, p.Allowed)
+		p.Suggestions = suggest.Closest(r.PeriodType, p.Allowed)
 		ps = append(ps, p)
 	}
 	if q := r.PurchaseQuantity; q != nil && (*q < MinQuantity || *q > MaxQuantity) {
@@ -246,7 +247,7 @@ func (r *Request) Validate(cat *catalog.Catalog, opts Options) catalog.Problems 
 		if r.PlanSpec == "" {
 			add(FPlanSpec, "", "is required")
 		} else if _, ok := cat.Spec(r.PlanSpec); !ok {
-			ps = append(ps, catalog.Problem{Field: FPlanSpec, Value: r.PlanSpec, Reason: "is not a FlexusL spec code", Allowed: cat.SpecCodes(), Suggestions: catalog.Suggest(r.PlanSpec, cat.SpecCodes())})
+			ps = append(ps, catalog.Problem{Field: FPlanSpec, Value: r.PlanSpec, Reason: "is not a FlexusL spec code", Allowed: cat.SpecCodes(), Suggestions: suggest.Closest(r.PlanSpec, cat.SpecCodes())})
 		}
 		return ps
 	case ir.ImageID != "":
@@ -270,7 +271,7 @@ func checkExtras(extras []ExtraResource) catalog.Problems {
 	for i, e := range extras {
 		field := fmt.Sprintf("%s[%d]", FExtraResources, i)
 		if !slices.Contains(kinds, e.Type) {
-			ps = append(ps, catalog.Problem{Field: field + ".type", Value: e.Type, Reason: "is not an additional resource type (evs: data disk, cbr: cloud backup, hss: host security)", Allowed: kinds, Suggestions: catalog.Suggest(e.Type, kinds)})
+			ps = append(ps, catalog.Problem{Field: field + ".type", Value: e.Type, Reason: "is not an additional resource type (evs: data disk, cbr: cloud backup, hss: host security)", Allowed: kinds, Suggestions: suggest.Closest(e.Type, kinds)})
 			continue
 		}
 		if seen[e.Type] {

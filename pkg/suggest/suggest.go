@@ -1,4 +1,6 @@
-package catalog
+// Package suggest finds close matches for a mistyped value, for "did you
+// mean ...?" hints.
+package suggest
 
 import (
 	"slices"
@@ -7,13 +9,13 @@ import (
 	"unicode"
 )
 
-// Suggest returns up to three candidates close to input, best first: those at
+// Closest returns up to three candidates close to input, best first: those at
 // the smallest edit distance (case-insensitive, within a third of the input's
 // length, at least 2), and among those the ones whose numbers are one step
 // away when there are such, so
 // that "hf.large.3.30m.linux" suggests hf.large.2 and hf.large.4 rather than
 // every code one character away.
-func Suggest(input string, candidates []string) []string {
+func Closest(input string, candidates []string) []string {
 	if input == "" || len(candidates) == 0 {
 		return nil
 	}

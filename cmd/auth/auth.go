@@ -1,0 +1,211 @@
+// Package auth holds `flexusl auth`.
+package auth
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/spf13/cobra"
+)
+
+// NewCmdAuth is `flexusl auth`.
+func NewCmdAuth(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "auth",
+		Short: "Get a token, and see which credentials a profile uses",
+		Long: `Credentials, per profile, in one of two modes (auth_mode, inferred when only
+one set is present; AK/SK when both are):
+
+  token  an IAM token sent as X-Auth-Token: "flexusl auth login" stores one
+         (with its expiry and region), or FLEXUSL_TOKEN gives one. Tokens last
+         24 hours and are scoped to one region.
+  aksk   an access key pair; requests are signed (SDK-HMAC-SHA256). Keys come
+         from the profile or FLEXUSL_ACCESS_KEY / FLEXUSL_SECRET_KEY (or the
+         SDK's HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK). The project ID of the
+         region and the account's domain ID are looked up through IAM when not set.
+
+Secrets are never taken as flags, never printed, and masked in --debug.`,
+	}
+	cmd.AddCommand(newCmdLogin(f), newCmdStatus(f))
+	return cmdutil.GroupCommand(cmd)
+}
+
+// LoginResult is what `auth login` prints (no secret).
+type LoginResult struct {
+	Profile   string `json:"profile"`
+	Region    string `json:"region"`
+	ExpiresAt string `json:"expires_at"`
+	Config    string `json:"config_file"`
+}
+
+func newCmdLogin(f *cmdutil.Factory) *cobra.Command {
+	var account, user string
+	var passwordStdin bool
+	cmd := &cobra.Command{
+		Use:   "login [--account NAME] [--user NAME] [--password-stdin]",
+		Short: "Get a token for the profile's region from IAM and store it in the profile",
+		Long: `Get a project-scoped token for the profile's region from IAM (password
+method) and store token, token_expires_at and token_region in the profile
+(the config file is written 0600). On a terminal it asks for what is missing,
+the password without echo; without a terminal it needs --account, --user and
+--password-stdin, and never prompts.`,
+		Example: `  flexusl auth login --region ap-southeast-3
+  printf '%s\n' "$HW_PASSWORD" | flexusl auth login --account myaccount --user ci --password-stdin`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			region := cfg.Get(config.KeyRegion)
+			cat, err := f.Catalog()
+			if err != nil {
+				return err
+			}
+			if p := cat.CheckRegion(region); p != nil {
+				return cmdutil.ProblemsError(catalog.Problems{*p}, map[string]string{"region": "--region"})
+			}
+			prompt := f.IO.CanPrompt() && !passwordStdin
+			ask := func(v *string, q string) error {
+				if *v != "" {
+					return nil
+				}
+				if !prompt {
+					return cmdutil.UsageErrorf("%s is required without a terminal (pass --%s)", q, strings.ToLower(strings.Fields(q)[0]))
+				}
+				s, err := f.IO.Input(q, "")
+				*v = s
+				return err
+			}
+			if err := ask(&account, "Account name"); err != nil {
+				return err
+			}
+			if err := ask(&user, "User name"); err != nil {
+				return err
+			}
+			var password string
+			switch {
+			case passwordStdin:
+				password, err = f.IO.ReadSecretLine()
+			case prompt:
+				password, err = f.IO.Password("Password")
+			default:
+				return cmdutil.UsageErrorf("no terminal to ask for the password: pass --password-stdin and write it to stdin")
+			}
+			if err != nil {
+				return err
+			}
+			if password == "" {
+				return cmdutil.UsageErrorf("the password is empty")
+			}
+			c, err := f.BareClient()
+			if err != nil {
+				return err
+			}
+			tok, err := c.IssueToken(cmd.Context(), account, user, password, region)
+			if err != nil {
+				return err
+			}
+			profile := cfg.Profile()
+			for k, v := range map[string]string{config.KeyToken: tok.Value, config.KeyTokenExpiresAt: tok.ExpiresAt.Format(time.RFC3339), config.KeyTokenRegion: tok.Region} {
+				if err := cfg.SetInFile(profile, k, v); err != nil {
+					return err
+				}
+			}
+			if err := cfg.Save(); err != nil {
+				return err
+			}
+			if p := cfg.File.Profiles[profile]; p[config.KeyAccessKey] != "" && p[config.KeyAuthMode] != auth.ModeToken {
+				f.IO.Warnf("profile %q also holds an access key, which takes precedence: run `flexusl config set auth_mode token` to use the token", profile)
+			}
+			f.IO.Infof("Logged in: profile %q has a token for %s until %s.", profile, region, tok.ExpiresAt.Format(time.RFC3339))
+			return f.Print(LoginResult{Profile: profile, Region: region, ExpiresAt: tok.ExpiresAt.Format(time.RFC3339), Config: cfg.Path}, func() ([]string, [][]string) {
+				return []string{"PROFILE", "REGION", "EXPIRES AT"}, [][]string{{profile, region, tok.ExpiresAt.Format(time.RFC3339)}}
+			})
+		},
+	}
+	cmd.Flags().StringVar(&account, "account", "", "account (domain) name")
+	cmd.Flags().StringVar(&user, "user", "", "IAM user name")
+	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin (one line)")
+	return cmd
+}
+
+// Status is what `auth status` prints.
+type Status struct {
+	Profile          string `json:"profile"`
+	AuthMode         string `json:"auth_mode"`
+	Region           string `json:"region"`
+	Credential       string `json:"credential"`
+	CredentialSource string `json:"credential_source"`
+	TokenExpiresAt   string `json:"token_expires_at,omitempty"`
+	TokenExpiresIn   string `json:"token_expires_in,omitempty"`
+	TokenRegion      string `json:"token_region,omitempty"`
+	ProjectID        string `json:"project_id,omitempty"`
+	DomainID         string `json:"domain_id,omitempty"`
+}
+
+func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "status",
+		Short: "Show the profile's credentials, masked (exit 3 when none or expired)",
+		Example: `  flexusl auth status
+  flexusl auth status --profile ci -o json`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			cr, err := f.Credentials()
+			if err != nil {
+				return err
+			}
+			st := Status{Profile: cfg.Profile(), AuthMode: cr.Mode, Region: cfg.Get(config.KeyRegion), Credential: cr.Masked(), ProjectID: cr.ProjectID, DomainID: cr.DomainID}
+			var expired error
+			if cr.Mode == auth.ModeToken {
+				st.CredentialSource = string(cr.TokenSource)
+				st.TokenRegion = cr.TokenRegion
+				if !cr.TokenExpiresAt.IsZero() {
+					st.TokenExpiresAt = cr.TokenExpiresAt.Format(time.RFC3339)
+					left := cr.TokenExpiresAt.Sub(f.Clock()).Round(time.Minute)
+					if left <= 0 {
+						st.TokenExpiresIn = "expired"
+						expired = exitcode.Errorf(exitcode.Auth, "the stored token expired at %s: run `flexusl auth login`", st.TokenExpiresAt)
+					} else {
+						st.TokenExpiresIn = left.String()
+					}
+				}
+			} else {
+				_, src := cfg.Resolve(config.KeyAccessKey)
+				st.CredentialSource = string(src)
+			}
+			if err := f.Print(st, func() ([]string, [][]string) {
+				rows := [][]string{{"profile", st.Profile}, {"auth mode", st.AuthMode}, {"region", dash(st.Region)}, {"credential", fmt.Sprintf("%s (from %s)", st.Credential, st.CredentialSource)}}
+				if st.TokenExpiresAt != "" {
+					rows = append(rows, []string{"token expires", fmt.Sprintf("%s (%s)", st.TokenExpiresAt, st.TokenExpiresIn)})
+				}
+				if st.TokenRegion != "" {
+					rows = append(rows, []string{"token region", st.TokenRegion})
+				}
+				rows = append(rows, []string{"project id", dash(st.ProjectID)}, []string{"domain id", dash(st.DomainID)})
+				return []string{"KEY", "VALUE"}, rows
+			}); err != nil {
+				return err
+			}
+			return expired
+		},
+	}
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/flexusl/flexusl/cmd"
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/sandbox"
+	"github.com/flexusl/flexusl/pkg/ui"
+	"github.com/spf13/cobra"
+)
+
+// Arguments for every runnable command. A command missing here fails the
+// test, so new commands get checked too.
+var secretCaseArgs = map[string][]string{
+	"flexusl instance buy":          {"--region", "ap-southeast-3", "--name", "w", "--image", "BT", "--spec", "hf.large.1.30m.linux", "--auto-pay", "--yes", "--wait", "--interval", "100ms"},
+	"flexusl order show":            {"--last"},
+	"flexusl order wait":            {"--last", "--interval", "100ms"},
+	"flexusl order list":            {"--refresh"},
+	"flexusl specs list":            nil,
+	"flexusl images list":           nil,
+	"flexusl regions list":          nil,
+	"flexusl version":               nil,
+	"flexusl auth login":            {"--region", "ap-southeast-3", "--account", "a", "--user", "u", "--password-stdin"},
+	"flexusl auth status":           nil,
+	"flexusl config list":           nil,
+	"flexusl config get":            {"secret_key"},
+	"flexusl config set":            {"secret_key", "-"},
+	"flexusl config unset":          {"output"},
+	"flexusl config profiles":       nil,
+	"flexusl config use":            {"default"},
+	"flexusl config delete":         {"nosuch"},
+	"flexusl config path":           nil,
+	"flexusl config init":           nil,
+	"flexusl sandbox":               {"--listen", "127.0.0.1:0"},
+	"flexusl help":                  {"instance", "buy"},
+	"flexusl completion bash":       nil,
+	"flexusl completion zsh":        nil,
+	"flexusl completion fish":       nil,
+	"flexusl completion powershell": nil,
+}
+
+func leafCommands(c *cobra.Command) []string {
+	var out []string
+	for _, s := range c.Commands() {
+		if s.Hidden {
+			continue
+		}
+		if s.HasSubCommands() {
+			out = append(out, leafCommands(s)...)
+		} else {
+			out = append(out, s.CommandPath())
+		}
+	}
+	return out
+}
+
+func TestNoCommandPrintsSecrets(t *testing.T) {
+	const (
+		tok = "secret-token-MIIatAYJ-0042"
+		ak  = "AKIDLEAKTEST0000WXYZ"
+		sk  = "secret-key-never-shown-9f8e"
+	)
+	s, err := sandbox.New(sandbox.Options{Token: tok, AccessKey: ak, SecretKey: sk, CompleteAfter: 100 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+
+	io, _, _, _ := ui.Test()
+	root := cmd.NewRootCmd(&cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }})
+	root.InitDefaultCompletionCmd()
+	root.InitDefaultHelpCmd()
+	leaves := leafCommands(root)
+	if len(leaves) < 20 {
+		t.Fatalf("only %d commands found: %v", len(leaves), leaves)
+	}
+	for _, mode := range []string{"token", "aksk"} {
+		dir := t.TempDir()
+		env := append(os.Environ(), "FLEXUSL_ENDPOINT="+srv.URL, "FLEXUSL_BSS_ENDPOINT="+srv.URL, "FLEXUSL_IAM_ENDPOINT="+srv.URL,
+			"FLEXUSL_TOKEN="+tok, "FLEXUSL_ACCESS_KEY="+ak, "FLEXUSL_SECRET_KEY="+sk, "FLEXUSL_AUTH_MODE="+mode,
+			"HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_STATE_HOME="+filepath.Join(dir, "state"))
+		for _, path := range leaves {
+			args, ok := secretCaseArgs[path]
+			if !ok {
+				t.Errorf("no case for %q: add one to secretCaseArgs", path)
+				continue
+			}
+			t.Run(mode+"/"+path, func(t *testing.T) {
+				ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+				defer cancel()
+				full := append(append(strings.Fields(path)[1:], args...), "--debug")
+				c := exec.CommandContext(ctx, filepath.Join(binDirE2E, "flexusl"), full...)
+				c.Env = env
+				stdin := "sandbox\n" // the IAM password
+				if path == "flexusl config set" {
+					stdin = sk + "\n" // a secret written through stdin is never echoed
+				}
+				c.Stdin = strings.NewReader(stdin)
+				var out []byte
+				if path == "flexusl sandbox" { // serves until interrupted
+					var buf strings.Builder
+					c.Stdout, c.Stderr = &buf, &buf
+					if err := c.Start(); err != nil {
+						t.Fatal(err)
+					}
+					time.Sleep(500 * time.Millisecond)
+					c.Process.Signal(os.Interrupt)
+					c.Wait()
+					out = []byte(buf.String())
+				} else {
+					out, _ = c.CombinedOutput()
+				}
+				for name, secret := range map[string]string{"token": tok, "secret key": sk, "access key": ak} {
+					if strings.Contains(string(out), secret) {
+						t.Errorf("%s %v printed the %s:\n%s", path, full, name, out)
+					}
+				}
+			})
+		}
+	}
+}
