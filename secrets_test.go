@@ -55,7 +55,7 @@ func leafCommands(c *cobra.Command) []string {
 		}
 		if s.HasSubCommands() {
 			out = append(out, leafCommands(s)...)
-		} else {
+		} else if s.Runnable() { // help topics such as exit-codes do not run
 			out = append(out, s.CommandPath())
 		}
 	}

@@ -12,10 +12,14 @@ func BenchmarkInProcess(b *testing.B) {
 	for _, args := range [][]string{{"--help"}, {"version", "-o", "json"}, {"specs", "list", "-o", "json"}} {
 		b.Run(args[0], func(b *testing.B) {
 			for b.Loop() {
-				io, _, _, _ := ui.Test()
-				f := &cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }}
+				_, f := benchFactory()
 				Run(context.Background(), f, args)
 			}
 		})
 	}
+}
+
+func benchFactory() (*ui.IOStreams, *cmdutil.Factory) {
+	io, _, _, _ := ui.Test()
+	return io, &cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }}
 }

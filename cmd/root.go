@@ -79,6 +79,7 @@ and warnings go to stderr.`,
 		regions.NewCmdRegions(f),
 		sandboxcmd.NewCmdSandbox(f),
 		versioncmd.NewCmdVersion(f),
+		exitCodesTopic(),
 	)
 	return root
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/ui"
+	"github.com/spf13/cobra"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -188,5 +189,38 @@ func TestVersionJSON(t *testing.T) {
 	var v map[string]string
 	if err := json.Unmarshal([]byte(r.out), &v); err != nil || v["version"] == "" || v["commit"] == "" || !strings.HasPrefix(v["go_version"], "go") {
 		t.Errorf("%v %v", v, err)
+	}
+}
+
+// Every command teaches by example.
+func TestEveryCommandHasExamples(t *testing.T) {
+	io, _, _, _ := ui.Test()
+	root := NewRootCmd(&cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }})
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		if !c.Hidden && c.Name() != "completion" && c.Parent() != nil && c.Parent().Name() != "completion" && c.Name() != "help" && c.Example == "" {
+			t.Errorf("%s has no Example", c.CommandPath())
+		}
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
+}
+
+func TestHelpTopics(t *testing.T) {
+	r := run(t, nil, "help", "exit-codes")
+	if r.code != 0 || !strings.Contains(r.out, "130  interrupted") || !strings.Contains(r.out, "2    invalid input") {
+		t.Errorf("%+v", r)
+	}
+	r = run(t, nil, "help", "config")
+	for _, want := range []string{"flag > environment > profile > default", "secret_key", "$HUAWEICLOUD_SDK_SK", "max_retries", "default 3"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("help config lacks %q", want)
+		}
+	}
+	r = run(t, nil, "--help")
+	if !strings.Contains(r.out, "Additional help topics:\n  flexusl exit-codes") {
+		t.Errorf("exit-codes topic not listed:\n%s", r.out)
 	}
 }

@@ -32,6 +32,8 @@ one set is present; AK/SK when both are):
 
 Secrets are never taken as flags, never printed, and masked in --debug.`,
 	}
+	cmd.Example = `  flexusl auth login --region ap-southeast-3
+  flexusl auth status -o json`
 	cmd.AddCommand(newCmdLogin(f), newCmdStatus(f))
 	return cmdutil.GroupCommand(cmd)
 }

@@ -26,8 +26,12 @@ values given by flags or the environment are never written to it.
 Secrets (token, access_key, secret_key, security_token) are masked
 wherever they are shown, and never taken on the command line: "config set
 KEY -" reads the value from stdin, and on a terminal leaving the value out
-asks for it without echo. See "flexusl help config" for every key.`,
+asks for it without echo.`,
 	}
+	cmd.Long += "\n\n" + config.Reference()
+	cmd.Example = `  flexusl config set region ap-southeast-3
+  flexusl config list
+  flexusl help config`
 	cmd.AddCommand(newList(f), newGet(f), newSet(f), newUnset(f), newProfiles(f), newUse(f), newDelete(f), newPath(f), newInit(f))
 	return cmdutil.GroupCommand(cmd)
 }
@@ -283,9 +287,10 @@ func newDelete(f *cmdutil.Factory) *cobra.Command {
 
 func newPath(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
-		Use:   "path",
-		Short: "Print the config file's path",
-		Args:  cmdutil.NoArgs,
+		Use:     "path",
+		Short:   "Print the config file's path",
+		Example: "  flexusl config path\n  FLEXUSL_CONFIG=./ci.yaml flexusl config path",
+		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := f.Config()
 			if err != nil {
@@ -299,8 +304,9 @@ func newPath(f *cmdutil.Factory) *cobra.Command {
 
 func newInit(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
-		Use:   "init",
-		Short: "Set up a profile with a few questions (needs a terminal)",
+		Use:     "init",
+		Short:   "Set up a profile with a few questions (needs a terminal)",
+		Example: "  flexusl config init\n  flexusl config init --profile work",
 		Long: `Set up the profile in use with a few questions: the region, the output
 format and how to authenticate (a token from "flexusl auth login" later, or
 an access key pair asked now, the secret without echo). Without a terminal

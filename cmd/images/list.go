@@ -12,7 +12,8 @@ import (
 
 // NewCmdImages is `flexusl images`.
 func NewCmdImages(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "images", Short: "Application and OS images and their versions"}
+	cmd := &cobra.Command{Use: "images", Short: "Application and OS images and their versions",
+		Example: "  flexusl images list --type application"}
 	cmd.AddCommand(NewCmdList(f, nil))
 	return cmdutil.GroupCommand(cmd)
 }

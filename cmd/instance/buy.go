@@ -76,6 +76,8 @@ it: HTTP 429, or no connection could be made. After a server error, a
 timeout or a lost connection the outcome is unknown: flexusl does not retry,
 prints the Client-Request-Id, journals the attempt as "unknown" and exits 1.
 
+Required: --name, --spec, --region (flag, FLEXUSL_REGION or the profile)
+and one of --image or --image-id, unless --from-file supplies them.
 --from-file reads a request body in the API's own JSON or YAML shape; flags
 given override its fields. --no-validate skips the catalog checks (not the
 format checks), for plans newer than the catalog.
@@ -111,11 +113,11 @@ cancelled (exit 4) or --timeout passes (exit 5).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&opts.Name, "name", "", "instance name (instance_name): starts with a letter; letters, digits, _ and -; 1-128 characters")
+	fl.StringVar(&opts.Name, "name", "", "(required) instance name (instance_name): starts with a letter; letters, digits, _ and -; 1-128 characters")
 	fl.StringVar(&opts.Description, "description", "", "description, 0-1024 characters")
-	fl.StringVar(&opts.Spec, "spec", "", "plan spec code (plan_spec), e.g. hf.large.1.30m.linux; see `flexusl specs list`")
+	fl.StringVar(&opts.Spec, "spec", "", "(required) plan spec code (plan_spec), e.g. hf.large.1.30m.linux; see `flexusl specs list`")
 	fl.String("plan-spec", "", "alias of --spec")
-	fl.StringVar(&opts.Image, "image", "", "application or OS image name (image_ref.image_name); see `flexusl images list`")
+	fl.StringVar(&opts.Image, "image", "", "(required: this or --image-id) application or OS image name (image_ref.image_name); see `flexusl images list`")
 	fl.StringVar(&opts.ImageVersion, "image-version", "", "image version (image_ref.image_version); may be left out when the image has one version")
 	fl.StringVar(&opts.ImageID, "image-id", "", "private image ID (image_ref.image_id); excludes --image")
 	fl.StringVar(&opts.PeriodType, "period-type", purchase.PeriodMonth, "subscription period: month or year")

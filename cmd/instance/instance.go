@@ -8,7 +8,8 @@ import (
 
 // NewCmdInstance is `flexusl instance`.
 func NewCmdInstance(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "instance", Short: "Buy FlexusL instances"}
+	cmd := &cobra.Command{Use: "instance", Short: "Buy FlexusL instances",
+		Example: "  flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux"}
 	cmd.AddCommand(NewCmdBuy(f, nil))
 	return cmdutil.GroupCommand(cmd)
 }

@@ -28,6 +28,7 @@ instances exist when the order reaches status 5 (completed). Statuses:
 Every purchase is recorded in the local order journal
 ($XDG_STATE_HOME/flexusl/orders.jsonl, else ~/.local/state/flexusl/orders.jsonl).`,
 	}
+	cmd.Example = "  flexusl order list\n  flexusl order wait --last"
 	cmd.AddCommand(NewCmdShow(f), NewCmdWait(f), NewCmdList(f))
 	return cmdutil.GroupCommand(cmd)
 }

@@ -8,7 +8,7 @@ import (
 
 // NewCmdRegions is `flexusl regions`.
 func NewCmdRegions(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "regions", Short: "Regions where FlexusL can be bought"}
+	cmd := &cobra.Command{Use: "regions", Short: "Regions where FlexusL can be bought", Example: "  flexusl regions list"}
 	cmd.AddCommand(&cobra.Command{
 		Use:     "list",
 		Short:   "List the regions the purchase API accepts",

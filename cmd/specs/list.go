@@ -13,8 +13,9 @@ import (
 // NewCmdSpecs is `flexusl specs`.
 func NewCmdSpecs(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "specs",
-		Short: "Plan specs (vCPUs, memory, disk, bandwidth, data package)",
+		Use:     "specs",
+		Short:   "Plan specs (vCPUs, memory, disk, bandwidth, data package)",
+		Example: "  flexusl specs list --image WordPress",
 	}
 	cmd.AddCommand(NewCmdList(f, nil))
 	return cmdutil.GroupCommand(cmd)

@@ -204,3 +204,35 @@ func checkTime(s string) error {
 	}
 	return nil
 }
+
+// Reference describes every option (key, flag, environment, default) and
+// the precedence, for `flexusl help config`.
+func Reference() string {
+	var b strings.Builder
+	b.WriteString("Precedence for every option: flag > environment > profile > default.\n")
+	b.WriteString("The file: $FLEXUSL_CONFIG, else $XDG_CONFIG_HOME/flexusl/config.yaml, else\n~/.config/flexusl/config.yaml; it holds active_profile and profiles.NAME.KEY.\n\nKeys:\n")
+	for _, o := range Options {
+		if !o.InFile {
+			continue
+		}
+		var where []string
+		if o.Flag != "" {
+			where = append(where, "--"+o.Flag)
+		}
+		for _, e := range o.Env {
+			where = append(where, "$"+e)
+		}
+		if o.Secret {
+			where = append(where, "secret")
+		}
+		if o.Default != "" {
+			where = append(where, "default "+o.Default)
+		}
+		fmt.Fprintf(&b, "  %-17s %s", o.Key, o.Usage)
+		if len(where) > 0 {
+			fmt.Fprintf(&b, " [%s]", strings.Join(where, ", "))
+		}
+		b.WriteString("\n")
+	}
+	return strings.TrimRight(b.String(), "\n")
+}

@@ -1,0 +1,28 @@
+package cmd
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// exitCodesTopic is `flexusl help exit-codes`.
+func exitCodesTopic() *cobra.Command {
+	return &cobra.Command{
+		Use:   "exit-codes",
+		Short: "What flexusl's exit codes mean",
+		Long: `flexusl exits with:
+
+  0    success
+  1    a failure not listed below: a server error, an outcome that is unknown
+       (the purchase request was sent but no answer came: check the console
+       before buying again; the Client-Request-Id is printed and journaled)
+  2    invalid input or usage, or a declined confirmation: nothing was sent
+  3    authentication or permission: no credentials, an expired token,
+       HTTP 401/403
+  4    the order was cancelled or failed (order wait, instance buy --wait)
+  5    waiting timed out (order wait, instance buy --wait); the order goes on
+  130  interrupted (Ctrl-C)
+
+Errors are printed on stderr as "Error: ...". stdout holds only results.`,
+		Example: `  flexusl order wait --last --timeout 20m; case $? in 0) echo ready;; 5) echo "still processing";; esac`,
+	}
+}
