@@ -1,13 +1,24 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/purchase"
+	"github.com/flexusl/flexusl/pkg/sandbox"
+	"github.com/google/uuid"
 )
 
 // Start-up benchmarks (make bench): each iteration runs the built flexusl
@@ -93,4 +104,119 @@ func BenchmarkStartupHelp(b *testing.B) {
 
 func BenchmarkStartupSpecsListJSON(b *testing.B) {
 	compare(b, []string{"specs", "list", "-o", "json"}, []string{"list", "-o", "json"})
+}
+
+func BenchmarkStartupCompleteSpec(b *testing.B) {
+	compare(b, []string{"__complete", "instance", "buy", "--spec", ""}, []string{"__complete", "list", ""})
+}
+
+// BenchmarkSandboxLoad: concurrent purchases against the sandbox over
+// loopback HTTP; every one answered, none lost or duplicated.
+func BenchmarkSandboxLoad(b *testing.B) {
+	s, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	hc, _ := api.NewHTTPClient(api.HTTPOptions{Timeout: 10 * time.Second})
+	hc.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
+	c := &api.Client{Endpoint: srv.URL, HTTP: hc, Auth: auth.Token{Value: sandbox.DefaultToken}, UserAgent: "bench"}
+	req, ps := purchase.Decode([]byte(`{"instance_name":"load","plan_spec":"hf.large.1.30m.linux","image_ref":{"image_name":"BT","image_version":"6.8.35"},"region":"ap-southeast-3","period_type":"month","period_num":1,"is_auto_pay":true}`))
+	if len(ps) > 0 {
+		b.Fatal(ps)
+	}
+	const workers = 16
+	b.ResetTimer()
+	start := time.Now()
+	var n atomic.Int64
+	var mu sync.Mutex
+	ids := map[string]bool{}
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for n.Add(1) <= int64(b.N) {
+				p, _ := c.PrepareCreate(uuid.NewString(), req)
+				res, err := c.CreateLightInstances(context.Background(), p)
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				mu.Lock()
+				if ids[res.OrderID] {
+					b.Errorf("duplicate order ID %s", res.OrderID)
+				}
+				ids[res.OrderID] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	b.StopTimer()
+	if len(ids) != b.N || len(s.Orders()) != b.N {
+		b.Fatalf("%d answers, %d orders for %d purchases", len(ids), len(s.Orders()), b.N)
+	}
+	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "purchases/s")
+}
+
+// BenchmarkPurchaseVsCurl: one `flexusl instance buy --yes` (validation,
+// journal fsync included) against curl sending the same request to the same
+// sandbox.
+func BenchmarkPurchaseVsCurl(b *testing.B) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		b.Skip("curl not installed")
+	}
+	flexusl, _ := buildBinaries(b)
+	s, _ := sandbox.New(sandbox.Options{})
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	home := b.TempDir()
+	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + filepath.Join(home, "c"), "XDG_STATE_HOME=" + filepath.Join(home, "s"),
+		"FLEXUSL_ENDPOINT=" + srv.URL, "FLEXUSL_TOKEN=" + sandbox.DefaultToken}
+	flexArgs := []string{"instance", "buy", "--region", "ap-southeast-3", "--name", "web", "--image", "BT", "--image-version", "6.8.35", "--spec", "hf.large.1.30m.linux", "--auto-pay", "--yes", "-o", "json",
+		"--client-request-id", "85a56f6c-8aee-4e4b-bf76-5d98d1ac023d"}
+	p, _ := (&api.Client{Endpoint: srv.URL}).PrepareCreate("85a56f6c-8aee-4e4b-bf76-5d98d1ac023d", mustRequest(b, flexusl, env, flexArgs))
+	bodyFile := filepath.Join(home, "body.json")
+	os.WriteFile(bodyFile, p.Body, 0o600)
+	curlArgs := []string{"-s", "-f", "-X", "POST", srv.URL + api.CreatePath, "-H", "Content-Type: application/json", "-H", "X-Auth-Token: " + sandbox.DefaultToken,
+		"-H", "Client-Request-Id: 85a56f6c-8aee-4e4b-bf76-5d98d1ac023d", "--data-binary", "@" + bodyFile}
+	timeRun(b, env, flexusl, flexArgs...)
+	timeRun(b, env, curl, curlArgs...)
+	var f, c []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		f = append(f, timeRun(b, env, flexusl, flexArgs...))
+		c = append(c, timeRun(b, env, curl, curlArgs...))
+	}
+	b.StopTimer()
+	mf, mc := median(f), median(c)
+	b.ReportMetric(float64(mf.Microseconds())/1000, "flexusl-ms")
+	b.ReportMetric(float64(mc.Microseconds())/1000, "curl-ms")
+	b.ReportMetric(float64(mf)/float64(mc), "x-curl")
+}
+
+// mustRequest reads back the body flexusl would send (its --dry-run), so
+// curl sends the very same bytes.
+func mustRequest(b *testing.B, flexusl string, env, args []string) *purchase.Request {
+	cmd := exec.Command(flexusl, append(args, "--dry-run", "-o", "json")...)
+	cmd.Env = env
+	out, err := cmd.Output()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var d struct {
+		Body json.RawMessage `json:"body"`
+	}
+	if err := json.Unmarshal(out, &d); err != nil {
+		b.Fatal(err)
+	}
+	r, ps := purchase.Decode(d.Body)
+	if len(ps) > 0 {
+		b.Fatal(ps)
+	}
+	return r
 }

@@ -75,7 +75,7 @@ func parseRows(text string) (*Catalog, error) {
 			if name == "" || version == "" {
 				return nil, bad("image row needs a name and a version")
 			}
-			v := Version{Version: version}
+			v := Version{Version: version, Specs: make([]SpecRef, 0, 8)}
 			for _, tok := range strings.Fields(f[4]) {
 				code, regions, hasAt := strings.Cut(tok, "@")
 				ref := SpecRef{Code: code}
