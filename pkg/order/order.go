@@ -5,8 +5,6 @@ package order
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
@@ -148,6 +146,6 @@ func statusOrUnknown(s int) string {
 }
 
 func interrupted(orderID string, last int) error {
-	return exitcode.New(exitcode.Interrupted, fmt.Errorf("interrupted while waiting for order %s (last status: %s); the order goes on; %s: %w",
-		orderID, statusOrUnknown(last), ResumeHint(orderID), errors.Join(context.Canceled)))
+	return exitcode.Errorf(exitcode.Interrupted, "interrupted while waiting for order %s (last status: %s); the order goes on; %s",
+		orderID, statusOrUnknown(last), ResumeHint(orderID))
 }

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bufio"
+	"io"
+	"net/http"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The `flexusl sandbox` process: prints the lines for a shell, serves the
+// API, and stops cleanly (exit 0) on SIGTERM.
+func TestSandboxCommand(t *testing.T) {
+	cmd := exec.Command(filepath.Join(binDirE2E, "flexusl"), "sandbox", "--listen", "127.0.0.1:0", "--quiet")
+	stdout, _ := cmd.StdoutPipe()
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	// export FLEXUSL_ENDPOINT=http://127.0.0.1:PORT FLEXUSL_BSS_ENDPOINT=... FLEXUSL_IAM_ENDPOINT=... FLEXUSL_TOKEN=sandbox
+	fields := strings.Fields(line)
+	if len(fields) != 5 || fields[0] != "export" || !strings.HasPrefix(fields[1], "FLEXUSL_ENDPOINT=http://127.0.0.1:") || fields[4] != "FLEXUSL_TOKEN=sandbox" {
+		t.Fatalf("first line %q", line)
+	}
+	url := strings.TrimPrefix(fields[1], "FLEXUSL_ENDPOINT=")
+	req, _ := http.NewRequest("POST", url+"/v1/light-instances", strings.NewReader(`{"instance_name":"w","plan_spec":"hf.large.1.30m.linux","image_ref":{"image_name":"BT"},"region":"ap-southeast-3","period_type":"month","period_num":1}`))
+	req.Header.Set("X-Auth-Token", "sandbox")
+	req.Header.Set("Client-Request-Id", "85a56f6c-8aee-4e4b-bf76-5d98d1ac023d")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 202 || !strings.Contains(string(body), `"order_id":"CS`) {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	go io.Copy(io.Discard, stdout)
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("exit: %v; stderr %s", err, stderr.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("sandbox did not stop on SIGTERM")
+	}
+	if !strings.Contains(stderr.String(), "flexusl sandbox stopped") {
+		t.Errorf("stderr %q", stderr.String())
+	}
+}
