@@ -188,14 +188,14 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 				st.CredentialSource = string(src)
 			}
 			if err := f.Print(st, func() ([]string, [][]string) {
-				rows := [][]string{{"profile", st.Profile}, {"auth mode", st.AuthMode}, {"region", dash(st.Region)}, {"credential", fmt.Sprintf("%s (from %s)", st.Credential, st.CredentialSource)}}
+				rows := [][]string{{"profile", st.Profile}, {"auth mode", st.AuthMode}, {"region", cmdutil.Dash(st.Region)}, {"credential", fmt.Sprintf("%s (from %s)", st.Credential, st.CredentialSource)}}
 				if st.TokenExpiresAt != "" {
 					rows = append(rows, []string{"token expires", fmt.Sprintf("%s (%s)", st.TokenExpiresAt, st.TokenExpiresIn)})
 				}
 				if st.TokenRegion != "" {
 					rows = append(rows, []string{"token region", st.TokenRegion})
 				}
-				rows = append(rows, []string{"project id", dash(st.ProjectID)}, []string{"domain id", dash(st.DomainID)})
+				rows = append(rows, []string{"project id", cmdutil.Dash(st.ProjectID)}, []string{"domain id", cmdutil.Dash(st.DomainID)})
 				return []string{"KEY", "VALUE"}, rows
 			}); err != nil {
 				return err
@@ -203,11 +203,4 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 			return expired
 		},
 	}
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

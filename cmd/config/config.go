@@ -64,7 +64,7 @@ func newList(f *cmdutil.Factory) *cobra.Command {
 			return f.Print(ss, func() ([]string, [][]string) {
 				rows := make([][]string, len(ss))
 				for i, s := range ss {
-					rows[i] = []string{s.Key, dash(s.Value), string(s.Source)}
+					rows[i] = []string{s.Key, cmdutil.Dash(s.Value), string(s.Source)}
 				}
 				return []string{"KEY", "VALUE", "SOURCE"}, rows
 			})
@@ -237,7 +237,7 @@ func newProfiles(f *cmdutil.Factory) *cobra.Command {
 					if r.Active {
 						mark = "*"
 					}
-					out[i] = []string{mark, r.Name, dash(r.Region), dash(r.AuthMode)}
+					out[i] = []string{mark, r.Name, cmdutil.Dash(r.Region), cmdutil.Dash(r.AuthMode)}
 				}
 				return []string{"ACTIVE", "NAME", "REGION", "AUTH"}, out
 			})
@@ -246,30 +246,20 @@ func newProfiles(f *cmdutil.Factory) *cobra.Command {
 }
 
 func newUse(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
-		Use:               "use NAME",
-		Short:             "Make a profile the active one",
-		Example:           "  flexusl config use prod",
-		Args:              cmdutil.ExactArgs(1, "NAME"),
-		ValidArgsFunction: cmdutil.CompleteProfiles(f),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cfg, err := f.Config()
-			if err != nil {
-				return err
-			}
-			if err := cfg.UseProfile(args[0]); err != nil {
-				return cmdutil.UsageError(err)
-			}
-			return cfg.Save()
-		},
-	}
+	return profileCommand(f, "use NAME", "Make a profile the active one", "  flexusl config use prod", (*config.Config).UseProfile)
 }
 
 func newDelete(f *cmdutil.Factory) *cobra.Command {
+	return profileCommand(f, "delete NAME", "Delete a profile", "  flexusl config delete old", (*config.Config).DeleteProfile)
+}
+
+// profileCommand is a command that changes the file through one operation
+// on a named profile, then saves it.
+func profileCommand(f *cmdutil.Factory, use, short, example string, op func(*config.Config, string) error) *cobra.Command {
 	return &cobra.Command{
-		Use:               "delete NAME",
-		Short:             "Delete a profile",
-		Example:           "  flexusl config delete old",
+		Use:               use,
+		Short:             short,
+		Example:           example,
 		Args:              cmdutil.ExactArgs(1, "NAME"),
 		ValidArgsFunction: cmdutil.CompleteProfiles(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -277,7 +267,7 @@ func newDelete(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := cfg.DeleteProfile(args[0]); err != nil {
+			if err := op(cfg, args[0]); err != nil {
 				return cmdutil.UsageError(err)
 			}
 			return cfg.Save()
@@ -381,11 +371,4 @@ it refuses: use "config set" in scripts.`,
 			return nil
 		},
 	}
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

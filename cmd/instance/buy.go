@@ -362,7 +362,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	if err != nil {
 		var unknown *api.UnknownOutcomeError
 		if errors.As(err, &unknown) {
-			entry.State, entry.Error = journal.StateUnknown, firstLine(unknown.Cause.Error())
+			entry.State, entry.Error = journal.StateUnknown, cmdutil.FirstLine(unknown.Cause.Error())
 			if jerr := journal.Append(f.JournalPath(), entry); jerr != nil {
 				f.IO.Warnf("could not write the order journal: %v", jerr)
 			}
@@ -436,11 +436,6 @@ func imageLabel(r *purchase.Request) string {
 		return "private:" + r.ImageRef.ImageID
 	}
 	return strings.TrimSpace(r.ImageRef.ImageName + " " + r.ImageRef.ImageVersion)
-}
-
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return l
 }
 
 func sortedKeys(m map[string]string) []string {

@@ -68,7 +68,7 @@ order's current status (four at a time).`,
 						if r.Refresh != "" {
 							st = "error: " + r.Refresh
 						}
-						out[i] = append(out[i], dash(st))
+						out[i] = append(out[i], cmdutil.Dash(st))
 					}
 				}
 				return h, out
@@ -98,7 +98,7 @@ func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error
 			defer func() { <-sem }()
 			d, err := client.ShowOrder(ctx, r.OrderID)
 			if err != nil {
-				r.Refresh = firstLine(err.Error())
+				r.Refresh = cmdutil.FirstLine(err.Error())
 				return
 			}
 			r.Status, r.StatusText = d.OrderInfo.Status, api.StatusText(d.OrderInfo.Status)

@@ -4,7 +4,6 @@ package order
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
@@ -78,15 +77,8 @@ func regionOf(e *journal.Entry) string {
 func PrintView(f *cmdutil.Factory, v *order.View) error {
 	return f.Print(v, func() ([]string, [][]string) {
 		return []string{"ORDER ID", "STATUS", "TYPE", "CREATED", "PAID", "AMOUNT", "CURRENCY"},
-			[][]string{{v.OrderID, fmt.Sprintf("%d %s", v.Status, v.StatusText), v.OrderType, dash(v.CreateTime), dash(v.PaymentTime), fmt.Sprintf("%.2f", v.AmountAfterDiscount), dash(v.Currency)}}
+			[][]string{{v.OrderID, fmt.Sprintf("%d %s", v.Status, v.StatusText), v.OrderType, cmdutil.Dash(v.CreateTime), cmdutil.Dash(v.PaymentTime), fmt.Sprintf("%.2f", v.AmountAfterDiscount), cmdutil.Dash(v.Currency)}}
 	})
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
 
 // Wait follows an order with progress on stderr (a spinner on a terminal,
@@ -115,7 +107,7 @@ func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids [
 			text += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
 		}
 		if e.Transient != nil {
-			text += " - retrying after: " + firstLine(e.Transient.Error())
+			text += " - retrying after: " + cmdutil.FirstLine(e.Transient.Error())
 		}
 		p.Update(text)
 	}})
@@ -125,9 +117,4 @@ func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids [
 		v = order.NewView(d, ids)
 	}
 	return v, werr
-}
-
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return l
 }

@@ -26,35 +26,44 @@ type IssuedToken struct {
 	Region    string
 }
 
-// IssueToken asks IAM for a token scoped to region's project with the
-// password method. The password never reaches --debug output.
-func (c *Client) IssueToken(ctx context.Context, account, user, password, region string) (*IssuedToken, error) {
-	var body struct {
-		Auth struct {
-			Identity struct {
-				Methods  []string `json:"methods"`
-				Password struct {
-					User struct {
-						Name     string `json:"name"`
-						Password string `json:"password"`
-						Domain   struct {
-							Name string `json:"name"`
-						} `json:"domain"`
-					} `json:"user"`
-				} `json:"password"`
-			} `json:"identity"`
-			Scope struct {
-				Project struct {
-					Name string `json:"name"`
-				} `json:"project"`
-			} `json:"scope"`
-		} `json:"auth"`
-	}
+// TokenRequest is IAM's password-method token request body.
+type TokenRequest struct {
+	Auth struct {
+		Identity struct {
+			Methods  []string `json:"methods"`
+			Password struct {
+				User struct {
+					Name     string `json:"name"`
+					Password string `json:"password"`
+					Domain   struct {
+						Name string `json:"name"`
+					} `json:"domain"`
+				} `json:"user"`
+			} `json:"password"`
+		} `json:"identity"`
+		Scope struct {
+			Project struct {
+				Name string `json:"name"`
+			} `json:"project"`
+		} `json:"scope"`
+	} `json:"auth"`
+}
+
+// NewTokenRequest builds a request for a token scoped to region's project.
+func NewTokenRequest(account, user, password, region string) *TokenRequest {
+	var body TokenRequest
 	body.Auth.Identity.Methods = []string{"password"}
 	body.Auth.Identity.Password.User.Name = user
 	body.Auth.Identity.Password.User.Password = password
 	body.Auth.Identity.Password.User.Domain.Name = account
 	body.Auth.Scope.Project.Name = region
+	return &body
+}
+
+// IssueToken asks IAM for a token scoped to region's project with the
+// password method. The password never reaches --debug output.
+func (c *Client) IssueToken(ctx context.Context, account, user, password, region string) (*IssuedToken, error) {
+	body := NewTokenRequest(account, user, password, region)
 	data, err := json.Marshal(body)
 	if err != nil {
 		return nil, err

@@ -482,27 +482,7 @@ func (s *Server) details(o *order) api.OrderDetails {
 }
 
 func (s *Server) issueToken(w http.ResponseWriter, r *http.Request, body []byte) {
-	var req struct {
-		Auth struct {
-			Identity struct {
-				Methods  []string `json:"methods"`
-				Password struct {
-					User struct {
-						Name     string `json:"name"`
-						Password string `json:"password"`
-						Domain   struct {
-							Name string `json:"name"`
-						} `json:"domain"`
-					} `json:"user"`
-				} `json:"password"`
-			} `json:"identity"`
-			Scope struct {
-				Project struct {
-					Name string `json:"name"`
-				} `json:"project"`
-			} `json:"scope"`
-		} `json:"auth"`
-	}
+	var req api.TokenRequest
 	if err := json.Unmarshal(body, &req); err != nil {
 		writeError(w, http.StatusBadRequest, "IAM.0011", "Request parmeter error: "+err.Error())
 		return
