@@ -231,21 +231,26 @@ func buildRequest(opts *BuyOptions, region string, regionFromFlag bool) (*purcha
 	}
 	var ps catalog.Problems
 	if ch("tag") {
+		// Flag tags replace the file's tags of the same keys; repeated keys
+		// among the flags stay, for validation to report.
+		var tags []purchase.Tag
+		fromFlags := map[string]bool{}
 		for _, s := range opts.Tags {
 			t, err := purchase.ParseTag(s)
 			if err != nil {
 				ps = append(ps, catalog.Problem{Field: "--tag", Value: s, Reason: "must be key=value"})
 				continue
 			}
-			// A flag's tag replaces the file's tag of the same key.
-			kept := r.Tags[:0:0]
-			for _, old := range r.Tags {
-				if old.Key != t.Key || opts.FromFile == "" {
-					kept = append(kept, old)
-				}
-			}
-			r.Tags = append(kept, t)
+			tags = append(tags, t)
+			fromFlags[t.Key] = true
 		}
+		var kept []purchase.Tag
+		for _, old := range r.Tags {
+			if !fromFlags[old.Key] {
+				kept = append(kept, old)
+			}
+		}
+		r.Tags = append(kept, tags...)
 	}
 	return r, ps, nil
 }
