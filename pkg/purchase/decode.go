@@ -213,20 +213,29 @@ func decodeImageRef(v json.RawMessage, r *Request) catalog.Problems {
 	return ps
 }
 
-func decodeExtras(v json.RawMessage, r *Request) catalog.Problems {
-	items, p := decodeArray(FExtraResources, v)
+// decodeObjects decodes an array of objects with the given keys, calling
+// each with the element's field name ("tags[2]") and its members.
+func decodeObjects(field string, v json.RawMessage, keys []string, each func(field string, m map[string]json.RawMessage) catalog.Problems) catalog.Problems {
+	items, p := decodeArray(field, v)
 	if p != nil {
 		return catalog.Problems{*p}
 	}
 	var ps catalog.Problems
-	r.ExtraResources = []ExtraResource{}
 	for i, item := range items {
-		field := fmt.Sprintf("%s[%d]", FExtraResources, i)
-		m, eps := decodeObject(field, item, []string{"type", "size"})
-		ps = append(ps, eps...)
-		if m == nil {
-			continue
+		f := fmt.Sprintf("%s[%d]", field, i)
+		m, ops := decodeObject(f, item, keys)
+		ps = append(ps, ops...)
+		if m != nil {
+			ps = append(ps, each(f, m)...)
 		}
+	}
+	return ps
+}
+
+func decodeExtras(v json.RawMessage, r *Request) catalog.Problems {
+	r.ExtraResources = []ExtraResource{}
+	return decodeObjects(FExtraResources, v, []string{"type", "size"}, func(field string, m map[string]json.RawMessage) catalog.Problems {
+		var ps catalog.Problems
 		var e ExtraResource
 		if raw, ok := m["type"]; !ok {
 			ps = append(ps, catalog.Problem{Field: field + ".type", Reason: "is required", Allowed: []string{ResourceEVS, ResourceCBR, ResourceHSS}})
@@ -242,26 +251,17 @@ func decodeExtras(v json.RawMessage, r *Request) catalog.Problems {
 			}
 		}
 		r.ExtraResources = append(r.ExtraResources, e)
-	}
-	return ps
+		return ps
+	})
 }
 
 func decodeTags(v json.RawMessage, r *Request) catalog.Problems {
-	items, p := decodeArray(FTags, v)
-	if p != nil {
-		return catalog.Problems{*p}
-	}
-	var ps catalog.Problems
 	r.Tags = []Tag{}
-	for i, item := range items {
-		field := fmt.Sprintf("%s[%d]", FTags, i)
-		m, tps := decodeObject(field, item, []string{"key", "value"})
-		ps = append(ps, tps...)
-		if m == nil {
-			continue
-		}
+	return decodeObjects(FTags, v, []string{"key", "value"}, func(field string, m map[string]json.RawMessage) catalog.Problems {
+		var ps catalog.Problems
 		var t Tag
-		for k, dst := range map[string]*string{"key": &t.Key, "value": &t.Value} {
+		for _, k := range []string{"key", "value"} {
+			dst := map[string]*string{"key": &t.Key, "value": &t.Value}[k]
 			raw, ok := m[k]
 			if !ok {
 				ps = append(ps, catalog.Problem{Field: field + "." + k, Reason: "is required"})
@@ -272,6 +272,6 @@ func decodeTags(v json.RawMessage, r *Request) catalog.Problems {
 			}
 		}
 		r.Tags = append(r.Tags, t)
-	}
-	return ps
+		return ps
+	})
 }
