@@ -202,7 +202,9 @@ func decodeImageRef(v json.RawMessage, r *Request) catalog.Problems {
 		return ps
 	}
 	ir := &ImageRef{}
-	for k, dst := range map[string]*string{"image_name": &ir.ImageName, "image_version": &ir.ImageVersion, "image_id": &ir.ImageID} {
+	dsts := map[string]*string{"image_name": &ir.ImageName, "image_version": &ir.ImageVersion, "image_id": &ir.ImageID}
+	for _, k := range []string{"image_name", "image_version", "image_id"} {
+		dst := dsts[k]
 		if raw, ok := m[k]; ok {
 			if p := decodeString(FImageRef+"."+k, raw, dst); p != nil {
 				ps = append(ps, *p)
