@@ -83,7 +83,8 @@ given override its fields. --no-validate skips the catalog checks (not the
 format checks), for plans newer than the catalog.
 
 With --wait it then follows the order until it completes (exit 0), is
-cancelled (exit 4) or --timeout passes (exit 5).`,
+cancelled (exit 4) or --timeout passes (exit 5); the result (with the last
+order status seen) is printed in every case, so the order ID is never lost.`,
 		Example: `  # interactive: shows what will be bought and asks
   flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
 
@@ -390,10 +391,13 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	f.IO.Infof("Order %s placed; waiting for it to complete (Ctrl-C stops waiting, not the order).", res.OrderID)
 	view, werr := ordercmd.Wait(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout, opts.WaitInterval)
 	result.Order = view
-	if werr != nil {
-		return werr
+	// The purchase happened whatever the wait's outcome: a script reading
+	// stdout gets the order ID (and the last status seen) before the wait's
+	// exit code (4 cancelled, 5 timed out, 130 interrupted).
+	if err := printBuy(f, result); err != nil {
+		return err
 	}
-	return printBuy(f, result)
+	return werr
 }
 
 func printBuy(f *cmdutil.Factory, r *BuyResult) error {
