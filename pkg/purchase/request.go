@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/flexusl/flexusl/pkg/suggest"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -132,10 +131,36 @@ const (
 	MaxRequestIDLen   = 128
 )
 
-var (
-	nameRe      = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
-	requestIDRe = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9-]*$`)
-)
+func isLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
+func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
+
+// isName: starts with a letter; letters, digits, '_' and '-' (instance
+// names and tag keys). Plain checks, not a regexp: nothing to compile at
+// start-up.
+func isName(s string) bool {
+	if s == "" || !isLetter(s[0]) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !isLetter(c) && !isDigit(c) && c != '_' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// isRequestID: starts with a letter or digit; letters, digits and '-'.
+func isRequestID(s string) bool {
+	if s == "" || (!isLetter(s[0]) && !isDigit(s[0])) {
+		return false
+	}
+	for i := 1; i < len(s); i++ {
+		if c := s[i]; !isLetter(c) && !isDigit(c) && c != '-' {
+			return false
+		}
+	}
+	return true
+}
 
 // CheckClientRequestID checks a Client-Request-Id header value: 36-128
 // letters, digits and hyphens, starting with a letter or digit.
@@ -146,7 +171,7 @@ func CheckClientRequestID(id string) *catalog.Problem {
 		p.Reason = "is required"
 	case len(id) < MinRequestIDLen || len(id) > MaxRequestIDLen:
 		p.Reason = fmt.Sprintf("must be %d to %d characters (it has %d)", MinRequestIDLen, MaxRequestIDLen, len(id))
-	case !requestIDRe.MatchString(id):
+	case !isRequestID(id):
 		p.Reason = "may contain only letters, digits and hyphens (-), starting with a letter or digit"
 	default:
 		return nil
@@ -175,7 +200,7 @@ func (r *Request) Validate(cat *catalog.Catalog, opts Options) catalog.Problems 
 		add(FInstanceName, "", "is required")
 	case n > MaxNameLen:
 		add(FInstanceName, r.InstanceName, fmt.Sprintf("must be 1 to %d characters (it has %d)", MaxNameLen, n))
-	case !nameRe.MatchString(r.InstanceName):
+	case !isName(r.InstanceName):
 		add(FInstanceName, r.InstanceName, "must start with a letter and contain only letters, digits, underscores (_) and hyphens (-)")
 	}
 	if r.Description != nil {
@@ -298,7 +323,7 @@ func checkTags(tags []Tag) catalog.Problems {
 			ps = append(ps, catalog.Problem{Field: field + ".key", Reason: "is required"})
 		case n > MaxTagKeyLen:
 			ps = append(ps, catalog.Problem{Field: field + ".key", Value: t.Key, Reason: fmt.Sprintf("must be 1 to %d characters (it has %d)", MaxTagKeyLen, n)})
-		case !nameRe.MatchString(t.Key):
+		case !isName(t.Key):
 			ps = append(ps, catalog.Problem{Field: field + ".key", Value: t.Key, Reason: "must start with a letter and contain only letters, digits, underscores (_) and hyphens (-)"})
 		}
 		if seen[t.Key] && t.Key != "" {
