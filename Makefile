@@ -52,7 +52,7 @@ check-docs:
 	  rm -rf $$tmp
 
 bench: ## start-up, completion, sandbox load and purchase-vs-curl figures
-	$(GO) test -run '^$$' -bench . -benchtime 40x -count 1 . ./cmd ./pkg/...
+	$(GO) test -run '^$$' -bench . -benchtime 200x -count 1 . ./cmd ./pkg/...
 
 fuzz: ## run every fuzz target briefly
 	@for t in $$(grep -rl --include='*_test.go' '^func Fuzz' pkg | xargs -n1 dirname | sort -u); do \
