@@ -142,9 +142,8 @@ order status seen) is printed in every case, so the order ID is never lost.`,
 	return cmd
 }
 
-// buildRequest turns the file (if any) and flags into a request. Problems
-// with flag values (a --tag without '=') are returned to be reported with
-// the request's own.
+// buildRequest reads the file (if any) and puts the flags over it. Without
+// a file, flags with defaults (period type, period) count as given.
 func buildRequest(opts *BuyOptions, region string, regionFromFlag bool) (*purchase.Request, catalog.Problems, error) {
 	r := &purchase.Request{}
 	if opts.FromFile != "" {
@@ -164,96 +163,65 @@ func buildRequest(opts *BuyOptions, region string, regionFromFlag bool) (*purcha
 		}
 		r = fr
 	}
-	ch := opts.changed
-	set := func(flag string, apply func()) {
-		if ch(flag) || (opts.FromFile == "" && flag != "") {
-			apply()
-		}
-	}
-	set("name", func() { r.InstanceName = opts.Name })
-	if ch("description") {
-		r.Description = purchase.Ptr(opts.Description)
-	}
-	if ch("spec") || ch("plan-spec") || opts.FromFile == "" {
-		r.PlanSpec = opts.Spec
-	}
-	if ch("image") || ch("image-version") || ch("image-id") {
-		if r.ImageRef == nil || ch("image-id") || ch("image") {
-			r.ImageRef = &purchase.ImageRef{}
-		}
-		if ch("image-id") {
-			r.ImageRef.ImageID = opts.ImageID
-		}
-		if ch("image") {
-			r.ImageRef.ImageName = opts.Image
-		}
-		if ch("image-version") {
-			r.ImageRef.ImageVersion = opts.ImageVersion
-		}
-	}
-	if regionFromFlag || r.Region == "" {
-		r.Region = region
-	}
-	set("period-type", func() { r.PeriodType = opts.PeriodType })
-	set("period", func() { r.PeriodNum = opts.Period })
-	if ch("quantity") {
-		r.PurchaseQuantity = purchase.Ptr(opts.Quantity)
-	}
-	if ch("auto-renew") {
-		r.IsAutoRenew = purchase.Ptr(opts.AutoRenew)
-	}
-	if ch("auto-pay") {
-		r.IsAutoPay = purchase.Ptr(opts.AutoPay)
-	}
-	extra := func(flag, typ string, size *int) {
-		if !ch(flag) {
-			return
-		}
-		var kept []purchase.ExtraResource
-		for _, e := range r.ExtraResources {
-			if e.Type != typ {
-				kept = append(kept, e)
+	given := func(flags ...string) bool {
+		for _, fl := range flags {
+			if opts.changed(fl) {
+				return true
 			}
 		}
-		r.ExtraResources = append(kept, purchase.ExtraResource{Type: typ, Size: size})
+		return false
 	}
-	extra("data-disk", purchase.ResourceEVS, purchase.Ptr(opts.DataDisk))
-	extra("backup", purchase.ResourceCBR, purchase.Ptr(opts.Backup))
-	if !opts.HSS && ch("hss") { // --hss=false removes it from the file's request
-		var kept []purchase.ExtraResource
-		for _, e := range r.ExtraResources {
-			if e.Type != purchase.ResourceHSS {
-				kept = append(kept, e)
-			}
-		}
-		r.ExtraResources = kept
-	} else if opts.HSS {
-		extra("hss", purchase.ResourceHSS, nil)
+	noFile := opts.FromFile == ""
+	var o purchase.Overrides
+	if given("name") || noFile {
+		o.Name = &opts.Name
 	}
-	var ps catalog.Problems
-	if ch("tag") {
-		// Flag tags replace the file's tags of the same keys; repeated keys
-		// among the flags stay, for validation to report.
-		var tags []purchase.Tag
-		fromFlags := map[string]bool{}
-		for _, s := range opts.Tags {
-			t, err := purchase.ParseTag(s)
-			if err != nil {
-				ps = append(ps, catalog.Problem{Field: "--tag", Value: s, Reason: "must be key=value"})
-				continue
-			}
-			tags = append(tags, t)
-			fromFlags[t.Key] = true
-		}
-		var kept []purchase.Tag
-		for _, old := range r.Tags {
-			if !fromFlags[old.Key] {
-				kept = append(kept, old)
-			}
-		}
-		r.Tags = append(kept, tags...)
+	if given("description") {
+		o.Description = &opts.Description
 	}
-	return r, ps, nil
+	if given("spec", "plan-spec") || noFile {
+		o.Spec = &opts.Spec
+	}
+	if given("image") {
+		o.Image = &opts.Image
+	}
+	if given("image-version") {
+		o.ImageVersion = &opts.ImageVersion
+	}
+	if given("image-id") {
+		o.ImageID = &opts.ImageID
+	}
+	if regionFromFlag || r.Region == "" { // the file's region beats env and profile
+		o.Region = &region
+	}
+	if given("period-type") || noFile {
+		o.PeriodType = &opts.PeriodType
+	}
+	if given("period") || noFile {
+		o.Period = &opts.Period
+	}
+	if given("quantity") {
+		o.Quantity = &opts.Quantity
+	}
+	if given("auto-renew") {
+		o.AutoRenew = &opts.AutoRenew
+	}
+	if given("auto-pay") {
+		o.AutoPay = &opts.AutoPay
+	}
+	if given("data-disk") {
+		o.DataDisk = &opts.DataDisk
+	}
+	if given("backup") {
+		o.Backup = &opts.Backup
+	}
+	if given("hss") {
+		o.HSS = &opts.HSS
+	}
+	if given("tag") {
+		o.Tags = opts.Tags
+	}
+	return r, r.Apply(o), nil
 }
 
 func prefix(ps catalog.Problems, p string) catalog.Problems {
