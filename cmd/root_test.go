@@ -12,6 +12,7 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -223,4 +224,23 @@ func TestHelpTopics(t *testing.T) {
 	if !strings.Contains(r.out, "Additional help topics:\n  flexusl exit-codes") {
 		t.Errorf("exit-codes topic not listed:\n%s", r.out)
 	}
+}
+
+// pflag reads `back-quoted` words in a flag's usage as its value name; no
+// usage may contain them by accident.
+func TestNoBackquotesInFlagUsage(t *testing.T) {
+	io, _, _, _ := ui.Test()
+	root := NewRootCmd(&cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }})
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.LocalFlags().VisitAll(func(fl *pflag.Flag) {
+			if strings.Contains(fl.Usage, "`") {
+				t.Errorf("%s --%s: usage has a backquote: %q", c.CommandPath(), fl.Name, fl.Usage)
+			}
+		})
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
 }
