@@ -172,56 +172,35 @@ func buildRequest(opts *BuyOptions, region string, regionFromFlag bool) (*purcha
 		return false
 	}
 	noFile := opts.FromFile == ""
-	var o purchase.Overrides
-	if given("name") || noFile {
-		o.Name = &opts.Name
-	}
-	if given("description") {
-		o.Description = &opts.Description
-	}
-	if given("spec", "plan-spec") || noFile {
-		o.Spec = &opts.Spec
-	}
-	if given("image") {
-		o.Image = &opts.Image
-	}
-	if given("image-version") {
-		o.ImageVersion = &opts.ImageVersion
-	}
-	if given("image-id") {
-		o.ImageID = &opts.ImageID
-	}
-	if regionFromFlag || r.Region == "" { // the file's region beats env and profile
-		o.Region = &region
-	}
-	if given("period-type") || noFile {
-		o.PeriodType = &opts.PeriodType
-	}
-	if given("period") || noFile {
-		o.Period = &opts.Period
-	}
-	if given("quantity") {
-		o.Quantity = &opts.Quantity
-	}
-	if given("auto-renew") {
-		o.AutoRenew = &opts.AutoRenew
-	}
-	if given("auto-pay") {
-		o.AutoPay = &opts.AutoPay
-	}
-	if given("data-disk") {
-		o.DataDisk = &opts.DataDisk
-	}
-	if given("backup") {
-		o.Backup = &opts.Backup
-	}
-	if given("hss") {
-		o.HSS = &opts.HSS
+	o := purchase.Overrides{
+		Name:         ifGiven(given("name") || noFile, &opts.Name),
+		Description:  ifGiven(given("description"), &opts.Description),
+		Spec:         ifGiven(given("spec", "plan-spec") || noFile, &opts.Spec),
+		Image:        ifGiven(given("image"), &opts.Image),
+		ImageVersion: ifGiven(given("image-version"), &opts.ImageVersion),
+		ImageID:      ifGiven(given("image-id"), &opts.ImageID),
+		Region:       ifGiven(regionFromFlag || r.Region == "", &region), // the file's region beats env and profile
+		PeriodType:   ifGiven(given("period-type") || noFile, &opts.PeriodType),
+		Period:       ifGiven(given("period") || noFile, &opts.Period),
+		Quantity:     ifGiven(given("quantity"), &opts.Quantity),
+		AutoRenew:    ifGiven(given("auto-renew"), &opts.AutoRenew),
+		AutoPay:      ifGiven(given("auto-pay"), &opts.AutoPay),
+		DataDisk:     ifGiven(given("data-disk"), &opts.DataDisk),
+		Backup:       ifGiven(given("backup"), &opts.Backup),
+		HSS:          ifGiven(given("hss"), &opts.HSS),
 	}
 	if given("tag") {
 		o.Tags = opts.Tags
 	}
 	return r, r.Apply(o), nil
+}
+
+// ifGiven is v when the flag was given, else nil (not given).
+func ifGiven[T any](given bool, v *T) *T {
+	if given {
+		return v
+	}
+	return nil
 }
 
 func prefix(ps catalog.Problems, p string) catalog.Problems {
