@@ -121,5 +121,8 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 		code = exitcode.Interrupted
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", err)
+	if a := cmdutil.Advice(err); a != "" {
+		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", a)
+	}
 	return code
 }

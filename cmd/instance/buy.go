@@ -281,7 +281,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	}
 
 	// 3. Credentials before asking: a purchase that cannot be sent is not confirmed.
-	client, err := f.APIClient(ctx, req.Region, auth.ScopeProject)
+	client, err := f.APIClient()
 	if err != nil {
 		return err
 	}
@@ -319,6 +319,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 			if jerr := journal.Append(f.JournalPath(), entry); jerr != nil {
 				f.IO.Warnf("could not write the order journal: %v", jerr)
 			}
+			return cmdutil.WithAdvice(err, fmt.Sprintf("an order may or may not exist. Do not buy again until you know: look in the console's order list (Billing Center > Orders) for an order created at %s, or run `flexusl order list`; quote Client-Request-Id %s to support.", entry.Time.Format(time.RFC3339), crid))
 		}
 		return err
 	}

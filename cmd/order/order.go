@@ -8,7 +8,6 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/spf13/cobra"
@@ -84,11 +83,11 @@ func PrintView(f *cmdutil.Factory, v *order.View) error {
 // Wait follows an order with progress on stderr (a spinner on a terminal,
 // a timestamped line per change elsewhere) and returns its final view.
 func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids []string, timeout, interval time.Duration) (*order.View, error) {
-	client, err := f.APIClient(ctx, region, auth.ScopeDomain)
+	client, err := f.APIClient()
 	if err != nil {
 		return nil, err
 	}
-	client.Notify = nil // the waiter reports transient errors itself
+	client = client.WithNotify(nil) // the waiter reports transient errors itself
 	label := func(st int) string {
 		if st == 0 {
 			return "checking"

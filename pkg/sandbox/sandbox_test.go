@@ -344,7 +344,12 @@ func TestAuth(t *testing.T) {
 		}
 	}
 	// AK/SK, signed by the client: accepted with a project ID.
-	c := client(ts, auth.AKSK{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey, ProjectID: ProjectID("ap-southeast-3"), DomainID: DefaultDomainID})
+	aksk := func(a auth.AKSK, project, domain string) *api.Client {
+		c := client(ts, a)
+		c.ProjectID, c.DomainID = project, domain
+		return c
+	}
+	c := aksk(auth.AKSK{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey}, ProjectID("ap-southeast-3"), DefaultDomainID)
 	res, err := buy(t, c, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -352,19 +357,22 @@ func TestAuth(t *testing.T) {
 	if _, err := c.ShowOrder(context.Background(), res.OrderID); err != nil {
 		t.Fatal(err)
 	}
-	// Wrong secret, missing project, wrong domain: 401 (exit 3).
+	// Looked up through IAM when not configured.
+	if _, err := buy(t, aksk(auth.AKSK{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey}, "", ""), nil); err != nil {
+		t.Fatalf("project ID looked up: %v", err)
+	}
+	// Wrong secret, unknown key: 401 (exit 3).
 	for name, a := range map[string]auth.AKSK{
-		"wrong secret":   {AccessKey: DefaultAccessKey, SecretKey: "x", ProjectID: "p"},
-		"no project":     {AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey},
-		"unknown access": {AccessKey: "OTHER", SecretKey: DefaultSecretKey, ProjectID: "p"},
+		"wrong secret":   {AccessKey: DefaultAccessKey, SecretKey: "x"},
+		"unknown access": {AccessKey: "OTHER", SecretKey: DefaultSecretKey},
 	} {
-		_, err := buy(t, client(ts, a), nil)
+		_, err := buy(t, aksk(a, ProjectID("ap-southeast-3"), DefaultDomainID), nil)
 		var e *api.Error
 		if !errors.As(err, &e) || e.StatusCode != 401 || e.ExitCode() != 3 {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	_, err = client(ts, auth.AKSK{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey, DomainID: "other"}).ShowOrder(context.Background(), res.OrderID)
+	_, err = aksk(auth.AKSK{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey}, "", "other").ShowOrder(context.Background(), res.OrderID)
 	if err == nil {
 		t.Error("wrong domain accepted")
 	}
@@ -398,10 +406,10 @@ func TestIAM(t *testing.T) {
 		t.Error("wrong password accepted")
 	}
 	ak := client(ts, auth.AKSK{AccessKey: DefaultAccessKey, SecretKey: DefaultSecretKey})
-	if id, err := ak.ProjectID(context.Background(), "me-east-1"); err != nil || id != ProjectID("me-east-1") {
+	if id, err := ak.LookupProjectID(context.Background(), "me-east-1"); err != nil || id != ProjectID("me-east-1") {
 		t.Errorf("%s %v", id, err)
 	}
-	if id, err := ak.DomainID(context.Background()); err != nil || id != DefaultDomainID {
+	if id, err := ak.LookupDomainID(context.Background()); err != nil || id != DefaultDomainID {
 		t.Errorf("%s %v", id, err)
 	}
 }
