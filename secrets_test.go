@@ -24,6 +24,12 @@ var secretCaseArgs = map[string][]string{
 	"flexusl order show":            {"--last"},
 	"flexusl order wait":            {"--last", "--interval", "100ms"},
 	"flexusl order list":            {"--refresh"},
+	"flexusl order pay":             {"--last", "--yes"},
+	"flexusl order cancel":          {"--last", "--yes"},
+	"flexusl instance renew":        {"6743d0e3708be6007b8c8012", "--period", "1", "--yes"},
+	"flexusl instance delete":       {"6743d0e3708be6007b8c8012", "--yes"},
+	"flexusl instance auto-renew":   {"6743d0e3708be6007b8c8012", "on"},
+	"flexusl instance traffic":      nil,
 	"flexusl specs list":            nil,
 	"flexusl images list":           nil,
 	"flexusl regions list":          nil,
@@ -86,6 +92,7 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 	for _, mode := range []string{"token", "aksk"} {
 		dir := t.TempDir()
 		env := append(os.Environ(), "FLEXUSL_ENDPOINT="+srv.URL, "FLEXUSL_BSS_ENDPOINT="+srv.URL, "FLEXUSL_IAM_ENDPOINT="+srv.URL,
+			"FLEXUSL_RMS_ENDPOINT="+srv.URL, "FLEXUSL_ECS_ENDPOINT="+srv.URL,
 			"FLEXUSL_TOKEN="+tok, "FLEXUSL_ACCESS_KEY="+ak, "FLEXUSL_SECRET_KEY="+sk, "FLEXUSL_AUTH_MODE="+mode,
 			"HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_STATE_HOME="+filepath.Join(dir, "state"))
 		for _, path := range leaves {

@@ -8,8 +8,8 @@ import (
 
 // NewCmdInstance is `flexusl instance`.
 func NewCmdInstance(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "instance", Short: "Buy FlexusL instances",
-		Example: "  flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux"}
-	cmd.AddCommand(NewCmdBuy(f, nil))
+	cmd := &cobra.Command{Use: "instance", Short: "Buy, renew and unsubscribe FlexusL instances",
+		Example: "  flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux\n  flexusl instance renew web-1 --period 2 --auto-pay"}
+	cmd.AddCommand(NewCmdBuy(f, nil), NewCmdRenew(f, nil), NewCmdDelete(f, nil), NewCmdAutoRenew(f, nil), NewCmdTraffic(f))
 	return cmdutil.GroupCommand(cmd)
 }

@@ -21,19 +21,45 @@ type ListEntry struct {
 
 // NewCmdList is `flexusl order list`.
 func NewCmdList(f *cmdutil.Factory) *cobra.Command {
-	var refresh bool
+	var refresh, remote bool
+	var ro remoteOptions
 	cmd := &cobra.Command{
-		Use:   "list [--refresh]",
-		Short: "List purchases from the local order journal, newest first",
+		Use:   "list [--refresh] | --remote [--since 30d] [--status S] [--type T]",
+		Short: "List orders: the local journal, or the account's orders from BSS (--remote)",
 		Long: `List the purchases recorded in the local order journal, newest first.
 STATE AT PURCHASE is "accepted" (the API returned an order ID) or "unknown"
 (the request was sent but no answer came: check the console before buying
 again; the Client-Request-Id identifies it). --refresh asks BSS for each
-order's current status (four at a time).`,
+order's current status (four at a time).
+
+--remote lists the account's orders from BSS ListCustomerOrders instead
+(every page, newest first), so a fresh machine or a CI runner sees them
+too: created within --since (default 30d; 36h, 90m also work), filtered by
+--status (pending-payment or 6, processing, completed, cancelled, ...) and
+--type (new, renewal, unsubscribe, change, ... or the BSS number). Orders
+the journal knows get their name and spec. Journal attempts whose outcome is
+unknown are listed too, with the orders created within 10 minutes after
+them (of the kind they would place) as possible matches: that tells whether
+an unknown purchase, renewal or unsubscription was placed. JSON:
+{"orders":[...],"unknown_attempts":[{...,"possible_matches":[...]}]}.`,
 		Example: `  flexusl order list
-  flexusl order list --refresh -o json`,
+  flexusl order list --refresh -o json
+  flexusl order list --remote --since 7d
+  flexusl order list --remote --status pending-payment --type renewal -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if !remote {
+				for _, fl := range []string{"since", "status", "type"} {
+					if cmd.Flags().Changed(fl) {
+						return cmdutil.UsageErrorf("--%s goes with --remote", fl)
+					}
+				}
+			} else {
+				if refresh {
+					return cmdutil.UsageErrorf("--refresh and --remote exclude each other: --remote already reads the current statuses")
+				}
+				return listRemote(cmd.Context(), f, ro)
+			}
 			entries, skipped, err := journal.Read(f.JournalPath())
 			if err != nil {
 				return err
@@ -75,6 +101,12 @@ order's current status (four at a time).`,
 		},
 	}
 	cmd.Flags().BoolVar(&refresh, "refresh", false, "ask BSS for each order's current status")
+	cmd.Flags().BoolVar(&remote, "remote", false, "list the account's orders from BSS, joined with the journal")
+	cmd.Flags().StringVar(&ro.since, "since", "30d", "with --remote: orders created this long ago or later (7d, 36h, 90m)")
+	cmd.Flags().StringVar(&ro.status, "status", "", "with --remote: only orders in this status (pending-payment, processing, completed, cancelled, ... or its number)")
+	cmd.Flags().StringVar(&ro.orderType, "type", "", "with --remote: only orders of this type (new, renewal, unsubscribe, change, ... or its number)")
+	cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions([]string{"pending-payment", "processing", "completed", "cancelled", "pending-review", "pending-refund", "pending-confirmation"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions([]string{"new", "renewal", "unsubscribe", "change", "to-prepaid", "trial", "commercial", "price-adjustment"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 

@@ -17,23 +17,32 @@ import (
 func NewCmdOrder(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "order",
-		Short: "Follow purchase orders (BSS) and the local order journal",
-		Long: `Follow purchase orders. A purchase returns an order ID at once; the
-instances exist when the order reaches status 5 (completed). Statuses:
-1 pending review, 2 pending refund, 3 processing, 4 cancelled, 5 completed,
-6 pending payment, 9 pending confirmation.
+		Short: "Follow, pay and cancel orders (BSS); the local order journal",
+		Long: `Follow, pay and cancel orders: purchases, renewals and unsubscriptions. A
+purchase returns an order ID at once; the instances exist when the order
+reaches status 5 (completed). Statuses: 1 pending review, 2 pending refund,
+3 processing, 4 cancelled, 5 completed, 6 pending payment, 9 pending
+confirmation. Types: 1 new purchase, 2 renewal, 3 change, 4 unsubscription.
 
-Every purchase is recorded in the local order journal
-($XDG_STATE_HOME/flexusl/orders.jsonl, else ~/.local/state/flexusl/orders.jsonl).`,
+Every purchase, renewal, unsubscription, payment and cancellation is
+recorded in the local order journal ($XDG_STATE_HOME/flexusl/orders.jsonl,
+else ~/.local/state/flexusl/orders.jsonl); order list --remote reads the
+account's orders from BSS.`,
 	}
-	cmd.Example = "  flexusl order list\n  flexusl order wait --last"
-	cmd.AddCommand(NewCmdShow(f), NewCmdWait(f), NewCmdList(f))
+	cmd.Example = "  flexusl order list\n  flexusl order wait --last\n  flexusl order pay --last"
+	cmd.AddCommand(NewCmdShow(f), NewCmdWait(f), NewCmdList(f), NewCmdPay(f), NewCmdCancel(f))
 	return cmdutil.GroupCommand(cmd)
 }
 
 // resolveOrderID takes the argument or, with --last, the journal's newest
 // order. It returns the journal entry when there is one.
 func resolveOrderID(f *cmdutil.Factory, args []string, last bool, cmd string) (string, *journal.Entry, error) {
+	return resolveOrderIDOf(f, args, last, cmd, nil)
+}
+
+// resolveOrderIDOf is resolveOrderID where --last takes the newest order
+// of an entry that only (when not nil) accepts.
+func resolveOrderIDOf(f *cmdutil.Factory, args []string, last bool, cmd string, payable func(journal.Entry) bool) (string, *journal.Entry, error) {
 	entries, _, err := journal.Read(f.JournalPath())
 	if err != nil {
 		f.IO.Warnf("%v", err)
@@ -43,7 +52,7 @@ func resolveOrderID(f *cmdutil.Factory, args []string, last bool, cmd string) (s
 		return "", nil, cmdutil.UsageErrorf("give an order ID or --last, not both")
 	case last:
 		for i := len(entries) - 1; i >= 0; i-- {
-			if entries[i].OrderID != "" {
+			if entries[i].OrderID != "" && (payable == nil || payable(entries[i])) {
 				e := entries[i]
 				return e.OrderID, &e, nil
 			}
@@ -99,7 +108,7 @@ func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids [
 	d, werr := order.Wait(ctx, client, orderID, order.Options{Timeout: timeout, Interval: interval, OnEvent: func(e order.Event) {
 		if e.Status == api.StatusPendingPayment && !saidPayment {
 			saidPayment = true
-			p.Println(fmt.Sprintf("order %s: waiting for payment: pay the order in the console", orderID))
+			p.Println(fmt.Sprintf("order %s: waiting for payment: pay it with `flexusl order pay %s` (or in the console)", orderID, orderID))
 		}
 		text := fmt.Sprintf("order %s: %s", orderID, label(e.Status))
 		if f.IO.IsStderrTTY() {

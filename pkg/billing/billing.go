@@ -65,6 +65,9 @@ func (r Renewal) Describe() string {
 // Field names are the flags.
 func ValidateRenewal(periodType string, periods int) catalog.Problems {
 	var ps catalog.Problems
+	if periods == 0 && (periodType == PeriodMonth || periodType == PeriodYear) {
+		return catalog.Problems{{Field: "--period", Reason: fmt.Sprintf("is required: 1-%d months or 1-%d years", MaxRenewMonths, MaxRenewYears)}}
+	}
 	switch periodType {
 	case PeriodMonth:
 		if periods < 1 || periods > MaxRenewMonths {

@@ -16,11 +16,11 @@ func TestValidateRenewal(t *testing.T) {
 		want string // "" = valid
 	}{
 		{"month", 1, ""}, {"month", 11, ""}, {"year", 1, ""}, {"year", 3, ""},
-		{"month", 0, `--period "0": must be 1 to 11 when --period-type is month`},
+		{"month", 0, `--period: is required: 1-11 months or 1-3 years`},
 		{"month", 12, `--period "12": must be 1 to 11 when --period-type is month`},
 		{"month", -1, `--period "-1"`},
 		{"year", 4, `--period "4": must be 1 to 3 when --period-type is year`},
-		{"year", 0, `must be 1 to 3`},
+		{"year", 0, `--period: is required`},
 		{"week", 1, `--period-type "week": is not a renewal period type; allowed: month, year`},
 		{"Month", 1, `--period-type "Month"`},
 		{"", 1, `--period-type: is required; allowed: month, year`},
