@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -8,6 +9,10 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,54 +23,53 @@ import (
 	"github.com/flexusl/flexusl/pkg/exitcode"
 )
 
-// The documented examples of LIFECYCLE.md, typed by hand (never produced
-// by our encoder).
-const (
-	docRenewRequest         = `{"resource_ids":["6743d0e3708be6007b8c8012"],"period_type":2,"period_num":1,"is_auto_pay":1}`
-	docRenewResponse        = `{"order_ids":["CS241125185460CZY"],"fail_resource_infos":[]}`
-	docUnsubscribeRequest   = `{"resource_ids":["6743d0e3708be6007b8c8012"],"unsubscribe_type":1,"unsubscribe_reason_type":5,"unsubscribe_reason":"project ended"}`
-	docUnsubscribeResponse  = `{"order_ids":["CS241125191112O62"],"fail_resource_infos":[]}`
-	docAutoRenewRequest     = `{"auto_renew_times":0,"period_type":"MONTH"}`
-	docPayRequest           = `{"order_id":"CS241125185460CZY","use_coupon":"NO","use_discount":"NO"}`
-	docCancelRequest        = `{"order_id":"CS241125185460CZY"}`
-	docQueryRequest         = `{"resource_ids":["6743d0e3708be6007b8c8012"],"only_main_resource":1,"offset":0,"limit":10}`
-	docQueryResponse        = `{"total_count":1,"data":[{"resource_id":"6743d0e3708be6007b8c8012","region_code":"ap-southeast-3","is_main_resource":1,"status":2,"effective_time":"2024-11-25T10:51:12Z","expire_time":"2024-12-25T15:59:59Z","expire_policy":3}]}`
-	docOrdersResponse       = `{"total_count":1,"order_infos":[{"order_id":"CS241125185460CZY","status":6,"order_type":2,"service_type_code":"hws.service.type.hcss","amount_after_discount":5.0,"currency":"USD","create_time":"2024-11-25T10:51:12Z"}]}`
-	docFreeResourceRequest  = `{"free_resource_ids":["828e2c7c-3c8c-45a2-bebc-98cb3e77d06e"]}`
-	docFreeResourceResponse = `{"free_resources":[{"free_resource_id":"828e2c7c-3c8c-45a2-bebc-98cb3e77d06e","usage_type_name":"Upstream traffic","quota_reuse_cycle":4,"quota_reuse_cycle_type":2,"start_time":"2025-01-25T16:00:00Z","end_time":"2025-02-25T16:00:00Z","amount":742.5,"original_amount":1024,"measure_id":10}]}`
-	docRenewPartial         = `{"order_ids":[],"fail_resource_infos":[{"error_code":"CBC.99003016","error_msg":"The resource does not exist.","resource_id":"6743d0e3708be6007b8c8099"}]}`
-)
+// wire reads a documented example from testdata/wire (typed from
+// LIFECYCLE.md, never produced by our encoder), compacted.
+func wire(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "wire", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, data); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return b.String()
+}
 
 // Each wire type decodes its documented example.
 func TestBSSWireTypesDecodeDocumentedExamples(t *testing.T) {
 	var renew OrdersResult
-	if err := DecodeJSON([]byte(docRenewResponse), &renew); err != nil || len(renew.OrderIDs) != 1 || renew.OrderIDs[0] != "CS241125185460CZY" || len(renew.FailResourceInfos) != 0 {
+	if err := DecodeJSON([]byte(wire(t, "bss/renew.response.json")), &renew); err != nil || len(renew.OrderIDs) != 1 || renew.OrderIDs[0] != "CS241125185460CZY" || len(renew.FailResourceInfos) != 0 {
 		t.Errorf("renew answer: %+v %v", renew, err)
 	}
 	var unsub OrdersResult
-	if err := DecodeJSON([]byte(docUnsubscribeResponse), &unsub); err != nil || unsub.OrderIDs[0] != "CS241125191112O62" {
+	if err := DecodeJSON([]byte(wire(t, "bss/unsubscribe.response.json")), &unsub); err != nil || unsub.OrderIDs[0] != "CS241125191112O62" {
 		t.Errorf("unsubscribe answer: %+v %v", unsub, err)
 	}
 	var partial OrdersResult
-	if err := DecodeJSON([]byte(docRenewPartial), &partial); err != nil || len(partial.FailResourceInfos) != 1 ||
-		partial.FailResourceInfos[0] != (FailResourceInfo{ErrorCode: "CBC.99003016", ErrorMsg: "The resource does not exist.", ResourceID: "6743d0e3708be6007b8c8099"}) ||
-		partial.FailResourceInfos[0].Error() != "CBC.99003016: The resource does not exist." {
+	if err := DecodeJSON([]byte(wire(t, "bss/renew.partial.response.json")), &partial); err != nil || len(partial.FailResourceInfos) != 1 ||
+		len(partial.OrderIDs) != 1 ||
+		partial.FailResourceInfos[0] != (FailResourceInfo{ErrorCode: "CBC.99003016", ErrorMsg: "The resource does not exist or has been deleted after it expired.", ResourceID: "6743d0e3708be6007b8c8013"}) ||
+		partial.FailResourceInfos[0].Error() != "CBC.99003016: The resource does not exist or has been deleted after it expired." {
 		t.Errorf("partial answer: %+v %v", partial, err)
 	}
 	var q subscriptionsPage
-	if err := DecodeJSON([]byte(docQueryResponse), &q); err != nil || q.TotalCount != 1 || len(q.Data) != 1 {
+	if err := DecodeJSON([]byte(wire(t, "bss/query-resources.response.json")), &q); err != nil || q.TotalCount != 1 || len(q.Data) != 1 {
 		t.Fatalf("query answer: %+v %v", q, err)
 	}
 	s := q.Data[0]
 	exp, ok := s.Expires()
 	eff, ok2 := s.Effective()
-	if s.ResourceID != "6743d0e3708be6007b8c8012" || s.RegionCode != "ap-southeast-3" || s.IsMainResource != 1 || s.Status != SubscriptionInUse ||
+	if s.ResourceID != "6743d0e3708be6007b8c8012" || s.RegionCode != "ap-southeast-3" || s.ResourceName != "web-1" || s.ResourceTypeCode != "hws.resource.type.hecsfusion" ||
+		s.ProductSpecDesc != "FlexusL hf.large.1.30m.linux | 2 vCPUs | 2 GiB" || s.IsMainResource != 1 || s.Status != SubscriptionInUse ||
 		!ok || !ok2 || !exp.Equal(time.Date(2024, 12, 25, 15, 59, 59, 0, time.UTC)) || !eff.Equal(time.Date(2024, 11, 25, 10, 51, 12, 0, time.UTC)) ||
 		!s.AutoRenew() || s.ExpirePolicyText() != "auto-renew" || s.StatusText() != "in use" {
 		t.Errorf("subscription: %+v", s)
 	}
 	var orders customerOrdersPage
-	if err := DecodeJSON([]byte(docOrdersResponse), &orders); err != nil || orders.TotalCount != 1 || len(orders.OrderInfos) != 1 {
+	if err := DecodeJSON([]byte(wire(t, "bss/list-customer-orders.response.json")), &orders); err != nil || orders.TotalCount != 1 || len(orders.OrderInfos) != 1 {
 		t.Fatalf("orders answer: %+v %v", orders, err)
 	}
 	o := orders.OrderInfos[0]
@@ -74,10 +78,10 @@ func TestBSSWireTypesDecodeDocumentedExamples(t *testing.T) {
 		t.Errorf("order: %+v", o)
 	}
 	var fr freeResourcesAnswer
-	if err := DecodeJSON([]byte(docFreeResourceResponse), &fr); err != nil || len(fr.FreeResources) != 1 {
+	if err := DecodeJSON([]byte(wire(t, "bss/free-resource-usages.response.json")), &fr); err != nil || len(fr.FreeResources) != 1 {
 		t.Fatalf("traffic answer: %+v %v", fr, err)
 	}
-	want := FreeResourceUsage{FreeResourceID: "828e2c7c-3c8c-45a2-bebc-98cb3e77d06e", UsageTypeName: "Upstream traffic", QuotaReuseCycle: 4, QuotaReuseCycleType: 2,
+	want := FreeResourceUsage{FreeResourceID: "828e2c7c-3c8c-45a2-bebc-98cb3e77d06e", FreeResourceTypeName: "Data package", UsageTypeName: "Upstream traffic", QuotaReuseCycle: 4, QuotaReuseCycleType: 2,
 		StartTime: "2025-01-25T16:00:00Z", EndTime: "2025-02-25T16:00:00Z", Amount: 742.5, OriginalAmount: 1024, MeasureID: MeasureGB}
 	if fr.FreeResources[0] != want {
 		t.Errorf("traffic: %+v", fr.FreeResources[0])
@@ -136,27 +140,27 @@ func TestBSSCallsSendExactBytes(t *testing.T) {
 	}{
 		{"renew", func(c *Client) (*Prepared, error) {
 			return c.PrepareRenew(crid, RenewRequest{ResourceIDs: []string{"6743d0e3708be6007b8c8012"}, PeriodType: RenewMonth, PeriodNum: 1, IsAutoPay: 1})
-		}, "POST", RenewPath, docRenewRequest, docRenewResponse},
+		}, "POST", RenewPath, wire(t, "bss/renew.request.json"), wire(t, "bss/renew.response.json")},
 		{"renew without auto-pay", func(c *Client) (*Prepared, error) {
 			return c.PrepareRenew(crid, RenewRequest{ResourceIDs: []string{"a", "b"}, PeriodType: RenewYear, PeriodNum: 3})
-		}, "POST", RenewPath, `{"resource_ids":["a","b"],"period_type":3,"period_num":3,"is_auto_pay":0}`, docRenewResponse},
+		}, "POST", RenewPath, `{"resource_ids":["a","b"],"period_type":3,"period_num":3,"is_auto_pay":0}`, wire(t, "bss/renew.response.json")},
 		{"unsubscribe", func(c *Client) (*Prepared, error) {
 			return c.PrepareUnsubscribe(crid, UnsubscribeRequest{ResourceIDs: []string{"6743d0e3708be6007b8c8012"}, UnsubscribeType: UnsubscribeResource, UnsubscribeReasonType: 5, UnsubscribeReason: "project ended"})
-		}, "POST", UnsubscribePath, docUnsubscribeRequest, docUnsubscribeResponse},
+		}, "POST", UnsubscribePath, wire(t, "bss/unsubscribe.request.json"), wire(t, "bss/unsubscribe.response.json")},
 		{"unsubscribe, no reason", func(c *Client) (*Prepared, error) {
 			return c.PrepareUnsubscribe(crid, UnsubscribeRequest{ResourceIDs: []string{"6743d0e3708be6007b8c8012"}, UnsubscribeType: UnsubscribeResource})
-		}, "POST", UnsubscribePath, `{"resource_ids":["6743d0e3708be6007b8c8012"],"unsubscribe_type":1}`, docUnsubscribeResponse},
+		}, "POST", UnsubscribePath, `{"resource_ids":["6743d0e3708be6007b8c8012"],"unsubscribe_type":1}`, wire(t, "bss/unsubscribe.response.json")},
 		{"auto-renew on", func(c *Client) (*Prepared, error) {
 			return c.PrepareAutoRenew(crid, "6743d0e3708be6007b8c8012", true, AutoRenewRequest{AutoRenewTimes: &zero, PeriodType: "MONTH"})
-		}, "POST", AutoRenewPath + "6743d0e3708be6007b8c8012", docAutoRenewRequest, ""},
+		}, "POST", AutoRenewPath + "6743d0e3708be6007b8c8012", wire(t, "bss/autorenew.request.json"), ""},
 		{"auto-renew on, defaults", func(c *Client) (*Prepared, error) {
 			return c.PrepareAutoRenew(crid, "6743d0e3708be6007b8c8012", true, AutoRenewRequest{})
 		}, "POST", AutoRenewPath + "6743d0e3708be6007b8c8012", `{}`, ""},
 		{"auto-renew off", func(c *Client) (*Prepared, error) {
 			return c.PrepareAutoRenew(crid, "6743d0e3708be6007b8c8012", false, AutoRenewRequest{})
 		}, "DELETE", AutoRenewPath + "6743d0e3708be6007b8c8012", "", ""},
-		{"pay", func(c *Client) (*Prepared, error) { return c.PreparePayOrder(crid, "CS241125185460CZY") }, "POST", PayOrdersPath, docPayRequest, ""},
-		{"cancel", func(c *Client) (*Prepared, error) { return c.PrepareCancelOrder(crid, "CS241125185460CZY") }, "PUT", CancelOrderPath, docCancelRequest, ""},
+		{"pay", func(c *Client) (*Prepared, error) { return c.PreparePayOrder(crid, "CS241125185460CZY") }, "POST", PayOrdersPath, wire(t, "bss/pay-orders.request.json"), ""},
+		{"cancel", func(c *Client) (*Prepared, error) { return c.PrepareCancelOrder(crid, "CS241125185460CZY") }, "PUT", CancelOrderPath, wire(t, "bss/cancel-order.request.json"), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -218,13 +222,13 @@ func TestBSSAtMostOnce(t *testing.T) {
 	}{
 		"renew": {func(c *Client) (*Prepared, error) {
 			return c.PrepareRenew(crid, RenewRequest{ResourceIDs: []string{"i"}, PeriodType: RenewMonth, PeriodNum: 1})
-		}, func(c *Client, p *Prepared) error { _, err := c.RenewalResources(context.Background(), p); return err }, docRenewResponse},
+		}, func(c *Client, p *Prepared) error { _, err := c.RenewalResources(context.Background(), p); return err }, wire(t, "bss/renew.response.json")},
 		"unsubscribe": {func(c *Client) (*Prepared, error) {
 			return c.PrepareUnsubscribe(crid, UnsubscribeRequest{ResourceIDs: []string{"i"}, UnsubscribeType: 1})
 		}, func(c *Client, p *Prepared) error {
 			_, err := c.CancelResourcesSubscription(context.Background(), p)
 			return err
-		}, docUnsubscribeResponse},
+		}, wire(t, "bss/unsubscribe.response.json")},
 		"pay":       {func(c *Client) (*Prepared, error) { return c.PreparePayOrder(crid, "CS1") }, func(c *Client, p *Prepared) error { return c.Send(context.Background(), p) }, ""},
 		"cancel":    {func(c *Client) (*Prepared, error) { return c.PrepareCancelOrder(crid, "CS1") }, func(c *Client, p *Prepared) error { return c.Send(context.Background(), p) }, ""},
 		"autorenew": {func(c *Client) (*Prepared, error) { return c.PrepareAutoRenew(crid, "i", true, AutoRenewRequest{}) }, func(c *Client, p *Prepared) error { return c.Send(context.Background(), p) }, ""},
@@ -302,7 +306,7 @@ func TestBSSAtMostOnce(t *testing.T) {
 // A 2xx renew or unsubscribe answer that names no order is an unknown
 // outcome; one naming only failed resources is an answer.
 func TestPlaceOrdersAnswers(t *testing.T) {
-	for body, unknown := range map[string]bool{`{}`: true, ``: true, `{"order_ids":[]}`: true, docRenewPartial: false, docRenewResponse: false} {
+	for body, unknown := range map[string]bool{`{}`: true, ``: true, `{"order_ids":[]}`: true, wire(t, "bss/renew.partial.response.json"): false, wire(t, "bss/renew.response.json"): false} {
 		c, _ := bssServer(t, func(_ int, w http.ResponseWriter, _ *http.Request, _ []byte) { io.WriteString(w, body) })
 		p, _ := c.PrepareRenew(crid, RenewRequest{ResourceIDs: []string{"i"}, PeriodType: 2, PeriodNum: 1})
 		_, err := c.RenewalResources(context.Background(), p)
@@ -325,13 +329,15 @@ func TestPlaceOrdersAnswers(t *testing.T) {
 func TestListPayPerUseCustomerResources(t *testing.T) {
 	// One ID: the documented request shape (limit 50 instead of the
 	// example's 10), decoded answer.
-	c, rec := bssServer(t, func(_ int, w http.ResponseWriter, _ *http.Request, _ []byte) { io.WriteString(w, docQueryResponse) })
+	c, rec := bssServer(t, func(_ int, w http.ResponseWriter, _ *http.Request, _ []byte) {
+		io.WriteString(w, wire(t, "bss/query-resources.response.json"))
+	})
 	subs, err := c.ListPayPerUseCustomerResources(context.Background(), []string{"6743d0e3708be6007b8c8012", "6743d0e3708be6007b8c8012"})
 	if err != nil || len(subs) != 1 || !subs[0].AutoRenew() {
 		t.Fatalf("%+v %v", subs, err)
 	}
 	r := rec.all()[0]
-	want := strings.Replace(docQueryRequest, `"limit":10`, `"limit":50`, 1)
+	want := strings.Replace(wire(t, "bss/query-resources.request.json"), `"limit":10`, `"limit":50`, 1)
 	if r.Method != "POST" || r.Path != "/v2/orders/suscriptions/resources/query" || string(r.Body) != want || r.Header.Get("Client-Request-Id") != "" {
 		t.Errorf("sent %s %s %s", r.Method, r.Path, r.Body)
 	}
@@ -433,14 +439,14 @@ func TestListCustomerOrdersEveryPage(t *testing.T) {
 
 func TestListFreeResourceUsages(t *testing.T) {
 	c, rec := bssServer(t, func(_ int, w http.ResponseWriter, _ *http.Request, _ []byte) {
-		io.WriteString(w, docFreeResourceResponse)
+		io.WriteString(w, wire(t, "bss/free-resource-usages.response.json"))
 	})
 	got, err := c.ListFreeResourceUsages(context.Background(), []string{"828e2c7c-3c8c-45a2-bebc-98cb3e77d06e"})
 	if err != nil || len(got) != 1 || got[0].Amount != 742.5 {
 		t.Fatalf("%+v %v", got, err)
 	}
 	r := rec.all()[0]
-	if r.Method != "POST" || r.Path != FreeResourceUsagesPath || string(r.Body) != docFreeResourceRequest || r.Header.Get("X-Language") != "en_US" {
+	if r.Method != "POST" || r.Path != FreeResourceUsagesPath || string(r.Body) != wire(t, "bss/free-resource-usages.request.json") || r.Header.Get("X-Language") != "en_US" {
 		t.Errorf("sent %s %s %s %v", r.Method, r.Path, r.Body, r.Header)
 	}
 	// 150 IDs: two calls (100 + 50).
@@ -456,5 +462,65 @@ func TestListFreeResourceUsages(t *testing.T) {
 	}
 	if _, err := c.ListFreeResourceUsages(context.Background(), nil); err == nil {
 		t.Error("no IDs: no error")
+	}
+}
+
+// The order details of a paid and an unpaid order: line items carry
+// service_type_code and the subscription window; an unpaid order has no
+// payment_time.
+func TestOrderDetailsDecodeDocumentedExamples(t *testing.T) {
+	var paid OrderDetails
+	if err := DecodeJSON([]byte(wire(t, "bss/order-details.response.json")), &paid); err != nil || len(paid.OrderLineItems) != 1 {
+		t.Fatalf("%+v %v", paid, err)
+	}
+	li := paid.OrderLineItems[0]
+	if li.ServiceTypeCode != "hws.service.type.hcss" || li.ServiceTypeName != "FlexusL" || li.EffectiveTime != "2024-02-28T03:30:46Z" || li.ExpireTime != "2024-03-28T15:59:59Z" ||
+		li.PeriodType != 2 || li.PeriodNum != 1 || li.ProductSpecDesc != "hf.large.1.30m.linux" || paid.OrderInfo.PaymentTime != "2024-02-28T03:30:41Z" || paid.OrderInfo.Status != StatusCompleted {
+		t.Errorf("paid: %+v / %+v", paid.OrderInfo, li)
+	}
+	var unpaid OrderDetails
+	if err := DecodeJSON([]byte(wire(t, "bss/order-details.unpaid.response.json")), &unpaid); err != nil {
+		t.Fatal(err)
+	}
+	if unpaid.OrderInfo.PaymentTime != "" || unpaid.OrderInfo.Status != StatusPendingPayment || unpaid.OrderInfo.PendingPaymentEndTime != "2024-03-14T03:30:41Z" ||
+		unpaid.OrderLineItems[0].EffectiveTime != "" {
+		t.Errorf("unpaid: %+v", unpaid)
+	}
+	// Re-encoded, an unpaid order still has no payment_time.
+	b, _ := json.Marshal(unpaid.OrderInfo)
+	if strings.Contains(string(b), `"payment_time"`) {
+		t.Errorf("unpaid order encodes an empty payment_time: %s", b)
+	}
+	for typ, want := range map[int]string{1: "new purchase", 2: "renewal", 4: "unsubscription", 15: "price adjustment", 99: "99"} {
+		if got := OrderTypeText(typ); got != want {
+			t.Errorf("type %d: %q", typ, got)
+		}
+	}
+}
+
+// ListCustomerOrders sends the documented example's query (with its page
+// size) for the same filters.
+func TestListCustomerOrdersDocumentedQuery(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "wire", "bss", "list-customer-orders.request.http"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := strings.Fields(string(data))
+	doc, err := url.ParseRequestURI(line[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, rec := bssServer(t, func(_ int, w http.ResponseWriter, _ *http.Request, _ []byte) {
+		io.WriteString(w, wire(t, "bss/list-customer-orders.response.json"))
+	})
+	from, _ := time.Parse(time.RFC3339, doc.Query().Get("create_time_begin"))
+	orders, err := c.ListCustomerOrders(context.Background(), ListOrdersOptions{Status: 6, OrderType: 2, CreatedFrom: from, PageSize: 10})
+	if err != nil || len(orders) != 1 || orders[0].OrderID != "CS241125185460CZY" || orders[0].ServiceTypeName != "FlexusL" {
+		t.Fatalf("%+v %v", orders, err)
+	}
+	r := rec.all()[0]
+	got, _ := url.ParseQuery(r.Query)
+	if r.Method != line[0] || r.Path != doc.Path || !reflect.DeepEqual(got, doc.Query()) {
+		t.Errorf("sent %s %s?%s\nwant %s", r.Method, r.Path, r.Query, line[1])
 	}
 }
