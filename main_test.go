@@ -68,6 +68,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("FLEXUSL_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_BSS_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_IAM_ENDPOINT", ts.URL)
+			env.Setenv("FLEXUSL_RMS_ENDPOINT", ts.URL)
+			env.Setenv("FLEXUSL_ECS_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_AK", s.AccessKey())
@@ -110,6 +112,14 @@ func TestScripts(t *testing.T) {
 // sandbox posts N                    (exactly N purchase POSTs received)
 // sandbox one-request-id             (every purchase POST had the same Client-Request-Id)
 // sandbox signed                     (every API request was AK/SK-signed)
+// sandbox provision N [NAME]         (N instances NAME-0001... exist at once, in completed orders)
+// sandbox provision-after DURATION
+// sandbox traffic NAME GB            (the instance's data package has GB used)
+// sandbox requests ROUTE N           (exactly N requests reached ROUTE, e.g. bss.renew)
+// sandbox one-request-id-on ROUTE    (every request on ROUTE had the same Client-Request-Id)
+// sandbox instance NAME KEY VALUE    (the control API's view of the instance has KEY = VALUE)
+// sandbox expiry-save NAME           (remember the instance's expiry)
+// sandbox expiry-moved NAME MONTHS   (the expiry moved MONTHS calendar months from the saved one)
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	s := ts.Value("sandbox").(*sandbox.Server)
 	if len(args) == 0 {
@@ -176,9 +186,70 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 			ok = ok && len(a) == 1 && len(r.Header["X-Auth-Token"]) == 0
 		}
 		check(ok, "not every request was AK/SK-signed")
+	case "provision":
+		n, _ := strconv.Atoi(args[1])
+		p := sandbox.ProvisionRequest{Count: n}
+		if len(args) > 2 {
+			p.Name = args[2]
+		}
+		_, err := s.Provision(p)
+		ts.Check(err)
+	case "provision-after":
+		d, err := time.ParseDuration(args[1])
+		ts.Check(err)
+		s.SetProvisionAfter(d)
+	case "traffic":
+		gb, err := strconv.ParseFloat(args[2], 64)
+		ts.Check(err)
+		ts.Check(s.SetTrafficUsed(sandboxInstance(ts, s, args[1]).ID, gb))
+	case "requests":
+		n, _ := strconv.Atoi(args[2])
+		got := 0
+		for _, r := range s.Requests() {
+			if r.Route == args[1] {
+				got++
+			}
+		}
+		check(got == n, "sandbox got %d requests on %s, want %d", got, args[1], n)
+	case "one-request-id-on":
+		ids := map[string]bool{}
+		for _, r := range s.Requests() {
+			if r.Route == args[1] {
+				ids[strings.Join(r.Header["Client-Request-Id"], ",")] = true
+			}
+		}
+		check(len(ids) == 1, "requests on %s carried %d Client-Request-Ids, want 1", args[1], len(ids))
+	case "instance":
+		in := sandboxInstance(ts, s, args[1])
+		b, _ := json.Marshal(in)
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		got := fmt.Sprint(m[args[2]])
+		check(got == args[3], "instance %s: %s = %s, want %s", args[1], args[2], got, args[3])
+	case "expiry-save":
+		ts.Setenv("SANDBOX_EXPIRY_"+args[1], sandboxInstance(ts, s, args[1]).ExpireTime)
+	case "expiry-moved":
+		before, err := time.Parse(time.RFC3339, ts.Getenv("SANDBOX_EXPIRY_"+args[1]))
+		ts.Check(err)
+		after, err := time.Parse(time.RFC3339, sandboxInstance(ts, s, args[1]).ExpireTime)
+		ts.Check(err)
+		want, _ := strconv.Atoi(args[2])
+		moved := (after.Year()*12 + int(after.Month())) - (before.Year()*12 + int(before.Month()))
+		check(moved == want, "instance %s: expiry %s -> %s moved %d months, want %d", args[1], before, after, moved, want)
 	default:
 		ts.Fatalf("sandbox: unknown subcommand %q", args[0])
 	}
+}
+
+// sandboxInstance finds an instance of the sandbox by name or ID.
+func sandboxInstance(ts *testscript.TestScript, s *sandbox.Server, nameOrID string) sandbox.InstanceSummary {
+	for _, in := range s.Instances() {
+		if in.Name == nameOrID || in.ID == nameOrID {
+			return in
+		}
+	}
+	ts.Fatalf("sandbox has no instance %q", nameOrID)
+	return sandbox.InstanceSummary{}
 }
 
 // jsonhas FILE KEY... : FILE (stdout or stderr or a path) is exactly one

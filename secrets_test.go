@@ -26,9 +26,9 @@ var secretCaseArgs = map[string][]string{
 	"flexusl order list":            {"--refresh"},
 	"flexusl order pay":             {"--last", "--yes"},
 	"flexusl order cancel":          {"--last", "--yes"},
-	"flexusl instance renew":        {"6743d0e3708be6007b8c8012", "--period", "1", "--yes"},
-	"flexusl instance delete":       {"6743d0e3708be6007b8c8012", "--yes"},
-	"flexusl instance auto-renew":   {"6743d0e3708be6007b8c8012", "on"},
+	"flexusl instance renew":        {"sec-0003", "--period", "1", "--yes"},
+	"flexusl instance delete":       {"sec-0002", "--yes"},
+	"flexusl instance auto-renew":   {"sec-0001", "on"},
 	"flexusl instance traffic":      nil,
 	"flexusl specs list":            nil,
 	"flexusl images list":           nil,
@@ -80,6 +80,9 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 	}
 	srv := httptest.NewServer(s)
 	defer srv.Close()
+	if _, err := s.Provision(sandbox.ProvisionRequest{Count: 3, Name: "sec"}); err != nil {
+		t.Fatal(err)
+	}
 
 	io, _, _, _ := ui.Test()
 	root := cmd.NewRootCmd(&cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }})
