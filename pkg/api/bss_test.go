@@ -23,16 +23,12 @@ import (
 	"github.com/flexusl/flexusl/pkg/exitcode"
 )
 
-// wire reads a documented example from testdata/wire (typed from
-// LIFECYCLE.md, never produced by our encoder), compacted.
-func wire(t *testing.T, name string) string {
+// wireCompact is a documented example (see wire), compacted: the bytes
+// our requests must equal.
+func wireCompact(t *testing.T, name string) string {
 	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "wire", name))
-	if err != nil {
-		t.Fatal(err)
-	}
 	var b bytes.Buffer
-	if err := json.Compact(&b, data); err != nil {
+	if err := json.Compact(&b, wire(t, name)); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
 	return b.String()
@@ -41,22 +37,22 @@ func wire(t *testing.T, name string) string {
 // Each wire type decodes its documented example.
 func TestBSSWireTypesDecodeDocumentedExamples(t *testing.T) {
 	var renew OrdersResult
-	if err := DecodeJSON([]byte(wire(t, "bss/renew.response.json")), &renew); err != nil || len(renew.OrderIDs) != 1 || renew.OrderIDs[0] != "CS241125185460CZY" || len(renew.FailResourceInfos) != 0 {
+	if err := DecodeJSON([]byte(wireCompact(t, "bss/renew.response.json")), &renew); err != nil || len(renew.OrderIDs) != 1 || renew.OrderIDs[0] != "CS241125185460CZY" || len(renew.FailResourceInfos) != 0 {
 		t.Errorf("renew answer: %+v %v", renew, err)
 	}
 	var unsub OrdersResult
-	if err := DecodeJSON([]byte(wire(t, "bss/unsubscribe.response.json")), &unsub); err != nil || unsub.OrderIDs[0] != "CS241125191112O62" {
+	if err := DecodeJSON([]byte(wireCompact(t, "bss/unsubscribe.response.json")), &unsub); err != nil || unsub.OrderIDs[0] != "CS241125191112O62" {
 		t.Errorf("unsubscribe answer: %+v %v", unsub, err)
 	}
 	var partial OrdersResult
-	if err := DecodeJSON([]byte(wire(t, "bss/renew.partial.response.json")), &partial); err != nil || len(partial.FailResourceInfos) != 1 ||
+	if err := DecodeJSON([]byte(wireCompact(t, "bss/renew.partial.response.json")), &partial); err != nil || len(partial.FailResourceInfos) != 1 ||
 		len(partial.OrderIDs) != 1 ||
 		partial.FailResourceInfos[0] != (FailResourceInfo{ErrorCode: "CBC.99003016", ErrorMsg: "The resource does not exist or has been deleted after it expired.", ResourceID: "6743d0e3708be6007b8c8013"}) ||
 		partial.FailResourceInfos[0].Error() != "CBC.99003016: The resource does not exist or has been deleted after it expired." {
 		t.Errorf("partial answer: %+v %v", partial, err)
 	}
 	var q subscriptionsPage
-	if err := DecodeJSON([]byte(wire(t, "bss/query-resources.response.json")), &q); err != nil || q.TotalCount != 1 || len(q.Data) != 1 {
+	if err := DecodeJSON([]byte(wireCompact(t, "bss/query-resources.response.json")), &q); err != nil || q.TotalCount != 1 || len(q.Data) != 1 {
 		t.Fatalf("query answer: %+v %v", q, err)
 	}
 	s := q.Data[0]
@@ -69,7 +65,7 @@ func TestBSSWireTypesDecodeDocumentedExamples(t *testing.T) {
 		t.Errorf("subscription: %+v", s)
 	}
 	var orders customerOrdersPage
-	if err := DecodeJSON([]byte(wire(t, "bss/list-customer-orders.response.json")), &orders); err != nil || orders.TotalCount != 1 || len(orders.OrderInfos) != 1 {
+	if err := DecodeJSON([]byte(wireCompact(t, "bss/list-customer-orders.response.json")), &orders); err != nil || orders.TotalCount != 1 || len(orders.OrderInfos) != 1 {
 		t.Fatalf("orders answer: %+v %v", orders, err)
 	}
 	o := orders.OrderInfos[0]
@@ -78,7 +74,7 @@ func TestBSSWireTypesDecodeDocumentedExamples(t *testing.T) {
 		t.Errorf("order: %+v", o)
 	}
 	var fr freeResourcesAnswer
-	if err := DecodeJSON([]byte(wire(t, "bss/free-resource-usages.response.json")), &fr); err != nil || len(fr.FreeResources) != 1 {
+	if err := DecodeJSON([]byte(wireCompact(t, "bss/free-resource-usages.response.json")), &fr); err != nil || len(fr.FreeResources) != 1 {
 		t.Fatalf("traffic answer: %+v %v", fr, err)
 	}
 	want := FreeResourceUsage{FreeResourceID: "828e2c7c-3c8c-45a2-bebc-98cb3e77d06e", FreeResourceTypeName: "Data package", UsageTypeName: "Upstream traffic", QuotaReuseCycle: 4, QuotaReuseCycleType: 2,
@@ -140,27 +136,27 @@ func TestBSSCallsSendExactBytes(t *testing.T) {
 	}{
 		{"renew", func(c *Client) (*Prepared, error) {
 			return c.PrepareRenew(crid, RenewRequest{ResourceIDs: []string{"6743d0e3708be6007b8c8012"}, PeriodType: RenewMonth, PeriodNum: 1, IsAutoPay: 1})
-		}, "POST", RenewPath, wire(t, "bss/renew.request.json"), wire(t, "bss/renew.response.json")},
+		}, "POST", RenewPath, wireCompact(t, "bss/renew.request.json"), wireCompact(t, "bss/renew.response.json")},
 		{"renew without auto-pay", func(c *Client) (*Prepared, error) {
 			return c.PrepareRenew(crid, RenewRequest{ResourceIDs: []string{"a", "b"}, PeriodType: RenewYear, PeriodNum: 3})
-		}, "POST", RenewPath, `{"resource_ids":["a","b"],"period_type":3,"period_num":3,"is_auto_pay":0}`, wire(t, "bss/renew.response.json")},
+		}, "POST", RenewPath, `{"resource_ids":["a","b"],"period_type":3,"period_num":3,"is_auto_pay":0}`, wireCompact(t, "bss/renew.response.json")},
 		{"unsubscribe", func(c *Client) (*Prepared, error) {
 			return c.PrepareUnsubscribe(crid, UnsubscribeRequest{ResourceIDs: []string{"6743d0e3708be6007b8c8012"}, UnsubscribeType: UnsubscribeResource, UnsubscribeReasonType: 5, UnsubscribeReason: "project ended"})
-		}, "POST", UnsubscribePath, wire(t, "bss/unsubscribe.request.json"), wire(t, "bss/unsubscribe.response.json")},
+		}, "POST", UnsubscribePath, wireCompact(t, "bss/unsubscribe.request.json"), wireCompact(t, "bss/unsubscribe.response.json")},
 		{"unsubscribe, no reason", func(c *Client) (*Prepared, error) {
 			return c.PrepareUnsubscribe(crid, UnsubscribeRequest{ResourceIDs: []string{"6743d0e3708be6007b8c8012"}, UnsubscribeType: UnsubscribeResource})
-		}, "POST", UnsubscribePath, `{"resource_ids":["6743d0e3708be6007b8c8012"],"unsubscribe_type":1}`, wire(t, "bss/unsubscribe.response.json")},
+		}, "POST", UnsubscribePath, `{"resource_ids":["6743d0e3708be6007b8c8012"],"unsubscribe_type":1}`, wireCompact(t, "bss/unsubscribe.response.json")},
 		{"auto-renew on", func(c *Client) (*Prepared, error) {
 			return c.PrepareAutoRenew(crid, "6743d0e3708be6007b8c8012", true, AutoRenewRequest{AutoRenewTimes: &zero, PeriodType: "MONTH"})
-		}, "POST", AutoRenewPath + "6743d0e3708be6007b8c8012", wire(t, "bss/autorenew.request.json"), ""},
+		}, "POST", AutoRenewPath + "6743d0e3708be6007b8c8012", wireCompact(t, "bss/autorenew.request.json"), ""},
 		{"auto-renew on, defaults", func(c *Client) (*Prepared, error) {
 			return c.PrepareAutoRenew(crid, "6743d0e3708be6007b8c8012", true, AutoRenewRequest{})
 		}, "POST", AutoRenewPath + "6743d0e3708be6007b8c8012", `{}`, ""},
 		{"auto-renew off", func(c *Client) (*Prepared, error) {
 			return c.PrepareAutoRenew(crid, "6743d0e3708be6007b8c8012", false, AutoRenewRequest{})
 		}, "DELETE", AutoRenewPath + "6743d0e3708be6007b8c8012", "", ""},
-		{"pay", func(c *Client) (*Prepared, error) { return c.PreparePayOrder(crid, "CS241125185460CZY") }, "POST", PayOrdersPath, wire(t, "bss/pay-orders.request.json"), ""},
-		{"cancel", func(c *Client) (*Prepared, error) { return c.PrepareCancelOrder(crid, "CS241125185460CZY") }, "PUT", CancelOrderPath, wire(t, "bss/cancel-order.request.json"), ""},
+		{"pay", func(c *Client) (*Prepared, error) { return c.PreparePayOrder(crid, "CS241125185460CZY") }, "POST", PayOrdersPath, wireCompact(t, "bss/pay-orders.request.json"), ""},
+		{"cancel", func(c *Client) (*Prepared, error) { return c.PrepareCancelOrder(crid, "CS241125185460CZY") }, "PUT", CancelOrderPath, wireCompact(t, "bss/cancel-order.request.json"), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -222,13 +218,13 @@ func TestBSSAtMostOnce(t *testing.T) {
 	}{
 		"renew": {func(c *Client) (*Prepared, error) {
 			return c.PrepareRenew(crid, RenewRequest{ResourceIDs: []string{"i"}, PeriodType: RenewMonth, PeriodNum: 1})
-		}, func(c *Client, p *Prepared) error { _, err := c.RenewalResources(context.Background(), p); return err }, wire(t, "bss/renew.response.json")},
+		}, func(c *Client, p *Prepared) error { _, err := c.RenewalResources(context.Background(), p); return err }, wireCompact(t, "bss/renew.response.json")},
 		"unsubscribe": {func(c *Client) (*Prepared, error) {
 			return c.PrepareUnsubscribe(crid, UnsubscribeRequest{ResourceIDs: []string{"i"}, UnsubscribeType: 1})
 		}, func(c *Client, p *Prepared) error {
 			_, err := c.CancelResourcesSubscription(context.Background(), p)
 			return err
-		}, wire(t, "bss/unsubscribe.response.json")},
+		}, wireCompact(t, "bss/unsubscribe.response.json")},
 		"pay":       {func(c *Client) (*Prepared, error) { return c.PreparePayOrder(crid, "CS1") }, func(c *Client, p *Prepared) error { return c.Send(context.Background(), p) }, ""},
 		"cancel":    {func(c *Client) (*Prepared, error) { return c.PrepareCancelOrder(crid, "CS1") }, func(c *Client, p *Prepared) error { return c.Send(context.Background(), p) }, ""},
 		"autorenew": {func(c *Client) (*Prepared, error) { return c.PrepareAutoRenew(crid, "i", true, AutoRenewRequest{}) }, func(c *Client, p *Prepared) error { return c.Send(context.Background(), p) }, ""},
@@ -306,7 +302,7 @@ func TestBSSAtMostOnce(t *testing.T) {
 // A 2xx renew or unsubscribe answer that names no order is an unknown
 // outcome; one naming only failed resources is an answer.
 func TestPlaceOrdersAnswers(t *testing.T) {
-	for body, unknown := range map[string]bool{`{}`: true, ``: true, `{"order_ids":[]}`: true, wire(t, "bss/renew.partial.response.json"): false, wire(t, "bss/renew.response.json"): false} {
+	for body, unknown := range map[string]bool{`{}`: true, ``: true, `{"order_ids":[]}`: true, wireCompact(t, "bss/renew.partial.response.json"): false, wireCompact(t, "bss/renew.response.json"): false} {
 		c, _ := bssServer(t, func(_ int, w http.ResponseWriter, _ *http.Request, _ []byte) { io.WriteString(w, body) })
 		p, _ := c.PrepareRenew(crid, RenewRequest{ResourceIDs: []string{"i"}, PeriodType: 2, PeriodNum: 1})
 		_, err := c.RenewalResources(context.Background(), p)
@@ -330,14 +326,14 @@ func TestListPayPerUseCustomerResources(t *testing.T) {
 	// One ID: the documented request shape (limit 50 instead of the
 	// example's 10), decoded answer.
 	c, rec := bssServer(t, func(_ int, w http.ResponseWriter, _ *http.Request, _ []byte) {
-		io.WriteString(w, wire(t, "bss/query-resources.response.json"))
+		io.WriteString(w, wireCompact(t, "bss/query-resources.response.json"))
 	})
 	subs, err := c.ListPayPerUseCustomerResources(context.Background(), []string{"6743d0e3708be6007b8c8012", "6743d0e3708be6007b8c8012"})
 	if err != nil || len(subs) != 1 || !subs[0].AutoRenew() {
 		t.Fatalf("%+v %v", subs, err)
 	}
 	r := rec.all()[0]
-	want := strings.Replace(wire(t, "bss/query-resources.request.json"), `"limit":10`, `"limit":50`, 1)
+	want := strings.Replace(wireCompact(t, "bss/query-resources.request.json"), `"limit":10`, `"limit":50`, 1)
 	if r.Method != "POST" || r.Path != "/v2/orders/suscriptions/resources/query" || string(r.Body) != want || r.Header.Get("Client-Request-Id") != "" {
 		t.Errorf("sent %s %s %s", r.Method, r.Path, r.Body)
 	}
@@ -439,14 +435,14 @@ func TestListCustomerOrdersEveryPage(t *testing.T) {
 
 func TestListFreeResourceUsages(t *testing.T) {
 	c, rec := bssServer(t, func(_ int, w http.ResponseWriter, _ *http.Request, _ []byte) {
-		io.WriteString(w, wire(t, "bss/free-resource-usages.response.json"))
+		io.WriteString(w, wireCompact(t, "bss/free-resource-usages.response.json"))
 	})
 	got, err := c.ListFreeResourceUsages(context.Background(), []string{"828e2c7c-3c8c-45a2-bebc-98cb3e77d06e"})
 	if err != nil || len(got) != 1 || got[0].Amount != 742.5 {
 		t.Fatalf("%+v %v", got, err)
 	}
 	r := rec.all()[0]
-	if r.Method != "POST" || r.Path != FreeResourceUsagesPath || string(r.Body) != wire(t, "bss/free-resource-usages.request.json") || r.Header.Get("X-Language") != "en_US" {
+	if r.Method != "POST" || r.Path != FreeResourceUsagesPath || string(r.Body) != wireCompact(t, "bss/free-resource-usages.request.json") || r.Header.Get("X-Language") != "en_US" {
 		t.Errorf("sent %s %s %s %v", r.Method, r.Path, r.Body, r.Header)
 	}
 	// 150 IDs: two calls (100 + 50).
@@ -470,7 +466,7 @@ func TestListFreeResourceUsages(t *testing.T) {
 // payment_time.
 func TestOrderDetailsDecodeDocumentedExamples(t *testing.T) {
 	var paid OrderDetails
-	if err := DecodeJSON([]byte(wire(t, "bss/order-details.response.json")), &paid); err != nil || len(paid.OrderLineItems) != 1 {
+	if err := DecodeJSON([]byte(wireCompact(t, "bss/order-details.response.json")), &paid); err != nil || len(paid.OrderLineItems) != 1 {
 		t.Fatalf("%+v %v", paid, err)
 	}
 	li := paid.OrderLineItems[0]
@@ -479,7 +475,7 @@ func TestOrderDetailsDecodeDocumentedExamples(t *testing.T) {
 		t.Errorf("paid: %+v / %+v", paid.OrderInfo, li)
 	}
 	var unpaid OrderDetails
-	if err := DecodeJSON([]byte(wire(t, "bss/order-details.unpaid.response.json")), &unpaid); err != nil {
+	if err := DecodeJSON([]byte(wireCompact(t, "bss/order-details.unpaid.response.json")), &unpaid); err != nil {
 		t.Fatal(err)
 	}
 	if unpaid.OrderInfo.PaymentTime != "" || unpaid.OrderInfo.Status != StatusPendingPayment || unpaid.OrderInfo.PendingPaymentEndTime != "2024-03-14T03:30:41Z" ||
@@ -511,7 +507,7 @@ func TestListCustomerOrdersDocumentedQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, rec := bssServer(t, func(_ int, w http.ResponseWriter, _ *http.Request, _ []byte) {
-		io.WriteString(w, wire(t, "bss/list-customer-orders.response.json"))
+		io.WriteString(w, wireCompact(t, "bss/list-customer-orders.response.json"))
 	})
 	from, _ := time.Parse(time.RFC3339, doc.Query().Get("create_time_begin"))
 	orders, err := c.ListCustomerOrders(context.Background(), ListOrdersOptions{Status: 6, OrderType: 2, CreatedFrom: from, PageSize: 10})
