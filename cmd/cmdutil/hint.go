@@ -56,6 +56,10 @@ func permissionFor(op string) string {
 	switch {
 	case strings.HasPrefix(op, "create instances"):
 		return "purchases need hcss:instances:create"
+	case strings.HasPrefix(op, "renew") || strings.Contains(op, "auto-renew") || strings.HasPrefix(op, "list subscriptions"):
+		return "renewals and auto-renew need bss:renewal:* (Huawei's own scripts use the BSS Administrator role)"
+	case strings.HasPrefix(op, "unsubscribe"):
+		return "unsubscribing needs bss:unsubscribe:* (Huawei's own scripts use the BSS Administrator role)"
 	case strings.Contains(op, "order"):
 		return "orders need bss:order:view (paying and cancelling: bss:order:update)"
 	case strings.Contains(op, "instances") && strings.Contains(op, "list"):

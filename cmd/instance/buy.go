@@ -125,7 +125,7 @@ order status seen) is printed in every case, so the order ID is never lost.`,
 	fl.IntVar(&opts.Period, "period", 1, "number of periods (period_num): 1-9 months or 1-3 years")
 	fl.IntVar(&opts.Quantity, "quantity", 1, "number of instances (purchase_quantity), 1-200")
 	fl.BoolVar(&opts.AutoRenew, "auto-renew", false, "renew automatically at the end of the period")
-	fl.BoolVar(&opts.AutoPay, "auto-pay", false, "pay from the account balance at once (otherwise the order waits for payment in the console)")
+	fl.BoolVar(&opts.AutoPay, "auto-pay", false, "pay from the account balance at once (otherwise the order waits for payment: flexusl order pay)")
 	fl.IntVar(&opts.DataDisk, "data-disk", 0, "add a data disk (evs) of this many GiB, 10-2048")
 	fl.IntVar(&opts.Backup, "backup", 0, "add cloud backup (cbr) of this many GiB, 10-2048")
 	fl.BoolVar(&opts.HSS, "hss", false, "add host security (hss)")
@@ -332,7 +332,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	result := &BuyResult{OrderID: res.OrderID, InstanceIDs: res.InstanceIDs, ClientRequestID: crid, Region: req.Region}
 	if !opts.Wait {
 		if !req.AutoPay() {
-			f.IO.Infof("Order %s is waiting for payment: pay it in the console, then `flexusl order wait %s`.", res.OrderID, res.OrderID)
+			f.IO.Infof("Order %s is waiting for payment: pay it with `flexusl order pay %s` (or in the console), then `flexusl order wait %s`.", res.OrderID, res.OrderID, res.OrderID)
 		}
 		return printBuy(f, result)
 	}

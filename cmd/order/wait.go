@@ -18,8 +18,9 @@ func NewCmdWait(f *cmdutil.Factory) *cobra.Command {
 up to --interval. Exit codes: 0 completed (the order is printed as by
 order show), 4 cancelled, 5 timed out, 130 interrupted; the last two print
 the line that resumes the wait. An order waiting for payment (6) is waited
-on: pay it in the console. Rate limits, server errors and network errors do
-not end the wait.
+on: pay it with flexusl order pay (or in the console). Rate limits, server
+errors and network errors do not end the wait. Renewal and unsubscription
+orders are followed the same way.
 
 Progress goes to stderr: a spinner on a terminal, otherwise one timestamped
 line per status change. stdout holds only the final result.`,
