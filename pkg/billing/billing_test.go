@@ -203,3 +203,22 @@ func TestTraffic(t *testing.T) {
 		}
 	}
 }
+
+// The command-line parsers never panic, and what they accept is in range.
+func FuzzParseFlags(f *testing.F) {
+	for _, s := range []string{"7d", "36h", "90m", "1825d", "0d", "-1d", "d", "pending-payment", "6", "Renewal", "9999999999999999999d", "1e9h"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if d, p := ParseSince(s); p == nil && (d <= 0 || d > 1825*24*time.Hour) {
+			t.Errorf("ParseSince(%q) = %v", s, d)
+		}
+		if n, p := ParseOrderStatus(s); p == nil && (n < 1 || n > 9) {
+			t.Errorf("ParseOrderStatus(%q) = %d", s, n)
+		}
+		if n, p := ParseOrderType(s); p == nil && (n < 1 || n > 15) {
+			t.Errorf("ParseOrderType(%q) = %d", s, n)
+		}
+		ParseOnOff(s)
+	})
+}
