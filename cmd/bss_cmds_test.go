@@ -447,3 +447,18 @@ func TestOrderListRemote(t *testing.T) {
 		}
 	}
 }
+
+// A prompt answered by end of input (Ctrl-D) cancels: exit 2, nothing sent.
+func TestPromptAtEOFCancels(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	env := fb.env(t.TempDir())
+	fb.mu.Lock()
+	id := fb.newOrder(1, nil, 6)
+	fb.mu.Unlock()
+	for _, args := range [][]string{{"instance", "delete", "web-1"}, {"instance", "renew", "web-1", "--period", "1"}, {"order", "pay", id}, {"order", "cancel", id}} {
+		r := runIn(t, env, true, "", args...)
+		if r.code != 2 || fb.changes() != 0 || !strings.Contains(r.err, "nothing was sent") {
+			t.Errorf("%v: exit %d, %d changes\n%s", args, r.code, fb.changes(), r.err)
+		}
+	}
+}

@@ -183,7 +183,7 @@ func typedConfirmation(f *cmdutil.Factory, targets []api.Resource) error {
 	}
 	answer, err := f.IO.Input(question, "")
 	if err != nil {
-		return err
+		return cmdutil.UsageErrorf("cancelled (%v): nothing was sent", err)
 	}
 	if answer != want {
 		return cmdutil.UsageErrorf("cancelled: the answer %q does not match %q; nothing was sent", answer, want)

@@ -129,7 +129,7 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 		showRenewal(ctx, f, client, targets, ren)
 		ok, err := f.IO.Confirm("Renew?")
 		if err != nil {
-			return err
+			return cmdutil.UsageErrorf("cancelled (%v): nothing was sent", err)
 		}
 		if !ok {
 			return cmdutil.UsageErrorf("cancelled: nothing was sent")

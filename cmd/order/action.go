@@ -88,7 +88,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 		}
 		ok, err := f.IO.Confirm(fmt.Sprintf(a.question, id))
 		if err != nil {
-			return err
+			return cmdutil.UsageErrorf("cancelled (%v): nothing was sent", err)
 		}
 		if !ok {
 			return cmdutil.UsageErrorf("cancelled: nothing was sent")
