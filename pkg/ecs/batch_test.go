@@ -228,3 +228,25 @@ func TestTrackerPoll(t *testing.T) {
 		t.Errorf("results %+v", rs)
 	}
 }
+
+func TestServerResults(t *testing.T) {
+	var j api.Job
+	if err := api.DecodeJSON([]byte(showJobExample), &j); err != nil {
+		t.Fatal(err)
+	}
+	rs := ServerResults(&j)
+	if len(rs) != 2 || rs[0].Status != "SUCCESS" || rs[0].Error != "" || rs[1].Status != "FAIL" || rs[1].Error != "Ecs.xxxx: …" || rs[1].JobID != "ff82…" {
+		t.Errorf("%+v", rs)
+	}
+	if JobError(&j) != "Ecs.xxxx: …" {
+		t.Errorf("job error %q", JobError(&j))
+	}
+	single := &api.Job{Status: "FAIL", ErrorCode: "Ecs.0001"}
+	single.Entities.ServerID = "s1"
+	if rs := ServerResults(single); len(rs) != 1 || rs[0].ServerID != "s1" || rs[0].Error != "Ecs.0001" {
+		t.Errorf("%+v", rs)
+	}
+	if rs := ServerResults(&api.Job{Status: "SUCCESS"}); rs != nil || JobError(&api.Job{Status: "FAIL"}) != "the job failed" {
+		t.Errorf("%+v", rs)
+	}
+}

@@ -119,3 +119,45 @@ func (t *Tracker) Resume() string {
 func ResumeCommand(jobID, region string) string {
 	return "flexusl job wait " + jobID + " --region " + region
 }
+
+// ServerResult is one server's part of a job, as `job wait` shows it.
+type ServerResult struct {
+	JobID    string // the sub-job's ID ("" for a single-server job)
+	ServerID string
+	Status   string // ECS's status: SUCCESS, FAIL, RUNNING, INIT...
+	Error    string // "CODE: reason" on failure
+}
+
+// ServerResults lists a job's servers: one per sub-job, or the job's own
+// server when it has no sub-jobs.
+func ServerResults(j *api.Job) []ServerResult {
+	if len(j.Entities.SubJobs) == 0 {
+		if j.Entities.ServerID == "" {
+			return nil
+		}
+		r := ServerResult{ServerID: j.Entities.ServerID, Status: j.Status}
+		if j.Status == api.JobFail {
+			r.Error = failText(j.ErrorCode, j.FailReason, "")
+		}
+		return []ServerResult{r}
+	}
+	out := make([]ServerResult, len(j.Entities.SubJobs))
+	for i, s := range j.Entities.SubJobs {
+		out[i] = ServerResult{JobID: s.JobID, ServerID: s.Entities.ServerID, Status: s.Status}
+		if s.Status == api.JobFail {
+			out[i].Error = failText(s.ErrorCode, s.FailReason, s.Entities.ErrorcodeMessage)
+		}
+	}
+	return out
+}
+
+// JobError is the job's own failure text ("" unless it failed).
+func JobError(j *api.Job) string {
+	if j.Status != api.JobFail {
+		return ""
+	}
+	if t := failText(j.ErrorCode, j.FailReason, ""); t != "" {
+		return t
+	}
+	return "the job failed"
+}
