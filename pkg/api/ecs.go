@@ -19,7 +19,6 @@ const (
 	ECSActionPath         = "/v1/{project_id}/cloudservers/action"
 	ECSResetPasswordsPath = "/v1/{project_id}/cloudservers/os-reset-passwords"
 	ECSJobsPath           = "/v1/{project_id}/jobs/"
-	ecsServersPath        = "/v1/{project_id}/cloudservers/"
 )
 
 // MaxBatchServers is the most servers one batch request may name: the
@@ -49,8 +48,8 @@ const (
 	JobPendingPayment = "PENDING_PAYMENT"
 )
 
-// ServerRef names one server in a batch request or answer.
-type ServerRef struct {
+// BatchServer names one server in a batch request or answer.
+type BatchServer struct {
 	ID string `json:"id"`
 }
 
@@ -58,7 +57,7 @@ type ServerRef struct {
 // stop and reboot, SOFT or HARD (reboot requires it; stop defaults to SOFT).
 type ServerActionBody struct {
 	Type    string      `json:"type,omitempty"`
-	Servers []ServerRef `json:"servers"`
+	Servers []BatchServer `json:"servers"`
 }
 
 // ServerActionRequest is the body of POST /v1/{project_id}/cloudservers/action:
@@ -123,12 +122,12 @@ func (j *Job) Ended() bool { return j.Status == JobSuccess || j.Status == JobFai
 type ResetPasswordRequest struct {
 	NewPassword string      `json:"new_password,omitempty"`
 	DryRun      bool        `json:"dry_run,omitempty"`
-	Servers     []ServerRef `json:"servers"`
+	Servers     []BatchServer `json:"servers"`
 }
 
 // ResetPasswordResult is its answer: the servers whose password was reset.
 type ResetPasswordResult struct {
-	Response []ServerRef `json:"response"`
+	Response []BatchServer `json:"response"`
 }
 
 // ServerUpdate is the body of UpdateServer (§4); nil fields are left as
@@ -145,23 +144,10 @@ type UpdateServerRequest struct {
 	Server ServerUpdate `json:"server"`
 }
 
-// UpdatedServer is UpdateServer's answer (the server after the change):
-// the fields flexusl shows.
-type UpdatedServer struct {
-	ID          string            `json:"id"`
-	Name        string            `json:"name"`
-	Description string            `json:"description"`
-	Status      string            `json:"status"`
-	Hostname    string            `json:"OS-EXT-SRV-ATTR:hostname"`
-	Metadata    map[string]string `json:"metadata"`
-	Locked      bool              `json:"locked"`
-	Created     string            `json:"created"`
-	Updated     string            `json:"updated"`
-}
-
-// updateServerAnswer is UpdateServer's answer as sent.
+// updateServerAnswer is UpdateServer's answer: the server after the
+// change.
 type updateServerAnswer struct {
-	Server *UpdatedServer `json:"server"`
+	Server *Server `json:"server"`
 }
 
 // ECSCall says where an ECS call goes and how it is identified: the region
@@ -185,12 +171,12 @@ func encodeBody(v any) ([]byte, error) {
 	return bytes.TrimRight(buf.Bytes(), "\n"), nil
 }
 
-func serverRefs(op string, ids []string) ([]ServerRef, error) {
+func serverRefs(op string, ids []string) ([]BatchServer, error) {
 	if len(ids) == 0 || len(ids) > MaxBatchServers {
 		return nil, fmt.Errorf("%s: %d servers in one request; 1 to %d are allowed (nothing was sent)", op, len(ids), MaxBatchServers)
 	}
 	seen := make(map[string]bool, len(ids))
-	refs := make([]ServerRef, len(ids))
+	refs := make([]BatchServer, len(ids))
 	for i, id := range ids {
 		if err := checkPathID("server ID", id); err != nil {
 			return nil, fmt.Errorf("%s: %w (nothing was sent)", op, err)
@@ -199,7 +185,7 @@ func serverRefs(op string, ids []string) ([]ServerRef, error) {
 			return nil, fmt.Errorf("%s: server %s is named twice (nothing was sent)", op, id)
 		}
 		seen[id] = true
-		refs[i] = ServerRef{ID: id}
+		refs[i] = BatchServer{ID: id}
 	}
 	return refs, nil
 }
@@ -377,7 +363,7 @@ func serverDetails(e *Error, serverIDs []string) map[string]string {
 // once) and returns the server as it is after the change. A 2xx answer that
 // cannot be read is an error wrapping ErrAnswerUnreadable: the change was
 // made.
-func (c *Client) UpdateServer(ctx context.Context, call ECSCall, serverID string, u ServerUpdate) (*UpdatedServer, error) {
+func (c *Client) UpdateServer(ctx context.Context, call ECSCall, serverID string, u ServerUpdate) (*Server, error) {
 	const name = "update server"
 	if err := checkPathID("server ID", serverID); err != nil {
 		return nil, fmt.Errorf("%s: %w (nothing was sent)", name, err)
@@ -389,7 +375,7 @@ func (c *Client) UpdateServer(ctx context.Context, call ECSCall, serverID string
 	if err != nil {
 		return nil, err
 	}
-	op := &Op{Name: name + " " + serverID, Service: ECS, Method: http.MethodPut, Path: ecsServersPath + url.PathEscape(serverID), Body: body,
+	op := &Op{Name: name + " " + serverID, Service: ECS, Method: http.MethodPut, Path: ServerPath + url.PathEscape(serverID), Body: body,
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID}
 	resp, err := c.Do(ctx, op, AtMostOnce)
 	if err != nil {

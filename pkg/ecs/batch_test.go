@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -87,19 +88,16 @@ func TestParseType(t *testing.T) {
 // The documented ShowJob example (one sub-job SUCCESS, one FAIL) maps back
 // to the two instances.
 func TestJobResultsFromDocumentedExample(t *testing.T) {
-	var j api.Job
-	if err := api.DecodeJSON([]byte(showJobExample), &j); err != nil {
-		t.Fatal(err)
-	}
+	j := showJobExample(t)
 	b := Batch{Region: "ap-southeast-3", Targets: []Target{
 		{InstanceID: "i1", Name: "web-1", Region: "ap-southeast-3", ServerID: "72a270de-665a-4f46-8d64-24ad6edccdd1"},
 		{InstanceID: "i2", Name: "web-2", Region: "ap-southeast-3", ServerID: "72a270de-665a-4f46-8d64-24ad6edccdd2"},
 	}}
-	rs := JobResults(Reboot, b, "ff80", &j)
+	rs := JobResults(Reboot, b, "ff80", j)
 	if rs[0].Status != StatusSucceeded || rs[0].Error != "" || rs[0].JobID != "ff80" || rs[0].Text(Reboot) != "rebooted" {
 		t.Errorf("first %+v", rs[0])
 	}
-	if rs[1].Status != StatusFailed || !strings.HasPrefix(rs[1].Error, "Ecs.xxxx") || rs[1].Ok() {
+	if rs[1].Status != StatusFailed || rs[1].Error != "Ecs.0114: Instance[72a270de-665a-4f46-8d64-24ad6edccdd2] could not be found." || rs[1].Ok() {
 		t.Errorf("second %+v", rs[1])
 	}
 	if s := FailedSummary(rs); !strings.Contains(s, "web-2 (i2)") || strings.Contains(s, "web-1") {
@@ -110,12 +108,19 @@ func TestJobResultsFromDocumentedExample(t *testing.T) {
 	}
 }
 
-const showJobExample = `{"status":"FAIL","job_id":"ff80…","job_type":"…","begin_time":"…","end_time":"…",
- "error_code":"Ecs.xxxx","fail_reason":"…",
- "entities":{"sub_jobs_total":2,"sub_jobs":[
-   {"status":"SUCCESS","job_id":"ff81…","entities":{"server_id":"72a270de-665a-4f46-8d64-24ad6edccdd1"}},
-   {"status":"FAIL","job_id":"ff82…","error_code":"Ecs.xxxx","fail_reason":"…",
-    "entities":{"server_id":"72a270de-665a-4f46-8d64-24ad6edccdd2","errorcode_message":"…"}}]}}`
+// showJobExample is the documented ShowJob example (testdata/wire).
+func showJobExample(t *testing.T) *api.Job {
+	t.Helper()
+	b, err := os.ReadFile("../../testdata/wire/ecs/show-job.response.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var j api.Job
+	if err := api.DecodeJSON(b, &j); err != nil {
+		t.Fatal(err)
+	}
+	return &j
+}
 
 func TestJobResults(t *testing.T) {
 	b := Batch{Region: "r", Targets: []Target{target(1, "r"), target(2, "r")}}
@@ -230,16 +235,14 @@ func TestTrackerPoll(t *testing.T) {
 }
 
 func TestServerResults(t *testing.T) {
-	var j api.Job
-	if err := api.DecodeJSON([]byte(showJobExample), &j); err != nil {
-		t.Fatal(err)
-	}
-	rs := ServerResults(&j)
-	if len(rs) != 2 || rs[0].Status != "SUCCESS" || rs[0].Error != "" || rs[1].Status != "FAIL" || rs[1].Error != "Ecs.xxxx: …" || rs[1].JobID != "ff82…" {
+	j := showJobExample(t)
+	rs := ServerResults(j)
+	if len(rs) != 2 || rs[0].Status != "SUCCESS" || rs[0].Error != "" || rs[1].Status != "FAIL" ||
+		rs[1].Error != "Ecs.0114: Instance[72a270de-665a-4f46-8d64-24ad6edccdd2] could not be found." || rs[1].JobID != "ff80808290c6b7b60191ef522de6257d" {
 		t.Errorf("%+v", rs)
 	}
-	if JobError(&j) != "Ecs.xxxx: …" {
-		t.Errorf("job error %q", JobError(&j))
+	if JobError(j) != "Ecs.0114: Instance[72a270de-665a-4f46-8d64-24ad6edccdd2] could not be found." {
+		t.Errorf("job error %q", JobError(j))
 	}
 	single := &api.Job{Status: "FAIL", ErrorCode: "Ecs.0001"}
 	single.Entities.ServerID = "s1"
