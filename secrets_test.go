@@ -48,14 +48,14 @@ var secretCaseArgs = map[string][]string{
 }
 
 // Arguments for the server operations (instance start|stop|reboot|
-// reset-password|update, job wait): web-1 is an instance the sandbox
+// reset-password|update, job wait): web-0001 is an instance the sandbox
 // provisions for the walk.
 var secretCaseArgsECS = map[string][]string{
-	"flexusl instance start":          {"web-1", "--interval", "100ms", "--timeout", "5s"},
-	"flexusl instance stop":           {"web-1", "--type", "hard", "--interval", "100ms", "--timeout", "5s"},
-	"flexusl instance reboot":         {"web-1", "--no-wait"},
-	"flexusl instance reset-password": {"web-1", "--password-stdin", "--yes"},
-	"flexusl instance update":         {"web-1", "--description", "walked"},
+	"flexusl instance start":          {"web-0001", "--interval", "100ms", "--timeout", "5s"},
+	"flexusl instance stop":           {"web-0001", "--type", "hard", "--interval", "100ms", "--timeout", "5s"},
+	"flexusl instance reboot":         {"web-0001", "--no-wait"},
+	"flexusl instance reset-password": {"web-0001", "--password-stdin", "--yes"},
+	"flexusl instance update":         {"web-0001", "--description", "walked"},
 	"flexusl job wait":                {"ff80808290c6b7b60191ef522de6257b", "--region", "ap-southeast-3", "--timeout", "1s"},
 }
 
@@ -86,6 +86,10 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.Provision(sandbox.ProvisionRequest{Count: 1, Name: "web"}); err != nil {
+		t.Fatal(err)
+	}
+	s.SetJobAfter(100 * time.Millisecond)
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 
