@@ -217,18 +217,18 @@ func (c *cloud) run(t *testing.T, tty bool, stdin, password string, args ...stri
 	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": c.url, "FLEXUSL_ECS_ENDPOINT": c.url, "FLEXUSL_IAM_ENDPOINT": c.url, "FLEXUSL_TOKEN": token,
 		"FLEXUSL_DOMAIN_ID": "dom1", "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
 	for _, a := range args {
-		if strings.HasPrefix(a, "FLEXUSL_") {
+		if strings.HasPrefix(a, "FLEXUSL_") || strings.HasPrefix(a, "XDG_") {
 			k, v, _ := strings.Cut(a, "=")
 			env[k] = v
 		}
 	}
 	var rest []string
 	for _, a := range args {
-		if !strings.HasPrefix(a, "FLEXUSL_") {
+		if !strings.HasPrefix(a, "FLEXUSL_") && !strings.HasPrefix(a, "XDG_") {
 			rest = append(rest, a)
 		}
 	}
-	c.journal = filepath.Join(dir, "flexusl", "orders.jsonl")
+	c.journal = filepath.Join(env["XDG_STATE_HOME"], "flexusl", "orders.jsonl")
 	io, in, out, errOut := ui.Test()
 	io.SetTTY(tty, tty, tty)
 	io.SetPasswordReader(func(int) ([]byte, error) { return []byte(password), nil })
@@ -478,5 +478,40 @@ func TestActionBadInput(t *testing.T) {
 				t.Errorf("requests %+v", all)
 			}
 		})
+	}
+}
+
+// Completion is offline: --type's values, and instance IDs from the
+// journal's purchases (newest first, not repeating typed ones).
+func TestServerOperationCompletion(t *testing.T) {
+	c := newCloud(t, 0, "x")
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "flexusl"), 0o700)
+	os.WriteFile(filepath.Join(dir, "flexusl", "orders.jsonl"), []byte(
+		`{"time":"2026-11-01T00:00:00Z","region":"tr-west-1","name":"old","order_id":"CS1","instance_ids":["aaaaaaaaaaaaaaaaaaaaaaaa"],"state":"accepted"}`+"\n"+
+			`{"time":"2026-11-03T00:00:00Z","region":"me-east-1","name":"new","order_id":"CS2","instance_ids":["bbbbbbbbbbbbbbbbbbbbbbbb","cccccccccccccccccccccccc"],"state":"accepted"}`+"\n"), 0o600)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"instance", "stop", "--type", ""}, "soft|hard"},
+		{[]string{"instance", "reboot", "--type", ""}, "soft|hard"},
+		{[]string{"instance", "stop", ""}, "bbbbbbbbbbbbbbbbbbbbbbbb\tnew me-east-1|cccccccccccccccccccccccc\tnew me-east-1|aaaaaaaaaaaaaaaaaaaaaaaa\told tr-west-1"},
+		{[]string{"instance", "start", "bbbbbbbbbbbbbbbbbbbbbbbb", "a"}, "aaaaaaaaaaaaaaaaaaaaaaaa\told tr-west-1"},
+		{[]string{"instance", "update", "aaaaaaaaaaaaaaaaaaaaaaaa", ""}, ""},
+	} {
+		r := c.run(t, false, "", "", append(append([]string{"__complete"}, tc.args...), "XDG_STATE_HOME="+dir)...)
+		var got []string
+		for _, l := range strings.Split(strings.TrimSpace(r.out), "\n") {
+			if l != "" && !strings.HasPrefix(l, ":") {
+				got = append(got, l)
+			}
+		}
+		if r.code != 0 || strings.Join(got, "|") != tc.want {
+			t.Errorf("%v: exit %d, got %q, want %q", tc.args, r.code, strings.Join(got, "|"), tc.want)
+		}
+	}
+	if len(c.all()) != 0 {
+		t.Error("completion used the network")
 	}
 }

@@ -56,7 +56,7 @@ type BatchServer struct {
 // ServerActionBody is the inside of a batch action: the servers and, for
 // stop and reboot, SOFT or HARD (reboot requires it; stop defaults to SOFT).
 type ServerActionBody struct {
-	Type    string      `json:"type,omitempty"`
+	Type    string        `json:"type,omitempty"`
 	Servers []BatchServer `json:"servers"`
 }
 
@@ -120,8 +120,8 @@ func (j *Job) Ended() bool { return j.Status == JobSuccess || j.Status == JobFai
 // ResetPasswordRequest is the body of BatchResetServersPassword (§7).
 // NewPassword is a secret: the request is sent with SensitiveBody.
 type ResetPasswordRequest struct {
-	NewPassword string      `json:"new_password,omitempty"`
-	DryRun      bool        `json:"dry_run,omitempty"`
+	NewPassword string        `json:"new_password,omitempty"`
+	DryRun      bool          `json:"dry_run,omitempty"`
 	Servers     []BatchServer `json:"servers"`
 }
 
