@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -25,15 +24,10 @@ const (
 	server2    = "72a270de-665a-4f46-8d64-24ad6edccdd2"
 )
 
-// wire is a documented example typed from LIFECYCLE.md into
-// testdata/wire/ecs (never produced by our encoder).
-func wire(t *testing.T, name string) []byte {
+// ecsWire is a documented ECS example (testdata/wire/ecs).
+func ecsWire(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile("../../testdata/wire/ecs/" + name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return wire(t, "ecs/"+name)
 }
 
 func compact(t *testing.T, b []byte) []byte {
@@ -78,7 +72,7 @@ func TestBatchServerActionSendsDocumentedBytes(t *testing.T) {
 	} {
 		t.Run(tc.action+tc.typ, func(t *testing.T) {
 			c, rec, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
-				w.Write(wire(t, "batch-action.response.json"))
+				w.Write(ecsWire(t, "batch-action.response.json"))
 			})
 			job, err := c.BatchServerAction(context.Background(), call, tc.action, tc.typ, []string{server1})
 			if err != nil {
@@ -95,7 +89,7 @@ func TestBatchServerActionSendsDocumentedBytes(t *testing.T) {
 			if r.Method != "POST" || r.Path != "/ap-southeast-3/v1/"+ecsProject+"/cloudservers/action" {
 				t.Errorf("%s %s", r.Method, r.Path)
 			}
-			if want := compact(t, wire(t, tc.example)); !bytes.Equal(r.Body, want) {
+			if want := compact(t, ecsWire(t, tc.example)); !bytes.Equal(r.Body, want) {
 				t.Errorf("body\n%s\nwant\n%s", r.Body, want)
 			}
 			for k, v := range map[string]string{"Client-Request-Id": crid, "Content-Type": "application/json", "X-Auth-Token": token} {
@@ -208,7 +202,7 @@ func TestBatchServerActionAtMostOnce(t *testing.T) {
 	t.Run("400 documented error", func(t *testing.T) {
 		c, rec, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(400)
-			w.Write(wire(t, "batch-action.error.json"))
+			w.Write(ecsWire(t, "batch-action.error.json"))
 		})
 		_, err := c.BatchServerAction(context.Background(), call, ActionStart, "", []string{server1})
 		var e *Error
@@ -220,7 +214,7 @@ func TestBatchServerActionAtMostOnce(t *testing.T) {
 
 // ShowJob decodes the documented example with its sub-jobs.
 func TestShowJobDecodesDocumentedExample(t *testing.T) {
-	c, rec, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.Write(wire(t, "show-job.response.json")) })
+	c, rec, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.Write(ecsWire(t, "show-job.response.json")) })
 	j, err := c.ShowJob(context.Background(), ECSCall{Region: "ap-southeast-3", ProjectID: ecsProject}, "ff80808290c6b7b60191ef522de6257b")
 	if err != nil {
 		t.Fatal(err)
@@ -308,7 +302,7 @@ func TestShowJobAnswers(t *testing.T) {
 // in no --debug dump and no error.
 func TestBatchResetServersPassword(t *testing.T) {
 	const password = "Xk7-pq9.Lm2"
-	c, rec, debug := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.Write(wire(t, "reset-password.response.json")) })
+	c, rec, debug := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.Write(ecsWire(t, "reset-password.response.json")) })
 	res, err := c.BatchResetServersPassword(context.Background(), call, password, []string{server1})
 	if err != nil {
 		t.Fatal(err)
@@ -320,7 +314,7 @@ func TestBatchResetServersPassword(t *testing.T) {
 	if r.Method != "PUT" || r.Path != "/ap-southeast-3/v1/"+ecsProject+"/cloudservers/os-reset-passwords" || r.Header.Get("Client-Request-Id") != crid {
 		t.Errorf("%s %s", r.Method, r.Path)
 	}
-	if want := compact(t, wire(t, "reset-password.request.json")); !bytes.Equal(r.Body, want) {
+	if want := compact(t, ecsWire(t, "reset-password.request.json")); !bytes.Equal(r.Body, want) {
 		t.Errorf("body\n%s\nwant\n%s", r.Body, want)
 	}
 	if strings.Contains(debug.String(), password) || !strings.Contains(debug.String(), "redacted") {
@@ -329,10 +323,10 @@ func TestBatchResetServersPassword(t *testing.T) {
 
 	// The dry-run shape is what the type encodes (documented example).
 	var dry ResetPasswordRequest
-	if err := DecodeJSON(wire(t, "reset-password.dry-run.request.json"), &dry); err != nil || !dry.DryRun || dry.NewPassword != "" || len(dry.Servers) != 1 {
+	if err := DecodeJSON(ecsWire(t, "reset-password.dry-run.request.json"), &dry); err != nil || !dry.DryRun || dry.NewPassword != "" || len(dry.Servers) != 1 {
 		t.Errorf("dry run %+v %v", dry, err)
 	}
-	if b, _ := encodeBody(dry); !bytes.Equal(b, compact(t, wire(t, "reset-password.dry-run.request.json"))) {
+	if b, _ := encodeBody(dry); !bytes.Equal(b, compact(t, ecsWire(t, "reset-password.dry-run.request.json"))) {
 		t.Errorf("dry run encodes as %s", b)
 	}
 }
@@ -342,7 +336,7 @@ func TestBatchResetServersPasswordFailures(t *testing.T) {
 	t.Run("internalError names servers", func(t *testing.T) {
 		c, _, debug := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(404)
-			w.Write(wire(t, "reset-password.error.json"))
+			w.Write(ecsWire(t, "reset-password.error.json"))
 		})
 		_, err := c.BatchResetServersPassword(context.Background(), call, password, []string{server1, server2})
 		var pe *ResetPasswordError
@@ -383,7 +377,7 @@ func TestBatchResetServersPasswordFailures(t *testing.T) {
 // UpdateServer sends the documented body and decodes the documented
 // answer.
 func TestUpdateServer(t *testing.T) {
-	c, rec, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.Write(wire(t, "update-server.response.json")) })
+	c, rec, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.Write(ecsWire(t, "update-server.response.json")) })
 	host, desc := "web-1a", "shop front"
 	s, err := c.UpdateServer(context.Background(), call, server1, ServerUpdate{Hostname: &host, Description: &desc})
 	if err != nil {
@@ -393,7 +387,7 @@ func TestUpdateServer(t *testing.T) {
 	if r.Method != "PUT" || r.Path != "/ap-southeast-3/v1/"+ecsProject+"/cloudservers/"+server1 || r.Header.Get("Client-Request-Id") != crid {
 		t.Errorf("%s %s", r.Method, r.Path)
 	}
-	if want := compact(t, wire(t, "update-server.request.json")); !bytes.Equal(r.Body, want) {
+	if want := compact(t, ecsWire(t, "update-server.request.json")); !bytes.Equal(r.Body, want) {
 		t.Errorf("body\n%s\nwant\n%s", r.Body, want)
 	}
 	if s.ID != server1 || s.Name != "web-1" || s.Hostname != "web-1a" || s.Description != "shop front" || s.Status != "ACTIVE" || s.Updated == "" {
@@ -411,7 +405,7 @@ func TestUpdateServer(t *testing.T) {
 
 	// The ShowServer example decodes as the same server type.
 	var a updateServerAnswer
-	if err := DecodeJSON(wire(t, "show-server.response.json"), &a); err != nil || a.Server.Hostname != "web-1" || a.Server.Status != "ACTIVE" {
+	if err := DecodeJSON(ecsWire(t, "show-server.response.json"), &a); err != nil || a.Server.Hostname != "web-1" || a.Server.Status != "ACTIVE" {
 		t.Errorf("%+v %v", a.Server, err)
 	}
 }
@@ -441,7 +435,7 @@ func TestUpdateServerFailures(t *testing.T) {
 	t.Run("not found", func(t *testing.T) {
 		c, _, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(404)
-			w.Write(wire(t, "error.json"))
+			w.Write(ecsWire(t, "error.json"))
 		})
 		_, err := c.UpdateServer(context.Background(), call, server1, ServerUpdate{Name: &name})
 		var e *Error
