@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/flexusl/flexusl/cmd"
 	"github.com/flexusl/flexusl/cmd/cmdutil"
@@ -513,5 +514,36 @@ func TestServerOperationCompletion(t *testing.T) {
 	}
 	if len(c.all()) != 0 {
 		t.Error("completion used the network")
+	}
+}
+
+// Ctrl-C while waiting: exit 130, the results so far on stdout, the
+// command that resumes the wait on stderr; the job was created once.
+func TestActionInterruptedWhileWaiting(t *testing.T) {
+	c := newCloud(t, 1, "me-east-1")
+	c.jobAfter = 1 << 30
+	dir := t.TempDir()
+	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": c.url, "FLEXUSL_ECS_ENDPOINT": c.url, "FLEXUSL_TOKEN": token,
+		"FLEXUSL_DOMAIN_ID": "dom1", "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
+	c.journal = filepath.Join(dir, "flexusl", "orders.jsonl")
+	io, _, out, errOut := ui.Test()
+	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for c.jobPolls() < 2 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		cancel()
+	}()
+	code := cmd.Run(ctx, f, []string{"instance", "stop", "web-1", "--interval", "10ms", "-o", "json"})
+	if code != 130 || !strings.Contains(errOut.String(), "interrupted while waiting for job job-1") ||
+		!strings.Contains(errOut.String(), "resume with: flexusl job wait job-1 --region me-east-1") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if rs := decodeActions(t, out.String()); len(rs) != 1 || rs[0].Status != "running" || rs[0].JobID != "job-1" {
+		t.Errorf("%+v", rs)
+	}
+	if n := len(c.requests("POST", "/cloudservers/action")); n != 1 {
+		t.Errorf("%d batch requests", n)
 	}
 }
