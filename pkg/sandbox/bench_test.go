@@ -58,7 +58,7 @@ func BenchmarkListThousand(b *testing.B) {
 
 // BenchmarkBatchStop: one stop job for 1,000 servers and its ShowJob.
 func BenchmarkBatchStop(b *testing.B) {
-	e := &tenv{t: &testing.T{}}
+	e := &tenv{t: b}
 	clk := &clock{}
 	s, _ := New(Options{Now: clk.Now})
 	ts := httptest.NewServer(s)
