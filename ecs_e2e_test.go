@@ -7,18 +7,15 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/flexusl/flexusl/pkg/sandbox"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// The script command `ecs` prepares and inspects the sandbox for the server
-// operations (instance start|stop|reboot|reset-password|update, job wait):
+// The script command `ecs` inspects the sandbox for the server operations
+// (instance start|stop|reboot|reset-password|update, job wait); `sandbox
+// provision`, `job-after` and `requests` prepare it and count requests:
 //
-//	ecs provision N REGION...        N instances sandbox-0001... round-robin over REGIONs
-//	ecs job-after DURATION           how long an ECS job runs
-//	ecs requests ROUTE N             exactly N requests of ROUTE (ecs.action, ecs.job, rms.list...)
 //	ecs one-request-id ROUTE [N]     every request of ROUTE (or its last N) carried the same Client-Request-Id
 //	ecs status NAME STATUS           the server of instance NAME is STATUS (ACTIVE, SHUTOFF...)
 //	ecs resets NAME N                the password of NAME's server was reset N times
@@ -29,7 +26,7 @@ import (
 func cmdECS(ts *testscript.TestScript, neg bool, args []string) {
 	s := ts.Value("sandbox").(*sandbox.Server)
 	if len(args) == 0 {
-		ts.Fatalf("usage: ecs provision|job-after|requests|one-request-id|status|resets|fail-job|control-lacks ...")
+		ts.Fatalf("usage: ecs one-request-id|status|resets|fail-job|control-lacks|job-of|server ...")
 	}
 	check := func(ok bool, format string, a ...any) {
 		if ok == neg {
@@ -55,19 +52,6 @@ func cmdECS(ts *testscript.TestScript, neg bool, args []string) {
 		return sandbox.InstanceSummary{}
 	}
 	switch args[0] {
-	case "provision":
-		n, err := strconv.Atoi(args[1])
-		ts.Check(err)
-		_, err = s.Provision(sandbox.ProvisionRequest{Count: n, Regions: args[2:]})
-		ts.Check(err)
-	case "job-after":
-		d, err := time.ParseDuration(args[1])
-		ts.Check(err)
-		s.SetJobAfter(d)
-	case "requests":
-		n, _ := strconv.Atoi(args[2])
-		got := len(of(args[1]))
-		check(got == n, "the sandbox got %d %s requests, want %d", got, args[1], n)
 	case "one-request-id":
 		rs := of(args[1])
 		if len(args) > 2 {
@@ -128,6 +112,6 @@ func cmdECS(ts *testscript.TestScript, neg bool, args []string) {
 		check(got == args[3], "the server of %s has %s %q, want %q", args[1], args[2], got, args[3])
 	default:
 		ts.Fatalf("ecs: unknown subcommand %q (want one of %s)", args[0],
-			strings.Join(slices.Sorted(slices.Values([]string{"provision", "job-after", "requests", "one-request-id", "status", "resets", "fail-job", "control-lacks", "job-of", "server"})), ", "))
+			strings.Join(slices.Sorted(slices.Values([]string{"one-request-id", "status", "resets", "fail-job", "control-lacks", "job-of", "server"})), ", "))
 	}
 }

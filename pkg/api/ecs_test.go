@@ -302,7 +302,9 @@ func TestShowJobAnswers(t *testing.T) {
 // in no --debug dump and no error.
 func TestBatchResetServersPassword(t *testing.T) {
 	const password = "Xk7-pq9.Lm2"
-	c, rec, debug := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.Write(ecsWire(t, "reset-password.response.json")) })
+	c, rec, debug := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		w.Write(ecsWire(t, "reset-password.response.json"))
+	})
 	res, err := c.BatchResetServersPassword(context.Background(), call, password, []string{server1})
 	if err != nil {
 		t.Fatal(err)
@@ -377,7 +379,9 @@ func TestBatchResetServersPasswordFailures(t *testing.T) {
 // UpdateServer sends the documented body and decodes the documented
 // answer.
 func TestUpdateServer(t *testing.T) {
-	c, rec, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.Write(ecsWire(t, "update-server.response.json")) })
+	c, rec, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		w.Write(ecsWire(t, "update-server.response.json"))
+	})
 	host, desc := "web-1a", "shop front"
 	s, err := c.UpdateServer(context.Background(), call, server1, ServerUpdate{Hostname: &host, Description: &desc})
 	if err != nil {
