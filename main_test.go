@@ -81,6 +81,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"sandbox":  cmdSandbox,
+			"ecs":      cmdECS,
 			"jsonhas":  cmdJSONHas,
 			"lacksenv": cmdLacksEnv,
 			"proxied": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -112,14 +113,14 @@ func TestScripts(t *testing.T) {
 // sandbox posts N                    (exactly N purchase POSTs received)
 // sandbox one-request-id             (every purchase POST had the same Client-Request-Id)
 // sandbox signed                     (every API request was AK/SK-signed)
-// sandbox provision N [NAME]         (N instances NAME-0001... exist at once, in completed orders)
-// sandbox provision-after DURATION
-// sandbox traffic NAME GB            (the instance's data package has GB used)
-// sandbox requests ROUTE N           (exactly N requests reached ROUTE, e.g. bss.renew)
-// sandbox one-request-id-on ROUTE    (every request on ROUTE had the same Client-Request-Id)
-// sandbox instance NAME KEY VALUE    (the control API's view of the instance has KEY = VALUE)
-// sandbox expiry-save NAME           (remember the instance's expiry)
-// sandbox expiry-moved NAME MONTHS   (the expiry moved MONTHS calendar months from the saved one)
+// sandbox provision N [REGION...]     (N instances sandbox-0001... at once, round-robin over the regions)
+// sandbox provision-after|job-after DURATION
+// sandbox requests ROUTE N            (exactly N requests of a route, e.g. rms.list, ecs.action, bss.renew)
+// sandbox traffic NAME GB             (the instance's data package has GB used)
+// sandbox one-request-id-on ROUTE     (every request on ROUTE had the same Client-Request-Id)
+// sandbox instance NAME KEY VALUE     (the control API's view of the instance has KEY = VALUE)
+// sandbox expiry-save NAME            (remember the instance's expiry)
+// sandbox expiry-moved NAME MONTHS    (the expiry moved MONTHS calendar months from the saved one)
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	s := ts.Value("sandbox").(*sandbox.Server)
 	if len(args) == 0 {
@@ -179,29 +180,18 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 			ids[r.Header["Client-Request-Id"][0]] = true
 		}
 		check(len(ids) == 1, "purchase POSTs carried %d Client-Request-Ids, want 1", len(ids))
-	case "signed":
-		ok := len(s.Requests()) > 0
-		for _, r := range s.Requests() {
-			a := r.Header["Authorization"]
-			ok = ok && len(a) == 1 && len(r.Header["X-Auth-Token"]) == 0
-		}
-		check(ok, "not every request was AK/SK-signed")
 	case "provision":
 		n, _ := strconv.Atoi(args[1])
-		p := sandbox.ProvisionRequest{Count: n}
-		if len(args) > 2 {
-			p.Name = args[2]
-		}
-		_, err := s.Provision(p)
+		_, err := s.Provision(sandbox.ProvisionRequest{Count: n, Regions: args[2:]})
 		ts.Check(err)
-	case "provision-after":
+	case "provision-after", "job-after":
 		d, err := time.ParseDuration(args[1])
 		ts.Check(err)
-		s.SetProvisionAfter(d)
-	case "traffic":
-		gb, err := strconv.ParseFloat(args[2], 64)
-		ts.Check(err)
-		ts.Check(s.SetTrafficUsed(sandboxInstance(ts, s, args[1]).ID, gb))
+		if args[0] == "job-after" {
+			s.SetJobAfter(d)
+		} else {
+			s.SetProvisionAfter(d)
+		}
 	case "requests":
 		n, _ := strconv.Atoi(args[2])
 		got := 0
@@ -210,7 +200,18 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 				got++
 			}
 		}
-		check(got == n, "sandbox got %d requests on %s, want %d", got, args[1], n)
+		check(got == n, "sandbox got %d %s requests, want %d", got, args[1], n)
+	case "signed":
+		ok := len(s.Requests()) > 0
+		for _, r := range s.Requests() {
+			a := r.Header["Authorization"]
+			ok = ok && len(a) == 1 && len(r.Header["X-Auth-Token"]) == 0
+		}
+		check(ok, "not every request was AK/SK-signed")
+	case "traffic":
+		gb, err := strconv.ParseFloat(args[2], 64)
+		ts.Check(err)
+		ts.Check(s.SetTrafficUsed(sandboxInstance(ts, s, args[1]).ID, gb))
 	case "one-request-id-on":
 		ids := map[string]bool{}
 		for _, r := range s.Requests() {

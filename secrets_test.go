@@ -53,6 +53,18 @@ var secretCaseArgs = map[string][]string{
 	"flexusl completion powershell": nil,
 }
 
+// Arguments for the server operations (instance start|stop|reboot|
+// reset-password|update, job wait): web-0001 is an instance the sandbox
+// provisions for the walk.
+var secretCaseArgsECS = map[string][]string{
+	"flexusl instance start":          {"web-0001", "--interval", "100ms", "--timeout", "5s"},
+	"flexusl instance stop":           {"web-0001", "--type", "hard", "--interval", "100ms", "--timeout", "5s"},
+	"flexusl instance reboot":         {"web-0001", "--no-wait"},
+	"flexusl instance reset-password": {"web-0001", "--password-stdin", "--yes"},
+	"flexusl instance update":         {"web-0001", "--description", "walked"},
+	"flexusl job wait":                {"ff80808290c6b7b60191ef522de6257b", "--region", "ap-southeast-3", "--timeout", "1s"},
+}
+
 func leafCommands(c *cobra.Command) []string {
 	var out []string
 	for _, s := range c.Commands() {
@@ -73,11 +85,17 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 		tok = "secret-token-MIIatAYJ-0042"
 		ak  = "AKIDLEAKTEST0000WXYZ"
 		sk  = "secret-key-never-shown-9f8e"
+		// newPassword is the root password instance reset-password sets.
+		newPassword = "Walk-9x.Pq7Z"
 	)
 	s, err := sandbox.New(sandbox.Options{Token: tok, AccessKey: ak, SecretKey: sk, CompleteAfter: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.Provision(sandbox.ProvisionRequest{Count: 1, Name: "web"}); err != nil {
+		t.Fatal(err)
+	}
+	s.SetJobAfter(100 * time.Millisecond)
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	if _, err := s.Provision(sandbox.ProvisionRequest{Count: 3, Name: "sec"}); err != nil {
@@ -101,6 +119,9 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 		for _, path := range leaves {
 			args, ok := secretCaseArgs[path]
 			if !ok {
+				args, ok = secretCaseArgsECS[path]
+			}
+			if !ok {
 				t.Errorf("no case for %q: add one to secretCaseArgs", path)
 				continue
 			}
@@ -113,6 +134,9 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 				stdin := "sandbox\n" // the IAM password
 				if path == "flexusl config set" {
 					stdin = sk + "\n" // a secret written through stdin is never echoed
+				}
+				if path == "flexusl instance reset-password" {
+					stdin = newPassword + "\n" // valid by ECS's rules: it is sent
 				}
 				c.Stdin = strings.NewReader(stdin)
 				var out []byte
@@ -129,7 +153,7 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 				} else {
 					out, _ = c.CombinedOutput()
 				}
-				for name, secret := range map[string]string{"token": tok, "secret key": sk, "access key": ak} {
+				for name, secret := range map[string]string{"token": tok, "secret key": sk, "access key": ak, "new server password": newPassword} {
 					if strings.Contains(string(out), secret) {
 						t.Errorf("%s %v printed the %s:\n%s", path, full, name, out)
 					}

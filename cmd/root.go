@@ -16,6 +16,7 @@ import (
 	configcmd "github.com/flexusl/flexusl/cmd/config"
 	"github.com/flexusl/flexusl/cmd/images"
 	"github.com/flexusl/flexusl/cmd/instance"
+	jobcmd "github.com/flexusl/flexusl/cmd/job"
 	ordercmd "github.com/flexusl/flexusl/cmd/order"
 	"github.com/flexusl/flexusl/cmd/regions"
 	sandboxcmd "github.com/flexusl/flexusl/cmd/sandbox"
@@ -72,6 +73,7 @@ and warnings go to stderr.`,
 	root.AddCommand(
 		instance.NewCmdInstance(f),
 		ordercmd.NewCmdOrder(f),
+		jobcmd.NewCmdJob(f),
 		authcmd.NewCmdAuth(f),
 		configcmd.NewCmdConfig(f),
 		specs.NewCmdSpecs(f),

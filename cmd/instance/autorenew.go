@@ -69,6 +69,7 @@ current setting.`,
 			}
 			return autoRenewRun(cmd.Context(), f, opts)
 		},
+		ValidArgsFunction: completeInstances(f),
 	}
 	cmd.Flags().IntVar(&opts.Times, "times", 0, "with on: how many times to renew, 0-99 (0 = unlimited)")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print the request(s) that would be sent; send nothing")
@@ -100,7 +101,7 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 	if err := checkArgs(names); err != nil {
 		return err
 	}
-	targets, err := resolveTargets(ctx, f, names, opts.DryRun)
+	targets, err := resolveInstances(ctx, f, names, opts.DryRun)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	ordercmd "github.com/flexusl/flexusl/cmd/order"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/billing"
-	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/flexusl/flexusl/pkg/output"
@@ -223,19 +222,6 @@ func commonRegion(chunk []string, byID map[string]api.Resource) string {
 	return region
 }
 
-// searchRegion is the region instances are looked for in: --region when
-// given on the command line, else every region.
-func searchRegion(f *cmdutil.Factory) (string, error) {
-	cfg, err := f.Config()
-	if err != nil {
-		return "", err
-	}
-	if v, src := cfg.Resolve(config.KeyRegion); src == config.SourceFlag {
-		return v, nil
-	}
-	return "", nil
-}
-
 // targetsOffline is the instances named by ID, without asking RMS: for a
 // dry run, which must work without credentials. ok is false when an
 // argument is a name (only RMS can tell its ID).
@@ -250,15 +236,15 @@ func targetsOffline(args []string) ([]api.Resource, bool) {
 	return out, true
 }
 
-// resolveTargets turns arguments into instances: offline for a dry run
+// resolveInstances turns arguments into instances: offline for a dry run
 // naming only IDs, else through one RMS listing.
-func resolveTargets(ctx context.Context, f *cmdutil.Factory, args []string, dryRun bool) ([]api.Resource, error) {
+func resolveInstances(ctx context.Context, f *cmdutil.Factory, args []string, dryRun bool) ([]api.Resource, error) {
 	if dryRun {
 		if rs, ok := targetsOffline(args); ok {
 			return rs, nil
 		}
 	}
-	region, err := searchRegion(f)
+	region, err := regionFilter(f)
 	if err != nil {
 		return nil, err
 	}

@@ -64,6 +64,7 @@ as for renew.`,
 			}
 			return deleteRun(cmd.Context(), f, opts)
 		},
+		ValidArgsFunction: completeInstances(f),
 	}
 	fl := cmd.Flags()
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "unsubscribe without asking (required without a terminal)")
@@ -84,7 +85,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 	if !opts.Yes && !opts.DryRun && !f.IO.CanPrompt() {
 		return cmdutil.UsageErrorf("refusing to unsubscribe without confirmation: no terminal to ask on; pass --yes to release the instance(s) (nothing was sent)")
 	}
-	targets, err := resolveTargets(ctx, f, opts.Args, opts.DryRun)
+	targets, err := resolveInstances(ctx, f, opts.Args, opts.DryRun)
 	if err != nil {
 		return err
 	}

@@ -67,6 +67,7 @@ and exits 1.`,
 			}
 			return renewRun(cmd.Context(), f, opts)
 		},
+		ValidArgsFunction: completeInstances(f),
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.PeriodType, "period-type", billing.PeriodMonth, "renewal period: month or year")
@@ -99,7 +100,7 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 	}
 
 	// 2. The instances: one RMS listing (none for a dry run naming IDs).
-	targets, err := resolveTargets(ctx, f, opts.Args, opts.DryRun)
+	targets, err := resolveInstances(ctx, f, opts.Args, opts.DryRun)
 	if err != nil {
 		return err
 	}

@@ -51,6 +51,7 @@ JSON: [{"id","name","total_gb","used_gb","remaining_gb","used_percent",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return trafficRun(cmd.Context(), f, args)
 		},
+		ValidArgsFunction: completeInstances(f),
 	}
 	return cmd
 }
@@ -61,7 +62,7 @@ func trafficRun(ctx context.Context, f *cmdutil.Factory, args []string) error {
 			return err
 		}
 	}
-	region, err := searchRegion(f)
+	region, err := regionFilter(f)
 	if err != nil {
 		return err
 	}
