@@ -21,9 +21,9 @@ type Error struct {
 	Details    []string // ECS details / internalError entries, as "code: message"
 	// Servers are the per-server failures of an ECS batch answer
 	// (internalError): server ID -> "code message".
-	Servers map[string]string
-	RequestID  string   // the ID the service logged (X-Request-Id or the body's request_id)
-	Body       string   // the raw body (capped) when it was not in a known shape
+	Servers   map[string]string
+	RequestID string // the ID the service logged (X-Request-Id or the body's request_id)
+	Body      string // the raw body (capped) when it was not in a known shape
 }
 
 func (e *Error) Error() string {
