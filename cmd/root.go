@@ -23,6 +23,7 @@ import (
 	versioncmd "github.com/flexusl/flexusl/cmd/version"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/spf13/cobra"
 )
@@ -120,6 +121,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if ctx.Err() != nil && code == exitcode.Failure {
 		code = exitcode.Interrupted
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", err)
+	// Errors quote servers and files: shown with control characters escaped.
+	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", safetext.Text(err.Error()))
 	return code
 }

@@ -145,3 +145,74 @@ func TestFlagParsing(t *testing.T) {
 		t.Errorf("%+v", got)
 	}
 }
+
+// hostile is text a server or a file might hold to rewrite the screen:
+// clear it, move home, print a fake line, set the title, ring the bell.
+const hostile = "\x1b[2J\x1b[H\rQuantity: 1\x1b]0;title\x07\u009b31m\b"
+
+// noControls fails when s holds a control character other than newline
+// and tab (what a terminal would obey).
+func noControls(t *testing.T, what, s string) {
+	t.Helper()
+	for _, r := range s {
+		if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r <= 0x9f) {
+			t.Errorf("%s holds control character %U:\n%q", what, r, s)
+			return
+		}
+	}
+}
+
+func TestServerTextIsEscapedOnTheTerminal(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		if strings.HasPrefix(r.URL.Path, "/v2/orders/") {
+			io.WriteString(w, `{"total_count":1,"order_info":{"order_id":"CS1","status":5,"order_type":1,"currency":"USD\u001b[2J","create_time":"2024\r\u001b]0;x\u0007"}}`)
+			return
+		}
+		w.WriteHeader(400)
+		io.WriteString(w, `{"error_code":"HCSS.14000001","error_msg":"bad\u001b[2J\u001b[H\rQuantity: 1\u009b31m"}`)
+	}))
+	defer srv.Close()
+	h := &harness{url: srv.URL}
+	out, errOut, code := h.run(t, true, "", with("--yes")...)
+	if code != 1 || out != "" || !strings.Contains(errOut, `bad^[[2J^[[H^MQuantity: 1^[[31m`) {
+		t.Errorf("exit %d stdout %q stderr %q", code, out, errOut)
+	}
+	noControls(t, "stderr", errOut)
+
+	dir := t.TempDir()
+	env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
+	for _, format := range []string{"table", "json"} {
+		ios, _, o, e := ui.Test()
+		ios.SetTTY(true, true, true)
+		f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }}
+		if code := cmd.Run(context.Background(), f, []string{"order", "show", "CS1", "-o", format}); code != 0 {
+			t.Fatalf("order show: exit %d %s", code, e)
+		}
+		if format == "table" {
+			noControls(t, "order show table", o.String())
+			if !strings.Contains(o.String(), "USD^[[2J") {
+				t.Errorf("table: %q", o.String())
+			}
+		} else if !strings.Contains(o.String(), `"currency": "USD\u001b[2J"`) {
+			t.Errorf("JSON must keep the value exactly: %s", o.String())
+		}
+	}
+}
+
+// The confirmation shows hostile tag, name and description values escaped,
+// one line each: the quantity line cannot be forged.
+func TestConfirmationCannotBeSpoofed(t *testing.T) {
+	h := newHarness(t)
+	_, errOut, code := h.run(t, true, "n\n", with("--quantity", "200", "--auto-pay", "--tag", "env="+hostile, "--description", "shop"+hostile)...)
+	if code != 2 || h.requests.Load() != 0 {
+		t.Fatalf("exit %d, %d requests", code, h.requests.Load())
+	}
+	noControls(t, "confirmation", errOut)
+	if strings.Count(errOut, "Quantity:") != 3 || !strings.Contains(errOut, "  Quantity:     200\n") {
+		t.Errorf("confirmation:\n%s", errOut)
+	}
+	if !strings.Contains(errOut, `env=^[[2J^[[H^MQuantity: 1^[]0;title^G^[[31m^H`) {
+		t.Errorf("tag not shown escaped:\n%s", errOut)
+	}
+}

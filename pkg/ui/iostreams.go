@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"golang.org/x/term"
 )
 
@@ -75,14 +76,15 @@ func (s *IOStreams) CanPrompt() bool { return s.inTTY && s.errTTY }
 // ErrNoPrompt is returned by prompts when no person can answer.
 var ErrNoPrompt = errors.New("cannot prompt: stdin or stderr is not a terminal")
 
-// Warnf prints "Warning: ..." on stderr.
+// Warnf prints "Warning: ..." on stderr. The arguments often quote a
+// server or a file: control characters are shown escaped.
 func (s *IOStreams) Warnf(format string, args ...any) {
-	fmt.Fprintf(s.ErrOut, "Warning: "+format+"\n", args...)
+	fmt.Fprintf(s.ErrOut, "Warning: %s\n", safetext.Text(fmt.Sprintf(format, args...)))
 }
 
-// Infof prints a line on stderr.
+// Infof prints a line on stderr, control characters escaped.
 func (s *IOStreams) Infof(format string, args ...any) {
-	fmt.Fprintf(s.ErrOut, format+"\n", args...)
+	fmt.Fprintf(s.ErrOut, "%s\n", safetext.Text(fmt.Sprintf(format, args...)))
 }
 
 func (s *IOStreams) line() (string, error) {
