@@ -17,6 +17,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/flexusl/flexusl/pkg/output"
@@ -69,8 +70,11 @@ spec and region combinations, and every rule of the purchase page); all
 violations are reported at once and nothing is sent (exit 2).
 
 On a terminal it shows what will be bought and asks for confirmation;
-without a terminal it needs --yes and never prompts. The order ID is written
-to the local order journal before anything is printed. A request is retried
+without a terminal it needs --yes and never prompts; Ctrl-C at the prompt
+cancels (exit 130, nothing sent). The attempt is written to the local
+journal before the request is sent (if it cannot be, nothing is sent), and
+its outcome (the order ID) before anything is printed; the next purchase
+warns about an earlier one whose outcome is unknown. A request is retried
 (with the same Client-Request-Id) only when the server provably did not get
 it: HTTP 429, or no connection could be made. After a server error, a
 timeout or a lost connection the outcome is unknown: flexusl does not retry,
@@ -286,6 +290,14 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return err
 	}
 
+	// An earlier purchase whose outcome is unknown may have placed an
+	// order: say so before asking, so the same thing is not bought twice.
+	path, err := f.JournalPath()
+	if err != nil {
+		return fmt.Errorf("%w (nothing was sent)", err)
+	}
+	warnUnresolved(f, path, cfg.Profile())
+
 	// 4. Confirm, unless --yes. Never prompt without a terminal.
 	if !opts.Yes {
 		if !f.IO.CanPrompt() {
@@ -293,6 +305,9 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		}
 		fmt.Fprintf(f.IO.ErrOut, "You are about to buy:\n%s", purchase.FormatSummary(req.Summary(cat)))
 		ok, err := f.IO.Confirm("Buy?")
+		if errors.Is(err, ui.ErrInterrupted) {
+			return exitcode.Errorf(exitcode.Interrupted, "cancelled: nothing was sent")
+		}
 		if err != nil {
 			return err
 		}
@@ -301,7 +316,18 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		}
 	}
 
-	// 5. Send (the client owns the retry policy).
+	// 5. Journal the attempt, synced, before the request leaves: a closed
+	// terminal, a kill or a power cut from here on leaves it in the journal
+	// (as unknown). No journal, no purchase.
+	attempt, err := journal.Begin(path, journal.Entry{Time: f.Clock().UTC(), Profile: cfg.Profile(), Kind: journal.KindPurchase,
+		Operation: prep.Method + " " + api.CreatePath, RequestID: crid, Region: req.Region,
+		Name: req.InstanceName, Spec: req.PlanSpec, Image: imageLabel(req), Quantity: req.Quantity()})
+	if err != nil {
+		return fmt.Errorf("could not record the purchase in the journal before sending it: %w; nothing was sent", err)
+	}
+
+	// 6. Send (the client owns the retry policy), then journal the outcome
+	// before printing anything about it.
 	var progress *ui.Progress
 	if f.IO.IsStderrTTY() {
 		progress = f.IO.StartProgress("placing the order...")
@@ -310,24 +336,18 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	if progress != nil {
 		progress.Stop()
 	}
-	entry := journal.Entry{Time: f.Clock().UTC(), Profile: cfg.Profile(), Region: req.Region, Name: req.InstanceName, Spec: req.PlanSpec,
-		Image: imageLabel(req), Quantity: req.Quantity(), ClientRequestID: crid}
-	if err != nil {
-		var unknown *api.UnknownOutcomeError
-		if errors.As(err, &unknown) {
-			entry.State, entry.Error = journal.StateUnknown, cmdutil.FirstLine(unknown.Cause.Error())
-			if jerr := journal.Append(f.JournalPath(), entry); jerr != nil {
-				f.IO.Warnf("could not write the order journal: %v", jerr)
-			}
+	outcome := purchaseOutcome(res, err)
+	if jerr := attempt.Finish(outcome); jerr != nil {
+		what := "its outcome (" + outcome.State + ")"
+		if outcome.State == journal.StateAccepted {
+			what = "order " + res.OrderID
 		}
+		f.IO.Warnf("could not record %s in the journal: %v; the journal %s shows this purchase (Client-Request-Id %s) as unknown", what, jerr, path, crid)
+	}
+	if err != nil {
 		return err
 	}
 
-	// 6. Journal first, then print.
-	entry.State, entry.OrderID, entry.InstanceIDs = journal.StateAccepted, res.OrderID, res.InstanceIDs
-	if jerr := journal.Append(f.JournalPath(), entry); jerr != nil {
-		f.IO.Warnf("could not write the order journal %s: %v (order %s, Client-Request-Id %s)", f.JournalPath(), jerr, res.OrderID, crid)
-	}
 	result := &BuyResult{OrderID: res.OrderID, InstanceIDs: res.InstanceIDs, ClientRequestID: crid, Region: req.Region}
 	if !opts.Wait {
 		if !req.AutoPay() {
@@ -345,6 +365,55 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return err
 	}
 	return werr
+}
+
+// purchaseOutcome is what the journal records of a purchase's answer. Only
+// what is known to have happened is recorded as such; anything else is
+// unknown.
+func purchaseOutcome(res *api.CreateResult, err error) journal.Outcome {
+	var unknown *api.UnknownOutcomeError
+	var notSent *api.NotSentError
+	var apiErr *api.Error
+	switch {
+	case err == nil:
+		return journal.Outcome{State: journal.StateAccepted, OrderIDs: []string{res.OrderID}, ResourceIDs: res.InstanceIDs}
+	case errors.As(err, &unknown):
+		return journal.Outcome{State: journal.StateUnknown, Error: cmdutil.FirstLine(unknown.Cause.Error())}
+	case errors.As(err, &notSent):
+		return journal.Outcome{State: journal.StateNotSent, Error: cmdutil.FirstLine(err.Error())}
+	case errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500:
+		return journal.Outcome{State: journal.StateRejected, Error: cmdutil.FirstLine(err.Error())}
+	}
+	return journal.Outcome{State: journal.StateUnknown, Error: cmdutil.FirstLine(err.Error())}
+}
+
+// warnUnresolved warns about the profile's latest purchases whose outcome
+// is unknown.
+func warnUnresolved(f *cmdutil.Factory, path, profile string) {
+	entries, _, err := journal.Read(path)
+	if err != nil {
+		f.IO.Warnf("could not read the journal to check earlier purchases: %v", err)
+		return
+	}
+	un := journal.Unresolved(entries, journal.KindPurchase, profile)
+	if len(un) == 0 {
+		return
+	}
+	var b strings.Builder
+	if len(un) == 1 {
+		b.WriteString("an earlier purchase's outcome is unknown: it may have placed an order:")
+	} else {
+		fmt.Fprintf(&b, "%d earlier purchases' outcomes are unknown: they may have placed orders:", len(un))
+	}
+	if len(un) > 3 {
+		fmt.Fprintf(&b, "\n  (%d older ones not shown)", len(un)-3)
+		un = un[len(un)-3:]
+	}
+	for _, e := range un {
+		fmt.Fprintf(&b, "\n  %s  %s  %s  %d x %s  Client-Request-Id %s", e.Time.UTC().Format("2006-01-02 15:04:05Z"), e.Name, e.Region, e.Quantity, e.Spec, e.RequestID)
+	}
+	b.WriteString("\n  Check `flexusl order list` and the console's orders (they list the Client-Request-Id's order, if any) before buying the same again.")
+	f.IO.Warnf("%s", b.String())
 }
 
 func printBuy(f *cmdutil.Factory, r *BuyResult) error {

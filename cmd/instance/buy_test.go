@@ -5,10 +5,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/flexusl/flexusl/cmd"
 	"github.com/flexusl/flexusl/cmd/cmdutil"
@@ -214,5 +216,66 @@ func TestConfirmationCannotBeSpoofed(t *testing.T) {
 	}
 	if !strings.Contains(errOut, `env=^[[2J^[[H^MQuantity: 1^[]0;title^G^[[31m^H`) {
 		t.Errorf("tag not shown escaped:\n%s", errOut)
+	}
+}
+
+// The outcome cannot be journaled (the disk filled up while the request
+// was out): the result is still printed, with a warning that says what the
+// journal holds.
+func TestOutcomeNotJournaledIsAWarningNotALostOrder(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("needs /dev/full")
+	}
+	dir := t.TempDir()
+	journalPath := filepath.Join(dir, "flexusl", "orders.jsonl")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		// The attempt was journaled before the request left.
+		if data, err := os.ReadFile(journalPath); err != nil || !strings.Contains(string(data), `"state":"sending"`) {
+			t.Errorf("no sending record when the request arrived: %q %v", data, err)
+		}
+		os.Rename(journalPath, journalPath+".begun")
+		os.Symlink("/dev/full", journalPath)
+		w.WriteHeader(202)
+		io.WriteString(w, `{"order_id":"CS24022811305H1EW","instance_ids":["65dea8d23005da564c78d9d2"]}`)
+	}))
+	defer srv.Close()
+	env := map[string]string{"FLEXUSL_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"),
+		"XDG_STATE_HOME": dir, "FLEXUSL_REGION": "ap-southeast-3"}
+	ios, _, out, errOut := ui.Test()
+	f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }}
+	code := cmd.Run(context.Background(), f, append([]string{"instance", "buy"}, with("--yes", "--client-request-id", "11111111-2222-4333-8444-555555555555", "-o", "json")...))
+	if code != 0 || !strings.Contains(out.String(), `"order_id": "CS24022811305H1EW"`) {
+		t.Fatalf("exit %d stdout %q stderr %q", code, out, errOut)
+	}
+	want := "Warning: could not record order CS24022811305H1EW in the journal: journal: write " + journalPath + ": no space left on device; the journal " + journalPath +
+		" shows this purchase (Client-Request-Id 11111111-2222-4333-8444-555555555555) as unknown"
+	if !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr %q\nwant %q", errOut, want)
+	}
+}
+
+// Ctrl-C at the [y/N] prompt cancels at once (exit 130), without waiting
+// for Enter, and nothing is sent.
+func TestInterruptAtPromptCancelsAtOnce(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	env := map[string]string{"FLEXUSL_ENDPOINT": h.url, "FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"),
+		"XDG_STATE_HOME": dir, "FLEXUSL_REGION": "ap-southeast-3"}
+	ios, _, out, errOut := ui.Test()
+	ios.SetTTY(true, true, true)
+	pr, pw := io.Pipe() // a terminal nobody types into
+	defer pw.Close()
+	ios.In = pr
+	f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	code := cmd.Run(ctx, f, append([]string{"instance", "buy"}, valid...))
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("took %s", took)
+	}
+	if code != 130 || out.Len() != 0 || h.requests.Load() != 0 || !strings.Contains(errOut.String(), "Buy? [y/N]: \nError: cancelled: nothing was sent\n") {
+		t.Errorf("exit %d, %d requests, stdout %q, stderr %q", code, h.requests.Load(), out, errOut)
 	}
 }

@@ -35,7 +35,11 @@ Every purchase is recorded in the local order journal
 // resolveOrderID takes the argument or, with --last, the journal's newest
 // order. It returns the journal entry when there is one.
 func resolveOrderID(f *cmdutil.Factory, args []string, last bool, cmd string) (string, *journal.Entry, error) {
-	entries, _, err := journal.Read(f.JournalPath())
+	path, err := f.JournalPath()
+	if err != nil {
+		return "", nil, err
+	}
+	entries, _, err := journal.Read(path)
 	if err != nil {
 		f.IO.Warnf("%v", err)
 	}
@@ -44,12 +48,12 @@ func resolveOrderID(f *cmdutil.Factory, args []string, last bool, cmd string) (s
 		return "", nil, cmdutil.UsageErrorf("give an order ID or --last, not both")
 	case last:
 		for i := len(entries) - 1; i >= 0; i-- {
-			if entries[i].OrderID != "" {
+			if id := entries[i].OrderID(); id != "" {
 				e := entries[i]
-				return e.OrderID, &e, nil
+				return id, &e, nil
 			}
 		}
-		return "", nil, cmdutil.UsageErrorf("--last: the order journal %s has no orders", f.JournalPath())
+		return "", nil, cmdutil.UsageErrorf("--last: the order journal %s has no orders", path)
 	case len(args) != 1:
 		return "", nil, cmdutil.UsageErrorf("%s takes one ORDER_ID (or --last)", cmd)
 	}
@@ -63,7 +67,7 @@ func instanceIDs(e *journal.Entry) []string {
 	if e == nil {
 		return nil
 	}
-	return e.InstanceIDs
+	return e.ResourceIDs
 }
 
 func regionOf(e *journal.Entry) string {
