@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -82,9 +81,14 @@ prints the Client-Request-Id, journals the attempt as "unknown" and exits 1.
 
 Required: --name, --spec, --region (flag, FLEXUSL_REGION or the profile)
 and one of --image or --image-id, unless --from-file supplies them.
---from-file reads a request body in the API's own JSON or YAML shape; flags
-given override its fields. --no-validate skips the catalog checks (not the
-format checks), for plans newer than the catalog.
+--from-file reads a request body in the API's own JSON or YAML shape (at
+most 1 MiB; - reads stdin); flags given override its fields, and fields it
+leaves out get the flags' defaults (period_type month, period_num 1). It is
+read strictly: unknown or repeated keys, wrong types, text that is not
+UTF-8, and YAML that JSON would not accept (anchors, aliases, merge keys,
+tags, numbers such as 0x1 or +1) are errors naming the field. See
+configs/purchase.example.yaml. --no-validate skips the catalog checks (not
+the format checks), for plans newer than the catalog.
 
 With --wait it then follows the order until it completes (exit 0), is
 cancelled (exit 4) or --timeout passes (exit 5); the result (with the last
@@ -135,7 +139,7 @@ order status seen) is printed in every case, so the order ID is never lost.`,
 	fl.BoolVar(&opts.HSS, "hss", false, "add host security (hss)")
 	fl.StringArrayVar(&opts.Tags, "tag", nil, "tag as key=value (repeatable); key 1-32 characters, value 0-2048")
 	fl.StringVar(&opts.ClientRequestID, "client-request-id", "", "Client-Request-Id header (default: a fresh UUID v4)")
-	fl.StringVar(&opts.FromFile, "from-file", "", "read the request body (API JSON or YAML shape) from FILE, or - for stdin")
+	fl.StringVar(&opts.FromFile, "from-file", "", "read the request body (API JSON or YAML shape, at most 1 MiB) from FILE, or - for stdin; missing period_type/period_num default to month/1")
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "skip the catalog checks (format checks still run)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "buy without asking (required without a terminal)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate and print the request that would be sent; send nothing")
@@ -151,17 +155,11 @@ order status seen) is printed in every case, so the order ID is never lost.`,
 func buildRequest(opts *BuyOptions, region string, regionFromFlag bool) (*purchase.Request, catalog.Problems, error) {
 	r := &purchase.Request{}
 	if opts.FromFile != "" {
-		var data []byte
-		var err error
-		if opts.FromFile == "-" {
-			data, err = io.ReadAll(io.LimitReader(opts.stdin, 1<<20))
-		} else {
-			data, err = os.ReadFile(opts.FromFile)
-		}
+		data, err := purchase.ReadFile(opts.FromFile, opts.stdin)
 		if err != nil {
-			return nil, nil, cmdutil.UsageErrorf("--from-file: %v", err)
+			return nil, nil, cmdutil.UsageErrorf("--from-file: %v (nothing was sent)", err)
 		}
-		fr, ps := purchase.DecodeYAMLOrJSON(data)
+		fr, ps := purchase.DecodeFile(data)
 		if len(ps) > 0 {
 			return nil, nil, cmdutil.ProblemsError(prefix(ps, "--from-file: "), nil)
 		}

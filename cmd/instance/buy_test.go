@@ -96,6 +96,9 @@ func TestEveryRuleExits2AndSendsNothing(t *testing.T) {
 		{"request id length", with("--client-request-id", "abc"), "must be 36 to 128 characters"},
 		{"request id charset", with("--client-request-id", "_5a56f6c-8aee-4e4b-bf76-5d98d1ac023d"), "letters, digits and hyphens"},
 		{"integer flag", with("--quantity", "two"), `invalid argument "two" for "--quantity"`},
+		{"tag not utf-8", with("--tag", "env=pr\xffod"), `--tag (tags[0].value) "pr\xffod": is not valid UTF-8`},
+		{"name not utf-8", with("--name", "web\xe9"), `--name (instance_name) "web\xe9": is not valid UTF-8`},
+		{"description not utf-8", with("--description", "caf\xe9"), `--description (description) "caf\xe9": is not valid UTF-8`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
