@@ -358,8 +358,8 @@ it refuses: use "config set" in scripts.`,
 					return cmdutil.UsageError(err)
 				}
 			}
-			if cfg.File.ActiveProfile == "" {
-				cfg.File.ActiveProfile = profile
+			if err := cfg.ActivateIfNone(profile); err != nil {
+				return err
 			}
 			if err := cfg.Save(); err != nil {
 				return err

@@ -354,7 +354,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return printBuy(f, result)
 	}
 	f.IO.Infof("Order %s placed; waiting for it to complete (Ctrl-C stops waiting, not the order).", res.OrderID)
-	view, werr := ordercmd.Wait(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout, opts.WaitInterval)
+	view, werr := ordercmd.Wait(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout, opts.WaitInterval, justPlacedGrace)
 	result.Order = view
 	// The purchase happened whatever the wait's outcome: a script reading
 	// stdout gets the order ID (and the last status seen) before the wait's
@@ -364,6 +364,10 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	}
 	return werr
 }
+
+// justPlacedGrace is how long `buy --wait` waits through BSS not listing
+// the order it was just given.
+const justPlacedGrace = 2 * time.Minute
 
 // purchaseOutcome is what the journal records of a purchase's answer. Only
 // what is known to have happened is recorded as such; anything else is

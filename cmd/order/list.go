@@ -10,6 +10,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/spf13/cobra"
 )
 
@@ -106,6 +107,9 @@ func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error
 			defer wg.Done()
 			defer func() { <-sem }()
 			d, err := client.ShowOrder(ctx, r.OrderID())
+			if err == nil {
+				err = order.CheckAnswer(r.OrderID(), d)
+			}
 			if err != nil {
 				r.Refresh = cmdutil.FirstLine(err.Error())
 				return

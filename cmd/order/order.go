@@ -57,6 +57,9 @@ func resolveOrderID(f *cmdutil.Factory, args []string, last bool, cmd string) (s
 	case len(args) != 1:
 		return "", nil, cmdutil.UsageErrorf("%s takes one ORDER_ID (or --last)", cmd)
 	}
+	if err := order.CheckID(args[0]); err != nil {
+		return "", nil, err
+	}
 	if e, ok := journal.FindOrder(entries, args[0]); ok {
 		return args[0], &e, nil
 	}
@@ -87,7 +90,9 @@ func PrintView(f *cmdutil.Factory, v *order.View) error {
 
 // Wait follows an order with progress on stderr (a spinner on a terminal,
 // a timestamped line per change elsewhere) and returns its final view.
-func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids []string, timeout, interval time.Duration) (*order.View, error) {
+// BSS answering that it has no such order is waited through for
+// notFoundGrace (for an order just placed), then is an error.
+func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids []string, timeout, interval, notFoundGrace time.Duration) (*order.View, error) {
 	client, err := f.APIClient(ctx, region, auth.ScopeDomain)
 	if err != nil {
 		return nil, err
@@ -101,7 +106,7 @@ func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids [
 	}
 	p := f.IO.StartProgress(fmt.Sprintf("order %s: checking", orderID))
 	saidPayment := false
-	d, werr := order.Wait(ctx, client, orderID, order.Options{Timeout: timeout, Interval: interval, OnEvent: func(e order.Event) {
+	d, werr := order.Wait(ctx, client, orderID, order.Options{Timeout: timeout, Interval: interval, NotFoundGrace: notFoundGrace, OnEvent: func(e order.Event) {
 		if e.Status == api.StatusPendingPayment && !saidPayment {
 			saidPayment = true
 			p.Println(fmt.Sprintf("order %s: waiting for payment: pay the order in the console", orderID))
