@@ -77,7 +77,9 @@ warns about an earlier one whose outcome is unknown. A request is retried
 (with the same Client-Request-Id) only when the server provably did not get
 it: HTTP 429, or no connection could be made. After a server error, a
 timeout or a lost connection the outcome is unknown: flexusl does not retry,
-prints the Client-Request-Id, journals the attempt as "unknown" and exits 1.
+prints the Client-Request-Id, journals the attempt as "unknown" and exits 1
+(130 when interrupted: Ctrl-C, SIGTERM, SIGQUIT or a closed terminal's
+SIGHUP during the request all leave it journaled as unknown).
 
 Required: --name, --spec, --region (flag, FLEXUSL_REGION or the profile)
 and one of --image or --image-id, unless --from-file supplies them.
