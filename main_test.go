@@ -68,6 +68,8 @@ func TestScripts(t *testing.T) {
 			env.Setenv("FLEXUSL_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_BSS_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_IAM_ENDPOINT", ts.URL)
+			env.Setenv("FLEXUSL_RMS_ENDPOINT", ts.URL)
+			env.Setenv("FLEXUSL_ECS_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_AK", s.AccessKey())
@@ -79,6 +81,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"sandbox":  cmdSandbox,
+			"ecs":      cmdECS,
 			"jsonhas":  cmdJSONHas,
 			"lacksenv": cmdLacksEnv,
 			"proxied": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -110,6 +113,9 @@ func TestScripts(t *testing.T) {
 // sandbox posts N                    (exactly N purchase POSTs received)
 // sandbox one-request-id             (every purchase POST had the same Client-Request-Id)
 // sandbox signed                     (every API request was AK/SK-signed)
+// sandbox provision N [REGION...]     (N instances at once, round-robin over the regions)
+// sandbox provision-after|job-after DURATION
+// sandbox requests ROUTE N            (exactly N requests of a route, e.g. rms.list, ecs.action)
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	s := ts.Value("sandbox").(*sandbox.Server)
 	if len(args) == 0 {
@@ -169,6 +175,27 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 			ids[r.Header["Client-Request-Id"][0]] = true
 		}
 		check(len(ids) == 1, "purchase POSTs carried %d Client-Request-Ids, want 1", len(ids))
+	case "provision":
+		n, _ := strconv.Atoi(args[1])
+		_, err := s.Provision(sandbox.ProvisionRequest{Count: n, Regions: args[2:]})
+		ts.Check(err)
+	case "provision-after", "job-after":
+		d, err := time.ParseDuration(args[1])
+		ts.Check(err)
+		if args[0] == "job-after" {
+			s.SetJobAfter(d)
+		} else {
+			s.SetProvisionAfter(d)
+		}
+	case "requests":
+		n, _ := strconv.Atoi(args[2])
+		got := 0
+		for _, r := range s.Requests() {
+			if r.Route == args[1] {
+				got++
+			}
+		}
+		check(got == n, "sandbox got %d %s requests, want %d", got, args[1], n)
 	case "signed":
 		ok := len(s.Requests()) > 0
 		for _, r := range s.Requests() {

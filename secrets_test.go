@@ -47,6 +47,18 @@ var secretCaseArgs = map[string][]string{
 	"flexusl completion powershell": nil,
 }
 
+// Arguments for the server operations (instance start|stop|reboot|
+// reset-password|update, job wait): web-0001 is an instance the sandbox
+// provisions for the walk.
+var secretCaseArgsECS = map[string][]string{
+	"flexusl instance start":          {"web-0001", "--interval", "100ms", "--timeout", "5s"},
+	"flexusl instance stop":           {"web-0001", "--type", "hard", "--interval", "100ms", "--timeout", "5s"},
+	"flexusl instance reboot":         {"web-0001", "--no-wait"},
+	"flexusl instance reset-password": {"web-0001", "--password-stdin", "--yes"},
+	"flexusl instance update":         {"web-0001", "--description", "walked"},
+	"flexusl job wait":                {"ff80808290c6b7b60191ef522de6257b", "--region", "ap-southeast-3", "--timeout", "1s"},
+}
+
 func leafCommands(c *cobra.Command) []string {
 	var out []string
 	for _, s := range c.Commands() {
@@ -67,11 +79,17 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 		tok = "secret-token-MIIatAYJ-0042"
 		ak  = "AKIDLEAKTEST0000WXYZ"
 		sk  = "secret-key-never-shown-9f8e"
+		// newPassword is the root password instance reset-password sets.
+		newPassword = "Walk-9x.Pq7Z"
 	)
 	s, err := sandbox.New(sandbox.Options{Token: tok, AccessKey: ak, SecretKey: sk, CompleteAfter: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.Provision(sandbox.ProvisionRequest{Count: 1, Name: "web"}); err != nil {
+		t.Fatal(err)
+	}
+	s.SetJobAfter(100 * time.Millisecond)
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 
@@ -86,10 +104,14 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 	for _, mode := range []string{"token", "aksk"} {
 		dir := t.TempDir()
 		env := append(os.Environ(), "FLEXUSL_ENDPOINT="+srv.URL, "FLEXUSL_BSS_ENDPOINT="+srv.URL, "FLEXUSL_IAM_ENDPOINT="+srv.URL,
+			"FLEXUSL_RMS_ENDPOINT="+srv.URL, "FLEXUSL_ECS_ENDPOINT="+srv.URL,
 			"FLEXUSL_TOKEN="+tok, "FLEXUSL_ACCESS_KEY="+ak, "FLEXUSL_SECRET_KEY="+sk, "FLEXUSL_AUTH_MODE="+mode,
 			"HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_STATE_HOME="+filepath.Join(dir, "state"))
 		for _, path := range leaves {
 			args, ok := secretCaseArgs[path]
+			if !ok {
+				args, ok = secretCaseArgsECS[path]
+			}
 			if !ok {
 				t.Errorf("no case for %q: add one to secretCaseArgs", path)
 				continue
@@ -103,6 +125,9 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 				stdin := "sandbox\n" // the IAM password
 				if path == "flexusl config set" {
 					stdin = sk + "\n" // a secret written through stdin is never echoed
+				}
+				if path == "flexusl instance reset-password" {
+					stdin = newPassword + "\n" // valid by ECS's rules: it is sent
 				}
 				c.Stdin = strings.NewReader(stdin)
 				var out []byte
@@ -119,7 +144,7 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 				} else {
 					out, _ = c.CombinedOutput()
 				}
-				for name, secret := range map[string]string{"token": tok, "secret key": sk, "access key": ak} {
+				for name, secret := range map[string]string{"token": tok, "secret key": sk, "access key": ak, "new server password": newPassword} {
 					if strings.Contains(string(out), secret) {
 						t.Errorf("%s %v printed the %s:\n%s", path, full, name, out)
 					}

@@ -16,6 +16,7 @@ import (
 	configcmd "github.com/flexusl/flexusl/cmd/config"
 	"github.com/flexusl/flexusl/cmd/images"
 	"github.com/flexusl/flexusl/cmd/instance"
+	jobcmd "github.com/flexusl/flexusl/cmd/job"
 	ordercmd "github.com/flexusl/flexusl/cmd/order"
 	"github.com/flexusl/flexusl/cmd/regions"
 	sandboxcmd "github.com/flexusl/flexusl/cmd/sandbox"
@@ -73,6 +74,7 @@ and warnings go to stderr.`,
 	root.AddCommand(
 		instance.NewCmdInstance(f),
 		ordercmd.NewCmdOrder(f),
+		jobcmd.NewCmdJob(f),
 		authcmd.NewCmdAuth(f),
 		configcmd.NewCmdConfig(f),
 		specs.NewCmdSpecs(f),
@@ -129,7 +131,11 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if ctx.Err() != nil && code == exitcode.Failure {
 		code = exitcode.Interrupted
 	}
-	// Errors quote servers and files: shown with control characters escaped.
+	// Errors and hints quote servers and files: shown with control
+	// characters escaped.
 	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", safetext.Text(err.Error()))
+	if a := cmdutil.Advice(err); a != "" {
+		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", safetext.Text(a))
+	}
 	return code
 }

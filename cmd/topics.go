@@ -20,8 +20,11 @@ func exitCodesTopic() *cobra.Command {
   2    invalid input or usage, or a declined confirmation: nothing was sent
   3    authentication or permission: no credentials, an expired token,
        HTTP 401/403
-  4    the order was cancelled or failed (order wait, instance buy --wait)
-  5    waiting timed out (order wait, instance buy --wait); the order goes on
+  4    the order was cancelled or failed (order wait, instance buy --wait),
+       or an ECS job failed for an instance (instance start|stop|reboot,
+       job wait)
+  5    waiting timed out (order wait, instance buy --wait, instance
+       start|stop|reboot, job wait); the order or job goes on
   130  interrupted (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT): at the confirmation
        prompt nothing was sent; during a purchase the request may have been
        sent: it is journaled, as unknown

@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/output"
@@ -37,8 +38,9 @@ type Factory struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
-	projectIDs map[string]string // region -> project ID looked up this run
-	domainID   string
+	clientOnce sync.Once
+	client     *api.Client
+	clientErr  error
 }
 
 // Config loads the configuration once: flags the user set, environment,

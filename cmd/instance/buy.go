@@ -285,7 +285,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	}
 
 	// 3. Credentials before asking: a purchase that cannot be sent is not confirmed.
-	client, err := f.APIClient(ctx, req.Region, auth.ScopeProject)
+	client, err := f.APIClient()
 	if err != nil {
 		return err
 	}
@@ -344,6 +344,9 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		}
 		f.IO.Warnf("could not record %s in the journal: %v; the journal %s shows this purchase (Client-Request-Id %s) as unknown", what, jerr, path, crid)
 	}
+	if api.IsUnknownOutcome(err) {
+		return cmdutil.WithAdvice(err, fmt.Sprintf("an order may or may not exist. Do not buy again until you know: look in the console's order list (Billing Center > Orders) for an order created at %s, or run `flexusl order list`; quote Client-Request-Id %s to support.", attempt.Entry().Time.Format(time.RFC3339), crid))
+	}
 	if err != nil {
 		return err
 	}
@@ -371,24 +374,18 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 // the order it was just given.
 const justPlacedGrace = 2 * time.Minute
 
-// purchaseOutcome is what the journal records of a purchase's answer. Only
-// what is known to have happened is recorded as such; anything else is
-// unknown.
+// purchaseOutcome is what the journal records of a purchase's answer, in
+// the same states as every other at-most-once call (outcomeOf).
 func purchaseOutcome(res *api.CreateResult, err error) journal.Outcome {
-	var unknown *api.UnknownOutcomeError
-	var notSent *api.NotSentError
-	var apiErr *api.Error
-	switch {
-	case err == nil:
+	if err == nil {
 		return journal.Outcome{State: journal.StateAccepted, OrderIDs: []string{res.OrderID}, ResourceIDs: res.InstanceIDs}
-	case errors.As(err, &unknown):
-		return journal.Outcome{State: journal.StateUnknown, Error: cmdutil.FirstLine(unknown.Cause.Error())}
-	case errors.As(err, &notSent):
-		return journal.Outcome{State: journal.StateNotSent, Error: cmdutil.FirstLine(err.Error())}
-	case errors.As(err, &apiErr) && apiErr.StatusCode >= 400 && apiErr.StatusCode < 500:
-		return journal.Outcome{State: journal.StateRejected, Error: cmdutil.FirstLine(err.Error())}
 	}
-	return journal.Outcome{State: journal.StateUnknown, Error: cmdutil.FirstLine(err.Error())}
+	o := journal.Outcome{State: outcomeOf(err), Error: cmdutil.FirstLine(err.Error())}
+	var unknown *api.UnknownOutcomeError
+	if errors.As(err, &unknown) {
+		o.Error = cmdutil.FirstLine(unknown.Cause.Error())
+	}
+	return o
 }
 
 // warnUnresolved warns about the profile's latest purchases whose outcome

@@ -8,7 +8,6 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/spf13/cobra"
@@ -90,11 +89,11 @@ order's current status (four at a time).`,
 }
 
 func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error {
-	client, err := f.APIClient(ctx, "", auth.ScopeDomain)
+	client, err := f.APIClient()
 	if err != nil {
 		return err
 	}
-	client.Notify = nil
+	client = client.WithNotify(nil)
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	for i := range rows {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/spf13/cobra"
@@ -93,11 +92,11 @@ func PrintView(f *cmdutil.Factory, v *order.View) error {
 // BSS answering that it has no such order is waited through for
 // notFoundGrace (for an order just placed), then is an error.
 func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids []string, timeout, interval, notFoundGrace time.Duration) (*order.View, error) {
-	client, err := f.APIClient(ctx, region, auth.ScopeDomain)
+	client, err := f.APIClient()
 	if err != nil {
 		return nil, err
 	}
-	client.Notify = nil // the waiter reports transient errors itself
+	client = client.WithNotify(nil) // the waiter reports transient errors itself
 	label := func(st int) string {
 		if st == 0 {
 			return "checking"

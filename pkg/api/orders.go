@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -109,14 +108,10 @@ func (c *Client) ShowOrder(ctx context.Context, orderID string) (*OrderDetails, 
 	if orderID == "" || strings.ContainsAny(orderID, "/?#") {
 		return nil, fmt.Errorf("invalid order ID %q", orderID)
 	}
-	p := c.prepare("show order "+orderID, http.MethodGet, strings.TrimRight(c.BSSEndpoint, "/")+OrderPath+url.PathEscape(orderID), nil, auth.ScopeDomain)
-	body, _, err := c.doIdempotent(ctx, p)
-	if err != nil {
-		return nil, err
-	}
 	var d OrderDetails
-	if err := json.Unmarshal(body, &d); err != nil {
-		return nil, &TransientError{Op: p.op, Cause: fmt.Errorf("%s: unreadable answer: %w", p.op, err)}
+	op := &Op{Name: "show order " + orderID, Service: BSS, Method: http.MethodGet, Path: OrderPath + url.PathEscape(orderID), Scope: auth.ScopeDomain}
+	if _, err := c.DoJSON(ctx, op, Idempotent, &d); err != nil {
+		return nil, err
 	}
 	if d.OrderInfo.OrderID == "" {
 		d.OrderInfo.OrderID = orderID

@@ -38,6 +38,8 @@ const (
 	KeyEndpoint       = "endpoint"
 	KeyBSSEndpoint    = "bss_endpoint"
 	KeyIAMEndpoint    = "iam_endpoint"
+	KeyRMSEndpoint    = "rms_endpoint"
+	KeyECSEndpoint    = "ecs_endpoint"
 	KeyCatalogFile    = "catalog_file"
 	KeyAuthMode       = "auth_mode"
 	KeyToken          = "token"
@@ -59,6 +61,8 @@ const (
 	DefaultEndpoint    = "https://hcss.ap-southeast-3.myhuaweicloud.com"
 	DefaultBSSEndpoint = "https://bss-intl.myhuaweicloud.com"
 	DefaultIAMEndpoint = "https://iam.myhuaweicloud.com"
+	DefaultRMSEndpoint = "https://rms.myhuaweicloud.com"
+	DefaultECSEndpoint = "https://ecs.{region}.myhuaweicloud.com"
 	DefaultProfile     = "default"
 )
 
@@ -72,6 +76,8 @@ var Options = []Option{
 	{Key: KeyEndpoint, Flag: "endpoint", Env: []string{"FLEXUSL_ENDPOINT"}, Default: DefaultEndpoint, InFile: true, Usage: "HCSS (FlexusL) API endpoint", Check: CheckEndpoint},
 	{Key: KeyBSSEndpoint, Flag: "bss-endpoint", Env: []string{"FLEXUSL_BSS_ENDPOINT"}, Default: DefaultBSSEndpoint, InFile: true, Usage: "BSS (orders) API endpoint", Check: CheckEndpoint},
 	{Key: KeyIAMEndpoint, Flag: "iam-endpoint", Env: []string{"FLEXUSL_IAM_ENDPOINT"}, Default: DefaultIAMEndpoint, InFile: true, Usage: "IAM (tokens, projects) endpoint", Check: CheckEndpoint},
+	{Key: KeyRMSEndpoint, Flag: "rms-endpoint", Env: []string{"FLEXUSL_RMS_ENDPOINT"}, Default: DefaultRMSEndpoint, InFile: true, Usage: "RMS (Config: instance listing) endpoint", Check: CheckEndpoint},
+	{Key: KeyECSEndpoint, Flag: "ecs-endpoint", Env: []string{"FLEXUSL_ECS_ENDPOINT"}, Default: DefaultECSEndpoint, InFile: true, Usage: "ECS (servers) endpoint; {region} is replaced by each call's region", Check: CheckEndpoint},
 	{Key: KeyCatalogFile, Flag: "catalog", Env: []string{"FLEXUSL_CATALOG_FILE"}, InFile: true, Usage: "catalog file to use instead of the embedded one"},
 	{Key: KeyAuthMode, Env: []string{"FLEXUSL_AUTH_MODE"}, InFile: true, Usage: "token or aksk (inferred when only one set of credentials is present)", Check: oneOf("token", "aksk")},
 	{Key: KeyToken, Env: []string{"FLEXUSL_TOKEN"}, Secret: true, InFile: true, Usage: "IAM token sent as X-Auth-Token (flexusl auth login stores one)"},
@@ -129,13 +135,13 @@ func Mask(key, value string) string {
 // CheckEndpoint accepts an https URL, or an http URL whose host is
 // loopback, without user information: credentials never travel in an
 // endpoint. Its errors never show what stood before an '@' (a password):
-// see RedactURL.
+// see RedactURL. A "{region}" in the host stands for each call's region.
 func CheckEndpoint(s string) error {
 	shown := RedactURL(s)
 	if strings.Contains(s, "@") {
 		return fmt.Errorf("%q carries user information (user:password@): endpoints must not hold credentials; use flexusl auth login, the environment or the profile", shown)
 	}
-	u, err := url.Parse(s)
+	u, err := url.Parse(strings.ReplaceAll(s, "{region}", "region"))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return fmt.Errorf("%q is not an http(s) URL such as https://hcss.ap-southeast-3.myhuaweicloud.com", shown)
 	}

@@ -1,6 +1,6 @@
-// Package order follows a BSS order to its end: the poll schedule (at once,
-// then growing gaps up to an interval), what each status means for a
-// waiter, and the view of an order that `order show` prints.
+// Package order follows a BSS order to its end with the one waiter
+// (pkg/wait): what each status means for a waiter, and the view of an order
+// that `order show` prints.
 package order
 
 import (
@@ -11,6 +11,7 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/wait"
 )
 
 // View is an order as flexusl prints it (`order show -o json`).
@@ -43,15 +44,7 @@ type Shower interface {
 }
 
 // Clock is the time source of a wait (tests use a fake one).
-type Clock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+type Clock = wait.Clock
 
 // Event is what a waiter reports as it goes.
 type Event struct {
@@ -104,94 +97,49 @@ func CheckAnswer(orderID string, d *api.OrderDetails) error {
 	return nil
 }
 
-// FirstGap is the gap after the first poll; gaps double up to Interval.
-const FirstGap = time.Second
-
-// Gaps returns the poll schedule's gaps for an interval: FirstGap (or the
-// interval when smaller), doubling, capped at the interval.
-func nextGap(prev, interval time.Duration) time.Duration {
-	if prev == 0 {
-		return min(FirstGap, interval)
-	}
-	return min(prev*2, interval)
-}
-
 // ResumeHint is the line that picks a wait up again.
 func ResumeHint(orderID string) string { return "resume with: flexusl order wait " + orderID }
 
-// Wait polls the order at once and then with growing gaps up to
-// o.Interval until it completes (5), is cancelled (4, exit 4), o.Timeout
-// passes (exit 5) or ctx is cancelled (exit 130). Transient errors (429,
-// 5xx, network) do not end the wait; other errors do.
+// Wait follows an order with the one waiter (pkg/wait) until it completes
+// (5), is cancelled (4, exit 4), o.Timeout passes (exit 5) or ctx is
+// cancelled (exit 130). Transient errors (429, 5xx, network) do not end the
+// wait; other errors do.
 func Wait(ctx context.Context, s Shower, orderID string, o Options) (*api.OrderDetails, error) {
-	clk := o.Clock
-	if clk == nil {
-		clk = realClock{}
-	}
-	start := clk.Now()
-	deadline := start.Add(o.Timeout)
-	var gap time.Duration
 	var last *api.OrderDetails
 	lastStatus := 0
-	for {
-		d, err := s.ShowOrder(ctx, orderID)
-		now := clk.Now()
-		if err == nil {
-			if cerr := CheckAnswer(orderID, d); cerr != nil {
-				if !errors.Is(cerr, ErrNotFound) || now.Sub(start) >= o.NotFoundGrace {
-					return last, cerr
-				}
-				// Too new to be listed, perhaps: wait through it, for a while.
-				err = &api.TransientError{Op: "show order " + orderID, Cause: cerr}
-			}
-		}
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return last, interrupted(orderID, lastStatus)
-		case err != nil && api.IsTransient(err):
-			emit(o, Event{Status: lastStatus, Elapsed: now.Sub(start), Transient: err})
-		case err != nil:
-			return last, err
-		default:
-			last = d
-			st := d.OrderInfo.Status
-			emit(o, Event{Status: st, Elapsed: now.Sub(start), Changed: st != lastStatus})
-			lastStatus = st
-			switch st {
-			case api.StatusCompleted:
-				return d, nil
-			case api.StatusCancelled:
-				return d, exitcode.Errorf(exitcode.OrderFailed, "order %s was cancelled", orderID)
-			}
-		}
-		if !now.Before(deadline) {
-			return last, exitcode.Errorf(exitcode.Timeout, "timed out after %s waiting for order %s (last status: %s); %s",
-				o.Timeout, orderID, statusOrUnknown(lastStatus), ResumeHint(orderID))
-		}
-		gap = nextGap(gap, o.Interval)
-		wait := min(gap, deadline.Sub(now))
-		select {
-		case <-ctx.Done():
-			return last, interrupted(orderID, lastStatus)
-		case <-clk.After(wait):
-		}
+	now := time.Now
+	if o.Clock != nil {
+		now = o.Clock.Now
 	}
-}
-
-func emit(o Options, e Event) {
+	start := now()
+	wo := wait.Options{Timeout: o.Timeout, Interval: o.Interval, Clock: o.Clock,
+		What: "order " + orderID, Resume: "flexusl order wait " + orderID}
 	if o.OnEvent != nil {
-		o.OnEvent(e)
+		wo.OnEvent = func(e wait.Event) {
+			o.OnEvent(Event{Status: lastStatus, Elapsed: e.Elapsed, Transient: e.Transient, Changed: e.Changed})
+		}
 	}
-}
-
-func statusOrUnknown(s int) string {
-	if s == 0 {
-		return "unknown"
-	}
-	return api.StatusText(s)
-}
-
-func interrupted(orderID string, last int) error {
-	return exitcode.Errorf(exitcode.Interrupted, "interrupted while waiting for order %s (last status: %s); the order goes on; %s",
-		orderID, statusOrUnknown(last), ResumeHint(orderID))
+	_, err := wait.Until(ctx, wo, func(ctx context.Context) (wait.State, error) {
+		d, err := s.ShowOrder(ctx, orderID)
+		if err != nil {
+			return wait.State{}, err
+		}
+		if cerr := CheckAnswer(orderID, d); cerr != nil {
+			if !errors.Is(cerr, ErrNotFound) || now().Sub(start) >= o.NotFoundGrace {
+				return wait.State{}, cerr
+			}
+			// Too new to be listed, perhaps: wait through it, for a while.
+			return wait.State{}, &api.TransientError{Op: "show order " + orderID, Cause: cerr}
+		}
+		last, lastStatus = d, d.OrderInfo.Status
+		st := wait.State{Text: api.StatusText(lastStatus)}
+		switch lastStatus {
+		case api.StatusCompleted:
+			st.Done = true
+		case api.StatusCancelled:
+			st.Done, st.Failed = true, exitcode.Errorf(exitcode.OrderFailed, "order %s was cancelled", orderID)
+		}
+		return st, nil
+	})
+	return last, err
 }
