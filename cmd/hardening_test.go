@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+
+	"github.com/flexusl/flexusl/pkg/journal"
 )
 
 // counting is a server that counts requests and answers every one with body.
@@ -103,5 +105,24 @@ func TestConfigDirIsTightened(t *testing.T) {
 	}
 	if st, _ := os.Stat(dir); st.Mode().Perm() != 0o700 {
 		t.Errorf("dir mode after a read %04o", st.Mode().Perm())
+	}
+}
+
+// order list lists what placed (or may have placed) orders: purchases,
+// folded with their outcome; server operations are in the journal too but
+// place no orders.
+func TestOrderListShowsPurchasesFolded(t *testing.T) {
+	state := t.TempDir()
+	path := filepath.Join(state, "flexusl", "orders.jsonl")
+	a, _ := journal.Begin(path, journal.Entry{Kind: journal.KindPurchase, Profile: "default", RequestID: "c1", Name: "web-1", Region: "ap-southeast-3", Spec: "hf.large.1.30m.linux", Quantity: 1})
+	a.Finish(journal.Outcome{State: journal.StateAccepted, OrderIDs: []string{"CS1"}})
+	e, _ := journal.Begin(path, journal.Entry{Kind: journal.KindECSAction, RequestID: "c2", ResourceIDs: []string{"i1"}})
+	e.Finish(journal.Outcome{State: journal.StateAccepted, JobIDs: []string{"j1"}})
+	journal.Begin(path, journal.Entry{Kind: journal.KindPurchase, Profile: "default", RequestID: "c3", Name: "web-2", Region: "ap-southeast-3", Quantity: 2})
+	r := run(t, map[string]string{"XDG_STATE_HOME": state}, "order", "list")
+	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	if r.code != 0 || len(lines) != 3 || !strings.Contains(lines[1], "- (request c3)") || !strings.HasSuffix(lines[1], "unknown") ||
+		!strings.HasPrefix(lines[2], "CS1 ") || !strings.HasSuffix(lines[2], "accepted") {
+		t.Errorf("%+v", r)
 	}
 }

@@ -53,6 +53,9 @@ order's current status (four at a time).`,
 			}
 			rows := make([]ListEntry, 0, len(entries))
 			for _, e := range journal.Newest(entries) {
+				if e.Kind == journal.KindECSAction {
+					continue // server operations place no orders
+				}
 				rows = append(rows, ListEntry{Entry: e})
 			}
 			if refresh && len(rows) > 0 {
