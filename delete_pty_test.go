@@ -4,7 +4,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -16,46 +15,21 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/sandbox"
-	"golang.org/x/sys/unix"
 )
 
-// openPTY opens a pseudo-terminal pair (Linux /dev/ptmx).
-func openPTY() (master, slave *os.File, err error) {
-	master, err = os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		return nil, nil, err
-	}
-	fd := int(master.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		master.Close()
-		return nil, nil, err
-	}
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err != nil {
-		master.Close()
-		return nil, nil, err
-	}
-	slave, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		master.Close()
-		return nil, nil, err
-	}
-	return master, slave, nil
-}
-
-// screen collects what the program writes to the terminal.
-type screen struct {
+// ptyText collects what a program writes to its terminal.
+type ptyText struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (s *screen) Write(p []byte) (int, error) {
+func (s *ptyText) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.buf.Write(p)
 }
 
-func (s *screen) String() string {
+func (s *ptyText) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.buf.String()
@@ -66,10 +40,7 @@ func (s *screen) String() string {
 // returns the terminal's text, stdout and the exit code.
 func runOnPTY(t *testing.T, env []string, prompt, answer string, args ...string) (term, stdout string, code int) {
 	t.Helper()
-	master, slave, err := openPTY()
-	if err != nil {
-		t.Skipf("no pseudo-terminal: %v", err)
-	}
+	master, slave := openPTY(t)
 	defer master.Close()
 	c := exec.Command(filepath.Join(binDirE2E, "flexusl"), args...)
 	c.Env = env
@@ -80,7 +51,7 @@ func runOnPTY(t *testing.T, env []string, prompt, answer string, args ...string)
 		t.Fatal(err)
 	}
 	slave.Close()
-	scr := &screen{}
+	scr := &ptyText{}
 	done := make(chan struct{})
 	go func() {
 		buf := make([]byte, 4096)
@@ -105,7 +76,7 @@ func runOnPTY(t *testing.T, env []string, prompt, answer string, args ...string)
 	if _, err := master.Write([]byte(answer + "\r")); err != nil {
 		t.Fatal(err)
 	}
-	err = c.Wait()
+	err := c.Wait()
 	code = 0
 	if ee, ok := err.(*exec.ExitError); ok {
 		code = ee.ExitCode()

@@ -331,32 +331,28 @@ func (fb *fakeBSS) orderJSON(o *fakeOrder) map[string]any {
 // journalOf reads the journal of a run's state dir.
 func journalOf(t *testing.T, dir string) []journal.Entry {
 	t.Helper()
-	es, _, err := journal.Read(journal.DefaultPath(func(k string) string {
+	path, err := journal.DefaultPath(func(k string) string {
 		if k == "XDG_STATE_HOME" {
 			return dir
 		}
 		return ""
-	}))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	es, _, err := journal.Read(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return es
 }
 
-// journaled reports whether the journal holds requestID's attempt in
-// state (and it was written before the outcome: a "sending" record comes
-// first).
+// journaled reports whether the journal holds requestID's attempt, begun
+// before it was sent and finished in state.
 func journaled(t *testing.T, dir, requestID, state string) bool {
 	t.Helper()
-	sawBegin := false
 	for _, e := range journalOf(t, dir) {
-		if e.ClientRequestID != requestID {
-			continue
-		}
-		if e.State == "sending" {
-			sawBegin = true
-		}
-		if e.State == state && sawBegin {
+		if e.RequestID == requestID && e.Attempt != "" && e.State == state && e.Finished != nil {
 			return true
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
 
@@ -86,11 +87,16 @@ func CompleteOrderIDs(f *Factory) compFunc {
 		if len(args) > 0 {
 			return nil, noFile
 		}
-		entries, _, _ := journal.Read(f.JournalPath())
+		var entries []journal.Entry
+		if path, err := f.JournalPath(); err == nil {
+			entries, _, _ = journal.Read(path)
+		}
 		var out []cobra.Completion
 		for _, e := range journal.Newest(entries) {
-			if e.OrderID != "" {
-				out = append(out, cobra.CompletionWithDesc(e.OrderID, fmt.Sprintf("%s %s %s", e.Name, e.Region, e.Time.Format("2006-01-02 15:04"))))
+			for _, id := range e.OrderIDs {
+				if safetext.IsSafe(id) {
+					out = append(out, cobra.CompletionWithDesc(id, safetext.Line(fmt.Sprintf("%s %s %s", e.Name, e.Region, e.Time.Format("2006-01-02 15:04")))))
+				}
 			}
 		}
 		return withPrefix(out, prefix), noFile | cobra.ShellCompDirectiveKeepOrder

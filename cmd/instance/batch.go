@@ -166,7 +166,7 @@ func waitOrders(ctx context.Context, f *cmdutil.Factory, res *OrdersResult, time
 		if left <= 0 {
 			left = time.Millisecond
 		}
-		v, err := ordercmd.Wait(ctx, f, r.orderID, "", r.ids, left, interval)
+		v, err := ordercmd.Wait(ctx, f, r.orderID, "", r.ids, left, interval, justPlacedGrace) // orders just placed
 		if v != nil {
 			res.Orders = append(res.Orders, v)
 		}

@@ -5,6 +5,7 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
 
@@ -21,15 +22,21 @@ func completeInstances(f *cmdutil.Factory) func(*cobra.Command, []string, string
 		for _, a := range args {
 			typed[a] = true
 		}
-		entries, _, _ := journal.Read(f.JournalPath())
+		var entries []journal.Entry
+		if path, err := f.JournalPath(); err == nil {
+			entries, _, _ = journal.Read(path)
+		}
 		var out []cobra.Completion
 		for _, e := range journal.Newest(entries) {
-			for _, id := range e.InstanceIDs {
+			if e.Kind != journal.KindPurchase {
+				continue // the instances this machine bought, not every ID an action named
+			}
+			for _, id := range e.ResourceIDs {
 				if typed[id] || len(id) < len(prefix) || id[:len(prefix)] != prefix {
 					continue
 				}
 				typed[id] = true
-				out = append(out, cobra.CompletionWithDesc(id, fmt.Sprintf("%s %s", e.Name, e.Region)))
+				out = append(out, cobra.CompletionWithDesc(id, safetext.Line(fmt.Sprintf("%s %s", e.Name, e.Region))))
 			}
 		}
 		return out, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveKeepOrder

@@ -1,40 +1,26 @@
 package instance
 
 import (
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/journal"
 )
 
 // The journal of ECS calls. Every call that changes a server is recorded
 // before it is sent (state "sending", with its Client-Request-Id and the
 // instances it acts on) and its outcome before anything about it is
-// printed (accepted with the job IDs, unknown, rejected or not sent).
-//
-// This file is the one place that writes it. It writes the write-ahead
-// journal's record shape (an attempt line, then an outcome line with the
-// same "attempt" ID, kind "ecs_action") into the order journal; when
-// pkg/journal's Begin/Finish land, beginECS becomes journal.Begin and
-// finish becomes Attempt.Finish, and nothing else changes.
+// printed (accepted with the job IDs, unknown, rejected or not sent), in
+// the write-ahead journal (pkg/journal, kind "ecs_action").
 
-// Outcome states of an ECS attempt (the write-ahead journal's names).
+// Outcome states of an ECS attempt.
 const (
-	stateSending  = "sending"
-	stateAccepted = "accepted"
-	stateUnknown  = "unknown"
-	stateRejected = "rejected"
-	stateNotSent  = "not_sent"
+	stateAccepted = journal.StateAccepted
+	stateUnknown  = journal.StateUnknown
+	stateRejected = journal.StateRejected
+	stateNotSent  = journal.StateNotSent
 )
-
-const kindECSAction = "ecs_action"
 
 // ecsEntry is what is recorded before an ECS call is sent. It never holds
 // a password.
@@ -45,62 +31,46 @@ type ecsEntry struct {
 	InstanceIDs []string // the FlexusL instances acted on
 }
 
-type ecsBeginRecord struct {
-	Attempt     string    `json:"attempt"`
-	Time        time.Time `json:"time"`
-	Profile     string    `json:"profile,omitempty"`
-	Kind        string    `json:"kind"`
-	Operation   string    `json:"operation,omitempty"`
-	RequestID   string    `json:"request_id,omitempty"`
-	Region      string    `json:"region,omitempty"`
-	ResourceIDs []string  `json:"resource_ids,omitempty"`
-	State       string    `json:"state"`
-}
-
-type ecsOutcomeRecord struct {
-	Attempt string    `json:"attempt"`
-	Time    time.Time `json:"time"`
-	State   string    `json:"state"`
-	JobIDs  []string  `json:"job_ids,omitempty"`
-	Error   string    `json:"error,omitempty"`
-}
-
 // ecsAttempt is a begun ECS attempt.
 type ecsAttempt struct {
-	path, id string
-	now      func() time.Time
+	path string
+	a    *journal.Attempt
 }
 
 // beginECS records an ECS call before it is sent, synced to disk. When it
 // fails the call must not be sent.
 func beginECS(f *cmdutil.Factory, e ecsEntry) (*ecsAttempt, error) {
-	b := make([]byte, 12)
-	if _, err := rand.Read(b); err != nil {
-		return nil, fmt.Errorf("journal: %w", err)
+	path, err := f.JournalPath()
+	if err != nil {
+		return nil, err
 	}
-	a := &ecsAttempt{path: f.JournalPath(), id: hex.EncodeToString(b), now: func() time.Time { return f.Clock().UTC() }}
 	profile := ""
 	if cfg, err := f.Config(); err == nil {
 		profile = cfg.Profile()
 	}
-	rec := ecsBeginRecord{Attempt: a.id, Time: a.now(), Profile: profile, Kind: kindECSAction, Operation: e.Operation,
-		RequestID: e.RequestID, Region: e.Region, ResourceIDs: e.InstanceIDs, State: stateSending}
-	if err := appendLine(a.path, rec); err != nil {
+	a, err := journal.Begin(path, journal.Entry{Time: f.Clock().UTC(), Profile: profile, Kind: journal.KindECSAction, Operation: e.Operation,
+		RequestID: e.RequestID, Region: e.Region, ResourceIDs: e.InstanceIDs})
+	if err != nil {
 		return nil, err
 	}
-	return a, nil
+	return &ecsAttempt{path: path, a: a}, nil
 }
 
 // finish records the attempt's outcome, synced to disk, before it is
-// printed. A failure is a warning: the call has been made.
+// printed. A failure is a warning: the call has been made, and the journal
+// holds it as begun (read as unknown).
 func (a *ecsAttempt) finish(f *cmdutil.Factory, state string, jobIDs []string, errText string) {
-	rec := ecsOutcomeRecord{Attempt: a.id, Time: a.now(), State: state, JobIDs: jobIDs, Error: cmdutil.FirstLine(errText)}
-	if err := appendLine(a.path, rec); err != nil {
-		f.IO.Warnf("could not record the outcome in the journal %s: %v", a.path, err)
+	if err := a.a.Finish(journal.Outcome{State: state, JobIDs: jobIDs, Error: cmdutil.FirstLine(errText)}); err != nil {
+		f.IO.Warnf("could not record the outcome (%s) in the journal: %v; the journal %s shows this call (Client-Request-Id %s) as unknown", state, err, a.path, a.a.Entry().RequestID)
 	}
 }
 
-// outcomeOf is the journal state for a call's error.
+// outcomeOf is the journal state for an at-most-once call's error: unknown
+// only when the call may have taken effect (the api package returns an
+// *api.UnknownOutcomeError for every failure after a request may have
+// left), rejected when the service answered with an error, not sent
+// otherwise (no connection, 429 then stopped, or a failure before sending:
+// credentials, project ID look-up).
 func outcomeOf(err error) string {
 	var ae *api.Error
 	var ns *api.NotSentError
@@ -114,30 +84,5 @@ func outcomeOf(err error) string {
 	case errors.As(err, &ae):
 		return stateRejected
 	}
-	return stateNotSent // failed before sending: credentials, project ID look-up
-}
-
-// appendLine writes v as one JSON line with one write (O_APPEND), 0600 in
-// a 0700 directory, and syncs it.
-func appendLine(path string, v any) error {
-	line, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
-	if err != nil {
-		return fmt.Errorf("journal: %w", err)
-	}
-	if _, err := fh.Write(append(line, '\n')); err != nil {
-		fh.Close()
-		return fmt.Errorf("journal: %w", err)
-	}
-	if err := fh.Sync(); err != nil {
-		fh.Close()
-		return fmt.Errorf("journal: %w", err)
-	}
-	return fh.Close()
+	return stateNotSent
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/resolve"
+	"github.com/flexusl/flexusl/pkg/safetext"
+	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
@@ -174,11 +176,14 @@ func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswo
 		fmt.Fprintf(&b, "You are about to set a new root/Administrator password on %d instance(s):\n", len(targets))
 		for _, bt := range batches {
 			for _, t := range bt.Targets {
-				fmt.Fprintf(&b, "  %s  %s  %s\n", t.InstanceID, t.Name, t.Region)
+				fmt.Fprintf(&b, "  %s  %s  %s\n", safetext.Line(t.InstanceID), safetext.Line(t.Name), safetext.Line(t.Region)) // names come from RMS
 			}
 		}
 		fmt.Fprint(f.IO.ErrOut, b.String())
 		ok, err := f.IO.Confirm("Reset the password?")
+		if errors.Is(err, ui.ErrInterrupted) {
+			return exitcode.Errorf(exitcode.Interrupted, "cancelled: nothing was sent")
+		}
 		if err != nil {
 			return err
 		}

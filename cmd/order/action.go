@@ -47,8 +47,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	// --last: the newest purchase or renewal, the orders that can wait for
 	// payment.
 	id, entry, err := resolveOrderIDOf(f, o.args, o.last, cmdPath, func(e journal.Entry) bool {
-		k := entryKind(e)
-		return k == "purchase" || k == KindRenew
+		return e.Kind == journal.KindPurchase || e.Kind == KindRenew
 	})
 	if err != nil {
 		return err

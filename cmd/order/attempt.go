@@ -3,7 +3,6 @@ package order
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
@@ -11,13 +10,19 @@ import (
 	"github.com/flexusl/flexusl/pkg/journal"
 )
 
+// The journal of the money calls after a purchase. Every renew,
+// unsubscribe, auto-renew, pay and cancel call is recorded in the
+// write-ahead journal (pkg/journal) before it is sent (state "sending",
+// with its Client-Request-Id, the instances and orders it acts on) and its
+// outcome before anything about it is printed.
+
 // Journal kinds of the calls after a purchase.
 const (
-	KindRenew       = "renew"
-	KindUnsubscribe = "unsubscribe"
-	KindAutoRenew   = "auto_renew"
-	KindPay         = "pay"
-	KindCancelOrder = "cancel_order"
+	KindRenew       = journal.KindRenew
+	KindUnsubscribe = journal.KindUnsubscribe
+	KindAutoRenew   = journal.KindAutoRenew
+	KindPay         = journal.KindPay
+	KindCancelOrder = journal.KindCancelOrder
 )
 
 // AttemptInfo says what an at-most-once call is about to do.
@@ -32,37 +37,38 @@ type AttemptInfo struct {
 }
 
 // Attempt is a journaled call: begun before its request leaves, finished
-// before anything about its outcome is printed. All journaling of the
-// money calls after a purchase goes through BeginAttempt and Finish.
+// before anything about its outcome is printed.
 type Attempt struct {
-	f     *cmdutil.Factory
-	entry journal.Entry
+	f    *cmdutil.Factory
+	path string
+	a    *journal.Attempt
 }
 
 // BeginAttempt writes the attempt to the journal and syncs it. When it
 // cannot be written nothing may be sent: the error says so (exit 1).
 func BeginAttempt(f *cmdutil.Factory, info AttemptInfo) (*Attempt, error) {
+	path, err := f.JournalPath()
+	if err != nil {
+		return nil, err
+	}
 	profile := ""
 	if cfg, err := f.Config(); err == nil {
 		profile = cfg.Profile()
 	}
-	e := journal.Entry{Time: f.Clock().UTC(), Profile: profile, Region: info.Region, Name: info.Kind + " " + info.Name,
-		ClientRequestID: info.RequestID, InstanceIDs: info.ResourceIDs, State: "sending"}
-	if len(info.OrderIDs) > 0 {
-		e.OrderID = info.OrderIDs[0]
+	a, err := journal.Begin(path, journal.Entry{Time: f.Clock().UTC(), Profile: profile, Kind: info.Kind, Operation: info.Operation,
+		RequestID: info.RequestID, Region: info.Region, Name: info.Name, ResourceIDs: info.ResourceIDs, OrderIDs: info.OrderIDs})
+	if err != nil {
+		return nil, exitcode.Errorf(exitcode.Failure, "could not write the journal %s, so nothing was sent: %v", path, err)
 	}
-	if err := journal.Append(f.JournalPath(), e); err != nil {
-		return nil, exitcode.Errorf(exitcode.Failure, "could not write the journal %s, so nothing was sent: %v", f.JournalPath(), err)
-	}
-	return &Attempt{f: f, entry: e}, nil
+	return &Attempt{f: f, path: path, a: a}, nil
 }
 
 // Outcome states of a finished attempt.
 const (
-	StateAccepted = "accepted" // the service took it
-	StateUnknown  = "unknown"  // sent; whether it acted is not known
-	StateRejected = "rejected" // the service refused it: nothing happened
-	StateNotSent  = "not_sent" // it never left
+	StateAccepted = journal.StateAccepted // the service took it
+	StateUnknown  = journal.StateUnknown  // sent; whether it acted is not known
+	StateRejected = journal.StateRejected // the service refused it: nothing happened
+	StateNotSent  = journal.StateNotSent  // it never left
 )
 
 // OutcomeOf is the journal state a call's error means.
@@ -81,19 +87,15 @@ func OutcomeOf(err error) string {
 
 // Finish records the outcome of the call (err nil: accepted, with the
 // orders it placed) and syncs it. A journal that cannot be written is
-// warned about with what it would have held, so nothing is lost.
+// warned about: the call shows there as begun, which reads as unknown.
 func (a *Attempt) Finish(err error, orderIDs []string) {
-	e := a.entry
-	e.State = OutcomeOf(err)
+	o := journal.Outcome{State: OutcomeOf(err), OrderIDs: orderIDs}
 	if err != nil {
-		e.Error = cmdutil.FirstLine(err.Error())
+		o.Error = cmdutil.FirstLine(err.Error())
 	}
-	if len(orderIDs) > 0 {
-		e.OrderID = orderIDs[0]
-	}
-	if jerr := journal.Append(a.f.JournalPath(), e); jerr != nil {
-		a.f.IO.Warnf("could not write the journal %s: %v (%s, state %s, orders %s, Client-Request-Id %s)", a.f.JournalPath(), jerr,
-			strings.TrimSpace(e.Name), e.State, cmdutil.Dash(strings.Join(orderIDs, ",")), e.ClientRequestID)
+	if jerr := a.a.Finish(o); jerr != nil {
+		a.f.IO.Warnf("could not record the outcome (%s) in the journal: %v; the journal %s shows this call (Client-Request-Id %s) as unknown",
+			o.State, jerr, a.path, a.a.Entry().RequestID)
 	}
 }
 
@@ -103,38 +105,11 @@ func UnknownAdvice(what, requestID, when string) string {
 	return fmt.Sprintf("%s may or may not have happened. Do not run the command again until you know: `flexusl order list --remote --since 1d` lists the account's orders (an unknown attempt is shown with the orders created right after it), or look in the console's order list (Billing Center > Orders) for one created at %s; quote Client-Request-Id %s to support.", what, when, requestID)
 }
 
-// entryKind is the kind of a journal entry ("purchase" for entries
-// written by `instance buy`).
-func entryKind(e journal.Entry) string {
-	for _, k := range []string{KindRenew, KindUnsubscribe, KindAutoRenew, KindPay, KindCancelOrder} {
-		if strings.HasPrefix(e.Name, k+" ") {
-			return k
-		}
-	}
-	return "purchase"
-}
-
-// entryName is the names of what an entry acted on.
-func entryName(e journal.Entry) string {
-	k := entryKind(e)
-	if k == "purchase" {
-		return e.Name
-	}
-	return strings.TrimSpace(strings.TrimPrefix(e.Name, k))
-}
-
-// entryUnknown reports an attempt whose outcome is unknown: sent without
-// an answer, or begun with no outcome recorded (the process died).
-func entryUnknown(e journal.Entry, entries []journal.Entry) bool {
-	switch e.State {
-	case StateUnknown:
-		return true
-	case "sending":
-		for _, o := range entries {
-			if o.ClientRequestID == e.ClientRequestID && o.State != "sending" {
-				return false
-			}
-		}
+// ordersKind reports whether attempts of kind place or act on orders
+// (what order list shows).
+func ordersKind(kind string) bool {
+	switch kind {
+	case journal.KindPurchase, KindRenew, KindUnsubscribe, KindPay, KindCancelOrder:
 		return true
 	}
 	return false

@@ -3,11 +3,13 @@ package order
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/spf13/cobra"
 )
 
@@ -26,11 +28,19 @@ func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list [--refresh] | --remote [--since 30d] [--status S] [--type T]",
 		Short: "List orders: the local journal, or the account's orders from BSS (--remote)",
-		Long: `List the purchases recorded in the local order journal, newest first.
-STATE AT PURCHASE is "accepted" (the API returned an order ID) or "unknown"
-(the request was sent but no answer came: check the console before buying
-again; the Client-Request-Id identifies it). --refresh asks BSS for each
-order's current status (four at a time).
+		Long: `List the purchases, renewals, unsubscriptions, payments and cancellations
+recorded in the local order journal, newest first.
+KIND is what the attempt did: purchase, renew, unsubscribe, pay or
+cancel_order (auto-renew changes and server operations place no order and
+are not listed). STATE is "accepted" (the API took it: the order IDs are
+shown), "unknown" (the request was sent, or was about to be sent, and no
+answer was recorded: find out before repeating it; the Client-Request-Id
+identifies it), "rejected" (the API answered with an error: nothing
+happened) or "not_sent" (no connection could be made). An attempt is
+recorded before its request leaves, so one interrupted by a closed
+terminal, a kill or a power cut shows as unknown ("no_outcome": true in
+JSON). --refresh asks BSS for each order's current status (four at a
+time).
 
 --remote lists the account's orders from BSS ListCustomerOrders instead
 (every page, newest first), so a fresh machine or a CI runner sees them
@@ -60,15 +70,22 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 				}
 				return listRemote(cmd.Context(), f, ro)
 			}
-			entries, skipped, err := journal.Read(f.JournalPath())
+			path, err := f.JournalPath()
+			if err != nil {
+				return err
+			}
+			entries, skipped, err := journal.Read(path)
 			if err != nil {
 				return err
 			}
 			if skipped > 0 {
-				f.IO.Warnf("%d unreadable line(s) in %s were skipped", skipped, f.JournalPath())
+				f.IO.Warnf("%d unreadable line(s) in %s were skipped", skipped, path)
 			}
 			rows := make([]ListEntry, 0, len(entries))
 			for _, e := range journal.Newest(entries) {
+				if !ordersKind(e.Kind) {
+					continue // auto-renew changes and server operations place no orders
+				}
 				rows = append(rows, ListEntry{Entry: e})
 			}
 			if refresh && len(rows) > 0 {
@@ -77,17 +94,21 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 				}
 			}
 			return f.Print(rows, func() ([]string, [][]string) {
-				h := []string{"ORDER ID", "CREATED", "REGION", "NAME", "SPEC", "QTY", "STATE AT PURCHASE"}
+				h := []string{"ORDER ID", "CREATED", "KIND", "REGION", "NAME", "SPEC", "QTY", "STATE"}
 				if refresh {
 					h = append(h, "STATUS")
 				}
 				out := make([][]string, len(rows))
 				for i, r := range rows {
-					id := r.OrderID
+					id := strings.Join(r.OrderIDs, ",")
 					if id == "" {
-						id = "- (request " + r.ClientRequestID + ")"
+						id = "- (request " + r.RequestID + ")"
 					}
-					out[i] = []string{id, r.Time.Format("2006-01-02 15:04:05Z"), r.Region, r.Name, r.Spec, strconv.Itoa(r.Quantity), r.State}
+					qty := "-"
+					if r.Quantity > 0 {
+						qty = strconv.Itoa(r.Quantity)
+					}
+					out[i] = []string{id, r.Time.Format("2006-01-02 15:04:05Z"), r.Kind, cmdutil.Dash(r.Region), cmdutil.Dash(r.Name), cmdutil.Dash(r.Spec), qty, r.State}
 					if refresh {
 						st := r.StatusText
 						if r.Refresh != "" {
@@ -119,7 +140,7 @@ func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	for i := range rows {
-		if rows[i].OrderID == "" {
+		if rows[i].OrderID() == "" {
 			continue
 		}
 		wg.Add(1)
@@ -127,7 +148,10 @@ func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error
 		go func(r *ListEntry) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			d, err := client.ShowOrder(ctx, r.OrderID)
+			d, err := client.ShowOrder(ctx, r.OrderID())
+			if err == nil {
+				err = order.CheckAnswer(r.OrderID(), d)
+			}
 			if err != nil {
 				r.Refresh = cmdutil.FirstLine(err.Error())
 				return

@@ -68,7 +68,7 @@ type remoteOptions struct {
 // places none).
 func orderTypeOf(kind string) int {
 	switch kind {
-	case "purchase":
+	case journal.KindPurchase:
 		return 1
 	case KindRenew:
 		return 2
@@ -112,12 +112,16 @@ func listRemote(ctx context.Context, f *cmdutil.Factory, o remoteOptions) error 
 	if err != nil {
 		return err
 	}
-	entries, skipped, jerr := journal.Read(f.JournalPath())
+	path, err := f.JournalPath()
+	if err != nil {
+		return err
+	}
+	entries, skipped, jerr := journal.Read(path)
 	if jerr != nil {
 		f.IO.Warnf("%v", jerr)
 	}
 	if skipped > 0 {
-		f.IO.Warnf("%d unreadable line(s) in %s were skipped", skipped, f.JournalPath())
+		f.IO.Warnf("%d unreadable line(s) in %s were skipped", skipped, path)
 	}
 	list := joinRemote(orders, entries, from)
 	if len(list.Orders) == 0 && len(list.UnknownAttempts) == 0 {
@@ -135,12 +139,14 @@ func joinRemote(orders []api.OrderInfo, entries []journal.Entry, from time.Time)
 	byOrder := map[string]journal.Entry{}
 	placed := map[string]bool{} // orders the journal knows another attempt placed: no possible match
 	for _, e := range entries {
-		k := entryKind(e)
-		if e.OrderID != "" && k == "purchase" {
-			byOrder[e.OrderID] = e
+		if e.State != journal.StateAccepted || orderTypeOf(e.Kind) == 0 {
+			continue
 		}
-		if e.OrderID != "" && orderTypeOf(k) != 0 {
-			placed[e.OrderID] = true
+		for _, id := range e.OrderIDs {
+			placed[id] = true
+			if e.Kind == journal.KindPurchase {
+				byOrder[id] = e
+			}
 		}
 	}
 	list := &RemoteList{Orders: []RemoteOrder{}, UnknownAttempts: []UnknownAttempt{}}
@@ -148,22 +154,20 @@ func joinRemote(orders []api.OrderInfo, entries []journal.Entry, from time.Time)
 		r := RemoteOrder{OrderID: o.OrderID, CreateTime: o.CreateTime, PaymentTime: o.PaymentTime, OrderType: o.OrderType, OrderTypeText: api.OrderTypeText(o.OrderType),
 			Status: o.Status, StatusText: api.StatusText(o.Status), Amount: o.AmountAfterDiscount, Currency: o.Currency}
 		if e, ok := byOrder[o.OrderID]; ok {
-			r.Name, r.Spec, r.Region, r.InstanceIDs = entryName(e), e.Spec, e.Region, e.InstanceIDs
+			r.Name, r.Spec, r.Region, r.InstanceIDs = e.Name, e.Spec, e.Region, e.ResourceIDs
 		}
 		list.Orders = append(list.Orders, r)
 	}
 	sort.SliceStable(list.Orders, func(i, j int) bool { return list.Orders[i].CreateTime > list.Orders[j].CreateTime })
 	for _, e := range journal.Newest(entries) {
-		if e.Time.Before(from) || !entryUnknown(e, entries) {
+		if e.Time.Before(from) || e.State != journal.StateUnknown || !ordersKind(e.Kind) {
 			continue
 		}
-		kind := entryKind(e)
-		u := UnknownAttempt{Time: e.Time, Kind: kind, RequestID: e.ClientRequestID, Name: entryName(e), Region: e.Region, ResourceIDs: e.InstanceIDs, PossibleMatches: []string{}}
+		kind := e.Kind
+		u := UnknownAttempt{Time: e.Time, Kind: kind, RequestID: e.RequestID, Name: e.Name, Region: e.Region, ResourceIDs: e.ResourceIDs, PossibleMatches: []string{}}
 		if kind == KindPay || kind == KindCancelOrder {
-			if e.OrderID != "" {
-				u.OrderIDs = []string{e.OrderID}
-				u.PossibleMatches = append(u.PossibleMatches, e.OrderID) // its status tells
-			}
+			u.OrderIDs = e.OrderIDs
+			u.PossibleMatches = append(u.PossibleMatches, e.OrderIDs...) // its status tells
 		}
 		if want := orderTypeOf(kind); want != 0 {
 			for _, o := range list.Orders {

@@ -19,8 +19,10 @@ up to --interval. Exit codes: 0 completed (the order is printed as by
 order show), 4 cancelled, 5 timed out, 130 interrupted; the last two print
 the line that resumes the wait. An order waiting for payment (6) is waited
 on: pay it with flexusl order pay (or in the console). Rate limits, server
-errors and network errors do not end the wait. Renewal and unsubscription
-orders are followed the same way.
+errors and network errors do not end the wait; an answer about another
+order, or that BSS has no such order, does (exit 1). An ORDER_ID that is not
+1-64 letters, digits, - or _ is refused before anything is sent (exit 2).
+Renewal and unsubscription orders are followed the same way.
 
 Progress goes to stderr: a spinner on a terminal, otherwise one timestamped
 line per status change. stdout holds only the final result.`,
@@ -35,7 +37,7 @@ line per status change. stdout holds only the final result.`,
 			if err != nil {
 				return err
 			}
-			v, err := Wait(cmd.Context(), f, id, regionOf(entry), instanceIDs(entry), timeout, interval)
+			v, err := Wait(cmd.Context(), f, id, regionOf(entry), instanceIDs(entry), timeout, interval, 0)
 			if err != nil {
 				return err
 			}

@@ -345,15 +345,13 @@ func (c *Client) BatchResetServersPassword(ctx context.Context, call ECSCall, pa
 	return &res, nil
 }
 
-// serverDetails maps the servers an error's details name ("ID: code
-// message", from internalError) to their text.
+// serverDetails maps the servers of the batch that the error's
+// internalError names to their failure.
 func serverDetails(e *Error, serverIDs []string) map[string]string {
 	m := map[string]string{}
-	for _, d := range e.Details {
-		for _, id := range serverIDs {
-			if rest, ok := strings.CutPrefix(d, id+": "); ok {
-				m[id] = strings.TrimSpace(rest)
-			}
+	for _, id := range serverIDs {
+		if msg, ok := e.Servers[id]; ok {
+			m[id] = msg
 		}
 	}
 	return m
