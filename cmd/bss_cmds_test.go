@@ -462,3 +462,17 @@ func TestPromptAtEOFCancels(t *testing.T) {
 		}
 	}
 }
+
+// Text from RMS and BSS reaches the terminal escaped: an instance name
+// cannot clear the screen or rewrite the confirmation.
+func TestConfirmationsEscapeServerText(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	fb.instances[0].Name = "evil\x1b[2J\rname"
+	env := fb.env(t.TempDir())
+	for _, args := range [][]string{{"instance", "renew", fb.instances[0].ID, "--period", "1"}, {"instance", "delete", fb.instances[0].ID}} {
+		r := runIn(t, env, true, "n\n", args...)
+		if r.code != 2 || strings.ContainsAny(r.err, "\x1b\r") || !strings.Contains(r.err, "evil^[[2J^Mname") || fb.changes() != 0 {
+			t.Errorf("%v: exit %d\n%q", args, r.code, r.err)
+		}
+	}
+}

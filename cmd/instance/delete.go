@@ -13,6 +13,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/billing"
 	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
 
@@ -147,7 +148,9 @@ func showRelease(f *cmdutil.Factory, targets []api.Resource) {
 	tw := tabwriter.NewWriter(f.IO.ErrOut, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  NAME\tID\tREGION\tPUBLIC IP\tRELEASED WITH IT")
 	for _, t := range targets {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", cmdutil.Dash(t.Name), t.ID, cmdutil.Dash(t.RegionID), cmdutil.Dash(t.PublicIP()), cmdutil.Dash(bundled(t)))
+		// What RMS says, shown escaped.
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", safetext.Line(cmdutil.Dash(t.Name)), safetext.Line(t.ID), safetext.Line(cmdutil.Dash(t.RegionID)),
+			safetext.Line(cmdutil.Dash(t.PublicIP())), safetext.Line(cmdutil.Dash(bundled(t))))
 	}
 	tw.Flush()
 }
@@ -180,14 +183,14 @@ func typedConfirmation(f *cmdutil.Factory, targets []api.Resource) error {
 		if want == "" {
 			want = targets[0].ID
 		}
-		question = fmt.Sprintf("Type %s to confirm", want)
+		question = fmt.Sprintf("Type %s to confirm", safetext.Line(want))
 	}
 	answer, err := f.IO.Input(question, "")
 	if err != nil {
 		return cmdutil.UsageErrorf("cancelled (%v): nothing was sent", err)
 	}
 	if answer != want {
-		return cmdutil.UsageErrorf("cancelled: the answer %q does not match %q; nothing was sent", answer, want)
+		return cmdutil.UsageErrorf("cancelled: the answer %q does not match %q; nothing was sent", answer, safetext.Line(want))
 	}
 	return nil
 }

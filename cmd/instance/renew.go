@@ -11,6 +11,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/billing"
 	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
 
@@ -193,7 +194,8 @@ func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, ta
 			}
 			auto = onOff(s.AutoRenew())
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", cmdutil.Dash(t.Name), t.ID, cmdutil.Dash(t.RegionID), now, after, auto)
+		// Names and IDs come from RMS: shown escaped.
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", safetext.Line(cmdutil.Dash(t.Name)), safetext.Line(t.ID), safetext.Line(cmdutil.Dash(t.RegionID)), now, after, auto)
 	}
 	tw.Flush()
 }

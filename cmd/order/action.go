@@ -9,6 +9,7 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/google/uuid"
 )
 
@@ -81,7 +82,8 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 		return cmdutil.UsageErrorf("order %s is %s (status %d), not pending payment (6): it cannot be %s; nothing was sent", id, api.StatusText(info.Status), info.Status, a.done)
 	}
 	if !o.yes {
-		fmt.Fprintf(f.IO.ErrOut, "Order %s: %s, created %s, %s.\n", id, api.OrderTypeText(info.OrderType), cmdutil.Dash(info.CreateTime), money(info.AmountAfterDiscount, info.Currency))
+		fmt.Fprintf(f.IO.ErrOut, "Order %s: %s, created %s, %s.\n", id, api.OrderTypeText(info.OrderType), safetext.Line(cmdutil.Dash(info.CreateTime)),
+			safetext.Line(money(info.AmountAfterDiscount, info.Currency)))
 		if a.kind == KindPay {
 			fmt.Fprintln(f.IO.ErrOut, "It is paid from the account: monthly settlement if enabled, else the balance (cash before credit).")
 		}
