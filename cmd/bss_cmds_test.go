@@ -476,3 +476,19 @@ func TestConfirmationsEscapeServerText(t *testing.T) {
 		}
 	}
 }
+
+// After a renewal whose outcome is unknown, the next renewal warns about
+// it before asking.
+func TestNextRenewWarnsAboutUnknown(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	env := fb.env(t.TempDir())
+	fb.fault("renew", "500")
+	if r := runIn(t, env, false, "", "instance", "renew", "web-1", "--period", "1", "--yes"); r.code != 1 {
+		t.Fatalf("exit %d %s", r.code, r.err)
+	}
+	crid := fb.requests("renew")[0].Header.Get("Client-Request-Id")
+	r := runIn(t, env, true, "n\n", "instance", "renew", "web-1", "--period", "1")
+	if r.code != 2 || !strings.Contains(r.err, "an earlier renewal's outcome is unknown") || !strings.Contains(r.err, crid) || !strings.Contains(r.err, "flexusl order list --remote") {
+		t.Errorf("exit %d\n%s", r.code, r.err)
+	}
+}

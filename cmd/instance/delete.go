@@ -110,6 +110,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 	if err != nil {
 		return err
 	}
+	ordercmd.WarnUnresolved(f, ordercmd.KindUnsubscribe, "unsubscription")
 	if !opts.Yes {
 		showRelease(f, targets)
 		if err := typedConfirmation(f, targets); err != nil {
@@ -187,7 +188,7 @@ func typedConfirmation(f *cmdutil.Factory, targets []api.Resource) error {
 	}
 	answer, err := f.IO.Input(question, "")
 	if err != nil {
-		return cmdutil.UsageErrorf("cancelled (%v): nothing was sent", err)
+		return cmdutil.PromptError(err)
 	}
 	if answer != want {
 		return cmdutil.UsageErrorf("cancelled: the answer %q does not match %q; nothing was sent", answer, safetext.Line(want))

@@ -126,12 +126,14 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 		return err
 	}
 
+	ordercmd.WarnUnresolved(f, ordercmd.KindRenew, "renewal")
+
 	// 3. Confirm on a terminal, with the expiry before and after.
 	if !opts.Yes {
 		showRenewal(ctx, f, client, targets, ren)
 		ok, err := f.IO.Confirm("Renew?")
 		if err != nil {
-			return cmdutil.UsageErrorf("cancelled (%v): nothing was sent", err)
+			return cmdutil.PromptError(err)
 		}
 		if !ok {
 			return cmdutil.UsageErrorf("cancelled: nothing was sent")

@@ -39,6 +39,7 @@ type orderAction struct {
 	done     string // "paid", "cancelled"
 	question string // "Pay %s?"
 	path     string // for the journal
+	noun     string // "payment", "cancellation"
 	prepare  func(c *api.Client, requestID, orderID string) (*api.Prepared, error)
 	// advice for a refusal by code (definite: nothing happened).
 	advice map[string]string
@@ -81,6 +82,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	if info.Status != api.StatusPendingPayment {
 		return cmdutil.UsageErrorf("order %s is %s (status %d), not pending payment (6): it cannot be %s; nothing was sent", id, api.StatusText(info.Status), info.Status, a.done)
 	}
+	WarnUnresolved(f, a.kind, a.noun)
 	if !o.yes {
 		fmt.Fprintf(f.IO.ErrOut, "Order %s: %s, created %s, %s.\n", id, api.OrderTypeText(info.OrderType), safetext.Line(cmdutil.Dash(info.CreateTime)),
 			safetext.Line(money(info.AmountAfterDiscount, info.Currency)))
@@ -89,7 +91,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 		}
 		ok, err := f.IO.Confirm(fmt.Sprintf(a.question, id))
 		if err != nil {
-			return cmdutil.UsageErrorf("cancelled (%v): nothing was sent", err)
+			return cmdutil.PromptError(err)
 		}
 		if !ok {
 			return cmdutil.UsageErrorf("cancelled: nothing was sent")

@@ -3,6 +3,7 @@ package order
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
@@ -113,4 +114,46 @@ func ordersKind(kind string) bool {
 		return true
 	}
 	return false
+}
+
+// WarnUnresolved warns, before a call of kind is confirmed and sent, about
+// the profile's latest attempts of that kind whose outcome is unknown: the
+// user may be about to do again what already happened.
+func WarnUnresolved(f *cmdutil.Factory, kind, what string) {
+	path, err := f.JournalPath()
+	if err != nil {
+		return
+	}
+	profile := ""
+	if cfg, err := f.Config(); err == nil {
+		profile = cfg.Profile()
+	}
+	entries, _, err := journal.Read(path)
+	if err != nil {
+		f.IO.Warnf("could not read the journal to check earlier attempts: %v", err)
+		return
+	}
+	un := journal.Unresolved(entries, kind, profile)
+	if len(un) == 0 {
+		return
+	}
+	var b strings.Builder
+	if len(un) == 1 {
+		fmt.Fprintf(&b, "an earlier %s's outcome is unknown:", what)
+	} else {
+		fmt.Fprintf(&b, "%d earlier %ss' outcomes are unknown:", len(un), what)
+	}
+	if len(un) > 3 {
+		fmt.Fprintf(&b, "\n  (%d older ones not shown)", len(un)-3)
+		un = un[len(un)-3:]
+	}
+	for _, e := range un {
+		target := strings.Join(e.OrderIDs, ",")
+		if target == "" {
+			target = e.Name
+		}
+		fmt.Fprintf(&b, "\n  %s  %s  Client-Request-Id %s", e.Time.UTC().Format("2006-01-02 15:04:05Z"), target, e.RequestID)
+	}
+	b.WriteString("\n  Check `flexusl order list --remote` (it shows what each may have placed) before doing the same again.")
+	f.IO.Warnf("%s", b.String())
 }
