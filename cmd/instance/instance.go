@@ -8,8 +8,10 @@ import (
 
 // NewCmdInstance is `flexusl instance`.
 func NewCmdInstance(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "instance", Short: "Buy FlexusL instances",
-		Example: "  flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux"}
-	cmd.AddCommand(NewCmdBuy(f, nil))
+	cmd := &cobra.Command{Use: "instance", Short: "Buy, list, show and log in to FlexusL instances",
+		Example: `  flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
+  flexusl instance list
+  flexusl instance ssh web-1`}
+	cmd.AddCommand(NewCmdBuy(f, nil), NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdSSH(f, nil))
 	return cmdutil.GroupCommand(cmd)
 }
