@@ -17,6 +17,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/flexusl/flexusl/pkg/output"
@@ -82,9 +83,12 @@ and one of --image or --image-id, unless --from-file supplies them.
 given override its fields. --no-validate skips the catalog checks (not the
 format checks), for plans newer than the catalog.
 
-With --wait it then follows the order until it completes (exit 0), is
-cancelled (exit 4) or --timeout passes (exit 5); the result (with the last
-order status seen) is printed in every case, so the order ID is never lost.`,
+With --wait it then follows the order until it completes, then its
+instances until each is RUNNING with a public IP (exit 0; the table adds
+INSTANCE ID / PUBLIC IP rows, JSON an "instances" array in the instance
+list shape), all within --timeout. A cancelled order exits 4; a timeout
+exits 5 with the command that looks again. The result (with the last order
+status seen) is printed in every case, so the order ID is never lost.`,
 		Example: `  # interactive: shows what will be bought and asks
   flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
 
@@ -135,7 +139,7 @@ order status seen) is printed in every case, so the order ID is never lost.`,
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "skip the catalog checks (format checks still run)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "buy without asking (required without a terminal)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate and print the request that would be sent; send nothing")
-	fl.BoolVar(&opts.Wait, "wait", false, "wait for the order to complete")
+	fl.BoolVar(&opts.Wait, "wait", false, "wait for the order to complete and its instances to run with a public IP")
 	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
 	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
 	cmdutil.RegisterBuyCompletions(cmd, f)
@@ -219,6 +223,9 @@ type BuyResult struct {
 	ClientRequestID string      `json:"client_request_id"`
 	Region          string      `json:"region"`
 	Order           *order.View `json:"order,omitempty"`
+	// Instances (with --wait, once the order completed): each instance in
+	// the `instance list` shape.
+	Instances *[]instance.View `json:"instances,omitempty"`
 }
 
 // DryRun is what --dry-run prints.
@@ -337,8 +344,15 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return printBuy(f, result)
 	}
 	f.IO.Infof("Order %s placed; waiting for it to complete (Ctrl-C stops waiting, not the order).", res.OrderID)
+	start := time.Now()
 	view, werr := ordercmd.Wait(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout, opts.WaitInterval)
 	result.Order = view
+	if werr == nil {
+		// Then its instances, within the same --timeout: RUNNING with a public IP.
+		var vs []instance.View
+		vs, werr = cmdutil.WaitInstances(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout-time.Since(start), opts.WaitInterval)
+		result.Instances = &vs
+	}
 	// The purchase happened whatever the wait's outcome: a script reading
 	// stdout gets the order ID (and the last status seen) before the wait's
 	// exit code (4 cancelled, 5 timed out, 130 interrupted).
@@ -349,7 +363,11 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 }
 
 func printBuy(f *cmdutil.Factory, r *BuyResult) error {
-	return f.Print(r, func() ([]string, [][]string) {
+	var vs []instance.View
+	if r.Instances != nil {
+		vs = *r.Instances
+	}
+	return f.PrintWithInstances(r, func() ([]string, [][]string) {
 		h := []string{"ORDER ID", "INSTANCE IDS", "CLIENT REQUEST ID"}
 		row := []string{r.OrderID, strings.Join(r.InstanceIDs, ","), r.ClientRequestID}
 		if r.Order != nil {
@@ -357,7 +375,7 @@ func printBuy(f *cmdutil.Factory, r *BuyResult) error {
 			row = append(row, r.Order.StatusText)
 		}
 		return h, [][]string{row}
-	})
+	}, vs)
 }
 
 func printDryRun(f *cmdutil.Factory, format output.Format, p *api.Prepared, req *purchase.Request, cat *catalog.Catalog) error {
