@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -50,7 +51,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
-			s, err := sandbox.New(sandbox.Options{Token: E2EToken, CompleteAfter: 300 * time.Millisecond})
+			s, err := sandbox.New(sandbox.Options{Token: E2EToken, CompleteAfter: 300 * time.Millisecond, ProvisionAfter: 300 * time.Millisecond})
 			if err != nil {
 				return err
 			}
@@ -64,10 +65,13 @@ func TestScripts(t *testing.T) {
 			env.Values["proxy"] = proxied
 			env.Setenv("PROXY_URL", px.URL)
 			env.Setenv("PATH", binDirE2E+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("FLEXUSL_BIN", filepath.Join(binDirE2E, "flexusl")) // for scripts that empty PATH
 			env.Setenv("SANDBOX_URL", ts.URL)
 			env.Setenv("FLEXUSL_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_BSS_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_IAM_ENDPOINT", ts.URL)
+			env.Setenv("FLEXUSL_RMS_ENDPOINT", ts.URL)
+			env.Setenv("FLEXUSL_ECS_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_AK", s.AccessKey())
@@ -94,6 +98,22 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("%s has mode %s, want %s", args[0], got, args[1])
 				}
 			},
+			// exits N PROG ARGS...: PROG exits with status N (stdout and
+			// stderr kept for the next commands).
+			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+				want, _ := strconv.Atoi(args[0])
+				err := ts.Exec(args[1], args[2:]...)
+				got := 0
+				var ee *exec.ExitError
+				if errors.As(err, &ee) {
+					got = ee.ExitCode()
+				} else if err != nil {
+					ts.Fatalf("%v", err)
+				}
+				if (got == want) == neg {
+					ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+				}
+			},
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				d, err := time.ParseDuration(args[0])
 				ts.Check(err)
@@ -110,10 +130,14 @@ func TestScripts(t *testing.T) {
 // sandbox posts N                    (exactly N purchase POSTs received)
 // sandbox one-request-id             (every purchase POST had the same Client-Request-Id)
 // sandbox signed                     (every API request was AK/SK-signed)
+// sandbox provision N [REGION...]    (N instances at once, spread over the regions)
+// sandbox provision-after DURATION
+// sandbox id NAME REGION VAR         (set $VAR to that instance's ID)
+// sandbox requests ROUTE N           (exactly N requests of ROUTE, e.g. rms.list)
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	s := ts.Value("sandbox").(*sandbox.Server)
 	if len(args) == 0 {
-		ts.Fatalf("usage: sandbox fault|pay|cancel|complete-after|orders|posts|one-request-id|signed ...")
+		ts.Fatalf("usage: sandbox fault|pay|cancel|complete-after|orders|posts|one-request-id|signed|provision|provision-after|requests ...")
 	}
 	check := func(ok bool, format string, a ...any) {
 		if ok == neg {
@@ -169,6 +193,31 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 			ids[r.Header["Client-Request-Id"][0]] = true
 		}
 		check(len(ids) == 1, "purchase POSTs carried %d Client-Request-Ids, want 1", len(ids))
+	case "provision":
+		n, _ := strconv.Atoi(args[1])
+		_, err := s.Provision(sandbox.ProvisionRequest{Count: n, Regions: args[2:], Name: "vm"})
+		ts.Check(err)
+	case "id": // sandbox id NAME REGION VAR: $VAR = that instance's ID
+		for _, in := range s.Instances() {
+			if in.Name == args[1] && in.Region == args[2] {
+				ts.Setenv(args[3], in.ID)
+				return
+			}
+		}
+		ts.Fatalf("sandbox has no instance %s in %s", args[1], args[2])
+	case "provision-after":
+		d, err := time.ParseDuration(args[1])
+		ts.Check(err)
+		s.SetProvisionAfter(d)
+	case "requests":
+		n, _ := strconv.Atoi(args[2])
+		got := 0
+		for _, r := range s.Requests() {
+			if r.Route == args[1] {
+				got++
+			}
+		}
+		check(got == n, "sandbox got %d %s requests, want %d", got, args[1], n)
 	case "signed":
 		ok := len(s.Requests()) > 0
 		for _, r := range s.Requests() {
