@@ -128,15 +128,18 @@ type ListInstancesOptions struct {
 const MaxRMSPages = 1000
 
 // ListInstances reads every page of RMS ListAllResources for FlexusL
-// instances.
+// instances. Pages follow each other (each names the next one's marker),
+// so while one page is decoded the next is already being fetched: the
+// marker is read first, then the full decoding of the page overlaps the
+// next request.
 func (c *Client) ListInstances(ctx context.Context, o ListInstancesOptions) ([]Resource, error) {
 	limit := o.Limit
 	if limit <= 0 || limit > 200 {
 		limit = 200
 	}
-	var out []Resource
-	marker := ""
-	for page := 0; ; page++ {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	fetch := func(marker string) (*Op, *Response, error) {
 		q := url.Values{"type": {InstanceType}, "limit": {strconv.Itoa(limit)}}
 		if o.Region != "" {
 			q.Set("region_id", o.Region)
@@ -150,18 +153,59 @@ func (c *Client) ListInstances(ctx context.Context, o ListInstancesOptions) ([]R
 		if marker != "" {
 			q.Set("marker", marker)
 		}
-		var p ListResourcesPage
 		op := &Op{Name: "list instances", Service: RMS, Method: http.MethodGet, Path: RMSResourcesPath, Query: q, Scope: auth.ScopeDomain}
-		if _, err := c.DoJSON(ctx, op, Idempotent, &p); err != nil {
+		resp, err := c.Do(ctx, op, Idempotent)
+		return op, resp, err
+	}
+	type fetched struct {
+		op   *Op
+		resp *Response
+		err  error
+	}
+	var out []Resource
+	marker := ""
+	op, resp, err := fetch("")
+	for page := 0; ; page++ {
+		if err != nil {
+			return nil, err
+		}
+		var info struct {
+			PageInfo struct {
+				NextMarker *string `json:"next_marker"`
+			} `json:"page_info"`
+		}
+		if err := c.decodeAnswer(op, Idempotent, resp, &info); err != nil {
+			return nil, err
+		}
+		next := ""
+		if info.PageInfo.NextMarker != nil {
+			next = *info.PageInfo.NextMarker
+		}
+		if next != "" && (next == marker || page+1 >= MaxRMSPages) {
+			return nil, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: RMS keeps answering with more pages (marker %q); stopped after %d", op.Name, capText(next), page+1)}
+		}
+		var ahead chan fetched
+		if next != "" {
+			ahead = make(chan fetched, 1)
+			go func() {
+				op, resp, err := fetch(next)
+				ahead <- fetched{op, resp, err}
+			}()
+		}
+		var p ListResourcesPage
+		if err := c.decodeAnswer(op, Idempotent, resp, &p); err != nil {
+			if ahead != nil { // nothing outlives the call
+				cancel()
+				<-ahead
+			}
 			return nil, err
 		}
 		out = append(out, p.Resources...)
-		if p.PageInfo.NextMarker == nil || *p.PageInfo.NextMarker == "" {
+		if ahead == nil {
 			return out, nil
 		}
-		if *p.PageInfo.NextMarker == marker || page+1 >= MaxRMSPages {
-			return nil, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: RMS keeps answering with more pages (marker %q); stopped after %d", op.Name, capText(*p.PageInfo.NextMarker), page+1)}
-		}
-		marker = *p.PageInfo.NextMarker
+		marker = next
+		f := <-ahead
+		op, resp, err = f.op, f.resp, f.err
 	}
 }

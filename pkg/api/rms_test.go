@@ -72,3 +72,35 @@ func TestListInstancesStuckMarker(t *testing.T) {
 		t.Errorf("%v after %d pages", err, n.Load())
 	}
 }
+
+// The next page is fetched while a page is decoded; a page that cannot be
+// decoded still ends the listing as a transient error (a waiter keeps
+// waiting), whatever the page fetched ahead says.
+func TestListInstancesUndecodablePage(t *testing.T) {
+	srv, _ := counting(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		if n == 1 {
+			fmt.Fprint(w, `{"resources":[{"id":5}],"page_info":{"current_count":1,"next_marker":"m0001"}}`)
+			return
+		}
+		fmt.Fprint(w, `{"resources":[],"page_info":{"next_marker":null}}`)
+	})
+	c, _ := newClient(srv.URL, nil)
+	c.RMSEndpoint, c.DomainID = srv.URL, "dom"
+	rs, err := c.ListInstances(context.Background(), ListInstancesOptions{})
+	if rs != nil || !IsTransient(err) || !strings.Contains(err.Error(), "list instances: HTTP 200 with an unreadable answer") {
+		t.Errorf("%v %v", rs, err)
+	}
+	// A failure on a page fetched ahead is that page's error.
+	srv2, n2 := counting(t, func(n int, w http.ResponseWriter, r *http.Request) {
+		if n == 1 {
+			fmt.Fprint(w, `{"resources":[{"id":"a"}],"page_info":{"next_marker":"m0001"}}`)
+			return
+		}
+		w.WriteHeader(403)
+		fmt.Fprint(w, `{"error_code":"RMS.00010002","error_msg":"denied"}`)
+	})
+	c.RMSEndpoint = srv2.URL
+	if _, err := c.ListInstances(context.Background(), ListInstancesOptions{}); err == nil || !strings.Contains(err.Error(), "HTTP 403 RMS.00010002") || n2.Load() != 2 {
+		t.Errorf("%v after %d", err, n2.Load())
+	}
+}
