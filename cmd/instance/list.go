@@ -5,7 +5,9 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/instance"
+	"github.com/flexusl/flexusl/pkg/output"
 	"github.com/flexusl/flexusl/pkg/resolve"
+	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/spf13/cobra"
 )
 
@@ -76,15 +78,21 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
+	var progress *ui.Progress
+	if f.IO.IsStderrTTY() {
+		progress = f.IO.StartProgress("listing instances...")
+	}
 	views, complete, err := instance.List(ctx, client, instance.ListOptions{Region: region, Name: opts.Name, Status: opts.Status})
+	if progress != nil {
+		progress.Stop()
+	}
 	if err != nil {
 		return err
 	}
 	cmdutil.RememberInstances(f, views, complete, region)
 	if len(views) == 0 {
 		f.IO.Infof("No instances found %s.", where(region, opts))
-		format, _ := f.OutputFormat()
-		if format == "table" {
+		if format, _ := f.OutputFormat(); format == output.Table {
 			return nil
 		}
 	}

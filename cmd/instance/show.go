@@ -4,8 +4,10 @@ import (
 	"context"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/resolve"
+	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/spf13/cobra"
 )
 
@@ -64,14 +66,28 @@ func showRun(ctx context.Context, f *cmdutil.Factory, opts *ShowOptions) error {
 	if err != nil {
 		return err
 	}
+	var progress *ui.Progress
+	if f.IO.IsStderrTTY() {
+		progress = f.IO.StartProgress("reading the instance...")
+	}
 	rs, err := resolve.Instances(ctx, client, []string{opts.Instance}, region)
+	var d *instance.Detail
+	var derr error
+	if err == nil {
+		d, derr = instance.Detailed(ctx, client, &rs[0])
+	}
+	if progress != nil {
+		progress.Stop()
+	}
 	if err != nil {
 		return err
 	}
-	d, derr := instance.Detailed(ctx, client, &rs[0])
 	cmdutil.RememberInstances(f, []instance.View{d.View}, false, "")
 	if err := f.Print(d, func() ([]string, [][]string) { return instance.DetailTable(d) }); err != nil {
 		return err
+	}
+	if derr != nil && exitcode.Of(derr) != exitcode.Auth {
+		return cmdutil.WithAdvice(derr, "the other fields were printed. RMS, ECS and BSS catch up with each other a little after a purchase or an unsubscription: look again in a minute")
 	}
 	return derr
 }

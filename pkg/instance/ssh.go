@@ -9,9 +9,9 @@ import (
 // DefaultSSHUser is the login `instance ssh` uses without --user.
 const DefaultSSHUser = "root"
 
-// CheckSSHUser refuses a login name ssh could read as something else: an
-// option (leading "-"), a host ("@"), or one with spaces or control
-// characters.
+// CheckSSHUser accepts a login name of ASCII letters, digits, ".", "_" and
+// "-", not starting with "-": nothing ssh could read as an option, a host
+// or a token to expand.
 func CheckSSHUser(u string) error {
 	switch {
 	case u == "":
@@ -22,7 +22,7 @@ func CheckSSHUser(u string) error {
 		return fmt.Errorf("--user %q: must not start with -", u)
 	}
 	for _, r := range u {
-		if r <= ' ' || r == 0x7f || r == '@' || r == ':' || r == '/' || r == '\\' {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '_' || r == '-') {
 			return fmt.Errorf("--user %q: letters, digits, . _ - only (no spaces, @, : or /)", u)
 		}
 	}

@@ -39,3 +39,25 @@ func TestSSHArgv(t *testing.T) {
 		}
 	}
 }
+
+// Whatever the server says the IP is and whatever --user is, ssh never
+// gets an option where the destination goes, nor a destination with more
+// than the user and the address.
+func FuzzSSHArgv(f *testing.F) {
+	for _, s := range []string{"203.0.113.7", "2001:db8::7", "-oProxyCommand=sh", "203.0.113.7 -v", "", "::ffff:1.2.3.4", "1.2.3.4%eth0"} {
+		f.Add("root", s)
+		f.Add("-l", s)
+	}
+	f.Fuzz(func(t *testing.T, user, ip string) {
+		argv, err := SSHArgv(user, ip, []string{"-v"})
+		if err != nil {
+			return
+		}
+		dest := argv[1]
+		u, addr, ok := strings.Cut(dest, "@")
+		if len(argv) != 3 || argv[0] != "ssh" || !ok || u != user || strings.HasPrefix(dest, "-") ||
+			strings.ContainsAny(dest, " \t\n%/") || strings.Contains(addr, "@") {
+			t.Fatalf("%q %q -> %q", user, ip, argv)
+		}
+	})
+}
