@@ -51,7 +51,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
-			s, err := sandbox.New(sandbox.Options{Token: E2EToken, CompleteAfter: 300 * time.Millisecond, ProvisionAfter: 300 * time.Millisecond})
+			s, err := sandbox.New(sandbox.Options{Token: E2EToken, CompleteAfter: 300 * time.Millisecond})
 			if err != nil {
 				return err
 			}
@@ -130,14 +130,14 @@ func TestScripts(t *testing.T) {
 // sandbox posts N                    (exactly N purchase POSTs received)
 // sandbox one-request-id             (every purchase POST had the same Client-Request-Id)
 // sandbox signed                     (every API request was AK/SK-signed)
-// sandbox provision N [REGION...]    (N instances at once, spread over the regions)
-// sandbox provision-after DURATION
-// sandbox id NAME REGION VAR         (set $VAR to that instance's ID)
-// sandbox requests ROUTE N           (exactly N requests of ROUTE, e.g. rms.list)
+// sandbox provision N [REGION...]     (N instances at once, round-robin over the regions)
+// sandbox provision-after|job-after DURATION
+// sandbox requests ROUTE N            (exactly N requests of a route, e.g. rms.list, ecs.action)
+// sandbox id NAME REGION VAR          (set $VAR to that instance's ID)
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	s := ts.Value("sandbox").(*sandbox.Server)
 	if len(args) == 0 {
-		ts.Fatalf("usage: sandbox fault|pay|cancel|complete-after|orders|posts|one-request-id|signed|provision|provision-after|requests ...")
+		ts.Fatalf("usage: sandbox fault|pay|cancel|complete-after|orders|posts|one-request-id|signed|provision|provision-after|job-after|requests|id ...")
 	}
 	check := func(ok bool, format string, a ...any) {
 		if ok == neg {
@@ -195,7 +195,7 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 		check(len(ids) == 1, "purchase POSTs carried %d Client-Request-Ids, want 1", len(ids))
 	case "provision":
 		n, _ := strconv.Atoi(args[1])
-		_, err := s.Provision(sandbox.ProvisionRequest{Count: n, Regions: args[2:], Name: "vm"})
+		_, err := s.Provision(sandbox.ProvisionRequest{Count: n, Regions: args[2:]})
 		ts.Check(err)
 	case "id": // sandbox id NAME REGION VAR: $VAR = that instance's ID
 		for _, in := range s.Instances() {
@@ -205,10 +205,14 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 			}
 		}
 		ts.Fatalf("sandbox has no instance %s in %s", args[1], args[2])
-	case "provision-after":
+	case "provision-after", "job-after":
 		d, err := time.ParseDuration(args[1])
 		ts.Check(err)
-		s.SetProvisionAfter(d)
+		if args[0] == "job-after" {
+			s.SetJobAfter(d)
+		} else {
+			s.SetProvisionAfter(d)
+		}
 	case "requests":
 		n, _ := strconv.Atoi(args[2])
 		got := 0

@@ -36,6 +36,8 @@ func Advice(err error) string {
 		return "your account's quota is used up: lower --quantity or raise the quota in the console"
 	case e.Code == "HCSS.14290001" || e.Code == "APIGW.0308" || e.StatusCode == http.StatusTooManyRequests:
 		return "rate limited: the service did not take the request; wait a minute before running the command again"
+	case e.Op == "get token" && e.StatusCode == http.StatusUnauthorized:
+		return "check the account name, user name and password (IAM refused them)"
 	case e.Code == "APIGW.0301" || e.Code == "CBC.0154" || e.StatusCode == http.StatusUnauthorized:
 		return "the token is invalid, expired or for another region: run `flexusl auth login` (or check the AK/SK)"
 	case e.Code == "Ecs.0114":

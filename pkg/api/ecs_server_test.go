@@ -182,7 +182,7 @@ func dialOnly(addr string) http.RoundTripper {
 
 func TestServerOf(t *testing.T) {
 	var p ListResourcesPage
-	if err := DecodeJSON([]byte(rmsExample), &p); err != nil {
+	if err := DecodeJSON(wire(t, "rms/list-all-resources.response.json"), &p); err != nil {
 		t.Fatal(err)
 	}
 	ref := ServerOf(&p.Resources[0])

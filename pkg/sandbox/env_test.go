@@ -35,7 +35,7 @@ func (c *clock) Add(d time.Duration) {
 
 // tenv is a sandbox on a fake clock behind an httptest server.
 type tenv struct {
-	t   *testing.T
+	t   testing.TB
 	s   *Server
 	url string
 	clk *clock
@@ -143,7 +143,7 @@ func (e *tenv) do(method, path string, body any, opts ...reqOpt) *resp {
 
 // want fails unless r has the status (and, when given, the error code in
 // any of the documented shapes).
-func want(t *testing.T, r *resp, status int, code string) {
+func want(t testing.TB, r *resp, status int, code string) {
 	t.Helper()
 	if r.status != status {
 		t.Fatalf("status %d, want %d: %s", r.status, status, r.body)
