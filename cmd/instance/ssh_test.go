@@ -60,7 +60,7 @@ func fakeSSHOnPath(t *testing.T) string {
 	return path
 }
 
-func runSSH(t *testing.T, url string, opts *SSHOptions) (argv []string, path string, err error, stderr string) {
+func runSSH(t *testing.T, url string, opts *SSHOptions) (argv []string, path string, err error) {
 	io, _, _, errOut := ui.Test()
 	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": url, "FLEXUSL_ECS_ENDPOINT": url, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d",
 		"FLEXUSL_CONFIG": filepath.Join(t.TempDir(), "c.yaml"), "XDG_CACHE_HOME": t.TempDir(), "FLEXUSL_MAX_RETRIES": "0"}
@@ -70,13 +70,16 @@ func runSSH(t *testing.T, url string, opts *SSHOptions) (argv []string, path str
 		opts.User = "root"
 	}
 	err = sshRun(context.Background(), f, opts)
-	return argv, path, err, errOut.String()
+	if strings.Contains(errOut.String(), "Error") {
+		t.Errorf("sshRun printed an error itself: %s", errOut)
+	}
+	return argv, path, err
 }
 
 func TestSSHRunsSystemSSH(t *testing.T) {
 	sshPath := fakeSSHOnPath(t)
 	url, reqs := sshCloud(t)
-	argv, path, err, _ := runSSH(t, url, &SSHOptions{Instance: "web-1", SSHArgs: []string{"-p", "2222", "uptime"}})
+	argv, path, err := runSSH(t, url, &SSHOptions{Instance: "web-1", SSHArgs: []string{"-p", "2222", "uptime"}})
 	if err != nil || path != sshPath || strings.Join(argv, " ") != "ssh root@203.0.113.7 -p 2222 uptime" {
 		t.Fatalf("%v %s %q", err, path, argv)
 	}
@@ -84,7 +87,7 @@ func TestSSHRunsSystemSSH(t *testing.T) {
 		t.Errorf("%v", *reqs)
 	}
 	// RMS lists no EIP: the server's floating address (IPv6 here).
-	argv, _, err, _ = runSSH(t, url, &SSHOptions{Instance: "6743d0e3708be6007b8c8013", User: "ubuntu"})
+	argv, _, err = runSSH(t, url, &SSHOptions{Instance: "6743d0e3708be6007b8c8013", User: "ubuntu"})
 	if err != nil || strings.Join(argv, " ") != "ssh ubuntu@2001:db8::7" {
 		t.Fatalf("%v %q", err, argv)
 	}
@@ -105,7 +108,7 @@ func TestSSHErrors(t *testing.T) {
 		{SSHOptions{Instance: "web-1", User: "a@b"}, 2, "no spaces, @, : or /"},
 	}
 	for _, tt := range tests {
-		argv, _, err, _ := runSSH(t, url, &tt.opts)
+		argv, _, err := runSSH(t, url, &tt.opts)
 		if exitcode.Of(err) != tt.code || err == nil || !strings.Contains(err.Error(), tt.err) || argv != nil {
 			t.Errorf("%+v: exit %d %v, ran %q", tt.opts, exitcode.Of(err), err, argv)
 		}
@@ -113,7 +116,7 @@ func TestSSHErrors(t *testing.T) {
 	// No ssh on PATH: exit 1 before anything is sent.
 	t.Setenv("PATH", t.TempDir())
 	n := len(*reqs)
-	_, _, err, _ := runSSH(t, url, &SSHOptions{Instance: "web-1"})
+	_, _, err := runSSH(t, url, &SSHOptions{Instance: "web-1"})
 	if exitcode.Of(err) != 1 || !strings.Contains(fmt.Sprint(err), "no ssh client on PATH") || len(*reqs) != n {
 		t.Errorf("%v", err)
 	}
