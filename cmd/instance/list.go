@@ -89,7 +89,13 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 	if err != nil {
 		return err
 	}
-	cmdutil.RememberInstances(f, views, complete, region)
+	// The completion cache is written while the result is printed.
+	cached := make(chan struct{})
+	go func() {
+		defer close(cached)
+		cmdutil.RememberInstances(f, views, complete, region)
+	}()
+	defer func() { <-cached }()
 	if len(views) == 0 {
 		f.IO.Infof("No instances found %s.", where(region, opts))
 		if format, _ := f.OutputFormat(); format == output.Table {
