@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -219,6 +220,61 @@ func mustRequest(b *testing.B, flexusl string, env, args []string) *purchase.Req
 		b.Fatal(ps)
 	}
 	return r
+}
+
+// BenchmarkStop100InOneRegion: `flexusl instance stop` of 100 instances
+// of one region against the sandbox (jobs run 100 ms, --interval 50ms).
+// Reported per stop: the batch requests (want 1), the job polls (one per
+// interval while the job runs: about 3, not 100), the RMS listings (1)
+// and the wall time of the whole command.
+func BenchmarkStop100InOneRegion(b *testing.B) {
+	flexusl, _ := buildBinaries(b)
+	s, err := sandbox.New(sandbox.Options{JobAfter: 100 * time.Millisecond})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	home := b.TempDir()
+	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + filepath.Join(home, "c"), "XDG_STATE_HOME=" + filepath.Join(home, "s"),
+		"FLEXUSL_RMS_ENDPOINT=" + srv.URL, "FLEXUSL_ECS_ENDPOINT=" + srv.URL, "FLEXUSL_IAM_ENDPOINT=" + srv.URL, "FLEXUSL_TOKEN=" + sandbox.DefaultToken}
+	args := []string{"instance", "stop", "--interval", "50ms", "-o", "json"}
+	for i := 1; i <= 100; i++ {
+		args = append(args, fmt.Sprintf("sandbox-%04d", i))
+	}
+	count := func(route string) int {
+		n := 0
+		for _, r := range s.Requests() {
+			if r.Route == route {
+				n++
+			}
+		}
+		return n
+	}
+	var actions, polls, listings int
+	var times []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		s.Reset()
+		if _, err := s.Provision(sandbox.ProvisionRequest{Count: 100, Regions: []string{"ap-southeast-1"}}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		times = append(times, timeRun(b, env, flexusl, args...))
+		actions += count(sandbox.RouteECSAction)
+		polls += count(sandbox.RouteECSJob)
+		listings += count(sandbox.RouteRMSList)
+	}
+	b.StopTimer()
+	n := float64(len(times))
+	b.ReportMetric(float64(actions)/n, "batch-requests/op")
+	b.ReportMetric(float64(polls)/n, "job-polls/op")
+	b.ReportMetric(float64(listings)/n, "rms-listings/op")
+	b.ReportMetric(float64(median(times).Microseconds())/1000, "stop-ms")
+	if actions != len(times) {
+		b.Errorf("%d batch requests for %d stops of 100 instances: want one each", actions, len(times))
+	}
 }
 
 // BenchmarkInstanceListVsCurl: `flexusl instance list -o json` of 1,000

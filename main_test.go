@@ -83,6 +83,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"sandbox":  cmdSandbox,
+			"ecs":      cmdECS,
 			"jsonhas":  cmdJSONHas,
 			"lacksenv": cmdLacksEnv,
 			"proxied": func(ts *testscript.TestScript, neg bool, args []string) {

@@ -16,6 +16,7 @@ import (
 	configcmd "github.com/flexusl/flexusl/cmd/config"
 	"github.com/flexusl/flexusl/cmd/images"
 	"github.com/flexusl/flexusl/cmd/instance"
+	jobcmd "github.com/flexusl/flexusl/cmd/job"
 	ordercmd "github.com/flexusl/flexusl/cmd/order"
 	"github.com/flexusl/flexusl/cmd/regions"
 	sandboxcmd "github.com/flexusl/flexusl/cmd/sandbox"
@@ -23,6 +24,7 @@ import (
 	versioncmd "github.com/flexusl/flexusl/cmd/version"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/spf13/cobra"
 )
@@ -72,6 +74,7 @@ and warnings go to stderr.`,
 	root.AddCommand(
 		instance.NewCmdInstance(f),
 		ordercmd.NewCmdOrder(f),
+		jobcmd.NewCmdJob(f),
 		authcmd.NewCmdAuth(f),
 		configcmd.NewCmdConfig(f),
 		specs.NewCmdSpecs(f),
@@ -91,11 +94,18 @@ func envHint(o config.Option) string {
 	return " [$" + o.Env[0] + "]"
 }
 
+// Signals are the signals that end a run in order: Ctrl-C (SIGINT),
+// SIGTERM, SIGHUP (the terminal closed) and SIGQUIT (Ctrl-\) all cancel the
+// run's context instead of killing the process, so a purchase in flight is
+// journaled with its outcome (unknown) and the exit code is 130, never 2
+// ("nothing was sent") or the runtime's own codes.
+var Signals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+
 // Execute runs flexusl with the process's arguments and streams and returns
 // the exit code.
 func Execute() int {
 	f := &cmdutil.Factory{IO: ui.System(), Getenv: os.Getenv}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(context.Background(), Signals...)
 	defer stop()
 	return Run(ctx, f, os.Args[1:])
 }
@@ -103,6 +113,7 @@ func Execute() int {
 // Run runs the command tree with args and prints a failure as "Error: ..."
 // on stderr. It returns the documented exit code.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	f.IO.SetInterrupt(ctx.Done())
 	root := NewRootCmd(f)
 	root.SetArgs(args)
 	root.SetIn(f.IO.In)
@@ -120,9 +131,11 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if ctx.Err() != nil && code == exitcode.Failure {
 		code = exitcode.Interrupted
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", err)
+	// Errors and hints quote servers and files: shown with control
+	// characters escaped.
+	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", safetext.Text(err.Error()))
 	if a := cmdutil.Advice(err); a != "" {
-		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", a)
+		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", safetext.Text(a))
 	}
 	return code
 }

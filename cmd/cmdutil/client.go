@@ -18,8 +18,10 @@ func (f *Factory) Clock() time.Time {
 	return time.Now()
 }
 
-// JournalPath is the order journal's path.
-func (f *Factory) JournalPath() string { return journal.DefaultPath(f.Getenv) }
+// JournalPath is the journal's path. It fails (exit 1) when there is no
+// absolute place for it: the journal never lives under the current
+// directory.
+func (f *Factory) JournalPath() (string, error) { return journal.DefaultPath(f.Getenv) }
 
 // Credentials resolves the profile's credentials (exit 3 when none).
 func (f *Factory) Credentials() (*auth.Credentials, error) {

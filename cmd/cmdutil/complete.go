@@ -9,6 +9,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
 
@@ -87,11 +88,16 @@ func CompleteOrderIDs(f *Factory) compFunc {
 		if len(args) > 0 {
 			return nil, noFile
 		}
-		entries, _, _ := journal.Read(f.JournalPath())
+		var entries []journal.Entry
+		if path, err := f.JournalPath(); err == nil {
+			entries, _, _ = journal.Read(path)
+		}
 		var out []cobra.Completion
 		for _, e := range journal.Newest(entries) {
-			if e.OrderID != "" {
-				out = append(out, cobra.CompletionWithDesc(e.OrderID, fmt.Sprintf("%s %s %s", e.Name, e.Region, e.Time.Format("2006-01-02 15:04"))))
+			for _, id := range e.OrderIDs {
+				if safetext.IsSafe(id) {
+					out = append(out, cobra.CompletionWithDesc(id, safetext.Line(fmt.Sprintf("%s %s %s", e.Name, e.Region, e.Time.Format("2006-01-02 15:04")))))
+				}
 			}
 		}
 		return withPrefix(out, prefix), noFile | cobra.ShellCompDirectiveKeepOrder
@@ -185,9 +191,15 @@ func CompleteInstances(f *Factory) compFunc {
 		for _, in := range known {
 			seen[in.ID] = true
 		}
-		entries, _, _ := journal.Read(f.JournalPath())
+		var entries []journal.Entry
+		if path, err := f.JournalPath(); err == nil {
+			entries, _, _ = journal.Read(path)
+		}
 		for _, e := range journal.Newest(entries) {
-			for _, id := range e.InstanceIDs {
+			if e.Kind != journal.KindPurchase {
+				continue
+			}
+			for _, id := range e.ResourceIDs {
 				if !seen[id] {
 					seen[id] = true
 					known = append(known, cache.Instance{ID: id, Name: e.Name, Region: e.Region})
@@ -211,11 +223,14 @@ func CompleteInstances(f *Factory) compFunc {
 		}
 		var byName, byID []cobra.Completion
 		for _, in := range inRegion {
-			if names[in.Name] == 1 && !given[in.Name] && !given[in.ID] {
-				byName = append(byName, cobra.CompletionWithDesc(in.Name, in.ID+" "+in.Region))
+			if !safetext.IsSafe(in.ID) {
+				continue
+			}
+			if names[in.Name] == 1 && !given[in.Name] && !given[in.ID] && safetext.IsSafe(in.Name) {
+				byName = append(byName, cobra.CompletionWithDesc(in.Name, safetext.Line(in.ID+" "+in.Region)))
 			}
 			if !given[in.ID] && !given[in.Name] {
-				byID = append(byID, cobra.CompletionWithDesc(in.ID, strings.TrimSpace(in.Name+" "+in.Region)))
+				byID = append(byID, cobra.CompletionWithDesc(in.ID, safetext.Line(strings.TrimSpace(in.Name+" "+in.Region))))
 			}
 		}
 		return withPrefix(append(byName, byID...), prefix), noFile | cobra.ShellCompDirectiveKeepOrder

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
@@ -70,18 +70,28 @@ spec and region combinations, and every rule of the purchase page); all
 violations are reported at once and nothing is sent (exit 2).
 
 On a terminal it shows what will be bought and asks for confirmation;
-without a terminal it needs --yes and never prompts. The order ID is written
-to the local order journal before anything is printed. A request is retried
+without a terminal it needs --yes and never prompts; Ctrl-C at the prompt
+cancels (exit 130, nothing sent). The attempt is written to the local
+journal before the request is sent (if it cannot be, nothing is sent), and
+its outcome (the order ID) before anything is printed; the next purchase
+warns about an earlier one whose outcome is unknown. A request is retried
 (with the same Client-Request-Id) only when the server provably did not get
 it: HTTP 429, or no connection could be made. After a server error, a
 timeout or a lost connection the outcome is unknown: flexusl does not retry,
-prints the Client-Request-Id, journals the attempt as "unknown" and exits 1.
+prints the Client-Request-Id, journals the attempt as "unknown" and exits 1
+(130 when interrupted: Ctrl-C, SIGTERM, SIGQUIT or a closed terminal's
+SIGHUP during the request all leave it journaled as unknown).
 
 Required: --name, --spec, --region (flag, FLEXUSL_REGION or the profile)
 and one of --image or --image-id, unless --from-file supplies them.
---from-file reads a request body in the API's own JSON or YAML shape; flags
-given override its fields. --no-validate skips the catalog checks (not the
-format checks), for plans newer than the catalog.
+--from-file reads a request body in the API's own JSON or YAML shape (at
+most 1 MiB; - reads stdin); flags given override its fields, and fields it
+leaves out get the flags' defaults (period_type month, period_num 1). It is
+read strictly: unknown or repeated keys, wrong types, text that is not
+UTF-8, and YAML that JSON would not accept (anchors, aliases, merge keys,
+tags, numbers such as 0x1 or +1) are errors naming the field. See
+configs/purchase.example.yaml. --no-validate skips the catalog checks (not
+the format checks), for plans newer than the catalog.
 
 With --wait it then follows the order until it completes, then its
 instances until each is RUNNING with a public IP (exit 0; the table adds
@@ -135,7 +145,7 @@ status seen) is printed in every case, so the order ID is never lost.`,
 	fl.BoolVar(&opts.HSS, "hss", false, "add host security (hss)")
 	fl.StringArrayVar(&opts.Tags, "tag", nil, "tag as key=value (repeatable); key 1-32 characters, value 0-2048")
 	fl.StringVar(&opts.ClientRequestID, "client-request-id", "", "Client-Request-Id header (default: a fresh UUID v4)")
-	fl.StringVar(&opts.FromFile, "from-file", "", "read the request body (API JSON or YAML shape) from FILE, or - for stdin")
+	fl.StringVar(&opts.FromFile, "from-file", "", "read the request body (API JSON or YAML shape, at most 1 MiB) from FILE, or - for stdin; missing period_type/period_num default to month/1")
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "skip the catalog checks (format checks still run)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "buy without asking (required without a terminal)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate and print the request that would be sent; send nothing")
@@ -151,17 +161,11 @@ status seen) is printed in every case, so the order ID is never lost.`,
 func buildRequest(opts *BuyOptions, region string, regionFromFlag bool) (*purchase.Request, catalog.Problems, error) {
 	r := &purchase.Request{}
 	if opts.FromFile != "" {
-		var data []byte
-		var err error
-		if opts.FromFile == "-" {
-			data, err = io.ReadAll(io.LimitReader(opts.stdin, 1<<20))
-		} else {
-			data, err = os.ReadFile(opts.FromFile)
-		}
+		data, err := purchase.ReadFile(opts.FromFile, opts.stdin)
 		if err != nil {
-			return nil, nil, cmdutil.UsageErrorf("--from-file: %v", err)
+			return nil, nil, cmdutil.UsageErrorf("--from-file: %v (nothing was sent)", err)
 		}
-		fr, ps := purchase.DecodeYAMLOrJSON(data)
+		fr, ps := purchase.DecodeFile(data)
 		if len(ps) > 0 {
 			return nil, nil, cmdutil.ProblemsError(prefix(ps, "--from-file: "), nil)
 		}
@@ -293,6 +297,14 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return err
 	}
 
+	// An earlier purchase whose outcome is unknown may have placed an
+	// order: say so before asking, so the same thing is not bought twice.
+	path, err := f.JournalPath()
+	if err != nil {
+		return fmt.Errorf("%w (nothing was sent)", err)
+	}
+	warnUnresolved(f, path, cfg.Profile())
+
 	// 4. Confirm, unless --yes. Never prompt without a terminal.
 	if !opts.Yes {
 		if !f.IO.CanPrompt() {
@@ -300,6 +312,9 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		}
 		fmt.Fprintf(f.IO.ErrOut, "You are about to buy:\n%s", purchase.FormatSummary(req.Summary(cat)))
 		ok, err := f.IO.Confirm("Buy?")
+		if errors.Is(err, ui.ErrInterrupted) {
+			return exitcode.Errorf(exitcode.Interrupted, "cancelled: nothing was sent")
+		}
 		if err != nil {
 			return err
 		}
@@ -308,7 +323,18 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		}
 	}
 
-	// 5. Send (the client owns the retry policy).
+	// 5. Journal the attempt, synced, before the request leaves: a closed
+	// terminal, a kill or a power cut from here on leaves it in the journal
+	// (as unknown). No journal, no purchase.
+	attempt, err := journal.Begin(path, journal.Entry{Time: f.Clock().UTC(), Profile: cfg.Profile(), Kind: journal.KindPurchase,
+		Operation: prep.Method + " " + api.CreatePath, RequestID: crid, Region: req.Region,
+		Name: req.InstanceName, Spec: req.PlanSpec, Image: imageLabel(req), Quantity: req.Quantity()})
+	if err != nil {
+		return fmt.Errorf("could not record the purchase in the journal before sending it: %w; nothing was sent", err)
+	}
+
+	// 6. Send (the client owns the retry policy), then journal the outcome
+	// before printing anything about it.
 	var progress *ui.Progress
 	if f.IO.IsStderrTTY() {
 		progress = f.IO.StartProgress("placing the order...")
@@ -317,25 +343,21 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	if progress != nil {
 		progress.Stop()
 	}
-	entry := journal.Entry{Time: f.Clock().UTC(), Profile: cfg.Profile(), Region: req.Region, Name: req.InstanceName, Spec: req.PlanSpec,
-		Image: imageLabel(req), Quantity: req.Quantity(), ClientRequestID: crid}
-	if err != nil {
-		var unknown *api.UnknownOutcomeError
-		if errors.As(err, &unknown) {
-			entry.State, entry.Error = journal.StateUnknown, cmdutil.FirstLine(unknown.Cause.Error())
-			if jerr := journal.Append(f.JournalPath(), entry); jerr != nil {
-				f.IO.Warnf("could not write the order journal: %v", jerr)
-			}
-			return cmdutil.WithAdvice(err, fmt.Sprintf("an order may or may not exist. Do not buy again until you know: look in the console's order list (Billing Center > Orders) for an order created at %s, or run `flexusl order list`; quote Client-Request-Id %s to support.", entry.Time.Format(time.RFC3339), crid))
+	outcome := purchaseOutcome(res, err)
+	if jerr := attempt.Finish(outcome); jerr != nil {
+		what := "its outcome (" + outcome.State + ")"
+		if outcome.State == journal.StateAccepted {
+			what = "order " + res.OrderID
 		}
+		f.IO.Warnf("could not record %s in the journal: %v; the journal %s shows this purchase (Client-Request-Id %s) as unknown", what, jerr, path, crid)
+	}
+	if api.IsUnknownOutcome(err) {
+		return cmdutil.WithAdvice(err, fmt.Sprintf("an order may or may not exist. Do not buy again until you know: look in the console's order list (Billing Center > Orders) for an order created at %s, or run `flexusl order list`; quote Client-Request-Id %s to support.", attempt.Entry().Time.Format(time.RFC3339), crid))
+	}
+	if err != nil {
 		return err
 	}
 
-	// 6. Journal first, then print.
-	entry.State, entry.OrderID, entry.InstanceIDs = journal.StateAccepted, res.OrderID, res.InstanceIDs
-	if jerr := journal.Append(f.JournalPath(), entry); jerr != nil {
-		f.IO.Warnf("could not write the order journal %s: %v (order %s, Client-Request-Id %s)", f.JournalPath(), jerr, res.OrderID, crid)
-	}
 	result := &BuyResult{OrderID: res.OrderID, InstanceIDs: res.InstanceIDs, ClientRequestID: crid, Region: req.Region}
 	if !opts.Wait {
 		if !req.AutoPay() {
@@ -345,7 +367,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	}
 	f.IO.Infof("Order %s placed; waiting for it to complete (Ctrl-C stops waiting, not the order).", res.OrderID)
 	start := time.Now()
-	view, werr := ordercmd.Wait(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout, opts.WaitInterval)
+	view, werr := ordercmd.Wait(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout, opts.WaitInterval, justPlacedGrace)
 	result.Order = view
 	if werr == nil {
 		// Then its instances, within the same --timeout: RUNNING with a public IP.
@@ -360,6 +382,53 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return err
 	}
 	return werr
+}
+
+// justPlacedGrace is how long `buy --wait` waits through BSS not listing
+// the order it was just given.
+const justPlacedGrace = 2 * time.Minute
+
+// purchaseOutcome is what the journal records of a purchase's answer, in
+// the same states as every other at-most-once call (outcomeOf).
+func purchaseOutcome(res *api.CreateResult, err error) journal.Outcome {
+	if err == nil {
+		return journal.Outcome{State: journal.StateAccepted, OrderIDs: []string{res.OrderID}, ResourceIDs: res.InstanceIDs}
+	}
+	o := journal.Outcome{State: outcomeOf(err), Error: cmdutil.FirstLine(err.Error())}
+	var unknown *api.UnknownOutcomeError
+	if errors.As(err, &unknown) {
+		o.Error = cmdutil.FirstLine(unknown.Cause.Error())
+	}
+	return o
+}
+
+// warnUnresolved warns about the profile's latest purchases whose outcome
+// is unknown.
+func warnUnresolved(f *cmdutil.Factory, path, profile string) {
+	entries, _, err := journal.Read(path)
+	if err != nil {
+		f.IO.Warnf("could not read the journal to check earlier purchases: %v", err)
+		return
+	}
+	un := journal.Unresolved(entries, journal.KindPurchase, profile)
+	if len(un) == 0 {
+		return
+	}
+	var b strings.Builder
+	if len(un) == 1 {
+		b.WriteString("an earlier purchase's outcome is unknown: it may have placed an order:")
+	} else {
+		fmt.Fprintf(&b, "%d earlier purchases' outcomes are unknown: they may have placed orders:", len(un))
+	}
+	if len(un) > 3 {
+		fmt.Fprintf(&b, "\n  (%d older ones not shown)", len(un)-3)
+		un = un[len(un)-3:]
+	}
+	for _, e := range un {
+		fmt.Fprintf(&b, "\n  %s  %s  %s  %d x %s  Client-Request-Id %s", e.Time.UTC().Format("2006-01-02 15:04:05Z"), e.Name, e.Region, e.Quantity, e.Spec, e.RequestID)
+	}
+	b.WriteString("\n  Check `flexusl order list` and the console's orders (they list the Client-Request-Id's order, if any) before buying the same again.")
+	f.IO.Warnf("%s", b.String())
 }
 
 func printBuy(f *cmdutil.Factory, r *BuyResult) error {

@@ -11,7 +11,7 @@ import (
 )
 
 func TestListTableAndJSON(t *testing.T) {
-	c := newCloud(t)
+	c := newRMSFake(t)
 	c.add("6743d0e3708be6007b8c8012", "web-1", "ap-southeast-3", "RUNNING", "203.0.113.7", map[string]string{"env": "prod"})
 	c.add("6743d0e3708be6007b8c8013", "db", "tr-west-1", "STOPPED", "", nil)
 	c.add("6743d0e3708be6007b8c8014", "app", "ap-southeast-3", "RUNNING", "203.0.113.9", nil)
@@ -62,7 +62,7 @@ func TestListTableAndJSON(t *testing.T) {
 
 // Nothing found: an empty result on stdout, the reason on stderr, exit 0.
 func TestListEmpty(t *testing.T) {
-	c := newCloud(t)
+	c := newRMSFake(t)
 	out, errOut, code := c.run(t, nil, "instance", "list")
 	if code != 0 || out != "" || errOut != "No instances found in any region.\n" {
 		t.Errorf("exit %d %q %q", code, out, errOut)
@@ -75,7 +75,7 @@ func TestListEmpty(t *testing.T) {
 
 // Bad input exits 2 before anything is sent.
 func TestListInvalidSendsNothing(t *testing.T) {
-	c := newCloud(t)
+	c := newRMSFake(t)
 	for _, args := range [][]string{
 		{"--region", "eu-west-0"},
 		{"--status", "run\x01"},
@@ -105,7 +105,7 @@ func TestListInvalidSendsNothing(t *testing.T) {
 // Failures: a refused listing is the API error (403: exit 3, with the
 // permission); 5xx are retried.
 func TestListErrors(t *testing.T) {
-	c := newCloud(t)
+	c := newRMSFake(t)
 	c.fail["rms"] = 403
 	out, errOut, code := c.run(t, nil, "instance", "list")
 	if code != 3 || out != "" || !strings.Contains(errOut, "list instances: HTTP 403 FAKE.403") || !strings.Contains(errOut, "rms:resources:list") {
@@ -128,7 +128,7 @@ func TestListErrors(t *testing.T) {
 // Every page is read: 450 instances in 3 regions at 200 a page are 3
 // requests.
 func TestListReadsEveryPage(t *testing.T) {
-	c := newCloud(t)
+	c := newRMSFake(t)
 	regions := []string{"ap-southeast-1", "ap-southeast-3", "tr-west-1"}
 	for i := 0; i < 450; i++ {
 		c.add(fmt.Sprintf("%024x", i), fmt.Sprintf("n-%03d", i), regions[i%3], "RUNNING", fmt.Sprintf("203.0.113.%d", i%250), nil)
@@ -147,7 +147,7 @@ func TestListReadsEveryPage(t *testing.T) {
 // list and show fill the completion cache (0600 in 0700); completion reads
 // it and the journal offline.
 func TestCacheAndCompletion(t *testing.T) {
-	c := newCloud(t)
+	c := newRMSFake(t)
 	c.add("6743d0e3708be6007b8c8012", "web-1", "ap-southeast-3", "RUNNING", "203.0.113.7", nil)
 	c.add("6743d0e3708be6007b8c8013", "dup", "tr-west-1", "RUNNING", "", nil)
 	c.add("6743d0e3708be6007b8c8014", "dup", "ap-southeast-3", "RUNNING", "", nil)

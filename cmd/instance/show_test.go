@@ -10,8 +10,8 @@ const showServer = `{"server":{"id":"srv-6743d0e3708be6007b8c8012","name":"web-1
  "addresses":{"net-1":[{"version":"4","addr":"192.168.0.16","OS-EXT-IPS:type":"fixed"},{"version":4,"addr":"203.0.113.7","OS-EXT-IPS:type":"floating"}]},
  "flavor":{"id":"f-1","name":"hf.large.1","vcpus":"2","ram":"2048","disk":"0"}}}`
 
-func showCloud(t *testing.T) *cloud {
-	c := newCloud(t)
+func showRMSFake(t *testing.T) *rmsFake {
+	c := newRMSFake(t)
 	c.add("6743d0e3708be6007b8c8012", "web-1", "ap-southeast-3", "RUNNING", "203.0.113.7", map[string]string{"env": "prod"})
 	c.add("6743d0e3708be6007b8c8013", "dup", "tr-west-1", "RUNNING", "", nil)
 	c.add("6743d0e3708be6007b8c8014", "dup", "ap-southeast-3", "RUNNING", "", nil)
@@ -22,7 +22,7 @@ func showCloud(t *testing.T) *cloud {
 }
 
 func TestShowByIDAndName(t *testing.T) {
-	c := showCloud(t)
+	c := showRMSFake(t)
 	for _, arg := range []string{"6743d0e3708be6007b8c8012", "web-1"} {
 		out, errOut, code := c.run(t, nil, "instance", "show", arg, "-o", "json")
 		var d map[string]any
@@ -59,7 +59,7 @@ func TestShowByIDAndName(t *testing.T) {
 // An ambiguous name exits 2 listing the matches; an unknown one exits 2;
 // neither reads ECS or BSS.
 func TestShowAmbiguousAndUnknown(t *testing.T) {
-	c := showCloud(t)
+	c := showRMSFake(t)
 	out, errOut, code := c.run(t, nil, "instance", "show", "dup")
 	if code != 2 || out != "" || !strings.Contains(errOut, `the name "dup" matches 2 instances; name one by ID:`) ||
 		!strings.Contains(errOut, "6743d0e3708be6007b8c8013  tr-west-1") || !strings.Contains(errOut, "6743d0e3708be6007b8c8014  ap-southeast-3") {
@@ -87,7 +87,7 @@ func TestShowAmbiguousAndUnknown(t *testing.T) {
 // A part that cannot be read: the rest is printed, the error names the
 // part, exit 1 (3 for permission).
 func TestShowPartial(t *testing.T) {
-	c := showCloud(t)
+	c := showRMSFake(t)
 	c.fail["bss"] = 403
 	out, errOut, code := c.run(t, nil, "instance", "show", "web-1", "-o", "json")
 	if code != 3 || !strings.Contains(out, `"server_status": "ACTIVE"`) || !strings.Contains(out, `"auto_renew": null`) ||

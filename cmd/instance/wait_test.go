@@ -14,7 +14,7 @@ var buyArgs = []string{"instance", "buy", "--region", "ap-southeast-3", "--name"
 // buy --wait: the order completes, then RMS lists the instances (after a
 // lag) RUNNING with public IPs; they are printed in the list shape.
 func TestBuyWaitEndsWithIPs(t *testing.T) {
-	c := newCloud(t)
+	c := newRMSFake(t)
 	c.add("aaaaaaaaaaaaaaaaaaaaaaa1", "web-0001", "ap-southeast-3", "RUNNING", "203.0.113.1", nil)
 	c.add("aaaaaaaaaaaaaaaaaaaaaaa2", "web-0002", "ap-southeast-3", "RUNNING", "203.0.113.2", nil)
 	c.add("cccccccccccccccccccccccc", "other", "ap-southeast-3", "RUNNING", "203.0.113.3", nil)
@@ -54,7 +54,7 @@ func TestBuyWaitEndsWithIPs(t *testing.T) {
 // Instances that do not show in time: exit 5 with the command that looks
 // again; stdout still has the purchase and what was seen.
 func TestBuyWaitInstancesTimeout(t *testing.T) {
-	c := newCloud(t)
+	c := newRMSFake(t)
 	c.add("aaaaaaaaaaaaaaaaaaaaaaa1", "web-0001", "ap-southeast-3", "RUNNING", "203.0.113.1", nil)
 	c.add("aaaaaaaaaaaaaaaaaaaaaaa2", "web-0002", "ap-southeast-3", "CREATING", "", nil)
 	out, errOut, code := c.run(t, nil, append(buyArgs, "--timeout", "300ms", "-o", "json")...)
@@ -74,7 +74,7 @@ func TestBuyWaitInstancesTimeout(t *testing.T) {
 
 // order wait on a purchase in the journal waits for its instances too.
 func TestOrderWaitPurchaseWaitsForInstances(t *testing.T) {
-	c := newCloud(t)
+	c := newRMSFake(t)
 	c.add("aaaaaaaaaaaaaaaaaaaaaaa1", "web-0001", "ap-southeast-3", "RUNNING", "203.0.113.1", nil)
 	c.add("aaaaaaaaaaaaaaaaaaaaaaa2", "web-0002", "ap-southeast-3", "RUNNING", "203.0.113.2", nil)
 	state := filepath.Join(t.TempDir(), "state")

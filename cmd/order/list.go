@@ -3,11 +3,13 @@ package order
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/spf13/cobra"
 )
 
@@ -26,23 +28,34 @@ func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 		Use:   "list [--refresh]",
 		Short: "List purchases from the local order journal, newest first",
 		Long: `List the purchases recorded in the local order journal, newest first.
-STATE AT PURCHASE is "accepted" (the API returned an order ID) or "unknown"
-(the request was sent but no answer came: check the console before buying
-again; the Client-Request-Id identifies it). --refresh asks BSS for each
+STATE AT PURCHASE is "accepted" (the API returned an order ID), "unknown"
+(the request was sent, or was about to be sent, and no answer was recorded:
+check the console before buying again; the Client-Request-Id identifies
+it), "rejected" (the API answered with an error: no order) or "not_sent"
+(no connection could be made). An attempt is recorded before its request
+leaves, so one interrupted by a closed terminal, a kill or a power cut
+shows as unknown ("no_outcome": true in JSON). --refresh asks BSS for each
 order's current status (four at a time).`,
 		Example: `  flexusl order list
   flexusl order list --refresh -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			entries, skipped, err := journal.Read(f.JournalPath())
+			path, err := f.JournalPath()
+			if err != nil {
+				return err
+			}
+			entries, skipped, err := journal.Read(path)
 			if err != nil {
 				return err
 			}
 			if skipped > 0 {
-				f.IO.Warnf("%d unreadable line(s) in %s were skipped", skipped, f.JournalPath())
+				f.IO.Warnf("%d unreadable line(s) in %s were skipped", skipped, path)
 			}
 			rows := make([]ListEntry, 0, len(entries))
 			for _, e := range journal.Newest(entries) {
+				if e.Kind == journal.KindECSAction {
+					continue // server operations place no orders
+				}
 				rows = append(rows, ListEntry{Entry: e})
 			}
 			if refresh && len(rows) > 0 {
@@ -57,9 +70,9 @@ order's current status (four at a time).`,
 				}
 				out := make([][]string, len(rows))
 				for i, r := range rows {
-					id := r.OrderID
+					id := strings.Join(r.OrderIDs, ",")
 					if id == "" {
-						id = "- (request " + r.ClientRequestID + ")"
+						id = "- (request " + r.RequestID + ")"
 					}
 					out[i] = []string{id, r.Time.Format("2006-01-02 15:04:05Z"), r.Region, r.Name, r.Spec, strconv.Itoa(r.Quantity), r.State}
 					if refresh {
@@ -87,7 +100,7 @@ func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	for i := range rows {
-		if rows[i].OrderID == "" {
+		if rows[i].OrderID() == "" {
 			continue
 		}
 		wg.Add(1)
@@ -95,7 +108,10 @@ func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error
 		go func(r *ListEntry) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			d, err := client.ShowOrder(ctx, r.OrderID)
+			d, err := client.ShowOrder(ctx, r.OrderID())
+			if err == nil {
+				err = order.CheckAnswer(r.OrderID(), d)
+			}
 			if err != nil {
 				r.Refresh = cmdutil.FirstLine(err.Error())
 				return

@@ -34,7 +34,11 @@ Every purchase is recorded in the local order journal
 // resolveOrderID takes the argument or, with --last, the journal's newest
 // order. It returns the journal entry when there is one.
 func resolveOrderID(f *cmdutil.Factory, args []string, last bool, cmd string) (string, *journal.Entry, error) {
-	entries, _, err := journal.Read(f.JournalPath())
+	path, err := f.JournalPath()
+	if err != nil {
+		return "", nil, err
+	}
+	entries, _, err := journal.Read(path)
 	if err != nil {
 		f.IO.Warnf("%v", err)
 	}
@@ -43,14 +47,17 @@ func resolveOrderID(f *cmdutil.Factory, args []string, last bool, cmd string) (s
 		return "", nil, cmdutil.UsageErrorf("give an order ID or --last, not both")
 	case last:
 		for i := len(entries) - 1; i >= 0; i-- {
-			if entries[i].OrderID != "" {
+			if id := entries[i].OrderID(); id != "" {
 				e := entries[i]
-				return e.OrderID, &e, nil
+				return id, &e, nil
 			}
 		}
-		return "", nil, cmdutil.UsageErrorf("--last: the order journal %s has no orders", f.JournalPath())
+		return "", nil, cmdutil.UsageErrorf("--last: the order journal %s has no orders", path)
 	case len(args) != 1:
 		return "", nil, cmdutil.UsageErrorf("%s takes one ORDER_ID (or --last)", cmd)
+	}
+	if err := order.CheckID(args[0]); err != nil {
+		return "", nil, err
 	}
 	if e, ok := journal.FindOrder(entries, args[0]); ok {
 		return args[0], &e, nil
@@ -62,7 +69,7 @@ func instanceIDs(e *journal.Entry) []string {
 	if e == nil {
 		return nil
 	}
-	return e.InstanceIDs
+	return e.ResourceIDs
 }
 
 func regionOf(e *journal.Entry) string {
@@ -86,7 +93,9 @@ func viewTable(v *order.View) func() ([]string, [][]string) {
 
 // Wait follows an order with progress on stderr (a spinner on a terminal,
 // a timestamped line per change elsewhere) and returns its final view.
-func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids []string, timeout, interval time.Duration) (*order.View, error) {
+// BSS answering that it has no such order is waited through for
+// notFoundGrace (for an order just placed), then is an error.
+func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids []string, timeout, interval, notFoundGrace time.Duration) (*order.View, error) {
 	client, err := f.APIClient()
 	if err != nil {
 		return nil, err
@@ -100,7 +109,7 @@ func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids [
 	}
 	p := f.IO.StartProgress(fmt.Sprintf("order %s: checking", orderID))
 	saidPayment := false
-	d, werr := order.Wait(ctx, client, orderID, order.Options{Timeout: timeout, Interval: interval, OnEvent: func(e order.Event) {
+	d, werr := order.Wait(ctx, client, orderID, order.Options{Timeout: timeout, Interval: interval, NotFoundGrace: notFoundGrace, OnEvent: func(e order.Event) {
 		if e.Status == api.StatusPendingPayment && !saidPayment {
 			saidPayment = true
 			p.Println(fmt.Sprintf("order %s: waiting for payment: pay the order in the console", orderID))

@@ -28,6 +28,9 @@ func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if err := order.CheckAnswer(id, d); err != nil {
+				return err
+			}
 			return PrintView(f, order.NewView(d, instanceIDs(entry)))
 		},
 		ValidArgsFunction: cmdutil.CompleteOrderIDs(f),

@@ -6,6 +6,7 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/instance"
+	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/spf13/cobra"
 )
@@ -22,7 +23,9 @@ up to --interval. Exit codes: 0 completed (the order is printed as by
 order show), 4 cancelled, 5 timed out, 130 interrupted; the last two print
 the line that resumes the wait. An order waiting for payment (6) is waited
 on: pay it in the console. Rate limits, server errors and network errors do
-not end the wait.
+not end the wait; an answer about another order, or that BSS has no such
+order, does (exit 1). An ORDER_ID that is not 1-64 letters, digits, - or _
+is refused before anything is sent (exit 2).
 
 For a purchase in the local journal, it then waits, within the same
 --timeout, until each of the order's instances is RUNNING with a public IP
@@ -45,11 +48,14 @@ line per status change. stdout holds only the final result.`,
 				return err
 			}
 			start := time.Now()
-			v, err := Wait(cmd.Context(), f, id, regionOf(entry), instanceIDs(entry), timeout, interval)
+			v, err := Wait(cmd.Context(), f, id, regionOf(entry), instanceIDs(entry), timeout, interval, 0)
 			if err != nil {
 				return err
 			}
-			ids := instanceIDs(entry)
+			var ids []string
+			if entry != nil && entry.Kind == journal.KindPurchase {
+				ids = entry.ResourceIDs // the instances it created
+			}
 			if v.Status != api.StatusCompleted || len(ids) == 0 {
 				return PrintView(f, v)
 			}

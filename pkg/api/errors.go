@@ -19,8 +19,11 @@ type Error struct {
 	Message    string
 	Title      string   // IAM's error title
 	Details    []string // ECS details / internalError entries, as "code: message"
-	RequestID  string   // the ID the service logged (X-Request-Id or the body's request_id)
-	Body       string   // the raw body (capped) when it was not in a known shape
+	// Servers are the per-server failures of an ECS batch answer
+	// (internalError): server ID -> "code message".
+	Servers   map[string]string
+	RequestID string // the ID the service logged (X-Request-Id or the body's request_id)
+	Body      string // the raw body (capped) when it was not in a known shape
 }
 
 func (e *Error) Error() string {
@@ -120,6 +123,15 @@ func decodeError(op string, status int, h http.Header, body []byte) *Error {
 				break
 			}
 			e.Details = append(e.Details, capText(d.ID+": "+d.ErrorCode+" "+d.ErrorMessage))
+		}
+		for _, d := range nested.InternalError {
+			if d.ID == "" {
+				continue
+			}
+			if e.Servers == nil {
+				e.Servers = map[string]string{}
+			}
+			e.Servers[capText(d.ID)] = capText(strings.TrimSpace(d.ErrorCode + " " + d.ErrorMessage))
 		}
 	default:
 		raw := capText(string(body))

@@ -132,20 +132,38 @@ func Mask(key, value string) string {
 	return "****"
 }
 
-// CheckEndpoint accepts an https URL, or an http URL whose host is loopback.
-// A "{region}" in the host stands for each call's region.
+// CheckEndpoint accepts an https URL, or an http URL whose host is
+// loopback, without user information: credentials never travel in an
+// endpoint. Its errors never show what stood before an '@' (a password):
+// see RedactURL. A "{region}" in the host stands for each call's region.
 func CheckEndpoint(s string) error {
+	shown := RedactURL(s)
+	if strings.Contains(s, "@") {
+		return fmt.Errorf("%q carries user information (user:password@): endpoints must not hold credentials; use flexusl auth login, the environment or the profile", shown)
+	}
 	u, err := url.Parse(strings.ReplaceAll(s, "{region}", "region"))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Errorf("%q is not an http(s) URL", s)
+		return fmt.Errorf("%q is not an http(s) URL such as https://hcss.ap-southeast-3.myhuaweicloud.com", shown)
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return fmt.Errorf("%q uses plain http to a host that is not loopback; use https", s)
-	}
-	if u.User != nil {
-		return fmt.Errorf("endpoint must not carry credentials")
+		return fmt.Errorf("%q uses plain http to a host that is not loopback; use https", shown)
 	}
 	return nil
+}
+
+// RedactURL hides the user information of a URL, well-formed or not:
+// everything between the scheme's "//" (or the start) and the last '@'
+// becomes "****", so "http://user:PASS@host" reads "http://****@host".
+func RedactURL(s string) string {
+	at := strings.LastIndex(s, "@")
+	if at < 0 {
+		return s
+	}
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 && i < at {
+		start = i + 3
+	}
+	return s[:start] + "****" + s[at:]
 }
 
 func isLoopback(host string) bool {

@@ -5,6 +5,8 @@ package order
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
@@ -56,8 +58,43 @@ type Event struct {
 type Options struct {
 	Timeout  time.Duration // give up after this long (exit 5)
 	Interval time.Duration // the longest gap between polls
-	Clock    Clock
-	OnEvent  func(Event)
+	// NotFoundGrace is how long after the start an answer that BSS has no
+	// such order is waited through (an order just placed may not be listed
+	// yet); after it, or with 0, that answer ends the wait with an error.
+	NotFoundGrace time.Duration
+	Clock         Clock
+	OnEvent       func(Event)
+}
+
+// CheckID checks an order ID before it is put in a URL: 1 to 64 letters,
+// digits, '-' and '_' (BSS order IDs look like CS24022811305H1EW). A bad ID
+// is invalid input (exit 2): nothing is sent.
+func CheckID(id string) error {
+	ok := id != "" && len(id) <= 64
+	for i := 0; ok && i < len(id); i++ {
+		c := id[i]
+		ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
+	}
+	if !ok {
+		return exitcode.Errorf(exitcode.Usage, "order ID %q: must be 1 to 64 letters, digits, '-' or '_' (such as CS24022811305H1EW); nothing was sent", id)
+	}
+	return nil
+}
+
+// ErrNotFound: BSS answered, but with no order (total_count 0).
+var ErrNotFound = errors.New("no such order")
+
+// CheckAnswer makes sure BSS's answer is about orderID: an answer about
+// another order is an error, and so is one with no order at all
+// ({"total_count":0}: wrapping ErrNotFound), never "status 0".
+func CheckAnswer(orderID string, d *api.OrderDetails) error {
+	switch {
+	case d.OrderInfo.OrderID != orderID:
+		return fmt.Errorf("BSS was asked about order %s but answered about order %q: not using that answer", orderID, d.OrderInfo.OrderID)
+	case d.TotalCount == 0 && d.OrderInfo.Status == 0:
+		return fmt.Errorf("BSS has no order %s (total_count 0): check the order ID and that the profile's credentials are of the account that placed it: %w", orderID, ErrNotFound)
+	}
+	return nil
 }
 
 // ResumeHint is the line that picks a wait up again.
@@ -70,6 +107,11 @@ func ResumeHint(orderID string) string { return "resume with: flexusl order wait
 func Wait(ctx context.Context, s Shower, orderID string, o Options) (*api.OrderDetails, error) {
 	var last *api.OrderDetails
 	lastStatus := 0
+	now := time.Now
+	if o.Clock != nil {
+		now = o.Clock.Now
+	}
+	start := now()
 	wo := wait.Options{Timeout: o.Timeout, Interval: o.Interval, Clock: o.Clock,
 		What: "order " + orderID, Resume: "flexusl order wait " + orderID}
 	if o.OnEvent != nil {
@@ -81,6 +123,13 @@ func Wait(ctx context.Context, s Shower, orderID string, o Options) (*api.OrderD
 		d, err := s.ShowOrder(ctx, orderID)
 		if err != nil {
 			return wait.State{}, err
+		}
+		if cerr := CheckAnswer(orderID, d); cerr != nil {
+			if !errors.Is(cerr, ErrNotFound) || now().Sub(start) >= o.NotFoundGrace {
+				return wait.State{}, cerr
+			}
+			// Too new to be listed, perhaps: wait through it, for a while.
+			return wait.State{}, &api.TransientError{Op: "show order " + orderID, Cause: cerr}
 		}
 		last, lastStatus = d, d.OrderInfo.Status
 		st := wait.State{Text: api.StatusText(lastStatus)}

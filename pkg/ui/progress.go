@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/briandowns/spinner"
+	"github.com/flexusl/flexusl/pkg/safetext"
 )
 
 // Progress shows what a long wait is doing, on stderr: a spinner on a
@@ -23,6 +24,7 @@ type Progress struct {
 // StartProgress starts showing progress. On a terminal the spinner shows
 // text at once; elsewhere nothing is printed until the first Update.
 func (s *IOStreams) StartProgress(text string) *Progress {
+	text = safetext.Line(text)
 	p := &Progress{s: s, now: time.Now}
 	if s.errTTY {
 		// WithWriterFile: the spinner checks this file is a terminal; plain
@@ -40,8 +42,9 @@ func (s *IOStreams) StartProgress(text string) *Progress {
 	return p // without a terminal, lines appear as the text changes
 }
 
-// Update changes the text.
+// Update changes the text (one line; control characters escaped).
 func (p *Progress) Update(text string) {
+	text = safetext.Line(text)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.spin != nil {
@@ -58,8 +61,10 @@ func (p *Progress) Update(text string) {
 	fmt.Fprintf(p.s.ErrOut, "%s %s\n", p.now().UTC().Format(time.RFC3339), text)
 }
 
-// Println prints a line that stays (above the spinner on a terminal).
+// Println prints a line that stays (above the spinner on a terminal);
+// control characters in text are escaped.
 func (p *Progress) Println(text string) {
+	text = safetext.Line(text)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.spin != nil {

@@ -19,10 +19,10 @@ import (
 	"github.com/flexusl/flexusl/pkg/ui"
 )
 
-// cloud is a fake of the RMS, ECS, BSS and HCSS routes the instance
+// rmsFake is a fake of the RMS, ECS, BSS and HCSS routes the instance
 // commands use, written from LIFECYCLE.md's shapes (not from flexusl's
 // types). It records every request.
-type cloud struct {
+type rmsFake struct {
 	mu        sync.Mutex
 	instances []map[string]any // RMS entries, in RMS order
 	servers   map[string]string
@@ -36,8 +36,8 @@ type cloud struct {
 	url         string
 }
 
-func newCloud(t *testing.T) *cloud {
-	c := &cloud{servers: map[string]string{}, subs: map[string]string{}, fail: map[string]int{}, orderStatus: 5}
+func newRMSFake(t *testing.T) *rmsFake {
+	c := &rmsFake{servers: map[string]string{}, subs: map[string]string{}, fail: map[string]int{}, orderStatus: 5}
 	srv := httptest.NewServer(c)
 	t.Cleanup(srv.Close)
 	c.url = srv.URL
@@ -45,7 +45,7 @@ func newCloud(t *testing.T) *cloud {
 }
 
 // add puts an instance in RMS; ip "" gives it no EIP entry.
-func (c *cloud) add(id, name, region, status, ip string, tags map[string]string) {
+func (c *rmsFake) add(id, name, region, status, ip string, tags map[string]string) {
 	res := []any{map[string]any{"logical_resource_type": "huaweicloudinternal_ecs_instance", "physical_resource_id": "srv-" + id}}
 	if ip != "" {
 		res = append(res, map[string]any{"logical_resource_type": "huaweicloudinternal_eip", "physical_resource_id": "eip-" + id,
@@ -61,7 +61,7 @@ func (c *cloud) add(id, name, region, status, ip string, tags map[string]string)
 		"properties": map[string]any{"status": status, "metadata": map[string]any{"charging_mode": "prePaid", "order_id": "CS2611201000AAAAA"}, "resources": res}})
 }
 
-func (c *cloud) count(prefix string) int {
+func (c *rmsFake) count(prefix string) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := 0
@@ -73,7 +73,7 @@ func (c *cloud) count(prefix string) int {
 	return n
 }
 
-func (c *cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+func (c *rmsFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -154,7 +154,8 @@ func (c *cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(202)
 		io.WriteString(w, `{"order_id":"CS2611271000BBBBB","instance_ids":["aaaaaaaaaaaaaaaaaaaaaaa1","aaaaaaaaaaaaaaaaaaaaaaa2"]}`)
 	case "order":
-		fmt.Fprintf(w, `{"total_count":1,"order_info":{"order_id":"CS2611271000BBBBB","status":%d,"order_type":1,"create_time":"2026-11-27T10:00:00Z","currency":"USD"},"order_line_items":[]}`, c.orderStatus)
+		id := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
+		fmt.Fprintf(w, `{"total_count":1,"order_info":{"order_id":"%s","status":%d,"order_type":1,"create_time":"2026-11-27T10:00:00Z","currency":"USD"},"order_line_items":[]}`, id, c.orderStatus)
 	default:
 		w.WriteHeader(404)
 		fmt.Fprintf(w, `{"error_code":"FAKE.404","error_msg":"no route %s %s"}`, r.Method, r.URL.Path)
@@ -163,7 +164,7 @@ func (c *cloud) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // run runs flexusl in-process against the fake cloud. env adds to (or,
 // with "", removes from) the defaults.
-func (c *cloud) run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
+func (c *rmsFake) run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	dir := t.TempDir()
 	e := map[string]string{"FLEXUSL_ENDPOINT": c.url, "FLEXUSL_BSS_ENDPOINT": c.url, "FLEXUSL_RMS_ENDPOINT": c.url, "FLEXUSL_ECS_ENDPOINT": c.url,
