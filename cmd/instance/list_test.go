@@ -198,3 +198,17 @@ func TestCacheAndCompletion(t *testing.T) {
 		t.Errorf("prefix:\n%s", out)
 	}
 }
+
+// Server text in the cache never reaches the terminal raw: a name with
+// control characters is not offered, and descriptions are escaped.
+func TestCompletionEscapesCachedText(t *testing.T) {
+	c := newRMSFake(t)
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "flexusl"), 0o700)
+	os.WriteFile(filepath.Join(dir, "flexusl", "instances.json"), []byte(
+		`{"version":1,"instances":[{"id":"6743d0e3708be6007b8c8012","name":"evil\u001b[2J","region":"ap-southeast-3"}]}`), 0o600)
+	out, _, code := c.run(t, map[string]string{"XDG_CACHE_HOME": dir}, "__complete", "instance", "show", "")
+	if code != 0 || strings.Contains(out, "\x1b") || !strings.HasPrefix(out, "6743d0e3708be6007b8c8012\tevil^[[2J ap-southeast-3\n") {
+		t.Errorf("%q", out)
+	}
+}
