@@ -138,8 +138,8 @@ func TestScripts(t *testing.T) {
 // sandbox traffic NAME GB             (the instance's data package has GB used)
 // sandbox one-request-id-on ROUTE     (every request on ROUTE had the same Client-Request-Id)
 // sandbox instance NAME KEY VALUE     (the control API's view of the instance has KEY = VALUE)
-// sandbox expiry-save NAME            (remember the instance's expiry)
-// sandbox expiry-moved NAME MONTHS    (the expiry moved MONTHS calendar months from the saved one)
+// sandbox expiry-save NAME VAR        (set $VAR to the instance's expiry, as BSS writes it)
+// sandbox expiry-moved NAME VAR N     (the expiry is N calendar months after the one saved in $VAR)
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	s := ts.Value("sandbox").(*sandbox.Server)
 	if len(args) == 0 {
@@ -255,13 +255,13 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 		got := fmt.Sprint(m[args[2]])
 		check(got == args[3], "instance %s: %s = %s, want %s", args[1], args[2], got, args[3])
 	case "expiry-save":
-		ts.Setenv("SANDBOX_EXPIRY_"+args[1], sandboxInstance(ts, s, args[1]).ExpireTime)
+		ts.Setenv(args[2], sandboxInstance(ts, s, args[1]).ExpireTime)
 	case "expiry-moved":
-		before, err := time.Parse(time.RFC3339, ts.Getenv("SANDBOX_EXPIRY_"+args[1]))
+		before, err := time.Parse(time.RFC3339, ts.Getenv(args[2]))
 		ts.Check(err)
 		after, err := time.Parse(time.RFC3339, sandboxInstance(ts, s, args[1]).ExpireTime)
 		ts.Check(err)
-		want, _ := strconv.Atoi(args[2])
+		want, _ := strconv.Atoi(args[3])
 		moved := (after.Year()*12 + int(after.Month())) - (before.Year()*12 + int(before.Month()))
 		check(moved == want, "instance %s: expiry %s -> %s moved %d months, want %d", args[1], before, after, moved, want)
 	default:
