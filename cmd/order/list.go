@@ -16,9 +16,27 @@ import (
 // ListEntry is one journal entry as `order list` prints it.
 type ListEntry struct {
 	journal.Entry
-	Status     int    `json:"status,omitempty"`
-	StatusText string `json:"status_text,omitempty"`
-	Refresh    string `json:"refresh_error,omitempty"`
+	// The keys `order list -o json` had before the journal held several
+	// kinds, kept so scripts written then go on working: the first order
+	// ID, a purchase's instance IDs, the Client-Request-Id.
+	FirstOrderID    string   `json:"order_id,omitempty"`
+	InstanceIDs     []string `json:"instance_ids,omitempty"`
+	ClientRequestID string   `json:"client_request_id,omitempty"`
+	Status          int      `json:"status,omitempty"`
+	StatusText      string   `json:"status_text,omitempty"`
+	Refresh         string   `json:"refresh_error,omitempty"`
+}
+
+// newListEntry is e with the keys of earlier versions filled.
+func newListEntry(e journal.Entry) ListEntry {
+	l := ListEntry{Entry: e, ClientRequestID: e.RequestID}
+	if len(e.OrderIDs) > 0 {
+		l.FirstOrderID = e.OrderIDs[0]
+	}
+	if e.Kind == journal.KindPurchase {
+		l.InstanceIDs = e.ResourceIDs
+	}
+	return l
 }
 
 // NewCmdList is `flexusl order list`.
@@ -86,7 +104,7 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 				if !ordersKind(e.Kind) {
 					continue // auto-renew changes and server operations place no orders
 				}
-				rows = append(rows, ListEntry{Entry: e})
+				rows = append(rows, newListEntry(e))
 			}
 			if refresh && len(rows) > 0 {
 				if err := refreshAll(cmd.Context(), f, rows); err != nil {
