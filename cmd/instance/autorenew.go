@@ -8,11 +8,11 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
-	ordercmd "github.com/flexusl/flexusl/cmd/order"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/billing"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
@@ -140,7 +140,7 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 		if err != nil {
 			return err
 		}
-		at, err := ordercmd.BeginAttempt(f, ordercmd.AttemptInfo{Kind: ordercmd.KindAutoRenew, RequestID: crid, Operation: prep.Method + " " + api.AutoRenewPath + "{resource_id}",
+		at, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: journal.KindAutoRenew, RequestID: crid, Operation: prep.Method + " " + api.AutoRenewPath + "{resource_id}",
 			Region: t.RegionID, Name: t.Name + " " + onOff(on), ResourceIDs: []string{t.ID}})
 		if err != nil {
 			if i == 0 {
@@ -164,7 +164,7 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 			r.OK = true
 		case api.IsUnknownOutcome(err):
 			r.Error = "outcome unknown (Client-Request-Id " + crid + "): " + cmdutil.FirstLine(err.Error())
-			unknown = cmdutil.WithAdvice(err, ordercmd.UnknownAdvice("The auto-renew change of "+t.ID, crid, f.Clock().UTC().Format(time.RFC3339))+
+			unknown = cmdutil.WithAdvice(err, cmdutil.UnknownAdvice("The auto-renew change of "+t.ID, crid, f.Clock().UTC().Format(time.RFC3339))+
 				" `flexusl instance show "+t.ID+"` shows the current setting.")
 			failed++
 		default:

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
-	ordercmd "github.com/flexusl/flexusl/cmd/order"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/billing"
 	"github.com/flexusl/flexusl/pkg/exitcode"
@@ -41,7 +40,7 @@ type orderRow struct {
 // batch is a renew or unsubscribe over instances: one at-most-once call per
 // at most billing.MaxIDsPerCall instances, each journaled.
 type batch struct {
-	kind    string // ordercmd.KindRenew or KindUnsubscribe
+	kind    string // journal.KindRenew or KindUnsubscribe
 	what    string // "the renewal", for the unknown-outcome advice
 	path    string // for the journal
 	prepare func(c *api.Client, requestID string, ids []string) (*api.Prepared, error)
@@ -77,7 +76,7 @@ func (b batch) run(ctx context.Context, f *cmdutil.Factory, client *api.Client, 
 		for j, id := range chunk {
 			names[j] = byID[id].Name
 		}
-		at, err := ordercmd.BeginAttempt(f, ordercmd.AttemptInfo{Kind: b.kind, RequestID: crid, Operation: p.Method + " " + b.path,
+		at, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: b.kind, RequestID: crid, Operation: p.Method + " " + b.path,
 			Region: commonRegion(chunk, byID), Name: strings.Join(names, ","), ResourceIDs: chunk})
 		if err != nil {
 			if i == 0 {
@@ -101,7 +100,7 @@ func (b batch) run(ctx context.Context, f *cmdutil.Factory, client *api.Client, 
 			case api.IsUnknownOutcome(err):
 				text = "outcome unknown (Client-Request-Id " + crid + "): " + text
 				if unknown == nil {
-					unknown = cmdutil.WithAdvice(err, ordercmd.UnknownAdvice(strings.ToUpper(b.what[:1])+b.what[1:]+" of "+strings.Join(chunk, ", "), crid, f.Clock().UTC().Format(time.RFC3339)))
+					unknown = cmdutil.WithAdvice(err, cmdutil.UnknownAdvice(strings.ToUpper(b.what[:1])+b.what[1:]+" of "+strings.Join(chunk, ", "), crid, f.Clock().UTC().Format(time.RFC3339)))
 				}
 				stop = err
 			case ctx.Err() != nil:
@@ -166,7 +165,7 @@ func waitOrders(ctx context.Context, f *cmdutil.Factory, res *OrdersResult, time
 		if left <= 0 {
 			left = time.Millisecond
 		}
-		v, err := ordercmd.Wait(ctx, f, r.orderID, "", r.ids, left, interval, justPlacedGrace) // orders just placed
+		v, err := cmdutil.WaitOrder(ctx, f, r.orderID, "", r.ids, left, interval, justPlacedGrace) // orders just placed
 		if v != nil {
 			res.Orders = append(res.Orders, v)
 		}

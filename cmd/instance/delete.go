@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
-	ordercmd "github.com/flexusl/flexusl/cmd/order"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/billing"
 	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
@@ -110,7 +110,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 	if err != nil {
 		return err
 	}
-	ordercmd.WarnUnresolved(f, ordercmd.KindUnsubscribe, "unsubscription")
+	cmdutil.WarnUnresolved(f, journal.KindUnsubscribe, "unsubscription")
 	if !opts.Yes {
 		showRelease(f, targets)
 		if err := typedConfirmation(f, targets); err != nil {
@@ -132,7 +132,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 }
 
 func unsubscribeBatch() batch {
-	return batch{kind: ordercmd.KindUnsubscribe, what: "the unsubscription", path: api.UnsubscribePath,
+	return batch{kind: journal.KindUnsubscribe, what: "the unsubscription", path: api.UnsubscribePath,
 		prepare: func(c *api.Client, crid string, ids []string) (*api.Prepared, error) {
 			return c.PrepareUnsubscribe(crid, api.UnsubscribeRequest{ResourceIDs: ids, UnsubscribeType: api.UnsubscribeResource})
 		},

@@ -7,10 +7,10 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
-	ordercmd "github.com/flexusl/flexusl/cmd/order"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/billing"
 	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
@@ -126,7 +126,7 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 		return err
 	}
 
-	ordercmd.WarnUnresolved(f, ordercmd.KindRenew, "renewal")
+	cmdutil.WarnUnresolved(f, journal.KindRenew, "renewal")
 
 	// 3. Confirm on a terminal, with the expiry before and after.
 	if !opts.Yes {
@@ -159,7 +159,7 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 }
 
 func renewBatch(ren billing.Renewal) batch {
-	return batch{kind: ordercmd.KindRenew, what: "the renewal", path: api.RenewPath,
+	return batch{kind: journal.KindRenew, what: "the renewal", path: api.RenewPath,
 		prepare: func(c *api.Client, crid string, ids []string) (*api.Prepared, error) {
 			return c.PrepareRenew(crid, ren.Request(ids))
 		},

@@ -34,7 +34,7 @@ type actionOptions struct {
 
 // orderAction is a call on one unpaid order: pay or cancel.
 type orderAction struct {
-	kind     string // KindPay or KindCancelOrder
+	kind     string // journal.KindPay or journal.KindCancelOrder
 	verb     string // "pay", "cancel"
 	done     string // "paid", "cancelled"
 	question string // "Pay %s?"
@@ -49,7 +49,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	// --last: the newest purchase or renewal, the orders that can wait for
 	// payment.
 	id, entry, err := resolveOrderIDOf(f, o.args, o.last, cmdPath, func(e journal.Entry) bool {
-		return e.Kind == journal.KindPurchase || e.Kind == KindRenew
+		return e.Kind == journal.KindPurchase || e.Kind == journal.KindRenew
 	})
 	if err != nil {
 		return err
@@ -82,11 +82,11 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	if info.Status != api.StatusPendingPayment {
 		return cmdutil.UsageErrorf("order %s is %s (status %d), not pending payment (6): it cannot be %s; nothing was sent", id, api.StatusText(info.Status), info.Status, a.done)
 	}
-	WarnUnresolved(f, a.kind, a.noun)
+	cmdutil.WarnUnresolved(f, a.kind, a.noun)
 	if !o.yes {
 		fmt.Fprintf(f.IO.ErrOut, "Order %s: %s, created %s, %s.\n", id, api.OrderTypeText(info.OrderType), safetext.Line(cmdutil.Dash(info.CreateTime)),
 			safetext.Line(money(info.AmountAfterDiscount, info.Currency)))
-		if a.kind == KindPay {
+		if a.kind == journal.KindPay {
 			fmt.Fprintln(f.IO.ErrOut, "It is paid from the account: monthly settlement if enabled, else the balance (cash before credit).")
 		}
 		ok, err := f.IO.Confirm(fmt.Sprintf(a.question, id))
@@ -107,7 +107,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	if entry != nil {
 		resources, region = instanceIDs(entry), entry.Region
 	}
-	at, err := BeginAttempt(f, AttemptInfo{Kind: a.kind, RequestID: crid, Operation: p.Method + " " + a.path, Region: region,
+	at, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: a.kind, RequestID: crid, Operation: p.Method + " " + a.path, Region: region,
 		ResourceIDs: resources, OrderIDs: []string{id}})
 	if err != nil {
 		return err

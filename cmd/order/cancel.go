@@ -3,13 +3,14 @@ package order
 import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/spf13/cobra"
 )
 
 // NewCmdCancel is `flexusl order cancel`.
 func NewCmdCancel(f *cmdutil.Factory) *cobra.Command {
 	o := &actionOptions{}
-	a := orderAction{kind: KindCancelOrder, verb: "cancel", done: "cancelled", question: "Cancel order %s?", path: api.CancelOrderPath, noun: "cancellation",
+	a := orderAction{kind: journal.KindCancelOrder, verb: "cancel", done: "cancelled", question: "Cancel order %s?", path: api.CancelOrderPath, noun: "cancellation",
 		prepare: func(c *api.Client, crid, id string) (*api.Prepared, error) { return c.PrepareCancelOrder(crid, id) },
 		advice: map[string]string{
 			"CBC.99005010": "the order's status does not allow cancelling it: see `flexusl order show ORDER_ID`",

@@ -180,3 +180,13 @@ func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error
 	wg.Wait()
 	return nil
 }
+
+// ordersKind reports whether attempts of kind place or act on orders
+// (what order list shows).
+func ordersKind(kind string) bool {
+	switch kind {
+	case journal.KindPurchase, journal.KindRenew, journal.KindUnsubscribe, journal.KindPay, journal.KindCancelOrder:
+		return true
+	}
+	return false
+}

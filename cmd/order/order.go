@@ -2,12 +2,9 @@
 package order
 
 import (
-	"context"
 	"fmt"
-	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
-	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/spf13/cobra"
@@ -98,44 +95,4 @@ func viewTable(v *order.View) func() ([]string, [][]string) {
 		return []string{"ORDER ID", "STATUS", "TYPE", "CREATED", "PAID", "AMOUNT", "CURRENCY"},
 			[][]string{{v.OrderID, fmt.Sprintf("%d %s", v.Status, v.StatusText), v.OrderType, cmdutil.Dash(v.CreateTime), cmdutil.Dash(v.PaymentTime), fmt.Sprintf("%.2f", v.AmountAfterDiscount), cmdutil.Dash(v.Currency)}}
 	}
-}
-
-// Wait follows an order with progress on stderr (a spinner on a terminal,
-// a timestamped line per change elsewhere) and returns its final view.
-// BSS answering that it has no such order is waited through for
-// notFoundGrace (for an order just placed), then is an error.
-func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids []string, timeout, interval, notFoundGrace time.Duration) (*order.View, error) {
-	client, err := f.APIClient()
-	if err != nil {
-		return nil, err
-	}
-	client = client.WithNotify(nil) // the waiter reports transient errors itself
-	label := func(st int) string {
-		if st == 0 {
-			return "checking"
-		}
-		return api.StatusText(st)
-	}
-	p := f.IO.StartProgress(fmt.Sprintf("order %s: checking", orderID))
-	saidPayment := false
-	d, werr := order.Wait(ctx, client, orderID, order.Options{Timeout: timeout, Interval: interval, NotFoundGrace: notFoundGrace, OnEvent: func(e order.Event) {
-		if e.Status == api.StatusPendingPayment && !saidPayment {
-			saidPayment = true
-			p.Println(fmt.Sprintf("order %s: waiting for payment: pay it with `flexusl order pay %s` (or in the console)", orderID, orderID))
-		}
-		text := fmt.Sprintf("order %s: %s", orderID, label(e.Status))
-		if f.IO.IsStderrTTY() {
-			text += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
-		}
-		if e.Transient != nil {
-			text += " - retrying after: " + cmdutil.FirstLine(e.Transient.Error())
-		}
-		p.Update(text)
-	}})
-	p.Stop()
-	var v *order.View
-	if d != nil {
-		v = order.NewView(d, ids)
-	}
-	return v, werr
 }

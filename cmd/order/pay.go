@@ -3,13 +3,14 @@ package order
 import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/spf13/cobra"
 )
 
 // NewCmdPay is `flexusl order pay`.
 func NewCmdPay(f *cmdutil.Factory) *cobra.Command {
 	o := &actionOptions{}
-	a := orderAction{kind: KindPay, verb: "pay", done: "paid", question: "Pay order %s?", path: api.PayOrdersPath, noun: "payment",
+	a := orderAction{kind: journal.KindPay, verb: "pay", done: "paid", question: "Pay order %s?", path: api.PayOrdersPath, noun: "payment",
 		prepare: func(c *api.Client, crid, id string) (*api.Prepared, error) { return c.PreparePayOrder(crid, id) },
 		advice: map[string]string{
 			"CBC.99005003": "the account balance is too low: top it up in the console (Billing Center), then pay again",

@@ -70,9 +70,9 @@ func orderTypeOf(kind string) int {
 	switch kind {
 	case journal.KindPurchase:
 		return 1
-	case KindRenew:
+	case journal.KindRenew:
 		return 2
-	case KindUnsubscribe:
+	case journal.KindUnsubscribe:
 		return 4
 	}
 	return 0
@@ -165,7 +165,7 @@ func joinRemote(orders []api.OrderInfo, entries []journal.Entry, from time.Time)
 		}
 		kind := e.Kind
 		u := UnknownAttempt{Time: e.Time, Kind: kind, RequestID: e.RequestID, Name: e.Name, Region: e.Region, ResourceIDs: e.ResourceIDs, PossibleMatches: []string{}}
-		if kind == KindPay || kind == KindCancelOrder {
+		if kind == journal.KindPay || kind == journal.KindCancelOrder {
 			u.OrderIDs = e.OrderIDs
 			u.PossibleMatches = append(u.PossibleMatches, e.OrderIDs...) // its status tells
 		}

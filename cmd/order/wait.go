@@ -49,7 +49,7 @@ line per status change. stdout holds only the final result.`,
 				return err
 			}
 			start := time.Now()
-			v, err := Wait(cmd.Context(), f, id, regionOf(entry), instanceIDs(entry), timeout, interval, 0)
+			v, err := cmdutil.WaitOrder(cmd.Context(), f, id, regionOf(entry), instanceIDs(entry), timeout, interval, 0)
 			if err != nil {
 				return err
 			}

@@ -1,34 +1,23 @@
-package order
+package cmdutil
 
 import (
 	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/journal"
 )
 
-// The journal of the money calls after a purchase. Every renew,
-// unsubscribe, auto-renew, pay and cancel call is recorded in the
-// write-ahead journal (pkg/journal) before it is sent (state "sending",
-// with its Client-Request-Id, the instances and orders it acts on) and its
-// outcome before anything about it is printed.
-
-// Journal kinds of the calls after a purchase.
-const (
-	KindRenew       = journal.KindRenew
-	KindUnsubscribe = journal.KindUnsubscribe
-	KindAutoRenew   = journal.KindAutoRenew
-	KindPay         = journal.KindPay
-	KindCancelOrder = journal.KindCancelOrder
-)
+// The journal of calls that place, pay, renew or cancel orders. Every such
+// call is recorded in the write-ahead journal (pkg/journal) before it is
+// sent (state "sending", with its Client-Request-Id, the instances and
+// orders it acts on) and its outcome before anything about it is printed.
 
 // AttemptInfo says what an at-most-once call is about to do.
 type AttemptInfo struct {
-	Kind        string // KindRenew, ...
+	Kind        string // journal.KindRenew, ...
 	RequestID   string // the Client-Request-Id it carries
 	Operation   string // "POST /v2/orders/subscriptions/resources/renew"
 	Region      string
@@ -40,14 +29,14 @@ type AttemptInfo struct {
 // Attempt is a journaled call: begun before its request leaves, finished
 // before anything about its outcome is printed.
 type Attempt struct {
-	f    *cmdutil.Factory
+	f    *Factory
 	path string
 	a    *journal.Attempt
 }
 
 // BeginAttempt writes the attempt to the journal and syncs it. When it
 // cannot be written nothing may be sent: the error says so (exit 1).
-func BeginAttempt(f *cmdutil.Factory, info AttemptInfo) (*Attempt, error) {
+func BeginAttempt(f *Factory, info AttemptInfo) (*Attempt, error) {
 	path, err := f.JournalPath()
 	if err != nil {
 		return nil, err
@@ -64,26 +53,18 @@ func BeginAttempt(f *cmdutil.Factory, info AttemptInfo) (*Attempt, error) {
 	return &Attempt{f: f, path: path, a: a}, nil
 }
 
-// Outcome states of a finished attempt.
-const (
-	StateAccepted = journal.StateAccepted // the service took it
-	StateUnknown  = journal.StateUnknown  // sent; whether it acted is not known
-	StateRejected = journal.StateRejected // the service refused it: nothing happened
-	StateNotSent  = journal.StateNotSent  // it never left
-)
-
 // OutcomeOf is the journal state a call's error means.
 func OutcomeOf(err error) string {
 	var apiErr *api.Error
 	switch {
 	case err == nil:
-		return StateAccepted
+		return journal.StateAccepted
 	case api.IsUnknownOutcome(err):
-		return StateUnknown
+		return journal.StateUnknown
 	case errors.As(err, &apiErr):
-		return StateRejected
+		return journal.StateRejected
 	}
-	return StateNotSent // *api.NotSentError, or refused before sending (credentials, scope)
+	return journal.StateNotSent // *api.NotSentError, or refused before sending (credentials, scope)
 }
 
 // Finish records the outcome of the call (err nil: accepted, with the
@@ -92,7 +73,7 @@ func OutcomeOf(err error) string {
 func (a *Attempt) Finish(err error, orderIDs []string) {
 	o := journal.Outcome{State: OutcomeOf(err), OrderIDs: orderIDs}
 	if err != nil {
-		o.Error = cmdutil.FirstLine(err.Error())
+		o.Error = FirstLine(err.Error())
 	}
 	if jerr := a.a.Finish(o); jerr != nil {
 		a.f.IO.Warnf("could not record the outcome (%s) in the journal: %v; the journal %s shows this call (Client-Request-Id %s) as unknown",
@@ -106,20 +87,10 @@ func UnknownAdvice(what, requestID, when string) string {
 	return fmt.Sprintf("%s may or may not have happened. Do not run the command again until you know: `flexusl order list --remote --since 1d` lists the account's orders (an unknown attempt is shown with the orders created right after it), or look in the console's order list (Billing Center > Orders) for one created at %s; quote Client-Request-Id %s to support.", what, when, requestID)
 }
 
-// ordersKind reports whether attempts of kind place or act on orders
-// (what order list shows).
-func ordersKind(kind string) bool {
-	switch kind {
-	case journal.KindPurchase, KindRenew, KindUnsubscribe, KindPay, KindCancelOrder:
-		return true
-	}
-	return false
-}
-
 // WarnUnresolved warns, before a call of kind is confirmed and sent, about
 // the profile's latest attempts of that kind whose outcome is unknown: the
 // user may be about to do again what already happened.
-func WarnUnresolved(f *cmdutil.Factory, kind, what string) {
+func WarnUnresolved(f *Factory, kind, what string) {
 	path, err := f.JournalPath()
 	if err != nil {
 		return
