@@ -13,7 +13,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/flexusl/flexusl/pkg/ui"
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
 
@@ -262,42 +261,42 @@ func resetText(r ResetResult) string {
 // sendReset journals and sends one batch and maps the answer to its
 // instances.
 func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, password string, b ecs.Batch) ([]ResetResult, error) {
-	crid := uuid.NewString()
-	att, err := beginECS(f, ecsEntry{Operation: "PUT " + api.ECSResetPasswordsPath, RequestID: crid, Region: b.Region, InstanceIDs: b.InstanceIDs()})
-	if err != nil {
-		err = fmt.Errorf("reset passwords in %s: not sent: the journal could not be written: %w", b.Region, err)
-		return resetResults(b, ecs.StatusNotSent, cmdutil.FirstLine(err.Error())), err
-	}
-	res, err := client.BatchResetServersPassword(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, password, b.ServerIDs())
-	if err != nil {
-		att.finish(f, outcomeOf(err), nil, err.Error())
-		var pe *api.ResetPasswordError
-		if errors.As(err, &pe) {
-			// ECS named the servers it refused; whether it reset the
-			// others is not documented.
-			out := resetResults(b, ecs.StatusUnknown, "ECS refused the request for other servers and does not say whether this one was reset")
-			for i := range out {
-				if why, ok := pe.Servers[out[i].ServerID]; ok {
-					out[i].Status, out[i].Error = ecs.StatusFailed, why
+	c := ecsCall{entry: ecsEntry{Operation: "PUT " + api.ECSResetPasswordsPath, Region: b.Region, InstanceIDs: b.InstanceIDs()},
+		what: "reset passwords in " + b.Region,
+		unknown: func(ids []string) string {
+			return "the passwords of " + strings.Join(ids, ", ") + " may or may not have been reset. Do not repeat the command until you know: try logging in with the new password after a restart."
+		}}
+	var out []ResetResult
+	res := c.run(f, func(crid string) ecsAnswer {
+		res, err := client.BatchResetServersPassword(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, password, b.ServerIDs())
+		if err != nil {
+			var pe *api.ResetPasswordError
+			if errors.As(err, &pe) {
+				// ECS named the servers it refused; whether it reset the
+				// others is not documented.
+				out = resetResults(b, ecs.StatusUnknown, "ECS refused the request for other servers and does not say whether this one was reset")
+				for i := range out {
+					if why, ok := pe.Servers[out[i].ServerID]; ok {
+						out[i].Status, out[i].Error = ecs.StatusFailed, why
+					}
 				}
 			}
-			return out, err
+			return ecsAnswer{err: err}
 		}
-		if api.IsUnknownOutcome(err) {
-			err = cmdutil.WithAdvice(err, "the passwords of "+strings.Join(b.InstanceIDs(), ", ")+" may or may not have been reset. Do not repeat the command until you know: try logging in with the new password after a restart.")
+		done := map[string]bool{}
+		for _, s := range res.Response {
+			done[s.ID] = true
 		}
-		return resetResults(b, batchStatus(err), cmdutil.FirstLine(err.Error())), err
-	}
-	att.finish(f, stateAccepted, nil, "")
-	done := map[string]bool{}
-	for _, s := range res.Response {
-		done[s.ID] = true
-	}
-	out := resetResults(b, ecs.StatusSucceeded, "")
-	for i := range out {
-		if !done[out[i].ServerID] && len(res.Response) > 0 {
-			out[i].Status, out[i].Error = ecs.StatusUnknown, "ECS's answer does not list this server"
+		out = resetResults(b, ecs.StatusSucceeded, "")
+		for i := range out {
+			if !done[out[i].ServerID] && len(res.Response) > 0 {
+				out[i].Status, out[i].Error = ecs.StatusUnknown, "ECS's answer does not list this server"
+			}
 		}
+		return ecsAnswer{}
+	})
+	if res.err != nil && out == nil {
+		out = resetResults(b, batchStatus(res.err), cmdutil.FirstLine(res.err.Error()))
 	}
-	return out, nil
+	return out, res.err
 }
