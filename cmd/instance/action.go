@@ -308,7 +308,8 @@ func printActionResults(f *cmdutil.Factory, a ecs.Action, rs []ecs.Result) error
 
 // actionExit decides how the run ends: interrupted (130) or timed out (5)
 // first, then a batch request that failed (its own code: 1, 3), then
-// failed jobs (4). Batch failures not returned are printed as warnings.
+// failed jobs (4). The errors not returned are printed as warnings, with
+// their advice.
 func actionExit(a ecs.Action, rs []ecs.Result, failures []error, werr error, f *cmdutil.Factory) error {
 	var errs []error
 	if werr != nil {
@@ -321,8 +322,18 @@ func actionExit(a ecs.Action, rs []ecs.Result, failures []error, werr error, f *
 	if len(errs) == 0 {
 		return nil
 	}
-	for _, e := range errs[1:] {
-		f.IO.Warnf("%s", e)
-	}
+	warnErrors(f, errs[1:])
 	return errs[0]
+}
+
+// warnErrors prints the errors that do not decide the exit code as
+// warnings, each followed by its advice: an unknown outcome's "do not
+// repeat" advice is printed whichever error decides the exit code.
+func warnErrors(f *cmdutil.Factory, errs []error) {
+	for _, e := range errs {
+		f.IO.Warnf("%s", e)
+		if a := cmdutil.Advice(e); a != "" {
+			f.IO.Infof("Hint: %s", a)
+		}
+	}
 }

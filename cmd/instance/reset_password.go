@@ -231,9 +231,7 @@ func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswo
 	if len(errs) == 0 {
 		return nil
 	}
-	for _, e := range errs[1:] {
-		f.IO.Warnf("%s", e)
-	}
+	warnErrors(f, errs[1:])
 	return errs[0]
 }
 
