@@ -1,6 +1,8 @@
 package instance_test
 
 import (
+	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -62,5 +64,104 @@ func TestUnknownBatchKeepsItsAdviceWhenAnotherErrorDecidesTheExit(t *testing.T) 
 	}
 	if i, j := strings.Index(r.err, "Warning: stop servers"), strings.Index(r.err, want); j < i {
 		t.Errorf("the advice does not follow its warning:\n%s", r.err)
+	}
+}
+
+// ECS refuses a batch reset naming one server (internalError): the other
+// server's outcome is unknown, so the journal records the attempt as
+// unknown (not "rejected": ECS may have acted) and the advice is the
+// unknown-outcome one, naming only the instance whose outcome is unknown.
+// When every server is named, the request was refused: rejected, and the
+// error's own hint.
+func TestResetPartlyRefusedIsAnUnknownOutcome(t *testing.T) {
+	refuse := func(servers ...string) func(int, http.ResponseWriter) bool {
+		return func(n int, w http.ResponseWriter) bool {
+			var items []string
+			for _, s := range servers {
+				items = append(items, `{"id":"`+s+`","error_code":"Ecs.0114","error_message":"could not be found."}`)
+			}
+			w.WriteHeader(404)
+			io.WriteString(w, `{"error":{"code":"Ecs.0114","message":"Instance could not be found."},"internalError":[`+strings.Join(items, ",")+`]}`)
+			return true
+		}
+	}
+	t.Run("one of two named", func(t *testing.T) {
+		c := newCloud(t, 2, "ap-southeast-3")
+		c.answer = refuse("72a270de-665a-4f46-8d64-000000000002")
+		r := c.run(t, false, goodPassword+"\n", "", "instance", "reset-password", "web-1", "web-2", "--password-stdin", "--yes", "-o", "json")
+		var rs []map[string]string
+		json.Unmarshal([]byte(r.out), &rs)
+		if r.code != 1 || len(rs) != 2 || rs[0]["status"] != "unknown" || rs[1]["status"] != "failed" {
+			t.Fatalf("exit %d: %s\n%s", r.code, r.out, r.err)
+		}
+		lines := c.journalLines(t)
+		if last := lines[len(lines)-1]; len(lines) != 2 || last["state"] != "unknown" || !strings.Contains(last["error"].(string), "Ecs.0114") {
+			t.Errorf("journal %v", lines)
+		}
+		if !strings.Contains(r.err, "Hint: the passwords of 6743d0e3708be6007b8c0001 may or may not have been reset. Do not repeat the command until you know") {
+			t.Errorf("no unknown-outcome advice for web-1:\n%s", r.err)
+		}
+		if strings.Contains(r.err, "6743d0e3708be6007b8c0002 may") || strings.Contains(r.err, "server was not found in that region") {
+			t.Errorf("the advice names the refused server, or is the Ecs.0114 one:\n%s", r.err)
+		}
+	})
+	t.Run("every server named", func(t *testing.T) {
+		c := newCloud(t, 2, "ap-southeast-3")
+		c.answer = refuse("72a270de-665a-4f46-8d64-000000000001", "72a270de-665a-4f46-8d64-000000000002")
+		r := c.run(t, false, goodPassword+"\n", "", "instance", "reset-password", "web-1", "web-2", "--password-stdin", "--yes", "-o", "json")
+		var rs []map[string]string
+		json.Unmarshal([]byte(r.out), &rs)
+		if r.code != 1 || len(rs) != 2 || rs[0]["status"] != "failed" || rs[1]["status"] != "failed" {
+			t.Fatalf("exit %d: %s\n%s", r.code, r.out, r.err)
+		}
+		if lines := c.journalLines(t); lines[len(lines)-1]["state"] != "rejected" {
+			t.Errorf("journal %v", lines)
+		}
+		if strings.Contains(r.err, "Do not repeat") || !strings.Contains(r.err, "Hint: the server was not found in that region") {
+			t.Errorf("%s", r.err)
+		}
+	})
+}
+
+// A 2xx reset answer lists the servers whose password was reset; a server
+// it does not list (an empty answer included) has an unknown outcome: exit
+// 1, journaled unknown, the unknown-outcome advice for those instances.
+func TestResetAnswerNotListingAServerIsUnknown(t *testing.T) {
+	for _, tc := range []struct {
+		name, answer string
+		want         []string // status of web-1, web-2
+	}{
+		{"empty object", `{}`, []string{"unknown", "unknown"}},
+		{"empty list", `{"response":[]}`, []string{"unknown", "unknown"}},
+		{"null list", `{"response":null}`, []string{"unknown", "unknown"}},
+		{"one of two", `{"response":[{"id":"72a270de-665a-4f46-8d64-000000000002"}]}`, []string{"unknown", "succeeded"}},
+		{"another server", `{"response":[{"id":"72a270de-665a-4f46-8d64-999999999999"}]}`, []string{"unknown", "unknown"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCloud(t, 2, "ap-southeast-3")
+			c.answer = func(n int, w http.ResponseWriter) bool { io.WriteString(w, tc.answer); return true }
+			r := c.run(t, false, goodPassword+"\n", "", "instance", "reset-password", "web-1", "web-2", "--password-stdin", "--yes", "-o", "json")
+			var rs []map[string]string
+			json.Unmarshal([]byte(r.out), &rs)
+			if r.code != 1 || len(rs) != 2 || rs[0]["status"] != tc.want[0] || rs[1]["status"] != tc.want[1] {
+				t.Fatalf("exit %d: %s\n%s", r.code, r.out, r.err)
+			}
+			if rs[0]["error"] != "ECS's answer does not list this server" {
+				t.Errorf("%v", rs[0])
+			}
+			if !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "Hint: the passwords of 6743d0e3708be6007b8c0001") ||
+				!strings.Contains(r.err, "Do not repeat") || strings.Contains(r.out+r.err, goodPassword) {
+				t.Errorf("%s", r.err)
+			}
+			if tc.want[1] == "succeeded" && strings.Contains(r.err, "6743d0e3708be6007b8c0002 may") {
+				t.Errorf("the advice names the instance that was reset:\n%s", r.err)
+			}
+			if lines := c.journalLines(t); len(lines) != 2 || lines[1]["state"] != "unknown" {
+				t.Errorf("journal %v", lines)
+			}
+			if n := len(c.requests("PUT", "/os-reset-passwords")); n != 1 {
+				t.Errorf("%d requests", n)
+			}
+		})
 	}
 }

@@ -267,29 +267,40 @@ func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, pass
 	var out []ResetResult
 	res := c.run(f, func(crid string) ecsAnswer {
 		res, err := client.BatchResetServersPassword(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, password, b.ServerIDs())
-		if err != nil {
-			var pe *api.ResetPasswordError
-			if errors.As(err, &pe) {
-				// ECS named the servers it refused; whether it reset the
-				// others is not documented.
-				out = resetResults(b, ecs.StatusUnknown, "ECS refused the request for other servers and does not say whether this one was reset")
-				for i := range out {
-					if why, ok := pe.Servers[out[i].ServerID]; ok {
-						out[i].Status, out[i].Error = ecs.StatusFailed, why
-					}
+		var pe *api.ResetPasswordError
+		switch {
+		case errors.As(err, &pe):
+			// ECS named the servers it refused; whether it reset the
+			// others is not documented: their outcome is unknown.
+			out = resetResults(b, ecs.StatusUnknown, "ECS refused the request for other servers and does not say whether this one was reset")
+			for i := range out {
+				if why, ok := pe.Servers[out[i].ServerID]; ok {
+					out[i].Status, out[i].Error = ecs.StatusFailed, why
 				}
 			}
+			if ids := unknownResets(out); len(ids) > 0 {
+				return ecsAnswer{state: stateUnknown, err: err, unknownIDs: ids}
+			}
+			return ecsAnswer{err: err}
+		case err != nil:
 			return ecsAnswer{err: err}
 		}
-		done := map[string]bool{}
+		// The answer lists the servers whose password was reset; about a
+		// server it does not list (an empty list included) it says
+		// nothing.
+		listed := map[string]bool{}
 		for _, s := range res.Response {
-			done[s.ID] = true
+			listed[s.ID] = true
 		}
 		out = resetResults(b, ecs.StatusSucceeded, "")
 		for i := range out {
-			if !done[out[i].ServerID] && len(res.Response) > 0 {
+			if !listed[out[i].ServerID] {
 				out[i].Status, out[i].Error = ecs.StatusUnknown, "ECS's answer does not list this server"
 			}
+		}
+		if ids := unknownResets(out); len(ids) > 0 {
+			return ecsAnswer{state: stateUnknown, unknownIDs: ids, err: &api.UnknownOutcomeError{Op: "reset passwords in " + b.Region, RequestID: crid,
+				Cause: fmt.Errorf("ECS took the request, but its answer does not list %d of the %d servers", len(ids), len(out))}}
 		}
 		return ecsAnswer{}
 	})
@@ -297,4 +308,15 @@ func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, pass
 		out = resetResults(b, batchStatus(res.err), cmdutil.FirstLine(res.err.Error()))
 	}
 	return out, res.err
+}
+
+// unknownResets are the instances whose reset outcome is unknown.
+func unknownResets(rs []ResetResult) []string {
+	var ids []string
+	for _, r := range rs {
+		if r.Status == ecs.StatusUnknown {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
 }
