@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -64,6 +65,7 @@ func TestScripts(t *testing.T) {
 			env.Values["proxy"] = proxied
 			env.Setenv("PROXY_URL", px.URL)
 			env.Setenv("PATH", binDirE2E+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("FLEXUSL_BIN", filepath.Join(binDirE2E, "flexusl")) // for scripts that empty PATH
 			env.Setenv("SANDBOX_URL", ts.URL)
 			env.Setenv("FLEXUSL_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_BSS_ENDPOINT", ts.URL)
@@ -97,6 +99,22 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("%s has mode %s, want %s", args[0], got, args[1])
 				}
 			},
+			// exits N PROG ARGS...: PROG exits with status N (stdout and
+			// stderr kept for the next commands).
+			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+				want, _ := strconv.Atoi(args[0])
+				err := ts.Exec(args[1], args[2:]...)
+				got := 0
+				var ee *exec.ExitError
+				if errors.As(err, &ee) {
+					got = ee.ExitCode()
+				} else if err != nil {
+					ts.Fatalf("%v", err)
+				}
+				if (got == want) == neg {
+					ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
+				}
+			},
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				d, err := time.ParseDuration(args[0])
 				ts.Check(err)
@@ -116,10 +134,11 @@ func TestScripts(t *testing.T) {
 // sandbox provision N [REGION...]     (N instances at once, round-robin over the regions)
 // sandbox provision-after|job-after DURATION
 // sandbox requests ROUTE N            (exactly N requests of a route, e.g. rms.list, ecs.action)
+// sandbox id NAME REGION VAR          (set $VAR to that instance's ID)
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	s := ts.Value("sandbox").(*sandbox.Server)
 	if len(args) == 0 {
-		ts.Fatalf("usage: sandbox fault|pay|cancel|complete-after|orders|posts|one-request-id|signed ...")
+		ts.Fatalf("usage: sandbox fault|pay|cancel|complete-after|orders|posts|one-request-id|signed|provision|provision-after|job-after|requests|id ...")
 	}
 	check := func(ok bool, format string, a ...any) {
 		if ok == neg {
@@ -179,6 +198,14 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 		n, _ := strconv.Atoi(args[1])
 		_, err := s.Provision(sandbox.ProvisionRequest{Count: n, Regions: args[2:]})
 		ts.Check(err)
+	case "id": // sandbox id NAME REGION VAR: $VAR = that instance's ID
+		for _, in := range s.Instances() {
+			if in.Name == args[1] && in.Region == args[2] {
+				ts.Setenv(args[3], in.ID)
+				return
+			}
+		}
+		ts.Fatalf("sandbox has no instance %s in %s", args[1], args[2])
 	case "provision-after", "job-after":
 		d, err := time.ParseDuration(args[1])
 		ts.Check(err)

@@ -21,6 +21,9 @@ import (
 // test, so new commands get checked too.
 var secretCaseArgs = map[string][]string{
 	"flexusl instance buy":          {"--region", "ap-southeast-3", "--name", "w", "--image", "BT", "--spec", "hf.large.1.30m.linux", "--auto-pay", "--yes", "--wait", "--interval", "100ms"},
+	"flexusl instance list":         nil,
+	"flexusl instance show":         {"web-0001"},
+	"flexusl instance ssh":          {"web-0001", "--", "-v"}, // a fake ssh on PATH
 	"flexusl order show":            {"--last"},
 	"flexusl order wait":            {"--last", "--interval", "100ms"},
 	"flexusl order list":            {"--refresh"},
@@ -92,6 +95,12 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 	s.SetJobAfter(100 * time.Millisecond)
 	srv := httptest.NewServer(s)
 	defer srv.Close()
+	// instance ssh execs the ssh on PATH: a fake one that prints its
+	// arguments.
+	fakeBin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(fakeBin, "ssh"), []byte("#!/bin/sh\necho \"ssh $*\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 
 	io, _, _, _ := ui.Test()
 	root := cmd.NewRootCmd(&cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }})
@@ -104,7 +113,7 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 	for _, mode := range []string{"token", "aksk"} {
 		dir := t.TempDir()
 		env := append(os.Environ(), "FLEXUSL_ENDPOINT="+srv.URL, "FLEXUSL_BSS_ENDPOINT="+srv.URL, "FLEXUSL_IAM_ENDPOINT="+srv.URL,
-			"FLEXUSL_RMS_ENDPOINT="+srv.URL, "FLEXUSL_ECS_ENDPOINT="+srv.URL,
+			"FLEXUSL_RMS_ENDPOINT="+srv.URL, "FLEXUSL_ECS_ENDPOINT="+srv.URL, "PATH="+fakeBin+string(os.PathListSeparator)+os.Getenv("PATH"),
 			"FLEXUSL_TOKEN="+tok, "FLEXUSL_ACCESS_KEY="+ak, "FLEXUSL_SECRET_KEY="+sk, "FLEXUSL_AUTH_MODE="+mode,
 			"HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_STATE_HOME="+filepath.Join(dir, "state"))
 		for _, path := range leaves {

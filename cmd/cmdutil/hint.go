@@ -60,6 +60,8 @@ func permissionFor(op string) string {
 		return "orders need bss:order:view (paying and cancelling: bss:order:update)"
 	case strings.Contains(op, "instances") && strings.Contains(op, "list"):
 		return "listing needs rms:resources:list"
+	case strings.HasPrefix(op, "show server"):
+		return "reading a server needs ecs:cloudServers:get"
 	}
 	return "see the policy of the service named in the error"
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/flexusl/flexusl/pkg/output"
@@ -92,9 +93,12 @@ tags, numbers such as 0x1 or +1) are errors naming the field. See
 configs/purchase.example.yaml. --no-validate skips the catalog checks (not
 the format checks), for plans newer than the catalog.
 
-With --wait it then follows the order until it completes (exit 0), is
-cancelled (exit 4) or --timeout passes (exit 5); the result (with the last
-order status seen) is printed in every case, so the order ID is never lost.`,
+With --wait it then follows the order until it completes, then its
+instances until each is RUNNING with a public IP (exit 0; the table adds
+INSTANCE ID / PUBLIC IP rows, JSON an "instances" array in the instance
+list shape), all within --timeout. A cancelled order exits 4; a timeout
+exits 5 with the command that looks again. The result (with the last order
+status seen) is printed in every case, so the order ID is never lost.`,
 		Example: `  # interactive: shows what will be bought and asks
   flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
 
@@ -145,7 +149,7 @@ order status seen) is printed in every case, so the order ID is never lost.`,
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "skip the catalog checks (format checks still run)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "buy without asking (required without a terminal)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate and print the request that would be sent; send nothing")
-	fl.BoolVar(&opts.Wait, "wait", false, "wait for the order to complete")
+	fl.BoolVar(&opts.Wait, "wait", false, "wait for the order to complete and its instances to run with a public IP")
 	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
 	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
 	cmdutil.RegisterBuyCompletions(cmd, f)
@@ -223,6 +227,9 @@ type BuyResult struct {
 	ClientRequestID string      `json:"client_request_id"`
 	Region          string      `json:"region"`
 	Order           *order.View `json:"order,omitempty"`
+	// Instances (with --wait, once the order completed): each instance in
+	// the `instance list` shape.
+	Instances *[]instance.View `json:"instances,omitempty"`
 }
 
 // DryRun is what --dry-run prints.
@@ -359,8 +366,15 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return printBuy(f, result)
 	}
 	f.IO.Infof("Order %s placed; waiting for it to complete (Ctrl-C stops waiting, not the order).", res.OrderID)
+	start := time.Now()
 	view, werr := ordercmd.Wait(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout, opts.WaitInterval, justPlacedGrace)
 	result.Order = view
+	if werr == nil {
+		// Then its instances, within the same --timeout: RUNNING with a public IP.
+		var vs []instance.View
+		vs, werr = cmdutil.WaitInstances(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout-time.Since(start), opts.WaitInterval)
+		result.Instances = &vs
+	}
 	// The purchase happened whatever the wait's outcome: a script reading
 	// stdout gets the order ID (and the last status seen) before the wait's
 	// exit code (4 cancelled, 5 timed out, 130 interrupted).
@@ -418,7 +432,11 @@ func warnUnresolved(f *cmdutil.Factory, path, profile string) {
 }
 
 func printBuy(f *cmdutil.Factory, r *BuyResult) error {
-	return f.Print(r, func() ([]string, [][]string) {
+	var vs []instance.View
+	if r.Instances != nil {
+		vs = *r.Instances
+	}
+	return f.PrintWithInstances(r, func() ([]string, [][]string) {
 		h := []string{"ORDER ID", "INSTANCE IDS", "CLIENT REQUEST ID"}
 		row := []string{r.OrderID, strings.Join(r.InstanceIDs, ","), r.ClientRequestID}
 		if r.Order != nil {
@@ -426,7 +444,7 @@ func printBuy(f *cmdutil.Factory, r *BuyResult) error {
 			row = append(row, r.Order.StatusText)
 		}
 		return h, [][]string{row}
-	})
+	}, vs)
 }
 
 func printDryRun(f *cmdutil.Factory, format output.Format, p *api.Prepared, req *purchase.Request, cat *catalog.Catalog) error {

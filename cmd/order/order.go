@@ -81,10 +81,14 @@ func regionOf(e *journal.Entry) string {
 
 // PrintView prints an order as `order show` does.
 func PrintView(f *cmdutil.Factory, v *order.View) error {
-	return f.Print(v, func() ([]string, [][]string) {
+	return f.Print(v, viewTable(v))
+}
+
+func viewTable(v *order.View) func() ([]string, [][]string) {
+	return func() ([]string, [][]string) {
 		return []string{"ORDER ID", "STATUS", "TYPE", "CREATED", "PAID", "AMOUNT", "CURRENCY"},
 			[][]string{{v.OrderID, fmt.Sprintf("%d %s", v.Status, v.StatusText), v.OrderType, cmdutil.Dash(v.CreateTime), cmdutil.Dash(v.PaymentTime), fmt.Sprintf("%.2f", v.AmountAfterDiscount), cmdutil.Dash(v.Currency)}}
-	})
+	}
 }
 
 // Wait follows an order with progress on stderr (a spinner on a terminal,

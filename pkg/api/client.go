@@ -28,6 +28,7 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/exitcode"
 )
 
 // Client sends Ops. The zero value is not usable; fill the endpoints, HTTP
@@ -160,6 +161,12 @@ func (c *Client) send(ctx context.Context, p *Prepared) attempt {
 			return a
 		}
 	}
+	if name := badHeader(req.Header); name != "" {
+		// Go's client would refuse it before connecting; say which header
+		// (never its value: it may be a credential) and do not retry.
+		a.err = &authError{exitcode.Errorf(exitcode.Auth, "%s: the %s header holds a character HTTP does not allow (check the credential or setting it comes from; nothing was sent)", p.op.Name, name)}
+		return a
+	}
 	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { a.connected = true }}
 	req = req.WithContext(httptrace.WithClientTrace(req.Context(), trace))
 	hc := c.HTTP
@@ -181,6 +188,20 @@ func (c *Client) send(ctx context.Context, p *Prepared) attempt {
 		a.err = fmt.Errorf("the answer is larger than %d MiB", maxAnswer>>20)
 	}
 	return a
+}
+
+// badHeader names the first header whose value has a control character.
+func badHeader(h http.Header) string {
+	for name, vs := range h {
+		for _, v := range vs {
+			for i := 0; i < len(v); i++ {
+				if c := v[i]; c < 0x20 && c != '\t' || c == 0x7f {
+					return name
+				}
+			}
+		}
+	}
+	return ""
 }
 
 // authError: the credentials could not be put on the request; nothing was

@@ -40,9 +40,15 @@ func (c *Client) CreateLightInstances(ctx context.Context, p *Prepared) (*Create
 		return nil, err
 	}
 	var res CreateResult
-	if err := DecodeJSON(resp.Body, &res); err != nil || res.OrderID == "" {
+	if err := DecodeJSON(resp.Body, &res); err != nil || !ValidID(res.OrderID) {
 		return nil, &UnknownOutcomeError{Op: p.op.Name, RequestID: p.op.RequestID,
-			Cause: fmt.Errorf("HTTP %d with an answer that has no order_id: %.200q", resp.Status, resp.Body)}
+			Cause: fmt.Errorf("HTTP %d with an answer that has no usable order_id: %.200q", resp.Status, resp.Body)}
+	}
+	for _, id := range res.InstanceIDs {
+		if !ValidID(id) {
+			return nil, &UnknownOutcomeError{Op: p.op.Name, RequestID: p.op.RequestID,
+				Cause: fmt.Errorf("HTTP %d: order %s was placed, but the answer has an unusable instance ID %.80q", resp.Status, res.OrderID, id)}
+		}
 	}
 	return &res, nil
 }

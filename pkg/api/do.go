@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/exitcode"
 )
 
 // Service names an API service; each has its own endpoint.
@@ -59,6 +61,9 @@ type Op struct {
 	RequestID string
 	// SensitiveBody hides the body from --debug (it holds a password).
 	SensitiveBody bool
+	// Secrets are values (a new password) that must never appear in an
+	// error or the --debug dump, even when a server echoes them back.
+	Secrets []string
 	// Header holds extra headers (X-Language, ...).
 	Header http.Header
 }
@@ -105,6 +110,11 @@ func (c *Client) endpoint(op *Op) (string, error) {
 	if strings.Contains(e, "{region}") {
 		if op.Region == "" {
 			return "", fmt.Errorf("%s: the endpoint %s needs a region", op.Name, e)
+		}
+		if !ValidRegion(op.Region) {
+			// The region may come from a server (RMS's region_id): it must
+			// not be able to choose the host credentials go to.
+			return "", exitcode.Errorf(exitcode.Usage, "%s: %q is not a region name (letters, digits and '-'; nothing was sent)", op.Name, capText(op.Region))
 		}
 		e = strings.ReplaceAll(e, "{region}", op.Region)
 	}
@@ -239,8 +249,8 @@ func (c *Client) DoPrepared(ctx context.Context, p *Prepared, policy Policy) (*R
 	if err := c.resolve(ctx, &pp); err != nil {
 		return nil, err
 	}
-	if op.SensitiveBody {
-		ctx = withSensitiveBody(ctx)
+	if op.SensitiveBody || len(op.Secrets) > 0 {
+		ctx = withSensitiveBody(ctx, op.Secrets)
 	}
 	unknown := func(cause error) error {
 		return &UnknownOutcomeError{Op: op.Name, RequestID: op.RequestID, Cause: cause}
@@ -308,7 +318,7 @@ func (c *Client) DoPrepared(ctx context.Context, p *Prepared, policy Policy) (*R
 				return nil, &NotSentError{Op: op.Name, URL: pp.URL, Cause: errors.Join(errInterrupted, err), Answered: true}
 			}
 		case status >= 500 && policy == AtMostOnce:
-			return nil, unknown(decodeError(op.Name, status, a.resp.Header, a.body))
+			return nil, unknown(decodeError(op.Name, status, a.resp.Header, scrub(a.body, op.Secrets)))
 		case status >= 500 && try < c.MaxRetries:
 			d := backoff(try, a.resp)
 			c.notify("%s: HTTP %d; retry %d/%d in %s", op.Name, status, try+1, c.MaxRetries, round(d))
@@ -316,9 +326,9 @@ func (c *Client) DoPrepared(ctx context.Context, p *Prepared, policy Policy) (*R
 				return nil, fmt.Errorf("%s: %w", op.Name, err)
 			}
 		case status >= 500 || status == http.StatusTooManyRequests:
-			return nil, &TransientError{Op: op.Name, Cause: decodeError(op.Name, status, a.resp.Header, a.body)}
+			return nil, &TransientError{Op: op.Name, Cause: decodeError(op.Name, status, a.resp.Header, scrub(a.body, op.Secrets))}
 		default:
-			return nil, decodeError(op.Name, status, a.resp.Header, a.body)
+			return nil, decodeError(op.Name, status, a.resp.Header, scrub(a.body, op.Secrets))
 		}
 	}
 }
@@ -381,6 +391,47 @@ func requestID(h http.Header, body []byte) string {
 		return b.RequestID
 	}
 	return ""
+}
+
+// ValidRegion reports whether s can be a region name in a host name:
+// 1-32 lower-case letters, digits and '-', not starting or ending with '-'.
+func ValidRegion(s string) bool {
+	if s == "" || len(s) > 32 || s[0] == '-' || s[len(s)-1] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// ValidID reports whether an ID a server gave (order, job, instance,
+// server) is safe to reuse in a URL path or a command flexusl suggests:
+// 1-64 letters, digits, '-' and '_'.
+func ValidID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// scrub replaces every secret in b (a server's answer) with REDACTED.
+func scrub(b []byte, secrets []string) []byte {
+	for _, s := range secrets {
+		if s != "" {
+			b = bytes.ReplaceAll(b, []byte(s), []byte("REDACTED"))
+		}
+	}
+	return b
 }
 
 // Int reads a JSON number or a numeric string (sources disagree on some

@@ -330,7 +330,7 @@ func (c *Client) BatchResetServersPassword(ctx context.Context, call ECSCall, pa
 	if err != nil {
 		return nil, fmt.Errorf("%s: the request could not be encoded (nothing was sent)", name)
 	}
-	op := &Op{Name: name, Service: ECS, Method: http.MethodPut, Path: ECSResetPasswordsPath, Body: body, SensitiveBody: true,
+	op := &Op{Name: name, Service: ECS, Method: http.MethodPut, Path: ECSResetPasswordsPath, Body: body, SensitiveBody: true, Secrets: []string{password},
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID}
 	var res ResetPasswordResult
 	if _, err := c.DoJSON(ctx, op, AtMostOnce, &res); err != nil {

@@ -66,7 +66,7 @@ func (c *Client) IssueToken(ctx context.Context, account, user, password, region
 	if err != nil {
 		return nil, err
 	}
-	op := &Op{Name: "get token", Service: IAM, Method: http.MethodPost, Path: TokensPath, Body: data, Scope: auth.ScopeNone, SensitiveBody: true}
+	op := &Op{Name: "get token", Service: IAM, Method: http.MethodPost, Path: TokensPath, Body: data, Scope: auth.ScopeNone, SensitiveBody: true, Secrets: []string{password}}
 	c2 := c.withAuth(auth.None{}) // the token request carries its own credentials
 	var out struct {
 		Token struct {

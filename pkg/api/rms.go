@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -128,15 +130,18 @@ type ListInstancesOptions struct {
 const MaxRMSPages = 1000
 
 // ListInstances reads every page of RMS ListAllResources for FlexusL
-// instances.
+// instances. Pages follow each other (each names the next one's marker).
+// To overlap the next request with the decoding of a page, the marker is
+// first looked for where RMS puts it (page_info, last; see peekMarker) and
+// the next page fetched at once; the full decoding of the page has the
+// last word: when it names another marker, the page fetched ahead is
+// dropped and the right one fetched.
 func (c *Client) ListInstances(ctx context.Context, o ListInstancesOptions) ([]Resource, error) {
 	limit := o.Limit
 	if limit <= 0 || limit > 200 {
 		limit = 200
 	}
-	var out []Resource
-	marker := ""
-	for page := 0; ; page++ {
+	fetch := func(ctx context.Context, marker string) fetchedPage {
 		q := url.Values{"type": {InstanceType}, "limit": {strconv.Itoa(limit)}}
 		if o.Region != "" {
 			q.Set("region_id", o.Region)
@@ -150,18 +155,106 @@ func (c *Client) ListInstances(ctx context.Context, o ListInstancesOptions) ([]R
 		if marker != "" {
 			q.Set("marker", marker)
 		}
-		var p ListResourcesPage
 		op := &Op{Name: "list instances", Service: RMS, Method: http.MethodGet, Path: RMSResourcesPath, Query: q, Scope: auth.ScopeDomain}
-		if _, err := c.DoJSON(ctx, op, Idempotent, &p); err != nil {
+		resp, err := c.Do(ctx, op, Idempotent)
+		return fetchedPage{marker, op, resp, err}
+	}
+	var out []Resource
+	cur := fetch(ctx, "")
+	for page := 0; ; page++ {
+		if cur.err != nil {
+			return nil, cur.err
+		}
+		var ahead *prefetch
+		if m, ok := peekMarker(cur.resp.Body); ok && m != "" && m != cur.marker && page+1 < MaxRMSPages {
+			ahead = startPrefetch(ctx, m, fetch)
+		}
+		var p ListResourcesPage
+		if err := c.decodeAnswer(cur.op, Idempotent, cur.resp, &p); err != nil {
+			ahead.drop()
 			return nil, err
 		}
+		if out == nil && p.PageInfo.NextMarker != nil && *p.PageInfo.NextMarker != "" {
+			out = make([]Resource, 0, 4*len(p.Resources)) // more pages follow
+		}
 		out = append(out, p.Resources...)
-		if p.PageInfo.NextMarker == nil || *p.PageInfo.NextMarker == "" {
+		next := ""
+		if p.PageInfo.NextMarker != nil {
+			next = *p.PageInfo.NextMarker
+		}
+		switch {
+		case next == "":
+			ahead.drop()
 			return out, nil
+		case next == cur.marker || page+1 >= MaxRMSPages:
+			ahead.drop()
+			return nil, &TransientError{Op: cur.op.Name, Cause: fmt.Errorf("%s: RMS keeps answering with more pages (marker %q); stopped after %d", cur.op.Name, capText(next), page+1)}
+		case ahead != nil && ahead.marker == next:
+			cur = <-ahead.done
+		default:
+			ahead.drop()
+			cur = fetch(ctx, next)
 		}
-		if *p.PageInfo.NextMarker == marker || page+1 >= MaxRMSPages {
-			return nil, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: RMS keeps answering with more pages (marker %q); stopped after %d", op.Name, capText(*p.PageInfo.NextMarker), page+1)}
-		}
-		marker = *p.PageInfo.NextMarker
 	}
+}
+
+// fetchedPage is one page's answer.
+type fetchedPage struct {
+	marker string
+	op     *Op
+	resp   *Response
+	err    error
+}
+
+// prefetch is a page being fetched ahead.
+type prefetch struct {
+	marker string
+	cancel context.CancelFunc
+	done   chan fetchedPage
+}
+
+func startPrefetch(ctx context.Context, marker string, fetch func(context.Context, string) fetchedPage) *prefetch {
+	ctx, cancel := context.WithCancel(ctx)
+	p := &prefetch{marker: marker, cancel: cancel, done: make(chan fetchedPage, 1)}
+	go func() {
+		defer cancel()
+		p.done <- fetch(ctx, marker)
+	}()
+	return p
+}
+
+// drop abandons a page fetched ahead (a read: nothing to undo) and waits
+// for it, so nothing outlives ListInstances. A nil prefetch does nothing.
+func (p *prefetch) drop() {
+	if p == nil {
+		return
+	}
+	p.cancel()
+	<-p.done
+}
+
+// peekMarker finds page_info.next_marker without decoding the page: RMS
+// (and LIFECYCLE.md's example) put page_info after the resources, so it is
+// the last "page_info" in the body. ok is false when it is not found that
+// way; a wrong guess only costs a request, since the page's full decoding
+// decides.
+func peekMarker(body []byte) (marker string, ok bool) {
+	i := bytes.LastIndex(body, []byte(`"page_info"`))
+	if i <= 0 || body[i-1] == '\\' {
+		return "", false
+	}
+	rest := bytes.TrimLeft(body[i+len(`"page_info"`):], " \t\r\n")
+	if len(rest) == 0 || rest[0] != ':' {
+		return "", false
+	}
+	var info struct {
+		NextMarker *string `json:"next_marker"`
+	}
+	if err := json.NewDecoder(bytes.NewReader(rest[1:])).Decode(&info); err != nil {
+		return "", false
+	}
+	if info.NextMarker == nil {
+		return "", true
+	}
+	return *info.NextMarker, true
 }
