@@ -2,6 +2,7 @@ package instance_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -163,5 +164,81 @@ func TestResetAnswerNotListingAServerIsUnknown(t *testing.T) {
 				t.Errorf("%d requests", n)
 			}
 		})
+	}
+}
+
+// A batch action answered 2xx with a job_id that is not an ECS job ID was
+// taken, but its job cannot be followed: the batch's outcome is unknown
+// (journaled so, the "do not repeat" advice), the job is not polled, and
+// no command is built from the ID.
+func TestActionJobIDThatIsNotAnIDIsAnUnknownOutcome(t *testing.T) {
+	const evil = "x $(touch /tmp/PWNED) ; echo"
+	for _, wait := range []bool{true, false} {
+		t.Run(fmt.Sprintf("wait=%v", wait), func(t *testing.T) {
+			c := newCloud(t, 2, "ap-southeast-1", "ap-southeast-3")
+			c.answer = func(n int, w http.ResponseWriter) bool {
+				if n == 1 {
+					json.NewEncoder(w).Encode(map[string]string{"job_id": evil})
+					return true
+				}
+				return false
+			}
+			args := []string{"instance", "stop", "web-1", "web-2", "--interval", "10ms", "-o", "json"}
+			if !wait {
+				args = append(args, "--no-wait")
+			}
+			r := c.run(t, false, "", "", args...)
+			if r.code != 1 || !strings.Contains(r.err, "not an ECS job ID") || !strings.Contains(r.err, "Hint: ECS may or may not be acting on 6743d0e3708be6007b8c0001. Do not repeat") {
+				t.Fatalf("exit %d: %s", r.code, r.err)
+			}
+			if strings.Contains(r.err, "job wait x") || strings.Contains(r.err, "job wait 'x") {
+				t.Errorf("a command built from the job ID:\n%s", r.err)
+			}
+			rs := decodeActions(t, r.out)
+			if len(rs) != 2 || rs[0].Status != "unknown" || rs[0].JobID != "" {
+				t.Errorf("%+v", rs)
+			}
+			if want := map[bool]string{true: "succeeded", false: "submitted"}[wait]; rs[1].Status != want || rs[1].JobID != "job-1" {
+				t.Errorf("the other region's batch: %+v", rs[1])
+			}
+			lines := c.journalLines(t)
+			if len(lines) != 4 || lines[1]["state"] != "unknown" || lines[1]["job_ids"] != nil || lines[3]["state"] != "accepted" {
+				t.Errorf("journal %v", lines)
+			}
+			for _, q := range c.all() {
+				if q.Method == "GET" && strings.Contains(q.Path, "/jobs/") && !strings.HasSuffix(q.Path, "/jobs/job-1") {
+					t.Errorf("polled %s", q.Path)
+				}
+			}
+		})
+	}
+}
+
+// IDs and regions RMS lists go into ECS hosts, paths and suggested
+// commands: one without its shape exits 2 and nothing is sent.
+func TestServerDataThatIsNotAnIDSendsNothing(t *testing.T) {
+	for name, change := range map[string]func(*inst){
+		"region":   func(i *inst) { i.region = "x.attacker.example/#" },
+		"server":   func(i *inst) { i.server = "../../v3/auth" },
+		"instance": func(i *inst) { i.id = "x $(touch /tmp/PWNED)"; i.name = "web-1" },
+	} {
+		for _, args := range [][]string{
+			{"instance", "stop", "web-1", "web-2"},
+			{"instance", "update", "web-1", "--hostname", "h1"},
+		} {
+			t.Run(name+" "+args[1], func(t *testing.T) {
+				c := newCloud(t, 2, "ap-southeast-3")
+				change(&c.instances[0])
+				r := c.run(t, false, "", "", args...)
+				if r.code != 2 || !strings.Contains(r.err, "RMS lists") {
+					t.Fatalf("exit %d: %s", r.code, r.err)
+				}
+				for _, q := range c.all() {
+					if q.Method != "GET" || !strings.Contains(q.Path, "all-resources") {
+						t.Errorf("sent %s %s", q.Method, q.Path)
+					}
+				}
+			})
+		}
 	}
 }

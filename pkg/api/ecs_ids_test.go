@@ -10,33 +10,6 @@ import (
 	"testing"
 )
 
-func TestIsECSID(t *testing.T) {
-	for id, want := range map[string]bool{
-		"ff80808290c6b7b60191ef522de6257b":     true,
-		"72a270de-665a-4f46-8d64-24ad6edccdd1": true,
-		"job_1":                                true,
-		strings.Repeat("a", 64):                true,
-		strings.Repeat("a", 65):                false,
-		"":                                     false,
-		"x $(touch /tmp/PWNED) ; echo":         false,
-		"a;b":                                  false,
-		"a b":                                  false,
-		"a`b`":                                 false,
-		"a'b":                                  false,
-		"..":                                   false,
-		"a/b":                                  false,
-		"a%2Fb":                                false,
-		"a.b":                                  false,
-		"a\nb":                                 false,
-		"a\x1b[2Jb":                            false,
-		"ａb":                                   false, // full-width letter
-	} {
-		if IsECSID(id) != want {
-			t.Errorf("IsECSID(%q) = %v", id, !want)
-		}
-	}
-}
-
 // A 2xx batch answer whose job_id is not an ECS job ID: the action was
 // taken, but its job cannot be followed: an unknown outcome after one
 // request, and the ID is in no command.
@@ -57,7 +30,7 @@ func TestBatchServerActionJobIDThatIsNotAnID(t *testing.T) {
 	}
 }
 
-// Server and job IDs go into URL paths only when IsECSID: anything else
+// Server and job IDs go into URL paths only when ValidID: anything else
 // is refused before sending.
 func TestIDsThatAreNotIDsStayOutOfPaths(t *testing.T) {
 	name := "web"
@@ -89,5 +62,22 @@ func TestShowJobKeepsTheAskedID(t *testing.T) {
 	j, err := c.ShowJob(context.Background(), call, "j1")
 	if err != nil || j.JobID != "j1" {
 		t.Fatalf("%+v %v", j, err)
+	}
+}
+
+// ShowServer reads a server whose ID RMS gave: one that is not ValidID
+// goes into no path.
+func TestShowServerRefusesIDsThatAreNotIDs(t *testing.T) {
+	c, rec, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { io.WriteString(w, `{"server":{}}`) })
+	for _, id := range []string{"..", "a b", "x;id"} {
+		if _, err := c.ShowServer(context.Background(), ServerRef{Region: "ap-southeast-3", ProjectID: ecsProject, ServerID: id}); err == nil || !strings.Contains(err.Error(), "nothing was sent") {
+			t.Errorf("%q: %v", id, err)
+		}
+	}
+	if n := len(rec.all()); n != 0 {
+		t.Errorf("%d requests", n)
+	}
+	if _, err := c.ShowServer(context.Background(), ServerRef{Region: "ap-southeast-3", ProjectID: ecsProject, ServerID: server1}); err != nil || len(rec.all()) != 1 {
+		t.Errorf("a server ID refused: %v", err)
 	}
 }

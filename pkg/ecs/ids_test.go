@@ -5,18 +5,6 @@ import (
 	"testing"
 )
 
-func TestIsRegionID(t *testing.T) {
-	for r, want := range map[string]bool{
-		"ap-southeast-3": true, "cn-north-4": true, "tr-west-1": true, "ru-northwest-2": true, "x": true,
-		"": false, "AP-southeast-3": false, "ap--southeast": false, "-ap": false, "ap-": false, "ap_southeast": false,
-		"x.attacker.example/#": false, "ap-southeast-3 ; id": false, "ap-southeast-3$(id)": false, strings.Repeat("a", 65): false,
-	} {
-		if IsRegionID(r) != want {
-			t.Errorf("IsRegionID(%q) = %v", r, !want)
-		}
-	}
-}
-
 // IDs and regions come from RMS and go into URL paths, hosts and the
 // commands flexusl suggests: one that does not have its shape is a
 // problem, named with the value, and nothing is planned.
