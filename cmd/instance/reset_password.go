@@ -74,7 +74,9 @@ does not report a failure inside the server.
 
 Result: INSTANCE ID / NAME / REGION / RESULT; with -o json an array of
 {"id","name","region","server_id","status","error"}, status one of
-succeeded, failed, unknown, rejected, not_sent.
+succeeded, failed, unknown, rejected, not_sent. ECS's answer lists the
+servers it reset; a server it does not list, or that a refusal naming
+other servers does not name, is unknown.
 
 Exit codes: 0 reset; 2 bad input or weak password (nothing sent) or not
 confirmed; 3 credentials; 1 a request was refused or its outcome is
