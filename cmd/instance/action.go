@@ -14,7 +14,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/wait"
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
 
@@ -119,12 +118,6 @@ func resolveTargets(ctx context.Context, f *cmdutil.Factory, client *api.Client,
 	return ts, nil
 }
 
-// batchError is a batch request that failed, with the instances it named.
-type batchError struct {
-	batch ecs.Batch
-	err   error
-}
-
 func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) error {
 	// 1. Every input checked before anything is sent (exit 2).
 	typ, p := ecs.ParseType(opts.Action, opts.Type)
@@ -170,13 +163,13 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 	}
 	tracker := &ecs.Tracker{Action: opts.Action}
 	var results []ecs.Result
-	var failures []batchError
+	var failures []error // one per batch request that failed
 	for i, b := range batches {
 		if ctx.Err() != nil {
 			err := fmt.Errorf("%s servers in %s: not sent: interrupted", opts.Action, b.Region)
 			for _, rest := range batches[i:] {
 				results = append(results, ecs.BatchResults(rest, "", ecs.StatusNotSent, "interrupted before sending")...)
-				failures = append(failures, batchError{rest, exitcode.New(exitcode.Interrupted, err)})
+				failures = append(failures, exitcode.New(exitcode.Interrupted, err))
 			}
 			break
 		}
@@ -186,7 +179,7 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 			tracker.Jobs = append(tracker.Jobs, &ecs.Tracked{Batch: b, JobID: jobID})
 			results = append(results, ecs.BatchResults(b, jobID, ecs.StatusSubmitted, "")...)
 		default:
-			failures = append(failures, batchError{b, err})
+			failures = append(failures, err)
 			results = append(results, ecs.BatchResults(b, "", batchStatus(err), cmdutil.FirstLine(err.Error()))...)
 		}
 	}
@@ -212,24 +205,31 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 
 // sendAction journals and sends one batch.
 func sendAction(ctx context.Context, f *cmdutil.Factory, client *api.Client, a ecs.Action, typ, operation string, b ecs.Batch) (string, error) {
-	crid := uuid.NewString()
-	att, err := beginECS(f, ecsEntry{Operation: operation, RequestID: crid, Region: b.Region, InstanceIDs: b.InstanceIDs()})
-	if err != nil {
-		return "", fmt.Errorf("%s servers in %s: not sent: the journal could not be written: %w", a, b.Region, err)
+	c := ecsCall{entry: ecsEntry{Operation: operation, Region: b.Region, InstanceIDs: b.InstanceIDs()},
+		what: fmt.Sprintf("%s servers in %s", a, b.Region),
+		unknown: func(ids []string) string {
+			return fmt.Sprintf("ECS may or may not be acting on %s. Do not repeat the command until you know: check each server's status with `flexusl instance show` (%s).",
+				strings.Join(ids, ", "), b.Region)
+		}}
+	var jobID string
+	res := c.run(f, func(crid string) ecsAnswer {
+		var progress interface{ Stop() }
+		if f.IO.IsStderrTTY() {
+			progress = f.IO.StartProgress(fmt.Sprintf("%s: sending %d instances in %s...", a, len(b.Targets), b.Region))
+		}
+		id, err := client.BatchServerAction(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, a.Key(), typ, b.ServerIDs())
+		if progress != nil {
+			progress.Stop()
+		}
+		if err != nil {
+			return ecsAnswer{err: err}
+		}
+		jobID = id
+		return ecsAnswer{jobIDs: []string{id}}
+	})
+	if res.err != nil {
+		return "", res.err
 	}
-	var progress interface{ Stop() }
-	if f.IO.IsStderrTTY() {
-		progress = f.IO.StartProgress(fmt.Sprintf("%s: sending %d instances in %s...", a, len(b.Targets), b.Region))
-	}
-	jobID, err := client.BatchServerAction(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, a.Key(), typ, b.ServerIDs())
-	if progress != nil {
-		progress.Stop()
-	}
-	if err != nil {
-		att.finish(f, outcomeOf(err), nil, err.Error())
-		return "", err
-	}
-	att.finish(f, stateAccepted, []string{jobID}, "")
 	return jobID, nil
 }
 
@@ -308,28 +308,32 @@ func printActionResults(f *cmdutil.Factory, a ecs.Action, rs []ecs.Result) error
 
 // actionExit decides how the run ends: interrupted (130) or timed out (5)
 // first, then a batch request that failed (its own code: 1, 3), then
-// failed jobs (4). Batch failures not returned are printed as warnings.
-func actionExit(a ecs.Action, rs []ecs.Result, failures []batchError, werr error, f *cmdutil.Factory) error {
+// failed jobs (4). The errors not returned are printed as warnings, with
+// their advice.
+func actionExit(a ecs.Action, rs []ecs.Result, failures []error, werr error, f *cmdutil.Factory) error {
 	var errs []error
 	if werr != nil {
 		errs = append(errs, werr)
 	}
-	for _, b := range failures {
-		err := b.err
-		if api.IsUnknownOutcome(err) {
-			err = cmdutil.WithAdvice(err, fmt.Sprintf("ECS may or may not be acting on %s. Do not repeat the command until you know: check each server's status with `flexusl instance show` (%s).",
-				strings.Join(b.batch.InstanceIDs(), ", "), b.batch.Region))
-		}
-		errs = append(errs, err)
-	}
+	errs = append(errs, failures...) // an unknown outcome carries its advice (sendAction)
 	if c := ecs.Count(rs); c.Failed > 0 {
 		errs = append(errs, exitcode.Errorf(exitcode.OrderFailed, "%d of %d instances failed to %s: %s", c.Failed, len(rs), a, ecs.FailedSummary(rs)))
 	}
 	if len(errs) == 0 {
 		return nil
 	}
-	for _, e := range errs[1:] {
-		f.IO.Warnf("%s", e)
-	}
+	warnErrors(f, errs[1:])
 	return errs[0]
+}
+
+// warnErrors prints the errors that do not decide the exit code as
+// warnings, each followed by its advice: an unknown outcome's "do not
+// repeat" advice is printed whichever error decides the exit code.
+func warnErrors(f *cmdutil.Factory, errs []error) {
+	for _, e := range errs {
+		f.IO.Warnf("%s", e)
+		if a := cmdutil.Advice(e); a != "" {
+			f.IO.Infof("Hint: %s", a)
+		}
+	}
 }

@@ -2,10 +2,12 @@ package instance
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/google/uuid"
 )
 
 // The journal of ECS calls. Every call that changes a server is recorded
@@ -85,4 +87,55 @@ func outcomeOf(err error) string {
 		return stateRejected
 	}
 	return stateNotSent
+}
+
+// ecsCall is one ECS call that changes servers, made at most once between
+// its two journal records.
+type ecsCall struct {
+	entry ecsEntry // journaled before sending (RequestID is set by run)
+	what  string   // what the call does, for errors: "stop servers in ap-southeast-3"
+	// unknown is the advice when the outcome is unknown, naming the
+	// instances that may or may not have changed.
+	unknown func(instanceIDs []string) string
+}
+
+// ecsAnswer is what a send makes of the call's answer.
+type ecsAnswer struct {
+	state  string   // the journal state; "" = outcomeOf(err)
+	jobIDs []string // the jobs ECS created
+	err    error    // what the command reports for this call (nil: accepted); required when state is unknown
+	// unknownIDs are the instances whose outcome is unknown when only
+	// some are (nil: all of the call's).
+	unknownIDs []string
+}
+
+// run makes the call: a new Client-Request-Id, the attempt journaled
+// (when the journal cannot be written nothing is sent and the error says
+// so), send once, the outcome journaled before anything is printed, and
+// the unknown-outcome advice attached to the error when the outcome is
+// unknown.
+func (c ecsCall) run(f *cmdutil.Factory, send func(requestID string) ecsAnswer) ecsAnswer {
+	e := c.entry
+	e.RequestID = uuid.NewString()
+	att, err := beginECS(f, e)
+	if err != nil {
+		return ecsAnswer{state: stateNotSent, err: fmt.Errorf("%s: not sent: the journal could not be written: %w", c.what, err)}
+	}
+	a := send(e.RequestID)
+	if a.state == "" {
+		a.state = outcomeOf(a.err)
+	}
+	errText := ""
+	if a.err != nil {
+		errText = a.err.Error()
+	}
+	att.finish(f, a.state, a.jobIDs, errText)
+	if a.state == stateUnknown && c.unknown != nil {
+		ids := a.unknownIDs
+		if ids == nil {
+			ids = e.InstanceIDs
+		}
+		a.err = cmdutil.WithAdvice(a.err, c.unknown(ids))
+	}
+	return a
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/flexusl/flexusl/pkg/ui"
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
 
@@ -75,7 +74,9 @@ does not report a failure inside the server.
 
 Result: INSTANCE ID / NAME / REGION / RESULT; with -o json an array of
 {"id","name","region","server_id","status","error"}, status one of
-succeeded, failed, unknown, rejected, not_sent.
+succeeded, failed, unknown, rejected, not_sent. ECS's answer lists the
+servers it reset; a server it does not list, or that a refusal naming
+other servers does not name, is unknown.
 
 Exit codes: 0 reset; 2 bad input or weak password (nothing sent) or not
 confirmed; 3 credentials; 1 a request was refused or its outcome is
@@ -232,9 +233,7 @@ func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswo
 	if len(errs) == 0 {
 		return nil
 	}
-	for _, e := range errs[1:] {
-		f.IO.Warnf("%s", e)
-	}
+	warnErrors(f, errs[1:])
 	return errs[0]
 }
 
@@ -262,42 +261,64 @@ func resetText(r ResetResult) string {
 // sendReset journals and sends one batch and maps the answer to its
 // instances.
 func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, password string, b ecs.Batch) ([]ResetResult, error) {
-	crid := uuid.NewString()
-	att, err := beginECS(f, ecsEntry{Operation: "PUT " + api.ECSResetPasswordsPath, RequestID: crid, Region: b.Region, InstanceIDs: b.InstanceIDs()})
-	if err != nil {
-		err = fmt.Errorf("reset passwords in %s: not sent: the journal could not be written: %w", b.Region, err)
-		return resetResults(b, ecs.StatusNotSent, cmdutil.FirstLine(err.Error())), err
-	}
-	res, err := client.BatchResetServersPassword(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, password, b.ServerIDs())
-	if err != nil {
-		att.finish(f, outcomeOf(err), nil, err.Error())
+	c := ecsCall{entry: ecsEntry{Operation: "PUT " + api.ECSResetPasswordsPath, Region: b.Region, InstanceIDs: b.InstanceIDs()},
+		what: "reset passwords in " + b.Region,
+		unknown: func(ids []string) string {
+			return "the passwords of " + strings.Join(ids, ", ") + " may or may not have been reset. Do not repeat the command until you know: try logging in with the new password after a restart."
+		}}
+	var out []ResetResult
+	res := c.run(f, func(crid string) ecsAnswer {
+		res, err := client.BatchResetServersPassword(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, password, b.ServerIDs())
 		var pe *api.ResetPasswordError
-		if errors.As(err, &pe) {
+		switch {
+		case errors.As(err, &pe):
 			// ECS named the servers it refused; whether it reset the
-			// others is not documented.
-			out := resetResults(b, ecs.StatusUnknown, "ECS refused the request for other servers and does not say whether this one was reset")
+			// others is not documented: their outcome is unknown.
+			out = resetResults(b, ecs.StatusUnknown, "ECS refused the request for other servers and does not say whether this one was reset")
 			for i := range out {
 				if why, ok := pe.Servers[out[i].ServerID]; ok {
 					out[i].Status, out[i].Error = ecs.StatusFailed, why
 				}
 			}
-			return out, err
+			if ids := unknownResets(out); len(ids) > 0 {
+				return ecsAnswer{state: stateUnknown, err: err, unknownIDs: ids}
+			}
+			return ecsAnswer{err: err}
+		case err != nil:
+			return ecsAnswer{err: err}
 		}
-		if api.IsUnknownOutcome(err) {
-			err = cmdutil.WithAdvice(err, "the passwords of "+strings.Join(b.InstanceIDs(), ", ")+" may or may not have been reset. Do not repeat the command until you know: try logging in with the new password after a restart.")
+		// The answer lists the servers whose password was reset; about a
+		// server it does not list (an empty list included) it says
+		// nothing.
+		listed := map[string]bool{}
+		for _, s := range res.Response {
+			listed[s.ID] = true
 		}
-		return resetResults(b, batchStatus(err), cmdutil.FirstLine(err.Error())), err
+		out = resetResults(b, ecs.StatusSucceeded, "")
+		for i := range out {
+			if !listed[out[i].ServerID] {
+				out[i].Status, out[i].Error = ecs.StatusUnknown, "ECS's answer does not list this server"
+			}
+		}
+		if ids := unknownResets(out); len(ids) > 0 {
+			return ecsAnswer{state: stateUnknown, unknownIDs: ids, err: &api.UnknownOutcomeError{Op: "reset passwords in " + b.Region, RequestID: crid,
+				Cause: fmt.Errorf("ECS took the request, but its answer does not list %d of the %d servers", len(ids), len(out))}}
+		}
+		return ecsAnswer{}
+	})
+	if res.err != nil && out == nil {
+		out = resetResults(b, batchStatus(res.err), cmdutil.FirstLine(res.err.Error()))
 	}
-	att.finish(f, stateAccepted, nil, "")
-	done := map[string]bool{}
-	for _, s := range res.Response {
-		done[s.ID] = true
-	}
-	out := resetResults(b, ecs.StatusSucceeded, "")
-	for i := range out {
-		if !done[out[i].ServerID] && len(res.Response) > 0 {
-			out[i].Status, out[i].Error = ecs.StatusUnknown, "ECS's answer does not list this server"
+	return out, res.err
+}
+
+// unknownResets are the instances whose reset outcome is unknown.
+func unknownResets(rs []ResetResult) []string {
+	var ids []string
+	for _, r := range rs {
+		if r.Status == ecs.StatusUnknown {
+			ids = append(ids, r.ID)
 		}
 	}
-	return out, nil
+	return ids
 }

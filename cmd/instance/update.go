@@ -3,13 +3,11 @@ package instance
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/resolve"
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
 
@@ -127,24 +125,23 @@ func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) err
 	}
 	t := targets[0]
 
-	crid := uuid.NewString()
-	att, err := beginECS(f, ecsEntry{Operation: "PUT /v1/{project_id}/cloudservers/" + t.ServerID, RequestID: crid, Region: t.Region, InstanceIDs: []string{t.InstanceID}})
-	if err != nil {
-		return fmt.Errorf("update server: not sent: the journal could not be written: %w", err)
-	}
-	s, err := client.UpdateServer(ctx, api.ECSCall{Region: t.Region, ProjectID: t.ProjectID, RequestID: crid}, t.ServerID, u.Wire())
-	switch {
-	case errors.Is(err, api.ErrAnswerUnreadable):
-		att.finish(f, stateAccepted, nil, err.Error())
-		return cmdutil.WithAdvice(err, "the change was made; see the server with `flexusl instance show "+t.InstanceID+"`")
-	case err != nil:
-		att.finish(f, outcomeOf(err), nil, err.Error())
-		if api.IsUnknownOutcome(err) {
-			return cmdutil.WithAdvice(err, "the server may or may not have changed. Do not repeat the command until you know: check it with `flexusl instance show "+t.InstanceID+"`.")
+	c := ecsCall{entry: ecsEntry{Operation: "PUT /v1/{project_id}/cloudservers/" + t.ServerID, Region: t.Region, InstanceIDs: []string{t.InstanceID}},
+		what: "update server",
+		unknown: func([]string) string {
+			return "the server may or may not have changed. Do not repeat the command until you know: check it with `flexusl instance show " + t.InstanceID + "`."
+		}}
+	var s *api.Server
+	res := c.run(f, func(crid string) ecsAnswer {
+		var err error
+		s, err = client.UpdateServer(ctx, api.ECSCall{Region: t.Region, ProjectID: t.ProjectID, RequestID: crid}, t.ServerID, u.Wire())
+		if errors.Is(err, api.ErrAnswerUnreadable) {
+			return ecsAnswer{state: stateAccepted, err: cmdutil.WithAdvice(err, "the change was made; see the server with `flexusl instance show "+t.InstanceID+"`")}
 		}
-		return err
+		return ecsAnswer{err: err}
+	})
+	if res.err != nil {
+		return res.err
 	}
-	att.finish(f, stateAccepted, nil, "")
 
 	r := UpdateResult{ID: t.InstanceID, Name: t.Name, Region: t.Region, ServerID: s.ID, ServerName: s.Name, Description: s.Description,
 		Hostname: s.Hostname, Status: s.Status, Updated: s.Updated}

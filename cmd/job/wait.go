@@ -91,8 +91,8 @@ func waitRun(ctx context.Context, f *cmdutil.Factory, opts *WaitOptions) error {
 	if opts.Timeout <= 0 || opts.Interval <= 0 {
 		return cmdutil.UsageErrorf("--timeout and --interval must be positive")
 	}
-	if opts.JobID == "" || strings.ContainsAny(opts.JobID, "/?#% \t\r\n") || len(opts.JobID) > 128 {
-		return cmdutil.UsageErrorf("%q is not an ECS job ID", opts.JobID)
+	if !api.ValidID(opts.JobID) {
+		return cmdutil.UsageErrorf("%q is not an ECS job ID (%s are allowed; nothing was sent)", opts.JobID, api.IDRule)
 	}
 	cfg, err := f.Config()
 	if err != nil {
@@ -101,6 +101,9 @@ func waitRun(ctx context.Context, f *cmdutil.Factory, opts *WaitOptions) error {
 	region := cfg.Get(config.KeyRegion)
 	if region == "" {
 		return cmdutil.UsageErrorf("job wait needs the job's region: pass --region (nothing was sent)")
+	}
+	if !api.ValidRegion(region) {
+		return cmdutil.UsageErrorf("region %q is not a region ID (%s; nothing was sent)", region, ecs.RegionRule)
 	}
 	if _, err := f.OutputFormat(); err != nil {
 		return err

@@ -156,6 +156,21 @@ func TestJobWaitEnds(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 	})
+	t.Run("job ID or region that is not one", func(t *testing.T) {
+		for _, args := range [][]string{
+			{"x $(touch /tmp/PWNED) ; echo", "--region", "ap-southeast-3"},
+			{strings.Repeat("f", 65), "--region", "ap-southeast-3"},
+			{"job.1", "--region", "ap-southeast-3"},
+			{"job1", "--region", "x.attacker.example/#"},
+			{"job1", "--region", "ap-southeast-3; id"},
+		} {
+			f := &fake{}
+			_, errOut, code := run(t, f, args...)
+			if code != 2 || len(f.paths) != 0 || !strings.Contains(errOut, "nothing was sent") || strings.Contains(errOut, "resume with") {
+				t.Errorf("%q: exit %d: %s", args, code, errOut)
+			}
+		}
+	})
 	t.Run("unknown job", func(t *testing.T) {
 		f := &fake{}
 		_, errOut, code := run(t, f, "nojob", "--region", "ap-southeast-3")

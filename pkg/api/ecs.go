@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/flexusl/flexusl/pkg/auth"
 )
@@ -190,10 +189,14 @@ func serverRefs(op string, ids []string) ([]BatchServer, error) {
 	return refs, nil
 }
 
-// checkPathID refuses IDs that are empty or would change a path.
+// IDRule is ValidID's rule, for errors.
+const IDRule = "1 to 64 letters, digits, - and _"
+
+// checkPathID refuses IDs that are not ValidID: nothing else is put in a
+// path.
 func checkPathID(what, id string) error {
-	if id == "" || strings.ContainsAny(id, "/?#%") || strings.TrimSpace(id) != id {
-		return fmt.Errorf("invalid %s %q", what, id)
+	if !ValidID(id) {
+		return fmt.Errorf("invalid %s %q (%s are allowed)", what, id, IDRule)
 	}
 	return nil
 }
@@ -248,8 +251,8 @@ func actionOpName(action string) string {
 // BatchServerAction sends one batch start, stop or reboot (BatchStartServers,
 // BatchStopServers, BatchRebootServers) for up to MaxBatchServers servers of
 // one region, at most once, and returns the job ID. A 2xx answer without a
-// job ID is an *UnknownOutcomeError: the call was taken, but what it does
-// cannot be followed.
+// job ID, or with one that is not ValidID, is an *UnknownOutcomeError: the
+// call was taken, but what it does cannot be followed.
 func (c *Client) BatchServerAction(ctx context.Context, call ECSCall, action, typ string, serverIDs []string) (string, error) {
 	req, err := NewServerActionRequest(action, typ, serverIDs)
 	if err != nil {
@@ -274,6 +277,12 @@ func (c *Client) startJob(ctx context.Context, op *Op) (string, error) {
 		return "", &UnknownOutcomeError{Op: op.Name, RequestID: op.RequestID,
 			Cause: fmt.Errorf("HTTP %d with an answer that has no job_id: %.200q", resp.Status, resp.Body)}
 	}
+	if !ValidID(j.JobID) {
+		// Taken, but the job cannot be followed: its ID goes in no path
+		// and no command.
+		return "", &UnknownOutcomeError{Op: op.Name, RequestID: op.RequestID,
+			Cause: fmt.Errorf("HTTP %d with a job_id that is not an ECS job ID (%s), so its job cannot be followed: %.80q", resp.Status, IDRule, j.JobID)}
+	}
 	return j.JobID, nil
 }
 
@@ -296,7 +305,7 @@ func (c *Client) ShowJob(ctx context.Context, call ECSCall, jobID string) (*Job,
 	if j.Status == "" {
 		return nil, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: HTTP %d with an answer that has no status: %.200q", op.Name, resp.Status, resp.Body)}
 	}
-	if j.JobID == "" {
+	if !ValidID(j.JobID) { // absent, or not an ID to show
 		j.JobID = jobID
 	}
 	return &j, nil

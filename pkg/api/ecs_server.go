@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -129,6 +130,9 @@ func (c *Client) ShowServer(ctx context.Context, ref ServerRef) (*Server, error)
 	}
 	if ref.Region == "" {
 		return nil, errors.New("show server " + ref.ServerID + ": no region given")
+	}
+	if err := checkPathID("server ID", ref.ServerID); err != nil {
+		return nil, fmt.Errorf("show server: %w (nothing was sent)", err) // it comes from RMS
 	}
 	op := &Op{Name: "show server " + ref.ServerID, Service: ECS, Method: http.MethodGet, Path: ServerPath + url.PathEscape(ref.ServerID),
 		Scope: auth.ScopeProject, Region: ref.Region, ProjectID: ref.ProjectID}

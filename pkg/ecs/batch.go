@@ -106,8 +106,10 @@ func (b Batch) InstanceIDs() []string {
 // Plan groups targets into batches: one per region (regions sorted; within
 // a region, the order given), split into batches of at most max servers
 // (max <= 0: api.MaxBatchServers). A server named twice is acted on once.
-// Targets without a region or a server ID (RMS lists no ECS server yet)
-// are problems, and then no batch is planned: nothing may be sent.
+// Targets without a region or a server ID (RMS lists no ECS server yet),
+// or whose IDs or region do not have their documented shape (they come
+// from RMS and go into URL paths, hosts and suggested commands), are
+// problems, and then no batch is planned: nothing may be sent.
 func Plan(ts []Target, max int) ([]Batch, catalog.Problems) {
 	if max <= 0 {
 		max = api.MaxBatchServers
@@ -118,14 +120,11 @@ func Plan(ts []Target, max int) ([]Batch, catalog.Problems) {
 	var keys []key
 	seen := map[string]bool{}
 	for _, t := range ts {
-		switch {
-		case t.Region == "":
-			ps = append(ps, catalog.Problem{Field: "instance", Value: label(t), Reason: "has no region in RMS"})
+		if p := checkTarget(t); p != nil {
+			ps = append(ps, *p)
 			continue
-		case t.ServerID == "":
-			ps = append(ps, catalog.Problem{Field: "instance", Value: label(t), Reason: "has no ECS server in RMS yet (still being created?); check: flexusl instance show " + t.InstanceID})
-			continue
-		case seen[t.Region+"/"+t.ServerID]:
+		}
+		if seen[t.Region+"/"+t.ServerID] {
 			continue
 		}
 		seen[t.Region+"/"+t.ServerID] = true
@@ -155,6 +154,31 @@ func Plan(ts []Target, max int) ([]Batch, catalog.Problems) {
 	}
 	return out, nil
 }
+
+// checkTarget is the problem with a target as RMS lists it (nil: none).
+func checkTarget(t Target) *catalog.Problem {
+	p := &catalog.Problem{Field: "instance", Value: label(t)}
+	switch {
+	case !api.ValidID(t.InstanceID):
+		p.Reason = fmt.Sprintf("RMS lists it with the instance ID %q, which flexusl does not use (%s are allowed)", t.InstanceID, api.IDRule)
+	case t.Region == "":
+		p.Reason = "has no region in RMS"
+	case !api.ValidRegion(t.Region):
+		p.Reason = fmt.Sprintf("RMS lists it in the region %q, which is not a region ID (%s)", t.Region, RegionRule)
+	case t.ProjectID != "" && !api.ValidID(t.ProjectID):
+		p.Reason = fmt.Sprintf("RMS lists it in the project %q, which is not a project ID (%s are allowed)", t.ProjectID, api.IDRule)
+	case t.ServerID == "":
+		p.Reason = "has no ECS server in RMS yet (still being created?); check: flexusl instance show " + t.InstanceID
+	case !api.ValidID(t.ServerID):
+		p.Reason = fmt.Sprintf("RMS lists its ECS server as %q, which is not an ECS server ID (%s are allowed)", t.ServerID, api.IDRule)
+	default:
+		return nil
+	}
+	return p
+}
+
+// RegionRule is api.ValidRegion's rule, for errors.
+const RegionRule = "such as ap-southeast-3: 1 to 32 lower-case letters, digits and -, not starting or ending with -"
 
 func label(t Target) string {
 	if t.Name != "" && t.InstanceID != "" {

@@ -115,9 +115,21 @@ func (t *Tracker) Resume() string {
 	return strings.Join(cmds, " && ")
 }
 
-// ResumeCommand follows one job.
+// ResumeCommand follows one job. Callers pass a job ID that is
+// api.ValidID and a region that is api.ValidRegion (both come from
+// servers); anything else is shell-quoted, so the command never runs more
+// than flexusl.
 func ResumeCommand(jobID, region string) string {
-	return "flexusl job wait " + jobID + " --region " + region
+	return "flexusl job wait " + shellWord(jobID, api.ValidID(jobID)) + " --region " + shellWord(region, api.ValidRegion(region))
+}
+
+// shellWord is s as one POSIX shell word: as it is when plain, else in
+// single quotes.
+func shellWord(s string, plain bool) string {
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // ServerResult is one server's part of a job, as `job wait` shows it.
