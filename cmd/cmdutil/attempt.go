@@ -75,6 +75,14 @@ func (a *Attempt) Finish(err error, orderIDs []string) {
 	if err != nil {
 		o.Error = FirstLine(err.Error())
 	}
+	a.Record(o)
+}
+
+// Record records an outcome decided by the caller (e.g. unknown for a
+// batch answer that names only some servers) and syncs it, warning when
+// the journal cannot be written.
+func (a *Attempt) Record(o journal.Outcome) {
+	o.Error = FirstLine(o.Error)
 	if jerr := a.a.Finish(o); jerr != nil {
 		a.f.IO.Warnf("could not record the outcome (%s) in the journal: %v; the journal %s shows this call (Client-Request-Id %s) as unknown",
 			o.State, jerr, a.path, a.a.Entry().RequestID)

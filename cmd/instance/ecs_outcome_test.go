@@ -20,9 +20,9 @@ func TestECSCallsNotSentWithoutJournal(t *testing.T) {
 		args  []string
 		want  string
 	}{
-		{"stop", "", []string{"instance", "stop", "web-1", "web-2"}, "stop servers in ap-southeast-3: not sent: the journal could not be written"},
-		{"reset-password", goodPassword + "\n", []string{"instance", "reset-password", "web-1", "--password-stdin", "--yes"}, "reset passwords in ap-southeast-3: not sent: the journal could not be written"},
-		{"update", "", []string{"instance", "update", "web-1", "--hostname", "h1"}, "update server: not sent: the journal could not be written"},
+		{"stop", "", []string{"instance", "stop", "web-1", "web-2"}, "stop servers in ap-southeast-3: could not write the journal"},
+		{"reset-password", goodPassword + "\n", []string{"instance", "reset-password", "web-1", "--password-stdin", "--yes"}, "reset passwords in ap-southeast-3: could not write the journal"},
+		{"update", "", []string{"instance", "update", "web-1", "--hostname", "h1"}, "update server: could not write the journal"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCloud(t, 2, "ap-southeast-3")

@@ -1,11 +1,9 @@
 package instance
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
-	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/google/uuid"
 )
@@ -33,61 +31,9 @@ type ecsEntry struct {
 	InstanceIDs []string // the FlexusL instances acted on
 }
 
-// ecsAttempt is a begun ECS attempt.
-type ecsAttempt struct {
-	path string
-	a    *journal.Attempt
-}
-
-// beginECS records an ECS call before it is sent, synced to disk. When it
-// fails the call must not be sent.
-func beginECS(f *cmdutil.Factory, e ecsEntry) (*ecsAttempt, error) {
-	path, err := f.JournalPath()
-	if err != nil {
-		return nil, err
-	}
-	profile := ""
-	if cfg, err := f.Config(); err == nil {
-		profile = cfg.Profile()
-	}
-	a, err := journal.Begin(path, journal.Entry{Time: f.Clock().UTC(), Profile: profile, Kind: journal.KindECSAction, Operation: e.Operation,
-		RequestID: e.RequestID, Region: e.Region, ResourceIDs: e.InstanceIDs})
-	if err != nil {
-		return nil, err
-	}
-	return &ecsAttempt{path: path, a: a}, nil
-}
-
-// finish records the attempt's outcome, synced to disk, before it is
-// printed. A failure is a warning: the call has been made, and the journal
-// holds it as begun (read as unknown).
-func (a *ecsAttempt) finish(f *cmdutil.Factory, state string, jobIDs []string, errText string) {
-	if err := a.a.Finish(journal.Outcome{State: state, JobIDs: jobIDs, Error: cmdutil.FirstLine(errText)}); err != nil {
-		f.IO.Warnf("could not record the outcome (%s) in the journal: %v; the journal %s shows this call (Client-Request-Id %s) as unknown", state, err, a.path, a.a.Entry().RequestID)
-	}
-}
-
-// outcomeOf is the journal state for an at-most-once call's error: unknown
-// only when the call may have taken effect (the api package returns an
-// *api.UnknownOutcomeError for every failure after a request may have
-// left), rejected when the service answered with an error, not sent
-// otherwise (no connection, 429 then stopped, or a failure before sending:
-// credentials, project ID look-up).
-func outcomeOf(err error) string {
-	var ae *api.Error
-	var ns *api.NotSentError
-	switch {
-	case err == nil:
-		return stateAccepted
-	case api.IsUnknownOutcome(err):
-		return stateUnknown
-	case errors.As(err, &ns):
-		return stateNotSent
-	case errors.As(err, &ae):
-		return stateRejected
-	}
-	return stateNotSent
-}
+// outcomeOf is the journal state for an at-most-once call's error (see
+// cmdutil.OutcomeOf).
+func outcomeOf(err error) string { return cmdutil.OutcomeOf(err) }
 
 // ecsCall is one ECS call that changes servers, made at most once between
 // its two journal records.
@@ -117,9 +63,10 @@ type ecsAnswer struct {
 func (c ecsCall) run(f *cmdutil.Factory, send func(requestID string) ecsAnswer) ecsAnswer {
 	e := c.entry
 	e.RequestID = uuid.NewString()
-	att, err := beginECS(f, e)
+	att, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: journal.KindECSAction, Operation: e.Operation,
+		RequestID: e.RequestID, Region: e.Region, ResourceIDs: e.InstanceIDs})
 	if err != nil {
-		return ecsAnswer{state: stateNotSent, err: fmt.Errorf("%s: not sent: the journal could not be written: %w", c.what, err)}
+		return ecsAnswer{state: stateNotSent, err: fmt.Errorf("%s: %w", c.what, err)}
 	}
 	a := send(e.RequestID)
 	if a.state == "" {
@@ -129,7 +76,7 @@ func (c ecsCall) run(f *cmdutil.Factory, send func(requestID string) ecsAnswer) 
 	if a.err != nil {
 		errText = a.err.Error()
 	}
-	att.finish(f, a.state, a.jobIDs, errText)
+	att.Record(journal.Outcome{State: a.state, JobIDs: a.jobIDs, Error: errText})
 	if a.state == stateUnknown && c.unknown != nil {
 		ids := a.unknownIDs
 		if ids == nil {
