@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/exitcode"
@@ -17,11 +18,14 @@ import (
 
 // AttemptInfo says what an at-most-once call is about to do.
 type AttemptInfo struct {
+	Profile     string // "" = the run's profile
 	Kind        string // journal.KindRenew, ...
 	RequestID   string // the Client-Request-Id it carries
 	Operation   string // "POST /v2/orders/subscriptions/resources/renew"
 	Region      string
 	Name        string   // for people: the instances' names
+	Spec, Image string   // a purchase's plan and image
+	Quantity    int      // a purchase's instance count
 	ResourceIDs []string // the instances acted on
 	OrderIDs    []string // the orders acted on (pay, cancel)
 }
@@ -41,12 +45,13 @@ func BeginAttempt(f *Factory, info AttemptInfo) (*Attempt, error) {
 	if err != nil {
 		return nil, err
 	}
-	profile := ""
-	if cfg, err := f.Config(); err == nil {
+	profile := info.Profile
+	if cfg, err := f.Config(); err == nil && profile == "" {
 		profile = cfg.Profile()
 	}
 	a, err := journal.Begin(path, journal.Entry{Time: f.Clock().UTC(), Profile: profile, Kind: info.Kind, Operation: info.Operation,
-		RequestID: info.RequestID, Region: info.Region, Name: info.Name, ResourceIDs: info.ResourceIDs, OrderIDs: info.OrderIDs})
+		RequestID: info.RequestID, Region: info.Region, Name: info.Name, Spec: info.Spec, Image: info.Image, Quantity: info.Quantity,
+		ResourceIDs: info.ResourceIDs, OrderIDs: info.OrderIDs})
 	if err != nil {
 		return nil, exitcode.Errorf(exitcode.Failure, "could not write the journal %s, so nothing was sent: %v", path, err)
 	}
@@ -84,8 +89,12 @@ func (a *Attempt) Finish(err error, orderIDs []string) {
 func (a *Attempt) Record(o journal.Outcome) {
 	o.Error = FirstLine(o.Error)
 	if jerr := a.a.Finish(o); jerr != nil {
-		a.f.IO.Warnf("could not record the outcome (%s) in the journal: %v; the journal %s shows this call (Client-Request-Id %s) as unknown",
-			o.State, jerr, a.path, a.a.Entry().RequestID)
+		what := "the outcome (" + o.State + ")"
+		if o.State == journal.StateAccepted && len(o.OrderIDs) > 0 {
+			what = "order " + strings.Join(o.OrderIDs, ", ") // the one thing that must not be lost
+		}
+		a.f.IO.Warnf("could not record %s in the journal: %v; the journal %s shows this call (Client-Request-Id %s) as unknown",
+			what, jerr, a.path, a.a.Entry().RequestID)
 	}
 }
 
@@ -128,7 +137,10 @@ func WarnUnresolved(f *Factory, kind, what string) {
 	}
 	for _, e := range un {
 		target := strings.Join(e.OrderIDs, ",")
-		if target == "" {
+		switch {
+		case e.Kind == journal.KindPurchase:
+			target = fmt.Sprintf("%s  %s  %d x %s", e.Name, e.Region, e.Quantity, e.Spec)
+		case target == "":
 			target = e.Name
 		}
 		fmt.Fprintf(&b, "\n  %s  %s  Client-Request-Id %s", e.Time.UTC().Format("2006-01-02 15:04:05Z"), target, e.RequestID)
@@ -136,3 +148,6 @@ func WarnUnresolved(f *Factory, kind, what string) {
 	b.WriteString("\n  Check `flexusl order list --remote` (it shows what each may have placed) before doing the same again.")
 	f.IO.Warnf("%s", b.String())
 }
+
+// Time is when the attempt began (as journaled).
+func (a *Attempt) Time() time.Time { return a.a.Entry().Time }

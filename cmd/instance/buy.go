@@ -298,11 +298,10 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 
 	// An earlier purchase whose outcome is unknown may have placed an
 	// order: say so before asking, so the same thing is not bought twice.
-	path, err := f.JournalPath()
-	if err != nil {
+	if _, err := f.JournalPath(); err != nil {
 		return fmt.Errorf("%w (nothing was sent)", err)
 	}
-	warnUnresolved(f, path, cfg.Profile())
+	cmdutil.WarnUnresolved(f, journal.KindPurchase, "purchase")
 
 	// 4. Confirm, unless --yes. Never prompt without a terminal.
 	if !opts.Yes {
@@ -325,11 +324,11 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	// 5. Journal the attempt, synced, before the request leaves: a closed
 	// terminal, a kill or a power cut from here on leaves it in the journal
 	// (as unknown). No journal, no purchase.
-	attempt, err := journal.Begin(path, journal.Entry{Time: f.Clock().UTC(), Profile: cfg.Profile(), Kind: journal.KindPurchase,
+	attempt, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: journal.KindPurchase,
 		Operation: prep.Method + " " + api.CreatePath, RequestID: crid, Region: req.Region,
 		Name: req.InstanceName, Spec: req.PlanSpec, Image: imageLabel(req), Quantity: req.Quantity()})
 	if err != nil {
-		return fmt.Errorf("could not record the purchase in the journal before sending it: %w; nothing was sent", err)
+		return err
 	}
 
 	// 6. Send (the client owns the retry policy), then journal the outcome
@@ -342,16 +341,9 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	if progress != nil {
 		progress.Stop()
 	}
-	outcome := purchaseOutcome(res, err)
-	if jerr := attempt.Finish(outcome); jerr != nil {
-		what := "its outcome (" + outcome.State + ")"
-		if outcome.State == journal.StateAccepted {
-			what = "order " + res.OrderID
-		}
-		f.IO.Warnf("could not record %s in the journal: %v; the journal %s shows this purchase (Client-Request-Id %s) as unknown", what, jerr, path, crid)
-	}
+	attempt.Record(purchaseOutcome(res, err))
 	if api.IsUnknownOutcome(err) {
-		return cmdutil.WithAdvice(err, fmt.Sprintf("an order may or may not exist. Do not buy again until you know: look in the console's order list (Billing Center > Orders) for an order created at %s, or run `flexusl order list`; quote Client-Request-Id %s to support.", attempt.Entry().Time.Format(time.RFC3339), crid))
+		return cmdutil.WithAdvice(err, cmdutil.UnknownAdvice("The purchase", crid, attempt.Time().Format(time.RFC3339)))
 	}
 	if err != nil {
 		return err
@@ -399,35 +391,6 @@ func purchaseOutcome(res *api.CreateResult, err error) journal.Outcome {
 		o.Error = cmdutil.FirstLine(unknown.Cause.Error())
 	}
 	return o
-}
-
-// warnUnresolved warns about the profile's latest purchases whose outcome
-// is unknown.
-func warnUnresolved(f *cmdutil.Factory, path, profile string) {
-	entries, _, err := journal.Read(path)
-	if err != nil {
-		f.IO.Warnf("could not read the journal to check earlier purchases: %v", err)
-		return
-	}
-	un := journal.Unresolved(entries, journal.KindPurchase, profile)
-	if len(un) == 0 {
-		return
-	}
-	var b strings.Builder
-	if len(un) == 1 {
-		b.WriteString("an earlier purchase's outcome is unknown: it may have placed an order:")
-	} else {
-		fmt.Fprintf(&b, "%d earlier purchases' outcomes are unknown: they may have placed orders:", len(un))
-	}
-	if len(un) > 3 {
-		fmt.Fprintf(&b, "\n  (%d older ones not shown)", len(un)-3)
-		un = un[len(un)-3:]
-	}
-	for _, e := range un {
-		fmt.Fprintf(&b, "\n  %s  %s  %s  %d x %s  Client-Request-Id %s", e.Time.UTC().Format("2006-01-02 15:04:05Z"), e.Name, e.Region, e.Quantity, e.Spec, e.RequestID)
-	}
-	b.WriteString("\n  Check `flexusl order list` and the console's orders (they list the Client-Request-Id's order, if any) before buying the same again.")
-	f.IO.Warnf("%s", b.String())
 }
 
 func printBuy(f *cmdutil.Factory, r *BuyResult) error {

@@ -252,7 +252,7 @@ func TestOutcomeNotJournaledIsAWarningNotALostOrder(t *testing.T) {
 		t.Fatalf("exit %d stdout %q stderr %q", code, out, errOut)
 	}
 	want := "Warning: could not record order CS24022811305H1EW in the journal: journal: write " + journalPath + ": no space left on device; the journal " + journalPath +
-		" shows this purchase (Client-Request-Id 11111111-2222-4333-8444-555555555555) as unknown"
+		" shows this call (Client-Request-Id 11111111-2222-4333-8444-555555555555) as unknown"
 	if !strings.Contains(errOut.String(), want) {
 		t.Errorf("stderr %q\nwant %q", errOut, want)
 	}
