@@ -9,6 +9,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/output"
 	"github.com/spf13/cobra"
 )
 
@@ -26,11 +27,16 @@ func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list [--refresh]",
 		Short: "List purchases from the local order journal, newest first",
-		Long: `List the purchases recorded in the local order journal, newest first.
-STATE AT PURCHASE is "accepted" (the API returned an order ID) or "unknown"
-(the request was sent but no answer came: check the console before buying
-again; the Client-Request-Id identifies it). --refresh asks BSS for each
-order's current status (four at a time).`,
+		Long: `List the purchases recorded in this machine's order journal, newest first.
+The journal holds what flexusl bought from here; orders placed elsewhere
+(another machine, the console) are in the console's Billing Center, and
+"flexusl order show ORDER_ID" shows any order of the account.
+
+STATE AT PURCHASE is what the purchase request got back, not the order's
+status now: "order placed" (the API returned an order ID; "accepted" in
+JSON) or "outcome unknown" (the request was sent but no answer came: check
+the console before buying again; the Client-Request-Id identifies it).
+--refresh asks BSS for each order's current status (four at a time).`,
 		Example: `  flexusl order list
   flexusl order list --refresh -o json`,
 		Args: cmdutil.NoArgs,
@@ -45,6 +51,13 @@ order's current status (four at a time).`,
 			rows := make([]ListEntry, 0, len(entries))
 			for _, e := range journal.Newest(entries) {
 				rows = append(rows, ListEntry{Entry: e})
+			}
+			if len(rows) == 0 {
+				f.IO.Infof("No purchases in this machine's order journal (%s).\n"+
+					"It lists what flexusl bought from here; the account's orders are in the console's Billing Center,\n"+
+					"and `flexusl order show ORDER_ID` shows any of them.", f.JournalPath())
+			} else if format, _ := f.OutputFormat(); format == output.Table && !refresh {
+				f.IO.Infof("STATE AT PURCHASE is what each purchase got back; for the orders' status now: flexusl order list --refresh")
 			}
 			if refresh && len(rows) > 0 {
 				if err := refreshAll(cmd.Context(), f, rows); err != nil {
@@ -62,7 +75,7 @@ order's current status (four at a time).`,
 					if id == "" {
 						id = "- (request " + r.ClientRequestID + ")"
 					}
-					out[i] = []string{id, r.Time.Format("2006-01-02 15:04:05Z"), r.Region, r.Name, r.Spec, strconv.Itoa(r.Quantity), r.State}
+					out[i] = []string{id, cmdutil.TableTime(r.Time), r.Region, r.Name, r.Spec, strconv.Itoa(r.Quantity), stateText(r.State)}
 					if refresh {
 						st := r.StatusText
 						if r.Refresh != "" {
@@ -77,6 +90,18 @@ order's current status (four at a time).`,
 	}
 	cmd.Flags().BoolVar(&refresh, "refresh", false, "ask BSS for each order's current status")
 	return cmd
+}
+
+// stateText is a journal state as the table shows it: worded so that it
+// does not read as the order's status now.
+func stateText(state string) string {
+	switch state {
+	case journal.StateAccepted:
+		return "order placed"
+	case journal.StateUnknown:
+		return "outcome unknown"
+	}
+	return cmdutil.Dash(state)
 }
 
 func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error {

@@ -4,6 +4,7 @@ package order
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
@@ -76,8 +77,9 @@ func regionOf(e *journal.Entry) string {
 // PrintView prints an order as `order show` does.
 func PrintView(f *cmdutil.Factory, v *order.View) error {
 	return f.Print(v, func() ([]string, [][]string) {
-		return []string{"ORDER ID", "STATUS", "TYPE", "CREATED", "PAID", "AMOUNT", "CURRENCY"},
-			[][]string{{v.OrderID, fmt.Sprintf("%d %s", v.Status, v.StatusText), v.OrderType, cmdutil.Dash(v.CreateTime), cmdutil.Dash(v.PaymentTime), fmt.Sprintf("%.2f", v.AmountAfterDiscount), cmdutil.Dash(v.Currency)}}
+		return []string{"ORDER ID", "STATUS", "TYPE", "CREATED", "PAID", "AMOUNT", "CURRENCY", "INSTANCE IDS"},
+			[][]string{{v.OrderID, fmt.Sprintf("%d %s", v.Status, v.StatusText), v.OrderType, cmdutil.TableTimeString(v.CreateTime), cmdutil.TableTimeString(v.PaymentTime),
+				fmt.Sprintf("%.2f", v.AmountAfterDiscount), cmdutil.Dash(v.Currency), cmdutil.Dash(strings.Join(v.InstanceIDs, ","))}}
 	})
 }
 
@@ -96,6 +98,7 @@ func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids [
 		return api.StatusText(st)
 	}
 	p := f.IO.StartProgress(fmt.Sprintf("order %s: checking", orderID))
+	p.ShowElapsed(f.Clock()) // ticks every second on a terminal, between polls too
 	saidPayment := false
 	d, werr := order.Wait(ctx, client, orderID, order.Options{Timeout: timeout, Interval: interval, OnEvent: func(e order.Event) {
 		if e.Status == api.StatusPendingPayment && !saidPayment {
@@ -103,9 +106,6 @@ func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids [
 			p.Println(fmt.Sprintf("order %s: waiting for payment: pay the order in the console", orderID))
 		}
 		text := fmt.Sprintf("order %s: %s", orderID, label(e.Status))
-		if f.IO.IsStderrTTY() {
-			text += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
-		}
 		if e.Transient != nil {
 			text += " - retrying after: " + cmdutil.FirstLine(e.Transient.Error())
 		}
