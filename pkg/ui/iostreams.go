@@ -25,6 +25,7 @@ type IOStreams struct {
 	ErrOut io.Writer // progress, prompts, warnings, errors
 
 	inTTY, outTTY, errTTY bool
+	noVT                  bool // stderr is a console without escape sequences (old Windows)
 	inFd                  int
 	readPassword          func(fd int) ([]byte, error)
 
@@ -40,6 +41,9 @@ func System() *IOStreams {
 		s.inTTY = term.IsTerminal(int(os.Stdin.Fd()))
 		s.outTTY = term.IsTerminal(int(os.Stdout.Fd()))
 		s.errTTY = term.IsTerminal(int(os.Stderr.Fd()))
+	}
+	if s.errTTY {
+		s.noVT = !enableVT(os.Stderr)
 	}
 	return s
 }
