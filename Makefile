@@ -98,10 +98,10 @@ demo: build ## a purchase against a local sandbox, as a new user would
 	  trap 'kill $$pid 2>/dev/null; rm -rf $$tmp' EXIT; \
 	  for i in 1 2 3 4 5 6 7 8 9 10; do [ -s $$tmp/env ] && break; sleep 0.2; done; \
 	  eval "$$(head -1 $$tmp/env)"; \
-	  echo "\$$ flexusl instance buy --region ap-southeast-3 --name demo-web --image WordPress --spec hf.large.1.30m.linux --auto-pay --yes --wait"; \
-	  $(BIN) instance buy --region ap-southeast-3 --name demo-web --image WordPress --spec hf.large.1.30m.linux --auto-pay --yes --wait --interval 1s; \
-	  echo; echo "\$$ flexusl order show --last"; $(BIN) order show --last; \
-	  echo; echo "\$$ flexusl order list"; $(BIN) order list
+	  run() { echo "\$$ flexusl $$*"; $(BIN) "$$@"; }; \
+	  run instance buy --region ap-southeast-3 --name demo-web --image WordPress --spec hf.large.1.30m.linux --auto-pay --yes --wait --interval 1s; \
+	  echo; run order show --last; \
+	  echo; run order list
 
 clean:
 	rm -rf bin build dist
