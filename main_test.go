@@ -33,7 +33,9 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binDirE2E = dir
-	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, "flexusl"), ".").CombinedOutput()
+	// -buildvcs=false: the binary reports version "dev" (User-Agent
+	// flexusl/dev) whether or not the checkout is a git work tree.
+	out, err := exec.Command("go", "build", "-buildvcs=false", "-o", filepath.Join(dir, "flexusl"), ".").CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "build flexusl: %v\n%s", err, out)
 		os.Exit(1)

@@ -39,6 +39,7 @@ var secretCaseArgs = map[string][]string{
 	"flexusl version":               nil,
 	"flexusl auth login":            {"--region", "ap-southeast-3", "--account", "a", "--user", "u", "--password-stdin"},
 	"flexusl auth status":           nil,
+	"flexusl auth logout":           nil,
 	"flexusl config list":           nil,
 	"flexusl config get":            {"secret_key"},
 	"flexusl config set":            {"secret_key", "-"},

@@ -60,6 +60,10 @@ and warnings go to stderr.`,
 			continue
 		}
 		switch o.Key {
+		case config.KeyProfile:
+			// No pflag default: the profile used by default is the config
+			// file's active_profile, which help must not read.
+			pf.String(o.Flag, "", o.Usage+envHint(o))
 		case config.KeyOutput:
 			pf.StringP(o.Flag, "o", o.Default, o.Usage)
 		case config.KeyDebug:
@@ -70,6 +74,17 @@ and warnings go to stderr.`,
 	}
 	f.GlobalFlags = pf
 	cmdutil.RegisterGlobalCompletions(root, f)
+
+	// --version / -v print what `flexusl version` prints (-o json too).
+	showVersion := root.Flags().BoolP("version", "v", false, "print the version, as flexusl version does")
+	cmdutil.GroupCommand(root)
+	help := root.RunE
+	root.RunE = func(c *cobra.Command, args []string) error {
+		if *showVersion {
+			return versioncmd.Print(f)
+		}
+		return help(c, args)
+	}
 
 	root.AddCommand(
 		instance.NewCmdInstance(f),
@@ -84,8 +99,38 @@ and warnings go to stderr.`,
 		versioncmd.NewCmdVersion(f),
 		exitCodesTopic(),
 	)
+	// cobra adds its completion command when the root runs; made here, its
+	// scripts go to f's stdout and `completion bash --help` can say what
+	// bash needs.
+	root.SetOut(f.IO.Out)
+	root.InitDefaultCompletionCmd()
+	if c, _, err := root.Find([]string{"completion", "bash"}); err == nil && c.Name() == "bash" {
+		c.Long = bashCompletionHelp
+	}
 	return root
 }
+
+const bashCompletionHelp = `Generate the completion script for bash.
+
+The script needs the bash-completion package (version 2). Most Linux
+distributions install it with bash; when completion does nothing, or bash
+says "_get_comp_words_by_ref: command not found", install it:
+
+	sudo apt install bash-completion    # Debian, Ubuntu
+	sudo dnf install bash-completion    # Fedora, RHEL
+	brew install bash-completion@2      # macOS, then follow brew's note for ~/.bash_profile
+
+To load completions in the current shell:
+
+	source <(flexusl completion bash)
+
+To load them in every new shell, for you only (bash-completion looks there):
+
+	mkdir -p ~/.local/share/bash-completion/completions
+	flexusl completion bash > ~/.local/share/bash-completion/completions/flexusl
+
+The deb and rpm packages, the Homebrew cask and make install put the script
+in place already.`
 
 func envHint(o config.Option) string {
 	if len(o.Env) == 0 {

@@ -128,7 +128,7 @@ func TestExitCodesAndErrors(t *testing.T) {
 	}{
 		{"unknown flag", nil, []string{"specs", "list", "--foo"}, 2, "unknown flag: --foo"},
 		{"unknown command", nil, []string{"bogus"}, 2, `unknown command "bogus"`},
-		{"unknown subcommand", nil, []string{"specs", "lst"}, 2, "did you mean list?"},
+		{"unknown subcommand", nil, []string{"specs", "lst"}, 2, "did you mean `flexusl specs list`?"},
 		{"bad output", nil, []string{"regions", "list", "-o", "xml"}, 2, "--output (from flag)"},
 		{"bad output env", map[string]string{"FLEXUSL_OUTPUT": "csv"}, []string{"regions", "list"}, 2, "FLEXUSL_OUTPUT (from env)"},
 		{"bad region", nil, []string{"images", "list", "--region", "ap-southeast-9"}, 2, "--region (region) \"ap-southeast-9\": is not a FlexusL region"},
@@ -243,4 +243,65 @@ func TestNoBackquotesInFlagUsage(t *testing.T) {
 		}
 	}
 	walk(root)
+}
+
+// One suggestion style for every typo: commands at any level, verbs people
+// type first, and flags.
+func TestTypoSuggestions(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"order", "lsit"}, "unknown command \"lsit\" for \"flexusl order\"; did you mean `flexusl order list`?; see: flexusl order --help"},
+		{[]string{"ordr", "list"}, "unknown command \"ordr\" for \"flexusl\"; did you mean `flexusl order`?; see: flexusl --help"},
+		{[]string{"specs", "lst"}, "did you mean `flexusl specs list`?"},
+		{[]string{"buy"}, "unknown command \"buy\" for \"flexusl\"; did you mean `flexusl instance buy`?"},
+		{[]string{"login"}, "did you mean `flexusl auth login`?"},
+		{[]string{"logout"}, "did you mean `flexusl auth logout`?"},
+		{[]string{"purchase"}, "did you mean `flexusl instance buy`?"},
+		{[]string{"whoami"}, "did you mean `flexusl auth status`?"},
+		{[]string{"wait"}, "did you mean `flexusl job wait` or `flexusl order wait`?"},
+		{[]string{"instance", "buy", "--nmae", "x"}, "unknown flag: --nmae; did you mean --name?; see: flexusl instance buy --help"},
+		{[]string{"instance", "buy", "-name", "x"}, "unknown shorthand flag: 'n' in -name; did you mean --name?"},
+		{[]string{"specs", "list", "--regoin", "x"}, "unknown flag: --regoin; did you mean --region?"},
+		{[]string{"--versoin"}, "unknown flag: --versoin; did you mean --version?"},
+	}
+	for _, tt := range tests {
+		r := run(t, nil, tt.args...)
+		if r.code != 2 || !strings.Contains(r.err, tt.want) || r.out != "" {
+			t.Errorf("flexusl %s: exit %d, stderr %q; want exit 2 and %q", strings.Join(tt.args, " "), r.code, r.err, tt.want)
+		}
+	}
+	// Nothing close: no suggestion, still the pointer to help.
+	r := run(t, nil, "zzzzzz")
+	if r.code != 2 || r.err != "Error: unknown command \"zzzzzz\" for \"flexusl\"; see: flexusl --help\n" {
+		t.Errorf("%+v", r)
+	}
+}
+
+// --version and -v print what `flexusl version` prints.
+func TestVersionFlagInProcess(t *testing.T) {
+	for _, format := range []string{"table", "json"} {
+		want := run(t, nil, "version", "-o", format)
+		for _, flag := range []string{"--version", "-v"} {
+			if got := run(t, nil, flag, "-o", format); got != want {
+				t.Errorf("%s -o %s: %+v, want %+v", flag, format, got, want)
+			}
+		}
+	}
+}
+
+// completion bash --help says what bash needs and installs for one user.
+func TestBashCompletionHelp(t *testing.T) {
+	r := run(t, nil, "completion", "bash", "--help")
+	for _, want := range []string{"needs the bash-completion package", "_get_comp_words_by_ref: command not found", "brew install bash-completion@2",
+		"mkdir -p ~/.local/share/bash-completion/completions\n\tflexusl completion bash > ~/.local/share/bash-completion/completions/flexusl"} {
+		if !strings.Contains(r.out, want) {
+			t.Errorf("completion bash --help lacks %q:\n%s", want, r.out)
+		}
+	}
+	r = run(t, nil, "completion", "bash")
+	if r.code != 0 || !strings.HasPrefix(r.out, "# bash completion V2 for flexusl") {
+		t.Errorf("completion bash: exit %d, %.60q", r.code, r.out)
+	}
 }

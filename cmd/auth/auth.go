@@ -2,11 +2,14 @@
 package auth
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
@@ -30,11 +33,15 @@ one set is present; AK/SK when both are):
          SDK's HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK). The project ID of the
          region and the account's domain ID are looked up through IAM when not set.
 
-Secrets are never taken as flags, never printed, and masked in --debug.`,
+Environment variables (FLEXUSL_TOKEN, FLEXUSL_ACCESS_KEY, ...) win over the
+profile's stored credentials; "auth status" and "auth login" say when one
+hides a stored credential. Secrets are never taken as flags, never printed,
+and masked in --debug.`,
 	}
 	cmd.Example = `  flexusl auth login --region ap-southeast-3
-  flexusl auth status -o json`
-	cmd.AddCommand(newCmdLogin(f), newCmdStatus(f))
+  flexusl auth status -o json
+  flexusl auth logout`
+	cmd.AddCommand(newCmdLogin(f), newCmdStatus(f), newCmdLogout(f))
 	return cmdutil.GroupCommand(cmd)
 }
 
@@ -112,10 +119,11 @@ the password without echo; without a terminal it needs --account, --user and
 			}
 			tok, err := c.IssueToken(cmd.Context(), account, user, password, region)
 			if err != nil {
-				return err
+				return loginError(err)
 			}
 			profile := cfg.Profile()
-			for k, v := range map[string]string{config.KeyToken: tok.Value, config.KeyTokenExpiresAt: tok.ExpiresAt.Format(time.RFC3339), config.KeyTokenRegion: tok.Region} {
+			for k, v := range map[string]string{config.KeyToken: tok.Value, config.KeyTokenExpiresAt: tok.ExpiresAt.Format(time.RFC3339), config.KeyTokenRegion: tok.Region,
+				config.KeyTokenAccount: account, config.KeyTokenUser: user} {
 				if err := cfg.SetInFile(profile, k, v); err != nil {
 					return err
 				}
@@ -126,7 +134,10 @@ the password without echo; without a terminal it needs --account, --user and
 			if p := cfg.File.Profiles[profile]; p[config.KeyAccessKey] != "" && p[config.KeyAuthMode] != auth.ModeToken {
 				f.IO.Warnf("profile %q also holds an access key, which takes precedence: run `flexusl config set auth_mode token` to use the token", profile)
 			}
-			f.IO.Infof("Logged in: profile %q has a token for %s until %s.", profile, region, tok.ExpiresAt.Format(time.RFC3339))
+			if h := hiddenCredential(f, cfg); h != "" {
+				f.IO.Warnf("%s", h)
+			}
+			f.IO.Infof("Logged in as %s in account %s: profile %q has a token for %s until %s.", user, account, profile, region, tok.ExpiresAt.Format(time.RFC3339))
 			return f.Print(LoginResult{Profile: profile, Region: region, ExpiresAt: tok.ExpiresAt.Format(time.RFC3339), Config: cfg.Path}, func() ([]string, [][]string) {
 				return []string{"PROFILE", "REGION", "EXPIRES AT"}, [][]string{{profile, region, tok.ExpiresAt.Format(time.RFC3339)}}
 			})
@@ -138,13 +149,87 @@ the password without echo; without a terminal it needs --account, --user and
 	return cmd
 }
 
+// loginError words IAM's refusal of the password as what it is: wrong
+// account, user or password (the API's generic 401 hint says to run auth
+// login, which is what just failed). Other errors pass unchanged.
+func loginError(err error) error {
+	var ae *api.Error
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusUnauthorized {
+		return err
+	}
+	msg := "IAM refused the sign-in (HTTP 401"
+	if ae.Code != "" {
+		msg += " " + ae.Code
+	}
+	msg += ")"
+	if ae.Message != "" {
+		msg += ": " + ae.Message
+	}
+	if ae.RequestID != "" {
+		msg += " (request_id " + ae.RequestID + ")"
+	}
+	return exitcode.Errorf(exitcode.Auth, "%s\nHint: check the account name (the account that owns the IAM user), the user name and the password; "+
+		"a user that must sign in with MFA, or a locked one, cannot get a token this way: use an access key instead (flexusl config set access_key -)", msg)
+}
+
+// hiddenCredential says when the environment hides a credential stored in
+// the profile (FLEXUSL_TOKEN over a stored token, an access key in the
+// environment over a stored token, ...), else "".
+func hiddenCredential(f *cmdutil.Factory, cfg *config.Config) string {
+	fileOnly, err := config.Load(config.Inputs{Flags: map[string]string{config.KeyConfig: cfg.Path, config.KeyProfile: cfg.Profile()}, Getenv: func(string) string { return "" }})
+	if err != nil {
+		return ""
+	}
+	stored, err := auth.FromConfig(fileOnly)
+	if err != nil {
+		return "" // nothing usable stored
+	}
+	fromEnv := func(key string) bool { _, src := cfg.Resolve(key); return src == config.SourceEnv }
+	var vars []string
+	for _, k := range []string{config.KeyAuthMode, config.KeyToken, config.KeyAccessKey, config.KeySecretKey} {
+		if !fromEnv(k) {
+			continue
+		}
+		o, _ := config.Lookup(k)
+		for _, e := range o.Env {
+			if f.Getenv(e) != "" {
+				vars = append(vars, e)
+				break
+			}
+		}
+	}
+	if len(vars) == 0 {
+		return ""
+	}
+	used, err := auth.FromConfig(cfg)
+	hidden := err != nil || used.Mode != stored.Mode ||
+		(used.Mode == auth.ModeToken && fromEnv(config.KeyToken)) ||
+		(used.Mode == auth.ModeAKSK && fromEnv(config.KeyAccessKey))
+	if !hidden {
+		return ""
+	}
+	what := "token"
+	if stored.Mode == auth.ModeAKSK {
+		what = "access key"
+	}
+	set := strings.Join(vars, " and ") + " is set"
+	if len(vars) > 1 {
+		set = strings.Join(vars, " and ") + " are set"
+	}
+	return fmt.Sprintf("the %s stored in profile %q is not used: %s in the environment, which wins over the profile (unset %s to use the stored %s)",
+		what, cfg.Profile(), set, strings.Join(vars, " and "), what)
+}
+
 // Status is what `auth status` prints.
 type Status struct {
 	Profile          string `json:"profile"`
 	AuthMode         string `json:"auth_mode"`
 	Region           string `json:"region"`
+	Account          string `json:"account,omitempty"`
+	User             string `json:"user,omitempty"`
 	Credential       string `json:"credential"`
 	CredentialSource string `json:"credential_source"`
+	HiddenCredential string `json:"hidden_credential,omitempty"`
 	TokenExpiresAt   string `json:"token_expires_at,omitempty"`
 	TokenExpiresIn   string `json:"token_expires_in,omitempty"`
 	TokenRegion      string `json:"token_region,omitempty"`
@@ -170,9 +255,13 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 			}
 			st := Status{Profile: cfg.Profile(), AuthMode: cr.Mode, Region: cfg.Get(config.KeyRegion), Credential: cr.Masked(), ProjectID: cr.ProjectID, DomainID: cr.DomainID}
 			var expired error
+			st.HiddenCredential = hiddenCredential(f, cfg)
 			if cr.Mode == auth.ModeToken {
 				st.CredentialSource = string(cr.TokenSource)
 				st.TokenRegion = cr.TokenRegion
+				if cr.TokenSource == config.SourceProfile {
+					st.Account, st.User = cfg.Get(config.KeyTokenAccount), cfg.Get(config.KeyTokenUser)
+				}
 				if !cr.TokenExpiresAt.IsZero() {
 					st.TokenExpiresAt = cr.TokenExpiresAt.Format(time.RFC3339)
 					left := cr.TokenExpiresAt.Sub(f.Clock()).Round(time.Minute)
@@ -188,7 +277,14 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 				st.CredentialSource = string(src)
 			}
 			if err := f.Print(st, func() ([]string, [][]string) {
-				rows := [][]string{{"profile", st.Profile}, {"auth mode", st.AuthMode}, {"region", cmdutil.Dash(st.Region)}, {"credential", fmt.Sprintf("%s (from %s)", st.Credential, st.CredentialSource)}}
+				rows := [][]string{{"profile", st.Profile}, {"auth mode", st.AuthMode}, {"region", cmdutil.Dash(st.Region)}}
+				if st.Account != "" || st.User != "" {
+					rows = append(rows, []string{"account", cmdutil.Dash(st.Account)}, []string{"user", cmdutil.Dash(st.User)})
+				}
+				rows = append(rows, []string{"credential", fmt.Sprintf("%s (from %s)", st.Credential, st.CredentialSource)})
+				if st.HiddenCredential != "" {
+					rows = append(rows, []string{"not used", st.HiddenCredential})
+				}
 				if st.TokenExpiresAt != "" {
 					rows = append(rows, []string{"token expires", fmt.Sprintf("%s (%s)", st.TokenExpiresAt, st.TokenExpiresIn)})
 				}
@@ -201,6 +297,72 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 				return err
 			}
 			return expired
+		},
+	}
+}
+
+// storedCredentialKeys are what auth logout removes from the profile.
+var storedCredentialKeys = []string{
+	config.KeyToken, config.KeyTokenExpiresAt, config.KeyTokenRegion, config.KeyTokenAccount, config.KeyTokenUser,
+	config.KeyAccessKey, config.KeySecretKey, config.KeySecurityToken,
+}
+
+func newCmdLogout(f *cmdutil.Factory) *cobra.Command {
+	return &cobra.Command{
+		Use:   "logout",
+		Short: "Remove the profile's stored credentials (token, access key pair)",
+		Long: `Remove the credentials stored in the profile in use: the token with its
+expiry, region, account and user, and the access key pair with its security
+token. Other settings (region, endpoints, project_id, ...) stay. The token
+itself stays valid at IAM until it expires (24 hours at most).
+
+Credentials from the environment (FLEXUSL_TOKEN, FLEXUSL_ACCESS_KEY, ...)
+are not touched; logout says when one is still set.`,
+		Example: `  flexusl auth logout
+  flexusl auth logout --profile ci`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := f.Config()
+			if err != nil {
+				return err
+			}
+			if err := cfg.CheckProfile(); err != nil {
+				return cmdutil.UsageError(err)
+			}
+			profile := cfg.Profile()
+			p := cfg.File.Profiles[profile]
+			var removed []string
+			for _, k := range storedCredentialKeys {
+				if p[k] != "" {
+					removed = append(removed, k)
+				}
+				if _, ok := p[k]; ok {
+					if err := cfg.UnsetInFile(profile, k); err != nil {
+						return err
+					}
+				}
+			}
+			if len(removed) == 0 {
+				f.IO.Infof("Profile %q holds no stored credentials; nothing to remove.", profile)
+			} else {
+				if err := cfg.Save(); err != nil {
+					return err
+				}
+				f.IO.Infof("Logged out: removed %s from profile %q (%s).", strings.Join(removed, ", "), profile, cfg.Path)
+			}
+			var still []string
+			for _, k := range []string{config.KeyToken, config.KeyAccessKey, config.KeySecretKey} {
+				o, _ := config.Lookup(k)
+				for _, e := range o.Env {
+					if f.Getenv(e) != "" {
+						still = append(still, e)
+					}
+				}
+			}
+			if len(still) > 0 {
+				f.IO.Warnf("still set in the environment, and used by every command: %s", strings.Join(still, ", "))
+			}
+			return nil
 		},
 	}
 }

@@ -62,11 +62,6 @@ func NoArgs(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// FlagErrorFunc marks cobra's flag errors as usage errors.
-func FlagErrorFunc(cmd *cobra.Command, err error) error {
-	return UsageErrorf("%w; see: %s --help", err, cmd.CommandPath())
-}
-
 // GroupCommand makes cmd a command group: run bare it shows help; run with
 // an unknown subcommand it fails with exit 2 and suggestions.
 func GroupCommand(cmd *cobra.Command) *cobra.Command {
@@ -74,14 +69,7 @@ func GroupCommand(cmd *cobra.Command) *cobra.Command {
 		if len(args) == 0 {
 			return nil
 		}
-		msg := fmt.Sprintf("unknown command %q for %q", args[0], c.CommandPath())
-		if c.SuggestionsMinimumDistance <= 0 {
-			c.SuggestionsMinimumDistance = 2
-		}
-		if s := c.SuggestionsFor(args[0]); len(s) > 0 {
-			msg += "; did you mean " + strings.Join(s, " or ") + "?"
-		}
-		return UsageErrorf("%s; see: %s --help", msg, c.CommandPath())
+		return UnknownCommandError(c, args[0])
 	}
 	cmd.RunE = func(c *cobra.Command, args []string) error { return c.Help() }
 	return cmd

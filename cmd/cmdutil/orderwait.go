@@ -26,6 +26,7 @@ func WaitOrder(ctx context.Context, f *Factory, orderID, region string, ids []st
 		return api.StatusText(st)
 	}
 	p := f.IO.StartProgress(fmt.Sprintf("order %s: checking", orderID))
+	p.ShowElapsed(f.Clock()) // ticks every second on a terminal, between polls too
 	saidPayment := false
 	d, werr := order.Wait(ctx, client, orderID, order.Options{Timeout: timeout, Interval: interval, NotFoundGrace: notFoundGrace, OnEvent: func(e order.Event) {
 		if e.Status == api.StatusPendingPayment && !saidPayment {
@@ -33,9 +34,6 @@ func WaitOrder(ctx context.Context, f *Factory, orderID, region string, ids []st
 			p.Println(fmt.Sprintf("order %s: waiting for payment: pay it with `flexusl order pay %s` (or in the console)", orderID, orderID))
 		}
 		text := fmt.Sprintf("order %s: %s", orderID, label(e.Status))
-		if f.IO.IsStderrTTY() {
-			text += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
-		}
 		if e.Transient != nil {
 			text += " - retrying after: " + FirstLine(e.Transient.Error())
 		}

@@ -190,13 +190,26 @@ func newUnset(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := cfg.UnsetInFile(cfg.Profile(), args[0]); err != nil {
+			key, profile := args[0], cfg.Profile()
+			_, had := cfg.File.Profiles[profile][key]
+			if err := cfg.UnsetInFile(profile, key); err != nil {
 				return cmdutil.UsageError(err)
 			}
-			if !cfg.Exists {
-				return nil
+			if !had {
+				f.IO.Infof("%s is not set in profile %q; nothing to remove.", key, profile)
+			} else {
+				if err := cfg.Save(); err != nil {
+					return err
+				}
+				f.IO.Infof("Removed %s from profile %q (%s).", key, profile, cfg.Path)
 			}
-			return cfg.Save()
+			if v, src := cfg.Resolve(key); src == config.SourceEnv || src == config.SourceFlag {
+				if config.IsSecret(key) {
+					v = config.Mask(key, v)
+				}
+				f.IO.Infof("%s is still %s here, from the %s.", key, v, map[config.Source]string{config.SourceEnv: "environment", config.SourceFlag: "command line"}[src])
+			}
+			return nil
 		},
 	}
 }
@@ -250,16 +263,25 @@ func newProfiles(f *cmdutil.Factory) *cobra.Command {
 }
 
 func newUse(f *cmdutil.Factory) *cobra.Command {
-	return profileCommand(f, "use NAME", "Make a profile the active one", "  flexusl config use prod", (*config.Config).UseProfile)
+	return profileCommand(f, "use NAME", "Make a profile the active one", "  flexusl config use prod", (*config.Config).UseProfile,
+		func(cfg *config.Config, name string) {
+			f.IO.Infof("Active profile is now %q (%s).", strings.ToLower(name), cfg.Path)
+			if v, src := cfg.Resolve(config.KeyProfile); src == config.SourceEnv && v != strings.ToLower(name) {
+				f.IO.Warnf("FLEXUSL_PROFILE=%s is set in the environment and wins over the active profile", v)
+			}
+		})
 }
 
 func newDelete(f *cmdutil.Factory) *cobra.Command {
-	return profileCommand(f, "delete NAME", "Delete a profile", "  flexusl config delete old", (*config.Config).DeleteProfile)
+	return profileCommand(f, "delete NAME", "Delete a profile", "  flexusl config delete old", (*config.Config).DeleteProfile,
+		func(cfg *config.Config, name string) {
+			f.IO.Infof("Deleted profile %q from %s.", strings.ToLower(name), cfg.Path)
+		})
 }
 
 // profileCommand is a command that changes the file through one operation
-// on a named profile, then saves it.
-func profileCommand(f *cmdutil.Factory, use, short, example string, op func(*config.Config, string) error) *cobra.Command {
+// on a named profile, saves it and reports what it did.
+func profileCommand(f *cmdutil.Factory, use, short, example string, op func(*config.Config, string) error, done func(*config.Config, string)) *cobra.Command {
 	return &cobra.Command{
 		Use:               use,
 		Short:             short,
@@ -274,7 +296,11 @@ func profileCommand(f *cmdutil.Factory, use, short, example string, op func(*con
 			if err := op(cfg, args[0]); err != nil {
 				return cmdutil.UsageError(err)
 			}
-			return cfg.Save()
+			if err := cfg.Save(); err != nil {
+				return err
+			}
+			done(cfg, args[0])
+			return nil
 		},
 	}
 }

@@ -50,7 +50,8 @@ func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 recorded in the local order journal, newest first.
 KIND is what the attempt did: purchase, renew, unsubscribe, pay or
 cancel_order (auto-renew changes and server operations place no order and
-are not listed). STATE is "accepted" (the API took it: the order IDs are
+are not listed). REQUEST OUTCOME is what the request got back, not the
+order's status now (--refresh, or --remote, shows that): "accepted" (the API took it: the order IDs are
 shown), "unknown" (the request was sent, or was about to be sent, and no
 answer was recorded: find out before repeating it; the Client-Request-Id
 identifies it), "rejected" (the API answered with an error: nothing
@@ -106,13 +107,17 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 				}
 				rows = append(rows, newListEntry(e))
 			}
+			if len(rows) == 0 {
+				f.IO.Infof("No orders in this machine's journal (%s): it holds what flexusl did from here.\n"+
+					"The account's orders, from anywhere: flexusl order list --remote", path)
+			}
 			if refresh && len(rows) > 0 {
 				if err := refreshAll(cmd.Context(), f, rows); err != nil {
 					return err
 				}
 			}
 			return f.Print(rows, func() ([]string, [][]string) {
-				h := []string{"ORDER ID", "CREATED", "KIND", "REGION", "NAME", "SPEC", "QTY", "STATE"}
+				h := []string{"ORDER ID", "CREATED", "KIND", "REGION", "NAME", "SPEC", "QTY", "REQUEST OUTCOME"}
 				if refresh {
 					h = append(h, "STATUS")
 				}
@@ -126,7 +131,7 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 					if r.Quantity > 0 {
 						qty = strconv.Itoa(r.Quantity)
 					}
-					out[i] = []string{id, r.Time.Format("2006-01-02 15:04:05Z"), r.Kind, cmdutil.Dash(r.Region), cmdutil.Dash(r.Name), cmdutil.Dash(r.Spec), qty, r.State}
+					out[i] = []string{id, cmdutil.TableTime(r.Time), r.Kind, cmdutil.Dash(r.Region), cmdutil.Dash(r.Name), cmdutil.Dash(r.Spec), qty, r.State}
 					if refresh {
 						st := r.StatusText
 						if r.Refresh != "" {

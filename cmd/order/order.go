@@ -3,6 +3,7 @@ package order
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/journal"
@@ -92,7 +93,8 @@ func PrintView(f *cmdutil.Factory, v *order.View) error {
 
 func viewTable(v *order.View) func() ([]string, [][]string) {
 	return func() ([]string, [][]string) {
-		return []string{"ORDER ID", "STATUS", "TYPE", "CREATED", "PAID", "AMOUNT", "CURRENCY"},
-			[][]string{{v.OrderID, fmt.Sprintf("%d %s", v.Status, v.StatusText), v.OrderType, cmdutil.Dash(v.CreateTime), cmdutil.Dash(v.PaymentTime), fmt.Sprintf("%.2f", v.AmountAfterDiscount), cmdutil.Dash(v.Currency)}}
+		return []string{"ORDER ID", "STATUS", "TYPE", "CREATED", "PAID", "AMOUNT", "CURRENCY", "INSTANCE IDS"},
+			[][]string{{v.OrderID, fmt.Sprintf("%d %s", v.Status, v.StatusText), v.OrderType, cmdutil.TableTimeString(v.CreateTime), cmdutil.TableTimeString(v.PaymentTime),
+				fmt.Sprintf("%.2f", v.AmountAfterDiscount), cmdutil.Dash(v.Currency), cmdutil.Dash(strings.Join(v.InstanceIDs, ","))}}
 	}
 }

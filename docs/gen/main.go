@@ -1,5 +1,7 @@
 // Command gen writes flexusl's reference: markdown pages and man pages for
-// every command, from the command tree itself (make docs).
+// every command, from the command tree itself (make docs). With -goreleaser
+// it also rewrites the Homebrew cask's list of man pages in that file, so
+// that a release installs every page.
 package main
 
 import (
@@ -7,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/flexusl/flexusl/cmd"
@@ -18,6 +22,7 @@ import (
 
 func main() {
 	out := flag.String("out", "docs", "output directory")
+	grc := flag.String("goreleaser", "", "goreleaser config whose cask man page list to rewrite")
 	flag.Parse()
 	io, _, _, _ := ui.Test()
 	root := cmd.NewRootCmd(&cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }})
@@ -41,6 +46,51 @@ func main() {
 		fail(err)
 	}
 	fmt.Println("wrote", md, "and", man)
+	if *grc != "" {
+		if err := rewriteManpages(*grc, man); err != nil {
+			fail(err)
+		}
+		fmt.Println("wrote the man page list in", *grc)
+	}
+}
+
+// rewriteManpages replaces the lines between "# BEGIN manpages" and
+// "# END manpages" in the goreleaser config with one list item per page in
+// dir, as the release archives hold them (man/man1/NAME.1).
+func rewriteManpages(config, dir string) error {
+	data, err := os.ReadFile(config)
+	if err != nil {
+		return err
+	}
+	pages, err := filepath.Glob(filepath.Join(dir, "*.1"))
+	if err != nil {
+		return err
+	}
+	sort.Strings(pages)
+	lines := strings.SplitAfter(string(data), "\n")
+	var b strings.Builder
+	inside, found := false, false
+	for _, l := range lines {
+		t := strings.TrimSpace(l)
+		switch {
+		case strings.HasPrefix(t, "# BEGIN manpages"):
+			b.WriteString(l)
+			indent := l[:len(l)-len(strings.TrimLeft(l, " "))]
+			for _, p := range pages {
+				b.WriteString(indent + "- man/man1/" + filepath.Base(p) + "\n")
+			}
+			inside, found = true, true
+		case strings.HasPrefix(t, "# END manpages"):
+			b.WriteString(l)
+			inside = false
+		case !inside:
+			b.WriteString(l)
+		}
+	}
+	if !found || inside {
+		return fmt.Errorf("%s: no \"# BEGIN manpages\" ... \"# END manpages\" block", config)
+	}
+	return os.WriteFile(config, []byte(b.String()), 0o644)
 }
 
 func disableAutoGen(c *cobra.Command) {

@@ -208,7 +208,7 @@ func Load(in Inputs) (*Config, error) {
 			return nil, fmt.Errorf("config %s: %w", c.Path, err)
 		}
 		c.File = f
-		if st, err := os.Stat(c.Path); err == nil && st.Mode().Perm()&0o077 != 0 && f.HasSecrets() {
+		if st, err := os.Stat(c.Path); err == nil && othersMayRead(runtime.GOOS, st.Mode()) && f.HasSecrets() {
 			c.Warnings = append(c.Warnings, fmt.Sprintf("config file %s holds secrets and is readable by others (mode %04o); run: chmod 600 %s", c.Path, st.Mode().Perm(), c.Path))
 		}
 	}
@@ -232,6 +232,17 @@ func Load(in Inputs) (*Config, error) {
 		}
 	}
 	return c, nil
+}
+
+// othersMayRead reports whether a file's mode lets other users read it. On
+// Windows the mode says nothing about that (every writable file reports
+// 0666; access is decided by ACLs, and a user's profile directory is
+// private), so it never warns there.
+func othersMayRead(goos string, mode fs.FileMode) bool {
+	if goos == "windows" {
+		return false
+	}
+	return mode.Perm()&0o077 != 0
 }
 
 // CheckProfile fails when the profile was named by flag or environment but

@@ -1,8 +1,10 @@
 package config
 
 import (
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -240,6 +242,9 @@ func TestSaveIsAtomic0600AndWritesOnlyFileValues(t *testing.T) {
 }
 
 func TestWarnsOnReadableSecrets(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("file modes say nothing about readers on Windows (TestOthersMayRead)")
+	}
 	dir := t.TempDir()
 	path := writeFile(t, dir, "profiles:\n  default:\n    token: abc\n", 0o644)
 	c, err := Load(Inputs{Flags: map[string]string{KeyConfig: path}, Getenv: env(nil)})
@@ -349,5 +354,28 @@ func TestSaveKeepsAnotherRunsChanges(t *testing.T) {
 	e.Save()
 	if err := d.Save(); err == nil || !strings.Contains(err.Error(), `profile "a" no longer exists`) {
 		t.Errorf("use of a deleted profile: %v", err)
+	}
+}
+
+// Windows reports 0666 for every writable file whatever its ACL says: no
+// warning there; elsewhere group or other bits warn.
+func TestOthersMayRead(t *testing.T) {
+	tests := []struct {
+		goos string
+		mode fs.FileMode
+		want bool
+	}{
+		{"windows", 0o666, false},
+		{"windows", 0o444, false},
+		{"linux", 0o666, true},
+		{"linux", 0o640, true},
+		{"darwin", 0o604, true},
+		{"linux", 0o600, false},
+		{"freebsd", 0o400, false},
+	}
+	for _, tt := range tests {
+		if got := othersMayRead(tt.goos, tt.mode); got != tt.want {
+			t.Errorf("othersMayRead(%s, %04o) = %v, want %v", tt.goos, tt.mode, got, tt.want)
+		}
 	}
 }

@@ -45,6 +45,8 @@ const (
 	KeyToken          = "token"
 	KeyTokenExpiresAt = "token_expires_at"
 	KeyTokenRegion    = "token_region"
+	KeyTokenAccount   = "token_account"
+	KeyTokenUser      = "token_user"
 	KeyAccessKey      = "access_key"
 	KeySecretKey      = "secret_key"
 	KeySecurityToken  = "security_token"
@@ -68,7 +70,7 @@ const (
 
 // Options is the registry: the one place each option is declared.
 var Options = []Option{
-	{Key: KeyProfile, Flag: "profile", Env: []string{"FLEXUSL_PROFILE"}, Default: DefaultProfile, Usage: "profile to use (the file's active_profile when not given)", Check: CheckProfileName},
+	{Key: KeyProfile, Flag: "profile", Env: []string{"FLEXUSL_PROFILE"}, Default: DefaultProfile, Usage: "profile to use (default: the config file's active_profile, else \"default\")", Check: CheckProfileName},
 	{Key: KeyConfig, Flag: "config", Env: []string{"FLEXUSL_CONFIG"}, Usage: "config file (default $XDG_CONFIG_HOME/flexusl/config.yaml)"},
 	{Key: KeyRegion, Flag: "region", Env: []string{"FLEXUSL_REGION"}, InFile: true, Usage: "region, e.g. ap-southeast-3"},
 	{Key: KeyOutput, Flag: "output", Env: []string{"FLEXUSL_OUTPUT"}, Default: "table", InFile: true, Usage: "output format: table, json or yaml", Check: oneOf("table", "json", "yaml")},
@@ -83,6 +85,8 @@ var Options = []Option{
 	{Key: KeyToken, Env: []string{"FLEXUSL_TOKEN"}, Secret: true, InFile: true, Usage: "IAM token sent as X-Auth-Token (flexusl auth login stores one)"},
 	{Key: KeyTokenExpiresAt, InFile: true, Usage: "when the stored token expires (RFC 3339)", Check: checkTime},
 	{Key: KeyTokenRegion, InFile: true, Usage: "the region the stored token is scoped to"},
+	{Key: KeyTokenAccount, InFile: true, Usage: "the account (domain) name the stored token was issued to"},
+	{Key: KeyTokenUser, InFile: true, Usage: "the IAM user name the stored token was issued to"},
 	{Key: KeyAccessKey, Env: []string{"FLEXUSL_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"}, Secret: true, InFile: true, Usage: "access key ID for AK/SK signing"},
 	{Key: KeySecretKey, Env: []string{"FLEXUSL_SECRET_KEY", "HUAWEICLOUD_SDK_SK"}, Secret: true, InFile: true, Usage: "secret access key for AK/SK signing"},
 	{Key: KeySecurityToken, Env: []string{"FLEXUSL_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"}, Secret: true, InFile: true, Usage: "security token of temporary AK/SK credentials"},

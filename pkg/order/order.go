@@ -35,7 +35,19 @@ func NewView(d *api.OrderDetails, instanceIDs []string) *View {
 		instanceIDs = []string{}
 	}
 	return &View{OrderID: i.OrderID, Status: i.Status, StatusText: api.StatusText(i.Status), OrderType: api.OrderTypeText(i.OrderType),
-		CreateTime: i.CreateTime, PaymentTime: i.PaymentTime, AmountAfterDiscount: i.AmountAfterDiscount, Currency: i.Currency, InstanceIDs: instanceIDs}
+		CreateTime: RFC3339(i.CreateTime), PaymentTime: RFC3339(i.PaymentTime), AmountAfterDiscount: i.AmountAfterDiscount, Currency: i.Currency, InstanceIDs: instanceIDs}
+}
+
+// RFC3339 rewrites a time BSS gave as "2006-01-02 15:04:05" or
+// "2006-01-02T15:04:05" (UTC) in RFC 3339, as flexusl's JSON writes every
+// time; RFC 3339 and any other text are returned unchanged.
+func RFC3339(s string) string {
+	for _, layout := range []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC().Format(time.RFC3339)
+		}
+	}
+	return s
 }
 
 // Shower reads an order (api.Client does).

@@ -235,3 +235,16 @@ func TestCheckID(t *testing.T) {
 		}
 	}
 }
+
+// Every time in JSON is RFC 3339, whatever layout BSS used.
+func TestViewTimesAreRFC3339(t *testing.T) {
+	v := NewView(&api.OrderDetails{OrderInfo: api.OrderInfo{OrderID: "CS1", CreateTime: "2026-11-27 10:00:00", PaymentTime: "2026-11-27T10:00:05Z"}}, []string{"i-1"})
+	if v.CreateTime != "2026-11-27T10:00:00Z" || v.PaymentTime != "2026-11-27T10:00:05Z" {
+		t.Errorf("create %q payment %q", v.CreateTime, v.PaymentTime)
+	}
+	for in, want := range map[string]string{"": "", "2026-11-27T10:00:00": "2026-11-27T10:00:00Z", "soon": "soon", "2026-11-27T18:00:00+08:00": "2026-11-27T18:00:00+08:00"} {
+		if got := RFC3339(in); got != want {
+			t.Errorf("RFC3339(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

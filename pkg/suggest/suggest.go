@@ -11,8 +11,9 @@ import (
 
 // Closest returns up to three candidates close to input, best first: those at
 // the smallest edit distance (case-insensitive, within a third of the input's
-// length, at least 2), and among those the ones whose numbers are one step
-// away when there are such, so
+// length, at least 2; swapping two neighbouring letters counts as one edit,
+// so "lsit" is nearer "list" than "wait"), and among those the ones whose
+// numbers are one step away when there are such, so
 // that "hf.large.3.30m.linux" suggests hf.large.2 and hf.large.4 rather than
 // every code one character away.
 func Closest(input string, candidates []string) []string {
@@ -25,7 +26,7 @@ func Closest(input string, candidates []string) []string {
 	var near []string
 	for _, c := range candidates {
 		lc := strings.ToLower(c)
-		d := levenshtein(in, lc)
+		d := distance(in, lc)
 		if n := commonPrefix(in, lc); n >= 3 && n >= len(in)-1 {
 			d = min(d, 1) // "app", "apps" for application: a start of a long name is close
 		}
@@ -106,8 +107,12 @@ func numberDistance(a, b []float64) (float64, bool) {
 	return d, true
 }
 
-func levenshtein(a, b string) int {
+// distance is the optimal string alignment distance: insertions, deletions,
+// substitutions and transpositions of neighbouring runes each cost one.
+func distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	// d[i][j] is the distance between ra[:i] and rb[:j]; three rows suffice.
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -121,8 +126,11 @@ func levenshtein(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }

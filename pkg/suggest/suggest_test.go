@@ -28,3 +28,29 @@ func TestClosest(t *testing.T) {
 		}
 	}
 }
+
+// A swap of two neighbouring letters is one edit: "lsit" is list, not wait.
+func TestClosestTransposition(t *testing.T) {
+	tests := []struct {
+		in   string
+		cand []string
+		want []string
+	}{
+		{"lsit", []string{"show", "wait", "list"}, []string{"list"}},
+		{"nmae", []string{"name", "image", "spec"}, []string{"name"}},
+		{"ulbuntu", []string{"Ubuntu", "Debian"}, []string{"Ubuntu"}},
+	}
+	for _, tt := range tests {
+		if got := Closest(tt.in, tt.cand); !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("Closest(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+	for _, tt := range []struct {
+		a, b string
+		d    int
+	}{{"lsit", "list", 1}, {"lsit", "wait", 2}, {"ca", "abc", 3}, {"", "abc", 3}, {"abc", "abc", 0}, {"ábc", "bác", 1}} {
+		if got := distance(tt.a, tt.b); got != tt.d {
+			t.Errorf("distance(%q, %q) = %d, want %d", tt.a, tt.b, got, tt.d)
+		}
+	}
+}

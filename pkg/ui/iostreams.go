@@ -26,6 +26,7 @@ type IOStreams struct {
 	ErrOut io.Writer // progress, prompts, warnings, errors
 
 	inTTY, outTTY, errTTY bool
+	noVT                  bool // stderr is a console without escape sequences (old Windows)
 	inFd                  int
 	readPassword          func(fd int) ([]byte, error)
 	// saveTerm saves the terminal's state and returns how to restore it
@@ -52,6 +53,9 @@ func System() *IOStreams {
 		s.inTTY = term.IsTerminal(int(os.Stdin.Fd()))
 		s.outTTY = term.IsTerminal(int(os.Stdout.Fd()))
 		s.errTTY = term.IsTerminal(int(os.Stderr.Fd()))
+	}
+	if s.errTTY {
+		s.noVT = !enableVT(os.Stderr)
 	}
 	return s
 }

@@ -3,8 +3,10 @@ package ui
 import (
 	"fmt"
 	"os"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/briandowns/spinner"
 	"github.com/flexusl/flexusl/pkg/safetext"
@@ -19,6 +21,11 @@ type Progress struct {
 	mu   sync.Mutex
 	last string
 	now  func() time.Time
+
+	// On a terminal: the text and, with ShowElapsed, when the wait began;
+	// both read under the spinner's lock at each redraw.
+	text  string
+	since time.Time
 }
 
 // StartProgress starts showing progress. On a terminal the spinner shows
@@ -34,12 +41,37 @@ func (s *IOStreams) StartProgress(text string) *Progress {
 			opt = spinner.WithWriterFile(f)
 		}
 		p.spin = spinner.New(spinner.CharSets[14], 120*time.Millisecond, opt)
+		// A console without escape sequences (old Windows consoles) must
+		// not get the cursor codes; the spinner erases with spaces there.
+		p.spin.HideCursor = !s.noVT
+		p.text = text
 		p.spin.Suffix = " " + text
+		p.spin.PreUpdate = func(sp *spinner.Spinner) { sp.Suffix = p.suffix() }
 		p.spin.Start()
 		p.last = text
 		return p
 	}
 	return p // without a terminal, lines appear as the text changes
+}
+
+// ShowElapsed makes a terminal's spinner show the time since start after
+// its text, ticking every second whatever the text's updates do. Without a
+// terminal it does nothing: log lines carry their own time.
+func (p *Progress) ShowElapsed(start time.Time) {
+	if p.spin == nil {
+		return
+	}
+	p.spin.Lock()
+	p.since = start
+	p.spin.Unlock()
+}
+
+// suffix is the spinner's text at this redraw; the spinner's lock is held.
+func (p *Progress) suffix() string {
+	if p.since.IsZero() {
+		return " " + p.text
+	}
+	return fmt.Sprintf(" %s (%s)", p.text, p.now().Sub(p.since).Truncate(time.Second))
 }
 
 // Update changes the text (one line; control characters escaped).
@@ -49,7 +81,8 @@ func (p *Progress) Update(text string) {
 	defer p.mu.Unlock()
 	if p.spin != nil {
 		p.spin.Lock()
-		p.spin.Suffix = " " + text
+		p.text = text
+		p.spin.Suffix = p.suffix()
 		p.spin.Unlock()
 		p.last = text
 		return
@@ -69,11 +102,22 @@ func (p *Progress) Println(text string) {
 	defer p.mu.Unlock()
 	if p.spin != nil {
 		p.spin.Lock()
-		fmt.Fprintf(p.s.ErrOut, "\r\033[K%s\n", text)
+		// The spinner's line is its one character and the suffix.
+		fmt.Fprintf(p.s.ErrOut, "%s%s\n", eraseLine(!p.s.noVT, 1+utf8.RuneCountInString(p.spin.Suffix)), text)
 		p.spin.Unlock()
 		return
 	}
 	fmt.Fprintf(p.s.ErrOut, "%s %s\n", p.now().UTC().Format(time.RFC3339), text)
+}
+
+// eraseLine returns what clears a terminal line of width characters and
+// puts the cursor at its start: the escape sequence where the terminal
+// understands them, else spaces between carriage returns.
+func eraseLine(vt bool, width int) string {
+	if vt {
+		return "\r\033[K"
+	}
+	return "\r" + strings.Repeat(" ", width) + "\r"
 }
 
 // Stop stops the spinner and clears its line.

@@ -123,3 +123,54 @@ func TestInterruptedReadHandsItsLineOn(t *testing.T) {
 		t.Errorf("%q %v", got, err)
 	}
 }
+
+// On a terminal the elapsed time moves with the clock, not with updates:
+// the spinner redraws its suffix (PreUpdate) several times a second.
+func TestProgressElapsedTicksBetweenUpdates(t *testing.T) {
+	s, _, _, _ := Test()
+	s.SetTTY(false, false, true)
+	p := s.StartProgress("order CS1: checking")
+	defer p.Stop()
+	start := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	now := start
+	p.now = func() time.Time { return now }
+	p.ShowElapsed(start)
+	p.Update("order CS1: processing")
+	for _, el := range []time.Duration{0, 1100 * time.Millisecond, 2 * time.Second, 9*time.Second + 999*time.Millisecond} {
+		now = start.Add(el)
+		p.spin.Lock()
+		p.spin.PreUpdate(p.spin) // what each redraw does
+		got := p.spin.Suffix
+		p.spin.Unlock()
+		if want := " order CS1: processing (" + el.Truncate(time.Second).String() + ")"; got != want {
+			t.Errorf("after %s: suffix %q, want %q", el, got, want)
+		}
+	}
+}
+
+// A console without escape sequences (old Windows consoles) gets spaces,
+// never ESC, when a line is printed above the spinner; the cursor is not
+// hidden with an escape code either.
+func TestProgressWithoutEscapeSequences(t *testing.T) {
+	for _, noVT := range []bool{false, true} {
+		s, _, _, errOut := Test()
+		s.SetTTY(false, false, true)
+		s.noVT = noVT
+		p := s.StartProgress("order CS1: checking")
+		p.Println("order CS1: waiting for payment")
+		p.Stop()
+		got := errOut.String()
+		if noVT && (strings.Contains(got, "\x1b") || p.spin.HideCursor || !strings.HasPrefix(got, "\r                    ")) {
+			t.Errorf("no VT: %q (hide cursor %v)", got, p.spin.HideCursor)
+		}
+		if !noVT && !strings.HasPrefix(got, "\r\x1b[K") {
+			t.Errorf("VT: %q", got)
+		}
+		if !strings.HasSuffix(got, "\rorder CS1: waiting for payment\n") && !strings.HasSuffix(got, "\x1b[Korder CS1: waiting for payment\n") {
+			t.Errorf("line: %q", got)
+		}
+	}
+	if got := eraseLine(false, 3); got != "\r   \r" {
+		t.Errorf("eraseLine(false, 3) = %q", got)
+	}
+}
