@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"sort"
 
 	"github.com/flexusl/flexusl/pkg/api"
@@ -58,21 +59,28 @@ func (f *Factory) PrintDryRuns(what string, ps []*api.Prepared) error {
 		if i > 0 {
 			fmt.Fprintln(f.IO.Out)
 		}
-		fmt.Fprintf(f.IO.Out, "%s %s\n", v.Method, v.URL)
-		names := make([]string, 0, len(v.Headers))
-		for k := range v.Headers {
-			names = append(names, k)
-		}
-		sort.Strings(names)
-		for _, k := range names {
-			fmt.Fprintf(f.IO.Out, "%s: %s\n", k, v.Headers[k])
-		}
-		if v.Body != nil {
-			fmt.Fprintln(f.IO.Out)
-			if err := output.WriteJSON(f.IO.Out, v.Body); err != nil {
-				return err
-			}
+		if err := WriteDryRun(f.IO.Out, v); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// WriteDryRun writes one request as text: method and URL, the headers in
+// name order, a blank line and the body.
+func WriteDryRun(w io.Writer, v DryRunRequest) error {
+	fmt.Fprintf(w, "%s %s\n", v.Method, v.URL)
+	names := make([]string, 0, len(v.Headers))
+	for k := range v.Headers {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		fmt.Fprintf(w, "%s: %s\n", k, v.Headers[k])
+	}
+	if v.Body == nil {
+		return nil
+	}
+	fmt.Fprintln(w)
+	return output.WriteJSON(w, v.Body)
 }

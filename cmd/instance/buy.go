@@ -2,17 +2,14 @@ package instance
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/exitcode"
@@ -231,14 +228,6 @@ type BuyResult struct {
 	Instances *[]instance.View `json:"instances,omitempty"`
 }
 
-// DryRun is what --dry-run prints.
-type DryRun struct {
-	Method  string            `json:"method"`
-	URL     string            `json:"url"`
-	Headers map[string]string `json:"headers"`
-	Body    any               `json:"body"`
-}
-
 func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	cfg, err := f.Config()
 	if err != nil {
@@ -410,28 +399,12 @@ func printBuy(f *cmdutil.Factory, r *BuyResult) error {
 }
 
 func printDryRun(f *cmdutil.Factory, format output.Format, p *api.Prepared, req *purchase.Request, cat *catalog.Catalog) error {
-	hdr := api.RedactHeaders(p.Header)
-	if cr, err := f.Credentials(); err == nil && cr.Mode == auth.ModeAKSK {
-		hdr.Set("Authorization", "REDACTED") // SDK-HMAC-SHA256 over these headers and the body
-	} else {
-		hdr.Set("X-Auth-Token", "REDACTED")
-	}
-	headers := map[string]string{}
-	for k := range hdr {
-		headers[k] = hdr.Get(k)
-	}
-	body := json.RawMessage(p.Body) // the exact bytes, in the page's key order
-	d := DryRun{Method: p.Method, URL: p.URL, Headers: headers, Body: body}
+	d := f.DryRunOf(p) // the body: the exact bytes, in the page's key order
 	if format != output.Table {
 		return f.Print(d, nil)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Dry run: nothing is sent. It would buy:\n%s\n", purchase.FormatSummary(req.Summary(cat)))
-	fmt.Fprintf(f.IO.Out, "%s %s\n", p.Method, p.URL)
-	for _, k := range sortedKeys(headers) {
-		fmt.Fprintf(f.IO.Out, "%s: %s\n", k, headers[k])
-	}
-	fmt.Fprintln(f.IO.Out)
-	return output.WriteJSON(f.IO.Out, body)
+	return cmdutil.WriteDryRun(f.IO.Out, d)
 }
 
 func imageLabel(r *purchase.Request) string {
@@ -442,15 +415,6 @@ func imageLabel(r *purchase.Request) string {
 		return "private:" + r.ImageRef.ImageID
 	}
 	return strings.TrimSpace(r.ImageRef.ImageName + " " + r.ImageRef.ImageVersion)
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // fieldFlags extends flagOf with the request's indexed fields.
