@@ -5,7 +5,10 @@ package cmdutil
 
 import (
 	"fmt"
+	"os"
+	"os/signal"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/catalog"
@@ -39,6 +42,31 @@ type Factory struct {
 
 	projectIDs map[string]string // region -> project ID looked up this run
 	domainID   string
+
+	// CatchSignals says CatchInterrupts may install a signal handler (the
+	// real program; in-process tests leave it off). Interrupt is what the
+	// first SIGINT or SIGTERM calls: Run sets it to cancel the run.
+	CatchSignals bool
+	Interrupt    func()
+	sigOnce      sync.Once
+}
+
+// CatchInterrupts makes SIGINT (Ctrl-C) and SIGTERM call Interrupt from
+// now on, once per run. Commands that talk to the network, wait or serve
+// get it before they run (the root's PersistentPreRunE); offline commands,
+// help and completion never pay for a signal handler and its goroutines.
+func (f *Factory) CatchInterrupts() {
+	f.sigOnce.Do(func() {
+		if !f.CatchSignals || f.Interrupt == nil {
+			return
+		}
+		ch := make(chan os.Signal, 1)
+		signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+		go func() {
+			<-ch
+			f.Interrupt()
+		}()
+	})
 }
 
 // Config loads the configuration once: flags the user set, environment,
