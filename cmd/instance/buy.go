@@ -22,6 +22,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/output"
 	"github.com/flexusl/flexusl/pkg/purchase"
 	"github.com/flexusl/flexusl/pkg/ui"
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
 
@@ -254,7 +255,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	ps := append(flagProblems, req.Validate(cat, purchase.Options{SkipCatalog: opts.NoValidate})...)
 	crid := opts.ClientRequestID
 	if crid == "" {
-		crid = cmdutil.NewRequestID()
+		crid = uuid.NewString()
 	} else if p := purchase.CheckClientRequestID(crid); p != nil {
 		ps = append(ps, *p)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -28,52 +29,41 @@ const (
 )
 
 // File is the config file's content: named profiles and the active one.
-// Profile names and keys are lower-case (ParseFile folds them).
+// Profile names and keys are lower-case (viper folds them).
 type File struct {
 	ActiveProfile string                       `yaml:"active_profile,omitempty"`
 	Profiles      map[string]map[string]string `yaml:"profiles,omitempty"`
 }
 
-// ParseFile reads a config file's bytes (YAML). Keys and profile names
-// are case-insensitive (folded to lower case); a key given twice in
-// different cases is an error.
-//
-// It reads the YAML itself (go.yaml.in/yaml/v3) rather than through viper,
-// whose dependencies do work at every program start (gotenv compiles
-// regular expressions, cast builds templates, ...); FuzzParseFileAsViper
-// keeps the result equal to viper's.
+// ParseFile reads a config file's bytes (YAML) through viper.
 func ParseFile(data []byte) (*File, error) {
-	var raw map[string]any
-	if err := yaml.Unmarshal(data, &raw); err != nil {
-		return nil, fmt.Errorf("parse config: %w", err)
-	}
-	doc, err := foldKeys(raw, "")
-	if err != nil {
+	v := viper.New()
+	v.SetConfigType("yaml")
+	if err := v.ReadConfig(bytes.NewReader(data)); err != nil {
 		return nil, fmt.Errorf("parse config: %w", err)
 	}
 	f := &File{Profiles: map[string]map[string]string{}}
-	for _, k := range sortedKeys(doc) {
-		if k != "active_profile" && k != "profiles" {
-			return nil, fmt.Errorf("parse config: unknown top-level key %q (want active_profile, profiles)", k)
+	for _, k := range v.AllKeys() {
+		if k != "active_profile" && !strings.HasPrefix(k, "profiles.") {
+			return nil, fmt.Errorf("parse config: unknown top-level key %q (want active_profile, profiles)", strings.SplitN(k, ".", 2)[0])
 		}
 	}
-	if a := doc["active_profile"]; a != nil {
+	if a := v.Get("active_profile"); a != nil {
 		s, ok := scalar(a)
 		if !ok {
 			return nil, fmt.Errorf("parse config: active_profile must be a string")
 		}
 		f.ActiveProfile = strings.ToLower(s)
 	}
-	raw2 := doc["profiles"]
-	if raw2 == nil {
+	raw := v.Get("profiles")
+	if raw == nil {
 		return f, nil
 	}
-	profiles, ok := raw2.(map[string]any)
+	profiles, ok := raw.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("parse config: profiles must be a mapping of profile names")
 	}
-	for _, name := range sortedKeys(profiles) {
-		body := profiles[name]
+	for name, body := range profiles {
 		if err := CheckProfileName(name); err != nil {
 			return nil, fmt.Errorf("parse config: %w", err)
 		}
@@ -94,58 +84,6 @@ func ParseFile(data []byte) (*File, error) {
 		f.Profiles[name] = p
 	}
 	return f, nil
-}
-
-// foldKeys lower-cases the keys of every mapping in v, as viper does.
-func foldKeys(v any, path string) (map[string]any, error) {
-	out := map[string]any{}
-	add := func(k string, val any) error {
-		lk := strings.ToLower(k)
-		if _, dup := out[lk]; dup {
-			return fmt.Errorf("key %q is given twice (keys are case-insensitive)", path+lk)
-		}
-		if sub, ok := asMap(val); ok {
-			folded, err := foldKeys(sub, path+lk+".")
-			if err != nil {
-				return err
-			}
-			val = folded
-		}
-		out[lk] = val
-		return nil
-	}
-	m, _ := asMap(v)
-	for _, k := range sortedKeys(m) {
-		if err := add(k, m[k]); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
-}
-
-// asMap reads a YAML mapping as decoded (string keys, or any keys when
-// some are not strings), keys as text.
-func asMap(v any) (map[string]any, bool) {
-	switch m := v.(type) {
-	case map[string]any:
-		return m, true
-	case map[any]any:
-		out := make(map[string]any, len(m))
-		for k, val := range m {
-			out[fmt.Sprint(k)] = val
-		}
-		return out, true
-	}
-	return nil, false
-}
-
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 func scalar(v any) (string, bool) {

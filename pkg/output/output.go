@@ -9,9 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
-	"unicode"
 
+	"github.com/olekukonko/tablewriter"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -104,51 +103,30 @@ func blockStyle(n *yaml.Node) {
 }
 
 // WriteTable writes a borderless table: upper-case headers, columns
-// separated by two spaces, no trailing blanks. Widths are display widths
-// (East Asian wide characters count two).
+// separated by spaces, no trailing blanks.
 func WriteTable(w io.Writer, header []string, rows [][]string) error {
-	widths := make([]int, len(header))
-	for _, r := range append([][]string{header}, rows...) {
-		for i, c := range r {
-			if i >= len(widths) {
-				widths = append(widths, 0)
-			}
-			widths[i] = max(widths[i], displayWidth(c))
-		}
-	}
+	var buf bytes.Buffer
+	t := tablewriter.NewWriter(&buf)
+	t.SetHeader(header)
+	t.SetAutoFormatHeaders(false)
+	t.SetAutoWrapText(false)
+	t.SetBorder(false)
+	t.SetHeaderLine(false)
+	t.SetColumnSeparator("")
+	t.SetCenterSeparator("")
+	t.SetRowSeparator("")
+	t.SetAlignment(tablewriter.ALIGN_LEFT)
+	t.SetHeaderAlignment(tablewriter.ALIGN_LEFT)
+	t.SetTablePadding("  ")
+	t.SetNoWhiteSpace(true)
+	t.AppendBulk(rows)
+	t.Render()
+	lines := bytes.Split(bytes.TrimRight(buf.Bytes(), "\n"), []byte("\n"))
 	var out bytes.Buffer
-	for _, r := range append([][]string{header}, rows...) {
-		var line bytes.Buffer
-		for i, c := range r {
-			if i > 0 {
-				line.WriteString("  ")
-			}
-			line.WriteString(c)
-			if i < len(r)-1 {
-				line.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)))
-			}
-		}
-		out.Write(bytes.TrimRight(line.Bytes(), " "))
+	for _, l := range lines {
+		out.Write(bytes.TrimRight(l, " "))
 		out.WriteByte('\n')
 	}
 	_, err := w.Write(out.Bytes())
 	return err
-}
-
-// displayWidth is how many terminal columns s takes: East Asian wide and
-// fullwidth characters two, combining marks none, others one.
-func displayWidth(s string) int {
-	n := 0
-	for _, r := range s {
-		switch {
-		case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || r == 0x200B:
-		case r >= 0x1100 && r <= 0x115F, r >= 0x2E80 && r <= 0xA4CF && r != 0x303F, r >= 0xAC00 && r <= 0xD7A3,
-			r >= 0xF900 && r <= 0xFAFF, r >= 0xFE30 && r <= 0xFE4F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6,
-			r >= 0x1F300 && r <= 0x1F64F, r >= 0x1F900 && r <= 0x1F9FF, r >= 0x20000 && r <= 0x3FFFD:
-			n += 2
-		default:
-			n++
-		}
-	}
-	return n
 }
