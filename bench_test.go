@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -222,4 +223,127 @@ func mustRequest(b *testing.B, flexusl string, env, args []string) *purchase.Req
 		b.Fatal(ps)
 	}
 	return r
+}
+
+// BenchmarkStop100InOneRegion: `flexusl instance stop` of 100 instances
+// of one region against the sandbox (jobs run 100 ms, --interval 50ms).
+// Reported per stop: the batch requests (want 1), the job polls (one per
+// interval while the job runs: about 3, not 100), the RMS listings (1)
+// and the wall time of the whole command.
+func BenchmarkStop100InOneRegion(b *testing.B) {
+	flexusl, _ := buildBinaries(b)
+	s, err := sandbox.New(sandbox.Options{JobAfter: 100 * time.Millisecond})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	home := b.TempDir()
+	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + filepath.Join(home, "c"), "XDG_STATE_HOME=" + filepath.Join(home, "s"),
+		"FLEXUSL_RMS_ENDPOINT=" + srv.URL, "FLEXUSL_ECS_ENDPOINT=" + srv.URL, "FLEXUSL_IAM_ENDPOINT=" + srv.URL, "FLEXUSL_TOKEN=" + sandbox.DefaultToken}
+	args := []string{"instance", "stop", "--interval", "50ms", "-o", "json"}
+	for i := 1; i <= 100; i++ {
+		args = append(args, fmt.Sprintf("sandbox-%04d", i))
+	}
+	count := func(route string) int {
+		n := 0
+		for _, r := range s.Requests() {
+			if r.Route == route {
+				n++
+			}
+		}
+		return n
+	}
+	var actions, polls, listings int
+	var times []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		b.StopTimer()
+		s.Reset()
+		if _, err := s.Provision(sandbox.ProvisionRequest{Count: 100, Regions: []string{"ap-southeast-1"}}); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		times = append(times, timeRun(b, env, flexusl, args...))
+		actions += count(sandbox.RouteECSAction)
+		polls += count(sandbox.RouteECSJob)
+		listings += count(sandbox.RouteRMSList)
+	}
+	b.StopTimer()
+	n := float64(len(times))
+	b.ReportMetric(float64(actions)/n, "batch-requests/op")
+	b.ReportMetric(float64(polls)/n, "job-polls/op")
+	b.ReportMetric(float64(listings)/n, "rms-listings/op")
+	b.ReportMetric(float64(median(times).Microseconds())/1000, "stop-ms")
+	if actions != len(times) {
+		b.Errorf("%d batch requests for %d stops of 100 instances: want one each", actions, len(times))
+	}
+}
+
+// BenchmarkInstanceListVsCurl: `flexusl instance list -o json` of 1,000
+// instances (5 RMS pages of 200, decoded, sorted, printed, cached for
+// completion) against one curl process fetching the same 5 pages over one
+// kept-alive connection (curl is told the markers, which a real script
+// would have to read from each page). Target: at most 1.5x.
+func BenchmarkInstanceListVsCurl(b *testing.B) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		b.Skip("curl not installed")
+	}
+	flexusl, _ := buildBinaries(b)
+	s, _ := sandbox.New(sandbox.Options{})
+	if _, err := s.Provision(sandbox.ProvisionRequest{Count: 1000, Regions: []string{"ap-southeast-1", "ap-southeast-3", "tr-west-1"}}); err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	home := b.TempDir()
+	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + filepath.Join(home, "c"), "XDG_STATE_HOME=" + filepath.Join(home, "s"),
+		"XDG_CACHE_HOME=" + filepath.Join(home, "cache"), "FLEXUSL_RMS_ENDPOINT=" + srv.URL, "FLEXUSL_TOKEN=" + sandbox.DefaultToken,
+		"FLEXUSL_DOMAIN_ID=" + s.DomainID()}
+	flexArgs := []string{"instance", "list", "-o", "json"}
+
+	// The page URLs flexusl reads, markers included.
+	base := srv.URL + "/v1/resource-manager/domains/" + s.DomainID() + "/all-resources?limit=200&type=hcss.l-instance"
+	curlArgs := []string{"-s", "-f", "-H", "X-Auth-Token: " + sandbox.DefaultToken}
+	next := ""
+	for pages := 0; ; pages++ {
+		u := base
+		if next != "" {
+			u += "&marker=" + next
+		}
+		curlArgs = append(curlArgs, u)
+		req, _ := http.NewRequest("GET", u, nil)
+		req.Header.Set("X-Auth-Token", sandbox.DefaultToken)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var p api.ListResourcesPage
+		err = json.NewDecoder(resp.Body).Decode(&p)
+		resp.Body.Close()
+		if err != nil || pages > 10 {
+			b.Fatal(err, pages)
+		}
+		if p.PageInfo.NextMarker == nil {
+			break
+		}
+		next = *p.PageInfo.NextMarker
+	}
+	if len(curlArgs) != 4+5 {
+		b.Fatalf("%d pages, want 5", len(curlArgs)-4)
+	}
+	timeRun(b, env, flexusl, flexArgs...)
+	timeRun(b, env, curl, curlArgs...)
+	var f, c []time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		f = append(f, timeRun(b, env, flexusl, flexArgs...))
+		c = append(c, timeRun(b, env, curl, curlArgs...))
+	}
+	b.StopTimer()
+	mf, mc := median(f), median(c)
+	b.ReportMetric(float64(mf.Microseconds())/1000, "flexusl-ms")
+	b.ReportMetric(float64(mc.Microseconds())/1000, "curl-ms")
+	b.ReportMetric(float64(mf)/float64(mc), "x-curl")
 }

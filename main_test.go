@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -66,10 +67,13 @@ func TestScripts(t *testing.T) {
 			env.Values["proxy"] = proxied
 			env.Setenv("PROXY_URL", px.URL)
 			env.Setenv("PATH", binDirE2E+string(os.PathListSeparator)+env.Getenv("PATH"))
+			env.Setenv("FLEXUSL_BIN", filepath.Join(binDirE2E, "flexusl")) // for scripts that empty PATH
 			env.Setenv("SANDBOX_URL", ts.URL)
 			env.Setenv("FLEXUSL_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_BSS_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_IAM_ENDPOINT", ts.URL)
+			env.Setenv("FLEXUSL_RMS_ENDPOINT", ts.URL)
+			env.Setenv("FLEXUSL_ECS_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_AK", s.AccessKey())
@@ -81,6 +85,7 @@ func TestScripts(t *testing.T) {
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"sandbox":  cmdSandbox,
+			"ecs":      cmdECS,
 			"jsonhas":  cmdJSONHas,
 			"lacksenv": cmdLacksEnv,
 			"proxied": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -94,6 +99,22 @@ func TestScripts(t *testing.T) {
 				ts.Check(err)
 				if got := fmt.Sprintf("%04o", st.Mode().Perm()); (got == args[1]) == neg {
 					ts.Fatalf("%s has mode %s, want %s", args[0], got, args[1])
+				}
+			},
+			// exits N PROG ARGS...: PROG exits with status N (stdout and
+			// stderr kept for the next commands).
+			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
+				want, _ := strconv.Atoi(args[0])
+				err := ts.Exec(args[1], args[2:]...)
+				got := 0
+				var ee *exec.ExitError
+				if errors.As(err, &ee) {
+					got = ee.ExitCode()
+				} else if err != nil {
+					ts.Fatalf("%v", err)
+				}
+				if (got == want) == neg {
+					ts.Fatalf("%s exited with %d, want %d", args[1], got, want)
 				}
 			},
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
@@ -112,10 +133,19 @@ func TestScripts(t *testing.T) {
 // sandbox posts N                    (exactly N purchase POSTs received)
 // sandbox one-request-id             (every purchase POST had the same Client-Request-Id)
 // sandbox signed                     (every API request was AK/SK-signed)
+// sandbox provision N [REGION...]     (N instances sandbox-0001... at once, round-robin over the regions)
+// sandbox provision-after|job-after DURATION
+// sandbox requests ROUTE N            (exactly N requests of a route, e.g. rms.list, ecs.action, bss.renew)
+// sandbox id NAME REGION VAR          (set $VAR to that instance's ID)
+// sandbox traffic NAME GB             (the instance's data package has GB used)
+// sandbox one-request-id-on ROUTE     (every request on ROUTE had the same Client-Request-Id)
+// sandbox instance NAME KEY VALUE     (the control API's view of the instance has KEY = VALUE)
+// sandbox expiry-save NAME VAR        (set $VAR to the instance's expiry, as BSS writes it)
+// sandbox expiry-moved NAME VAR N     (the expiry is N calendar months after the one saved in $VAR)
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 	s := ts.Value("sandbox").(*sandbox.Server)
 	if len(args) == 0 {
-		ts.Fatalf("usage: sandbox fault|pay|cancel|complete-after|orders|posts|one-request-id|signed ...")
+		ts.Fatalf("usage: sandbox fault|pay|cancel|complete-after|orders|posts|one-request-id|signed|provision|provision-after|job-after|requests|id ...")
 	}
 	check := func(ok bool, format string, a ...any) {
 		if ok == neg {
@@ -171,6 +201,35 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 			ids[r.Header["Client-Request-Id"][0]] = true
 		}
 		check(len(ids) == 1, "purchase POSTs carried %d Client-Request-Ids, want 1", len(ids))
+	case "provision":
+		n, _ := strconv.Atoi(args[1])
+		_, err := s.Provision(sandbox.ProvisionRequest{Count: n, Regions: args[2:]})
+		ts.Check(err)
+	case "id": // sandbox id NAME REGION VAR: $VAR = that instance's ID
+		for _, in := range s.Instances() {
+			if in.Name == args[1] && in.Region == args[2] {
+				ts.Setenv(args[3], in.ID)
+				return
+			}
+		}
+		ts.Fatalf("sandbox has no instance %s in %s", args[1], args[2])
+	case "provision-after", "job-after":
+		d, err := time.ParseDuration(args[1])
+		ts.Check(err)
+		if args[0] == "job-after" {
+			s.SetJobAfter(d)
+		} else {
+			s.SetProvisionAfter(d)
+		}
+	case "requests":
+		n, _ := strconv.Atoi(args[2])
+		got := 0
+		for _, r := range s.Requests() {
+			if r.Route == args[1] {
+				got++
+			}
+		}
+		check(got == n, "sandbox got %d %s requests, want %d", got, args[1], n)
 	case "signed":
 		ok := len(s.Requests()) > 0
 		for _, r := range s.Requests() {
@@ -178,9 +237,49 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 			ok = ok && len(a) == 1 && len(r.Header["X-Auth-Token"]) == 0
 		}
 		check(ok, "not every request was AK/SK-signed")
+	case "traffic":
+		gb, err := strconv.ParseFloat(args[2], 64)
+		ts.Check(err)
+		ts.Check(s.SetTrafficUsed(sandboxInstance(ts, s, args[1]).ID, gb))
+	case "one-request-id-on":
+		ids := map[string]bool{}
+		for _, r := range s.Requests() {
+			if r.Route == args[1] {
+				ids[strings.Join(r.Header["Client-Request-Id"], ",")] = true
+			}
+		}
+		check(len(ids) == 1, "requests on %s carried %d Client-Request-Ids, want 1", args[1], len(ids))
+	case "instance":
+		in := sandboxInstance(ts, s, args[1])
+		b, _ := json.Marshal(in)
+		var m map[string]any
+		json.Unmarshal(b, &m)
+		got := fmt.Sprint(m[args[2]])
+		check(got == args[3], "instance %s: %s = %s, want %s", args[1], args[2], got, args[3])
+	case "expiry-save":
+		ts.Setenv(args[2], sandboxInstance(ts, s, args[1]).ExpireTime)
+	case "expiry-moved":
+		before, err := time.Parse(time.RFC3339, ts.Getenv(args[2]))
+		ts.Check(err)
+		after, err := time.Parse(time.RFC3339, sandboxInstance(ts, s, args[1]).ExpireTime)
+		ts.Check(err)
+		want, _ := strconv.Atoi(args[3])
+		moved := (after.Year()*12 + int(after.Month())) - (before.Year()*12 + int(before.Month()))
+		check(moved == want, "instance %s: expiry %s -> %s moved %d months, want %d", args[1], before, after, moved, want)
 	default:
 		ts.Fatalf("sandbox: unknown subcommand %q", args[0])
 	}
+}
+
+// sandboxInstance finds an instance of the sandbox by name or ID.
+func sandboxInstance(ts *testscript.TestScript, s *sandbox.Server, nameOrID string) sandbox.InstanceSummary {
+	for _, in := range s.Instances() {
+		if in.Name == nameOrID || in.ID == nameOrID {
+			return in
+		}
+	}
+	ts.Fatalf("sandbox has no instance %q", nameOrID)
+	return sandbox.InstanceSummary{}
 }
 
 // jsonhas FILE KEY... : FILE (stdout or stderr or a path) is exactly one

@@ -15,7 +15,7 @@ import (
 // The `flexusl sandbox` process: prints the lines for a shell, serves the
 // API, and stops cleanly (exit 0) on SIGTERM.
 func TestSandboxCommand(t *testing.T) {
-	cmd := exec.Command(filepath.Join(binDirE2E, "flexusl"), "sandbox", "--listen", "127.0.0.1:0", "--quiet")
+	cmd := exec.Command(filepath.Join(binDirE2E, "flexusl"), "sandbox", "--listen", "127.0.0.1:0")
 	stdout, _ := cmd.StdoutPipe()
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -27,12 +27,18 @@ func TestSandboxCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// export FLEXUSL_ENDPOINT=http://127.0.0.1:PORT FLEXUSL_BSS_ENDPOINT=... FLEXUSL_IAM_ENDPOINT=... FLEXUSL_TOKEN=sandbox
+	// export FLEXUSL_ENDPOINT=http://127.0.0.1:PORT FLEXUSL_BSS_ENDPOINT=... FLEXUSL_IAM_ENDPOINT=...
+	//   FLEXUSL_RMS_ENDPOINT=... FLEXUSL_ECS_ENDPOINT=... FLEXUSL_TOKEN=sandbox
 	fields := strings.Fields(line)
-	if len(fields) != 5 || fields[0] != "export" || !strings.HasPrefix(fields[1], "FLEXUSL_ENDPOINT=http://127.0.0.1:") || fields[4] != "FLEXUSL_TOKEN=sandbox" {
+	if len(fields) != 7 || fields[0] != "export" || !strings.HasPrefix(fields[1], "FLEXUSL_ENDPOINT=http://127.0.0.1:") || fields[6] != "FLEXUSL_TOKEN=sandbox" {
 		t.Fatalf("first line %q", line)
 	}
 	url := strings.TrimPrefix(fields[1], "FLEXUSL_ENDPOINT=")
+	for i, name := range []string{"FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT"} {
+		if fields[2+i] != name+"="+url {
+			t.Errorf("field %d %q, want %s=%s", 2+i, fields[2+i], name, url)
+		}
+	}
 	req, _ := http.NewRequest("POST", url+"/v1/light-instances", strings.NewReader(`{"instance_name":"w","plan_spec":"hf.large.1.30m.linux","image_ref":{"image_name":"BT"},"region":"ap-southeast-3","period_type":"month","period_num":1}`))
 	req.Header.Set("X-Auth-Token", "sandbox")
 	req.Header.Set("Client-Request-Id", "85a56f6c-8aee-4e4b-bf76-5d98d1ac023d")
@@ -56,6 +62,10 @@ func TestSandboxCommand(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("sandbox did not stop on SIGTERM")
+	}
+	// Requests are logged only with --log: nothing per request on stderr.
+	if strings.Contains(stderr.String(), "/v1/light-instances") {
+		t.Errorf("request logged without --log: %s", stderr.String())
 	}
 	if !strings.Contains(stderr.String(), "flexusl sandbox stopped") {
 		t.Errorf("stderr %q", stderr.String())

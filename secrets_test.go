@@ -21,9 +21,18 @@ import (
 // test, so new commands get checked too.
 var secretCaseArgs = map[string][]string{
 	"flexusl instance buy":          {"--region", "ap-southeast-3", "--name", "w", "--image", "BT", "--spec", "hf.large.1.30m.linux", "--auto-pay", "--yes", "--wait", "--interval", "100ms"},
+	"flexusl instance list":         nil,
+	"flexusl instance show":         {"web-0001"},
+	"flexusl instance ssh":          {"web-0001", "--", "-v"}, // a fake ssh on PATH
 	"flexusl order show":            {"--last"},
 	"flexusl order wait":            {"--last", "--interval", "100ms"},
 	"flexusl order list":            {"--refresh"},
+	"flexusl order pay":             {"--last", "--yes"},
+	"flexusl order cancel":          {"--last", "--yes"},
+	"flexusl instance renew":        {"sec-0003", "--period", "1", "--yes"},
+	"flexusl instance delete":       {"sec-0002", "--yes"},
+	"flexusl instance auto-renew":   {"sec-0001", "on"},
+	"flexusl instance traffic":      nil,
 	"flexusl specs list":            nil,
 	"flexusl images list":           nil,
 	"flexusl regions list":          nil,
@@ -48,6 +57,18 @@ var secretCaseArgs = map[string][]string{
 	"flexusl completion powershell": nil,
 }
 
+// Arguments for the server operations (instance start|stop|reboot|
+// reset-password|update, job wait): web-0001 is an instance the sandbox
+// provisions for the walk.
+var secretCaseArgsECS = map[string][]string{
+	"flexusl instance start":          {"web-0001", "--interval", "100ms", "--timeout", "5s"},
+	"flexusl instance stop":           {"web-0001", "--type", "hard", "--interval", "100ms", "--timeout", "5s"},
+	"flexusl instance reboot":         {"web-0001", "--no-wait"},
+	"flexusl instance reset-password": {"web-0001", "--password-stdin", "--yes"},
+	"flexusl instance update":         {"web-0001", "--description", "walked"},
+	"flexusl job wait":                {"ff80808290c6b7b60191ef522de6257b", "--region", "ap-southeast-3", "--timeout", "1s"},
+}
+
 func leafCommands(c *cobra.Command) []string {
 	var out []string
 	for _, s := range c.Commands() {
@@ -68,13 +89,29 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 		tok = "secret-token-MIIatAYJ-0042"
 		ak  = "AKIDLEAKTEST0000WXYZ"
 		sk  = "secret-key-never-shown-9f8e"
+		// newPassword is the root password instance reset-password sets.
+		newPassword = "Walk-9x.Pq7Z"
 	)
 	s, err := sandbox.New(sandbox.Options{Token: tok, AccessKey: ak, SecretKey: sk, CompleteAfter: 100 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := s.Provision(sandbox.ProvisionRequest{Count: 1, Name: "web"}); err != nil {
+		t.Fatal(err)
+	}
+	s.SetJobAfter(100 * time.Millisecond)
 	srv := httptest.NewServer(s)
 	defer srv.Close()
+	// The money commands act on their own instances (sec-0001...).
+	if _, err := s.Provision(sandbox.ProvisionRequest{Count: 3, Name: "sec"}); err != nil {
+		t.Fatal(err)
+	}
+	// instance ssh execs the ssh on PATH: a fake one that prints its
+	// arguments.
+	fakeBin := t.TempDir()
+	if err := os.WriteFile(filepath.Join(fakeBin, "ssh"), []byte("#!/bin/sh\necho \"ssh $*\"\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 
 	io, _, _, _ := ui.Test()
 	root := cmd.NewRootCmd(&cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }})
@@ -87,10 +124,14 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 	for _, mode := range []string{"token", "aksk"} {
 		dir := t.TempDir()
 		env := append(os.Environ(), "FLEXUSL_ENDPOINT="+srv.URL, "FLEXUSL_BSS_ENDPOINT="+srv.URL, "FLEXUSL_IAM_ENDPOINT="+srv.URL,
+			"FLEXUSL_RMS_ENDPOINT="+srv.URL, "FLEXUSL_ECS_ENDPOINT="+srv.URL, "PATH="+fakeBin+string(os.PathListSeparator)+os.Getenv("PATH"),
 			"FLEXUSL_TOKEN="+tok, "FLEXUSL_ACCESS_KEY="+ak, "FLEXUSL_SECRET_KEY="+sk, "FLEXUSL_AUTH_MODE="+mode,
 			"HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_STATE_HOME="+filepath.Join(dir, "state"))
 		for _, path := range leaves {
 			args, ok := secretCaseArgs[path]
+			if !ok {
+				args, ok = secretCaseArgsECS[path]
+			}
 			if !ok {
 				t.Errorf("no case for %q: add one to secretCaseArgs", path)
 				continue
@@ -104,6 +145,9 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 				stdin := "sandbox\n" // the IAM password
 				if path == "flexusl config set" {
 					stdin = sk + "\n" // a secret written through stdin is never echoed
+				}
+				if path == "flexusl instance reset-password" {
+					stdin = newPassword + "\n" // valid by ECS's rules: it is sent
 				}
 				c.Stdin = strings.NewReader(stdin)
 				var out []byte
@@ -120,7 +164,7 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 				} else {
 					out, _ = c.CombinedOutput()
 				}
-				for name, secret := range map[string]string{"token": tok, "secret key": sk, "access key": ak} {
+				for name, secret := range map[string]string{"token": tok, "secret key": sk, "access key": ak, "new server password": newPassword} {
 					if strings.Contains(string(out), secret) {
 						t.Errorf("%s %v printed the %s:\n%s", path, full, name, out)
 					}

@@ -8,12 +8,14 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"syscall"
 
 	authcmd "github.com/flexusl/flexusl/cmd/auth"
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	configcmd "github.com/flexusl/flexusl/cmd/config"
 	"github.com/flexusl/flexusl/cmd/images"
 	"github.com/flexusl/flexusl/cmd/instance"
+	jobcmd "github.com/flexusl/flexusl/cmd/job"
 	ordercmd "github.com/flexusl/flexusl/cmd/order"
 	"github.com/flexusl/flexusl/cmd/regions"
 	sandboxcmd "github.com/flexusl/flexusl/cmd/sandbox"
@@ -21,6 +23,7 @@ import (
 	versioncmd "github.com/flexusl/flexusl/cmd/version"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/spf13/cobra"
 )
@@ -32,14 +35,15 @@ var topCommands = []struct {
 	name, short string
 	build       func(*cmdutil.Factory) *cobra.Command
 }{
-	{"instance", "Buy FlexusL instances", instance.NewCmdInstance},
-	{"order", "Follow purchase orders (BSS) and the local order journal", ordercmd.NewCmdOrder},
+	{"instance", "Buy, list and show FlexusL instances, log in, operate their servers, renew and unsubscribe them", instance.NewCmdInstance},
+	{"order", "Follow, pay and cancel orders (BSS); the local order journal", ordercmd.NewCmdOrder},
+	{"job", "Follow ECS jobs (server start, stop, reboot)", jobcmd.NewCmdJob},
 	{"auth", "Get a token, and see which credentials a profile uses", authcmd.NewCmdAuth},
 	{"config", "Read and change profiles in the config file", configcmd.NewCmdConfig},
 	{"specs", "Plan specs (vCPUs, memory, disk, bandwidth, data package)", specs.NewCmdSpecs},
 	{"images", "Application and OS images and their versions", images.NewCmdImages},
 	{"regions", "Regions where FlexusL can be bought", regions.NewCmdRegions},
-	{"sandbox", "Serve a local copy of the FlexusL purchase, order and IAM APIs", sandboxcmd.NewCmdSandbox},
+	{"sandbox", "Serve a local copy of every API flexusl calls (purchase, instances, servers, billing, IAM)", sandboxcmd.NewCmdSandbox},
 	{"version", "Print the version, commit and Go version", versioncmd.NewCmdVersion},
 }
 
@@ -227,10 +231,17 @@ func envHint(o config.Option) string {
 	return " [$" + o.Env[0] + "]"
 }
 
+// Signals are the signals that end a run in order: Ctrl-C (SIGINT),
+// SIGTERM, SIGHUP (the terminal closed) and SIGQUIT (Ctrl-\) all cancel the
+// run's context instead of killing the process, so a purchase in flight is
+// journaled with its outcome (unknown) and the exit code is 130, never 2
+// ("nothing was sent") or the runtime's own codes.
+var Signals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT}
+
 // Execute runs flexusl with the process's arguments and streams and returns
 // the exit code.
 func Execute() int {
-	f := &cmdutil.Factory{IO: ui.System(), Getenv: os.Getenv, CatchSignals: true}
+	f := &cmdutil.Factory{IO: ui.System(), Getenv: os.Getenv, Signals: Signals}
 	return Run(context.Background(), f, os.Args[1:])
 }
 
@@ -242,6 +253,7 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if f.Interrupt == nil {
 		f.Interrupt = cancel
 	}
+	f.IO.SetInterrupt(ctx.Done())
 	root := newRoot(f, args)
 	root.SetArgs(args)
 	root.SetIn(f.IO.In)
@@ -259,6 +271,11 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if ctx.Err() != nil && code == exitcode.Failure {
 		code = exitcode.Interrupted
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", err)
+	// Errors and hints quote servers and files: shown with control
+	// characters escaped.
+	fmt.Fprintf(f.IO.ErrOut, "Error: %s\n", safetext.Text(err.Error()))
+	if a := cmdutil.Advice(err); a != "" {
+		fmt.Fprintf(f.IO.ErrOut, "Hint: %s\n", safetext.Text(a))
+	}
 	return code
 }

@@ -260,7 +260,7 @@ func TestTypoSuggestions(t *testing.T) {
 		{[]string{"logout"}, "did you mean `flexusl auth logout`?"},
 		{[]string{"purchase"}, "did you mean `flexusl instance buy`?"},
 		{[]string{"whoami"}, "did you mean `flexusl auth status`?"},
-		{[]string{"wait"}, "did you mean `flexusl order wait`?"},
+		{[]string{"wait"}, "did you mean `flexusl job wait` or `flexusl order wait`?"},
 		{[]string{"instance", "buy", "--nmae", "x"}, "unknown flag: --nmae; did you mean --name?; see: flexusl instance buy --help"},
 		{[]string{"instance", "buy", "-name", "x"}, "unknown shorthand flag: 'n' in -name; did you mean --name?"},
 		{[]string{"specs", "list", "--regoin", "x"}, "unknown flag: --regoin; did you mean --region?"},

@@ -17,7 +17,7 @@ import (
 func TestInterruptCancelsTheRun(t *testing.T) {
 	io, _, _, _ := ui.Test()
 	done := make(chan struct{})
-	f := &cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }, CatchSignals: true, Interrupt: func() { close(done) }}
+	f := &cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }, Signals: Signals, Interrupt: func() { close(done) }}
 	root := NewRootCmd(f)
 	c, _, err := root.Find([]string{"order", "show"})
 	if err != nil {

@@ -14,13 +14,20 @@ func exitCodesTopic() *cobra.Command {
   0    success
   1    a failure not listed below: a server error, an outcome that is unknown
        (the purchase request was sent but no answer came: check the console
-       before buying again; the Client-Request-Id is printed and journaled)
+       and flexusl order list before buying again; the Client-Request-Id is
+       printed and journaled), or a journal that cannot be written before a
+       purchase (then nothing was sent, and the message says so)
   2    invalid input or usage, or a declined confirmation: nothing was sent
   3    authentication or permission: no credentials, an expired token,
        HTTP 401/403
-  4    the order was cancelled or failed (order wait, instance buy --wait)
-  5    waiting timed out (order wait, instance buy --wait); the order goes on
-  130  interrupted (Ctrl-C)
+  4    the order was cancelled or failed (order wait, instance buy --wait),
+       or an ECS job failed for an instance (instance start|stop|reboot,
+       job wait)
+  5    waiting timed out (order wait, instance buy --wait, instance
+       start|stop|reboot, job wait); the order or job goes on
+  130  interrupted (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT): at the confirmation
+       prompt nothing was sent; during a purchase the request may have been
+       sent: it is journaled, as unknown
 
 Errors are printed on stderr as "Error: ...". stdout holds only results.`,
 		Example: `  flexusl order wait --last --timeout 20m; case $? in 0) echo ready;; 5) echo "still processing";; esac`,

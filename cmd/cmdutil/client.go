@@ -1,8 +1,6 @@
 package cmdutil
 
 import (
-	"context"
-	"fmt"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
@@ -20,8 +18,10 @@ func (f *Factory) Clock() time.Time {
 	return time.Now()
 }
 
-// JournalPath is the order journal's path.
-func (f *Factory) JournalPath() string { return journal.DefaultPath(f.Getenv) }
+// JournalPath is the journal's path. It fails (exit 1) when there is no
+// absolute place for it: the journal never lives under the current
+// directory.
+func (f *Factory) JournalPath() (string, error) { return journal.DefaultPath(f.Getenv) }
 
 // Credentials resolves the profile's credentials (exit 3 when none).
 func (f *Factory) Credentials() (*auth.Credentials, error) {
@@ -54,6 +54,8 @@ func (f *Factory) BareClient() (*api.Client, error) {
 		Endpoint:    cfg.Get(config.KeyEndpoint),
 		BSSEndpoint: cfg.Get(config.KeyBSSEndpoint),
 		IAMEndpoint: cfg.Get(config.KeyIAMEndpoint),
+		RMSEndpoint: cfg.Get(config.KeyRMSEndpoint),
+		ECSEndpoint: cfg.Get(config.KeyECSEndpoint),
 		HTTP:        hc,
 		UserAgent:   buildinfo.UserAgent(),
 		MaxRetries:  cfg.Int(config.KeyMaxRetries),
@@ -61,59 +63,34 @@ func (f *Factory) BareClient() (*api.Client, error) {
 	}, nil
 }
 
-// APIClient is an authenticated client for requests about region with the
-// given scopes. It fails fast (exit 3, nothing sent) without credentials or
-// with an expired stored token. Under AK/SK a missing project ID (for
-// project scope) or domain ID (for domain scope) is looked up through IAM,
-// once per run.
-func (f *Factory) APIClient(ctx context.Context, region string, scopes ...auth.Scope) (*api.Client, error) {
-	c, err := f.BareClient()
-	if err != nil {
-		return nil, err
-	}
-	cr, err := f.Credentials()
-	if err != nil {
-		return nil, err
-	}
-	warnings, err := cr.Check(f.Clock(), region)
-	if err != nil {
-		return nil, err
-	}
-	for _, w := range warnings {
-		f.IO.Warnf("%s", w)
-	}
-	if cr.Mode == auth.ModeToken {
-		c.Auth = auth.Token{Value: cr.Token}
-		return c, nil
-	}
-	ak := auth.AKSK{AccessKey: cr.AccessKey, SecretKey: cr.SecretKey, SecurityToken: cr.SecurityToken, ProjectID: cr.ProjectID, DomainID: cr.DomainID, Now: f.Clock}
-	c.Auth = ak
-	for _, s := range scopes {
-		switch {
-		case s == auth.ScopeProject && ak.ProjectID == "":
-			if f.projectIDs == nil {
-				f.projectIDs = map[string]string{}
-			}
-			if id, ok := f.projectIDs[region]; ok {
-				ak.ProjectID = id
-				break
-			}
-			id, err := c.ProjectID(ctx, region)
-			if err != nil {
-				return nil, fmt.Errorf("AK/SK needs the project ID of %s: %w", region, err)
-			}
-			f.projectIDs[region], ak.ProjectID = id, id
-		case s == auth.ScopeDomain && ak.DomainID == "":
-			if f.domainID == "" {
-				id, err := c.DomainID(ctx)
-				if err != nil {
-					return nil, fmt.Errorf("AK/SK needs the account (domain) ID: %w", err)
-				}
-				f.domainID = id
-			}
-			ak.DomainID = f.domainID
+// APIClient is the authenticated client of this run, built once. It fails
+// fast (exit 3, nothing sent) without credentials or with an expired stored
+// token. A call for a region the stored token is not scoped to is refused
+// per call; project and domain IDs that are not configured are looked up
+// through IAM when a call needs them, once per run.
+func (f *Factory) APIClient() (*api.Client, error) {
+	f.clientOnce.Do(func() {
+		c, err := f.BareClient()
+		if err != nil {
+			f.clientErr = err
+			return
 		}
-	}
-	c.Auth = ak
-	return c, nil
+		cr, err := f.Credentials()
+		if err != nil {
+			f.clientErr = err
+			return
+		}
+		if err := cr.Check(f.Clock()); err != nil {
+			f.clientErr = err
+			return
+		}
+		cfg, _ := f.Config()
+		c.Auth = cr.Authenticator(f.Clock)
+		c.ProjectID, c.DomainID = cr.ProjectID, cr.DomainID
+		if c.ProjectID != "" {
+			c.ProjectRegion = cfg.Get(config.KeyRegion) // a configured project ID is the configured region's
+		}
+		f.client = c
+	})
+	return f.client, f.clientErr
 }

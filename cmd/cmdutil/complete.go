@@ -4,15 +4,17 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/flexusl/flexusl/pkg/cache"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
 
-// Completion is offline: it reads the catalog, the config file and the
-// journal, never the network.
+// Completion is offline: it reads the catalog, the config file, the
+// journal and the instance cache, never the network.
 
 type compFunc = func(*cobra.Command, []string, string) ([]cobra.Completion, cobra.ShellCompDirective)
 
@@ -86,11 +88,16 @@ func CompleteOrderIDs(f *Factory) compFunc {
 		if len(args) > 0 {
 			return nil, noFile
 		}
-		entries, _, _ := journal.Read(f.JournalPath())
+		var entries []journal.Entry
+		if path, err := f.JournalPath(); err == nil {
+			entries, _, _ = journal.Read(path)
+		}
 		var out []cobra.Completion
 		for _, e := range journal.Newest(entries) {
-			if e.OrderID != "" {
-				out = append(out, cobra.CompletionWithDesc(e.OrderID, fmt.Sprintf("%s %s %s", e.Name, e.Region, e.Time.Format("2006-01-02 15:04"))))
+			for _, id := range e.OrderIDs {
+				if safetext.IsSafe(id) {
+					out = append(out, cobra.CompletionWithDesc(id, safetext.Line(fmt.Sprintf("%s %s %s", e.Name, e.Region, e.Time.Format("2006-01-02 15:04")))))
+				}
 			}
 		}
 		return withPrefix(out, prefix), noFile | cobra.ShellCompDirectiveKeepOrder
@@ -168,4 +175,75 @@ func validRegion(cat *catalog.Catalog, r string) string {
 		return r
 	}
 	return ""
+}
+
+// CompleteInstances completes instance names and IDs for commands that
+// take ID|NAME arguments, offline: from the cache `instance list` and
+// `instance show` write, and the instance IDs of purchases in the journal.
+// With --region typed, only that region's. Arguments already given are not
+// offered again. A name is offered when it names one instance (an
+// ambiguous name would exit 2); every ID is offered.
+func CompleteInstances(f *Factory) compFunc {
+	return func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		region := flagValue(cmd, "region")
+		known, _ := cache.ReadInstances(f.InstanceCachePath())
+		seen := map[string]bool{}
+		for _, in := range known {
+			seen[in.ID] = true
+		}
+		var entries []journal.Entry
+		if path, err := f.JournalPath(); err == nil {
+			entries, _, _ = journal.Read(path)
+		}
+		for _, e := range journal.Newest(entries) {
+			if e.Kind != journal.KindPurchase {
+				continue
+			}
+			for _, id := range e.ResourceIDs {
+				if !seen[id] {
+					seen[id] = true
+					known = append(known, cache.Instance{ID: id, Name: e.Name, Region: e.Region})
+				}
+			}
+		}
+		given := map[string]bool{}
+		for _, a := range args {
+			given[a] = true
+		}
+		names := map[string]int{}
+		var inRegion []cache.Instance
+		for _, in := range known {
+			if region != "" && in.Region != region {
+				continue
+			}
+			inRegion = append(inRegion, in)
+			if in.Name != "" {
+				names[in.Name]++
+			}
+		}
+		var byName, byID []cobra.Completion
+		for _, in := range inRegion {
+			if !safetext.IsSafe(in.ID) {
+				continue
+			}
+			if names[in.Name] == 1 && !given[in.Name] && !given[in.ID] && safetext.IsSafe(in.Name) {
+				byName = append(byName, cobra.CompletionWithDesc(in.Name, safetext.Line(in.ID+" "+in.Region)))
+			}
+			if !given[in.ID] && !given[in.Name] {
+				byID = append(byID, cobra.CompletionWithDesc(in.ID, safetext.Line(strings.TrimSpace(in.Name+" "+in.Region))))
+			}
+		}
+		return withPrefix(append(byName, byID...), prefix), noFile | cobra.ShellCompDirectiveKeepOrder
+	}
+}
+
+// FirstArgOnly completes the first positional argument with fn and
+// nothing after it (for commands that take one ID|NAME).
+func FirstArgOnly(fn compFunc) compFunc {
+	return func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, noFile
+		}
+		return fn(cmd, args, prefix)
+	}
 }

@@ -8,9 +8,9 @@ import (
 	"os"
 	"os/signal"
 	"sync"
-	"syscall"
 	"time"
 
+	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/output"
@@ -43,25 +43,30 @@ type Factory struct {
 	projectIDs map[string]string // region -> project ID looked up this run
 	domainID   string
 
-	// CatchSignals says CatchInterrupts may install a signal handler (the
-	// real program; in-process tests leave it off). Interrupt is what the
-	// first SIGINT or SIGTERM calls: Run sets it to cancel the run.
-	CatchSignals bool
-	Interrupt    func()
-	sigOnce      sync.Once
+	clientOnce sync.Once
+	client     *api.Client
+	clientErr  error
+
+	// Signals are what CatchInterrupts catches (Execute sets them; in-process
+	// tests leave them empty). Interrupt is what the first of them calls:
+	// Run sets it to cancel the run.
+	Signals   []os.Signal
+	Interrupt func()
+	sigOnce   sync.Once
 }
 
-// CatchInterrupts makes SIGINT (Ctrl-C) and SIGTERM call Interrupt from
-// now on, once per run. Commands that talk to the network, wait or serve
-// get it before they run (the root's PersistentPreRunE); offline commands,
-// help and completion never pay for a signal handler and its goroutines.
+// CatchInterrupts makes Signals (Ctrl-C, SIGTERM, ...) call Interrupt from
+// now on, once per run. Commands that talk to the network, wait, prompt or
+// serve get it before they run (the root's PersistentPreRunE); offline
+// commands, help and completion never pay for a signal handler and its
+// goroutines.
 func (f *Factory) CatchInterrupts() {
 	f.sigOnce.Do(func() {
-		if !f.CatchSignals || f.Interrupt == nil {
+		if len(f.Signals) == 0 || f.Interrupt == nil {
 			return
 		}
 		ch := make(chan os.Signal, 1)
-		signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+		signal.Notify(ch, f.Signals...)
 		go func() {
 			<-ch
 			f.Interrupt()

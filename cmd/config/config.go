@@ -9,6 +9,7 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
 
@@ -90,6 +91,9 @@ func newGet(f *cmdutil.Factory) *cobra.Command {
 			v := cfg.Get(args[0])
 			if config.IsSecret(args[0]) {
 				v = config.Mask(args[0], v)
+			}
+			if f.IO.IsStdoutTTY() { // a person reads it: a hand-edited value must not rewrite the screen
+				v = safetext.Line(v)
 			}
 			fmt.Fprintln(f.IO.Out, v)
 			return nil
@@ -384,8 +388,8 @@ it refuses: use "config set" in scripts.`,
 					return cmdutil.UsageError(err)
 				}
 			}
-			if cfg.File.ActiveProfile == "" {
-				cfg.File.ActiveProfile = profile
+			if err := cfg.ActivateIfNone(profile); err != nil {
+				return err
 			}
 			if err := cfg.Save(); err != nil {
 				return err

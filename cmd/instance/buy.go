@@ -6,17 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
-	ordercmd "github.com/flexusl/flexusl/cmd/order"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/flexusl/flexusl/pkg/output"
@@ -69,22 +69,35 @@ spec and region combinations, and every rule of the purchase page); all
 violations are reported at once and nothing is sent (exit 2).
 
 On a terminal it shows what will be bought and asks for confirmation;
-without a terminal it needs --yes and never prompts. The order ID is written
-to the local order journal before anything is printed. A request is retried
+without a terminal it needs --yes and never prompts; Ctrl-C at the prompt
+cancels (exit 130, nothing sent). The attempt is written to the local
+journal before the request is sent (if it cannot be, nothing is sent), and
+its outcome (the order ID) before anything is printed; the next purchase
+warns about an earlier one whose outcome is unknown. A request is retried
 (with the same Client-Request-Id) only when the server provably did not get
 it: HTTP 429, or no connection could be made. After a server error, a
 timeout or a lost connection the outcome is unknown: flexusl does not retry,
-prints the Client-Request-Id, journals the attempt as "unknown" and exits 1.
+prints the Client-Request-Id, journals the attempt as "unknown" and exits 1
+(130 when interrupted: Ctrl-C, SIGTERM, SIGQUIT or a closed terminal's
+SIGHUP during the request all leave it journaled as unknown).
 
 Required: --name, --spec, --region (flag, FLEXUSL_REGION or the profile)
 and one of --image or --image-id, unless --from-file supplies them.
---from-file reads a request body in the API's own JSON or YAML shape; flags
-given override its fields. --no-validate skips the catalog checks (not the
-format checks), for plans newer than the catalog.
+--from-file reads a request body in the API's own JSON or YAML shape (at
+most 1 MiB; - reads stdin); flags given override its fields, and fields it
+leaves out get the flags' defaults (period_type month, period_num 1). It is
+read strictly: unknown or repeated keys, wrong types, text that is not
+UTF-8, and YAML that JSON would not accept (anchors, aliases, merge keys,
+tags, numbers such as 0x1 or +1) are errors naming the field. See
+configs/purchase.example.yaml. --no-validate skips the catalog checks (not
+the format checks), for plans newer than the catalog.
 
-With --wait it then follows the order until it completes (exit 0), is
-cancelled (exit 4) or --timeout passes (exit 5); the result (with the last
-order status seen) is printed in every case, so the order ID is never lost.`,
+With --wait it then follows the order until it completes, then its
+instances until each is RUNNING with a public IP (exit 0; the table adds
+INSTANCE ID / PUBLIC IP rows, JSON an "instances" array in the instance
+list shape), all within --timeout. A cancelled order exits 4; a timeout
+exits 5 with the command that looks again. The result (with the last order
+status seen) is printed in every case, so the order ID is never lost.`,
 		Example: `  # interactive: shows what will be bought and asks
   flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
 
@@ -125,17 +138,17 @@ order status seen) is printed in every case, so the order ID is never lost.`,
 	fl.IntVar(&opts.Period, "period", 1, "number of periods (period_num): 1-9 months or 1-3 years")
 	fl.IntVar(&opts.Quantity, "quantity", 1, "number of instances (purchase_quantity), 1-200")
 	fl.BoolVar(&opts.AutoRenew, "auto-renew", false, "renew automatically at the end of the period")
-	fl.BoolVar(&opts.AutoPay, "auto-pay", false, "pay from the account balance at once (otherwise the order waits for payment in the console)")
+	fl.BoolVar(&opts.AutoPay, "auto-pay", false, "pay from the account balance at once (otherwise the order waits for payment: flexusl order pay)")
 	fl.IntVar(&opts.DataDisk, "data-disk", 0, "add a data disk (evs) of this many GiB, 10-2048")
 	fl.IntVar(&opts.Backup, "backup", 0, "add cloud backup (cbr) of this many GiB, 10-2048")
 	fl.BoolVar(&opts.HSS, "hss", false, "add host security (hss)")
 	fl.StringArrayVar(&opts.Tags, "tag", nil, "tag as key=value (repeatable); key 1-32 characters, value 0-2048")
 	fl.StringVar(&opts.ClientRequestID, "client-request-id", "", "Client-Request-Id header (default: a fresh UUID v4)")
-	fl.StringVar(&opts.FromFile, "from-file", "", "read the request body (API JSON or YAML shape) from FILE, or - for stdin")
+	fl.StringVar(&opts.FromFile, "from-file", "", "read the request body (API JSON or YAML shape, at most 1 MiB) from FILE, or - for stdin; missing period_type/period_num default to month/1")
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "skip the catalog checks (format checks still run)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "buy without asking (required without a terminal)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate and print the request that would be sent; send nothing")
-	fl.BoolVar(&opts.Wait, "wait", false, "wait for the order to complete")
+	fl.BoolVar(&opts.Wait, "wait", false, "wait for the order to complete and its instances to run with a public IP")
 	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
 	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
 	cmdutil.RegisterBuyCompletions(cmd, f)
@@ -147,17 +160,11 @@ order status seen) is printed in every case, so the order ID is never lost.`,
 func buildRequest(opts *BuyOptions, region string, regionFromFlag bool) (*purchase.Request, catalog.Problems, error) {
 	r := &purchase.Request{}
 	if opts.FromFile != "" {
-		var data []byte
-		var err error
-		if opts.FromFile == "-" {
-			data, err = io.ReadAll(io.LimitReader(opts.stdin, 1<<20))
-		} else {
-			data, err = os.ReadFile(opts.FromFile)
-		}
+		data, err := purchase.ReadFile(opts.FromFile, opts.stdin)
 		if err != nil {
-			return nil, nil, cmdutil.UsageErrorf("--from-file: %v", err)
+			return nil, nil, cmdutil.UsageErrorf("--from-file: %v (nothing was sent)", err)
 		}
-		fr, ps := purchase.DecodeYAMLOrJSON(data)
+		fr, ps := purchase.DecodeFile(data)
 		if len(ps) > 0 {
 			return nil, nil, cmdutil.ProblemsError(prefix(ps, "--from-file: "), nil)
 		}
@@ -219,6 +226,9 @@ type BuyResult struct {
 	ClientRequestID string      `json:"client_request_id"`
 	Region          string      `json:"region"`
 	Order           *order.View `json:"order,omitempty"`
+	// Instances (with --wait, once the order completed): each instance in
+	// the `instance list` shape.
+	Instances *[]instance.View `json:"instances,omitempty"`
 }
 
 // DryRun is what --dry-run prints.
@@ -281,10 +291,17 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	}
 
 	// 3. Credentials before asking: a purchase that cannot be sent is not confirmed.
-	client, err := f.APIClient(ctx, req.Region, auth.ScopeProject)
+	client, err := f.APIClient()
 	if err != nil {
 		return err
 	}
+
+	// An earlier purchase whose outcome is unknown may have placed an
+	// order: say so before asking, so the same thing is not bought twice.
+	if _, err := f.JournalPath(); err != nil {
+		return fmt.Errorf("%w (nothing was sent)", err)
+	}
+	cmdutil.WarnUnresolved(f, journal.KindPurchase, "purchase")
 
 	// 4. Confirm, unless --yes. Never prompt without a terminal.
 	if !opts.Yes {
@@ -293,6 +310,9 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		}
 		fmt.Fprintf(f.IO.ErrOut, "You are about to buy:\n%s", purchase.FormatSummary(req.Summary(cat)))
 		ok, err := f.IO.Confirm("Buy?")
+		if errors.Is(err, ui.ErrInterrupted) {
+			return exitcode.Errorf(exitcode.Interrupted, "cancelled: nothing was sent")
+		}
 		if err != nil {
 			return err
 		}
@@ -301,7 +321,18 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		}
 	}
 
-	// 5. Send (the client owns the retry policy).
+	// 5. Journal the attempt, synced, before the request leaves: a closed
+	// terminal, a kill or a power cut from here on leaves it in the journal
+	// (as unknown). No journal, no purchase.
+	attempt, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: journal.KindPurchase,
+		Operation: prep.Method + " " + api.CreatePath, RequestID: crid, Region: req.Region,
+		Name: req.InstanceName, Spec: req.PlanSpec, Image: imageLabel(req), Quantity: req.Quantity()})
+	if err != nil {
+		return err
+	}
+
+	// 6. Send (the client owns the retry policy), then journal the outcome
+	// before printing anything about it.
 	var progress *ui.Progress
 	if f.IO.IsStderrTTY() {
 		progress = f.IO.StartProgress("placing the order...")
@@ -310,34 +341,31 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	if progress != nil {
 		progress.Stop()
 	}
-	entry := journal.Entry{Time: f.Clock().UTC(), Profile: cfg.Profile(), Region: req.Region, Name: req.InstanceName, Spec: req.PlanSpec,
-		Image: imageLabel(req), Quantity: req.Quantity(), ClientRequestID: crid}
+	attempt.Record(purchaseOutcome(res, err))
+	if api.IsUnknownOutcome(err) {
+		return cmdutil.WithAdvice(err, cmdutil.UnknownAdvice("The purchase", crid, attempt.Time().Format(time.RFC3339)))
+	}
 	if err != nil {
-		var unknown *api.UnknownOutcomeError
-		if errors.As(err, &unknown) {
-			entry.State, entry.Error = journal.StateUnknown, cmdutil.FirstLine(unknown.Cause.Error())
-			if jerr := journal.Append(f.JournalPath(), entry); jerr != nil {
-				f.IO.Warnf("could not write the order journal: %v", jerr)
-			}
-		}
 		return err
 	}
 
-	// 6. Journal first, then print.
-	entry.State, entry.OrderID, entry.InstanceIDs = journal.StateAccepted, res.OrderID, res.InstanceIDs
-	if jerr := journal.Append(f.JournalPath(), entry); jerr != nil {
-		f.IO.Warnf("could not write the order journal %s: %v (order %s, Client-Request-Id %s)", f.JournalPath(), jerr, res.OrderID, crid)
-	}
 	result := &BuyResult{OrderID: res.OrderID, InstanceIDs: res.InstanceIDs, ClientRequestID: crid, Region: req.Region}
 	if !opts.Wait {
 		if !req.AutoPay() {
-			f.IO.Infof("Order %s is waiting for payment: pay it in the console, then `flexusl order wait %s`.", res.OrderID, res.OrderID)
+			f.IO.Infof("Order %s is waiting for payment: pay it with `flexusl order pay %s` (or in the console), then `flexusl order wait %s`.", res.OrderID, res.OrderID, res.OrderID)
 		}
 		return printBuy(f, result)
 	}
 	f.IO.Infof("Order %s placed; waiting for it to complete (Ctrl-C stops waiting, not the order).", res.OrderID)
-	view, werr := ordercmd.Wait(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout, opts.WaitInterval)
+	start := time.Now()
+	view, werr := cmdutil.WaitOrder(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout, opts.WaitInterval, justPlacedGrace)
 	result.Order = view
+	if werr == nil {
+		// Then its instances, within the same --timeout: RUNNING with a public IP.
+		var vs []instance.View
+		vs, werr = cmdutil.WaitInstances(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout-time.Since(start), opts.WaitInterval)
+		result.Instances = &vs
+	}
 	// The purchase happened whatever the wait's outcome: a script reading
 	// stdout gets the order ID (and the last status seen) before the wait's
 	// exit code (4 cancelled, 5 timed out, 130 interrupted).
@@ -347,8 +375,30 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	return werr
 }
 
+// justPlacedGrace is how long `buy --wait` waits through BSS not listing
+// the order it was just given.
+const justPlacedGrace = 2 * time.Minute
+
+// purchaseOutcome is what the journal records of a purchase's answer, in
+// the same states as every other at-most-once call (outcomeOf).
+func purchaseOutcome(res *api.CreateResult, err error) journal.Outcome {
+	if err == nil {
+		return journal.Outcome{State: journal.StateAccepted, OrderIDs: []string{res.OrderID}, ResourceIDs: res.InstanceIDs}
+	}
+	o := journal.Outcome{State: outcomeOf(err), Error: cmdutil.FirstLine(err.Error())}
+	var unknown *api.UnknownOutcomeError
+	if errors.As(err, &unknown) {
+		o.Error = cmdutil.FirstLine(unknown.Cause.Error())
+	}
+	return o
+}
+
 func printBuy(f *cmdutil.Factory, r *BuyResult) error {
-	return f.Print(r, func() ([]string, [][]string) {
+	var vs []instance.View
+	if r.Instances != nil {
+		vs = *r.Instances
+	}
+	return f.PrintWithInstances(r, func() ([]string, [][]string) {
 		h := []string{"ORDER ID", "INSTANCE IDS", "CLIENT REQUEST ID"}
 		row := []string{r.OrderID, strings.Join(r.InstanceIDs, ","), r.ClientRequestID}
 		if r.Order != nil {
@@ -356,7 +406,7 @@ func printBuy(f *cmdutil.Factory, r *BuyResult) error {
 			row = append(row, r.Order.StatusText)
 		}
 		return h, [][]string{row}
-	})
+	}, vs)
 }
 
 func printDryRun(f *cmdutil.Factory, format output.Format, p *api.Prepared, req *purchase.Request, cat *catalog.Catalog) error {

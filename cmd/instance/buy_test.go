@@ -5,10 +5,12 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/flexusl/flexusl/cmd"
 	"github.com/flexusl/flexusl/cmd/cmdutil"
@@ -94,6 +96,9 @@ func TestEveryRuleExits2AndSendsNothing(t *testing.T) {
 		{"request id length", with("--client-request-id", "abc"), "must be 36 to 128 characters"},
 		{"request id charset", with("--client-request-id", "_5a56f6c-8aee-4e4b-bf76-5d98d1ac023d"), "letters, digits and hyphens"},
 		{"integer flag", with("--quantity", "two"), `invalid argument "two" for "--quantity"`},
+		{"tag not utf-8", with("--tag", "env=pr\xffod"), `--tag (tags[0].value) "pr\xffod": is not valid UTF-8`},
+		{"name not utf-8", with("--name", "web\xe9"), `--name (instance_name) "web\xe9": is not valid UTF-8`},
+		{"description not utf-8", with("--description", "caf\xe9"), `--description (description) "caf\xe9": is not valid UTF-8`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,5 +148,137 @@ func TestFlagParsing(t *testing.T) {
 	}
 	if got.Spec != "hf.large.2.30m.linux" || len(got.Tags) != 2 || !got.Yes || got.Period != 1 || got.Quantity != 1 || got.PeriodType != "year" || got.WaitTimeout.Minutes() != 30 {
 		t.Errorf("%+v", got)
+	}
+}
+
+// hostile is text a server or a file might hold to rewrite the screen:
+// clear it, move home, print a fake line, set the title, ring the bell.
+const hostile = "\x1b[2J\x1b[H\rQuantity: 1\x1b]0;title\x07\u009b31m\b"
+
+// noControls fails when s holds a control character other than newline
+// and tab (what a terminal would obey).
+func noControls(t *testing.T, what, s string) {
+	t.Helper()
+	for _, r := range s {
+		if (r < 0x20 && r != '\n' && r != '\t') || (r >= 0x7f && r <= 0x9f) {
+			t.Errorf("%s holds control character %U:\n%q", what, r, s)
+			return
+		}
+	}
+}
+
+func TestServerTextIsEscapedOnTheTerminal(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		if strings.HasPrefix(r.URL.Path, "/v2/orders/") {
+			io.WriteString(w, `{"total_count":1,"order_info":{"order_id":"CS1","status":5,"order_type":1,"currency":"USD\u001b[2J","create_time":"2024\r\u001b]0;x\u0007"}}`)
+			return
+		}
+		w.WriteHeader(400)
+		io.WriteString(w, `{"error_code":"HCSS.14000001","error_msg":"bad\u001b[2J\u001b[H\rQuantity: 1\u009b31m"}`)
+	}))
+	defer srv.Close()
+	h := &harness{url: srv.URL}
+	out, errOut, code := h.run(t, true, "", with("--yes")...)
+	if code != 1 || out != "" || !strings.Contains(errOut, `bad^[[2J^[[H^MQuantity: 1^[[31m`) {
+		t.Errorf("exit %d stdout %q stderr %q", code, out, errOut)
+	}
+	noControls(t, "stderr", errOut)
+
+	dir := t.TempDir()
+	env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
+	for _, format := range []string{"table", "json"} {
+		ios, _, o, e := ui.Test()
+		ios.SetTTY(true, true, true)
+		f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }}
+		if code := cmd.Run(context.Background(), f, []string{"order", "show", "CS1", "-o", format}); code != 0 {
+			t.Fatalf("order show: exit %d %s", code, e)
+		}
+		if format == "table" {
+			noControls(t, "order show table", o.String())
+			if !strings.Contains(o.String(), "USD^[[2J") {
+				t.Errorf("table: %q", o.String())
+			}
+		} else if !strings.Contains(o.String(), `"currency": "USD\u001b[2J"`) {
+			t.Errorf("JSON must keep the value exactly: %s", o.String())
+		}
+	}
+}
+
+// The confirmation shows hostile tag, name and description values escaped,
+// one line each: the quantity line cannot be forged.
+func TestConfirmationCannotBeSpoofed(t *testing.T) {
+	h := newHarness(t)
+	_, errOut, code := h.run(t, true, "n\n", with("--quantity", "200", "--auto-pay", "--tag", "env="+hostile, "--description", "shop"+hostile)...)
+	if code != 2 || h.requests.Load() != 0 {
+		t.Fatalf("exit %d, %d requests", code, h.requests.Load())
+	}
+	noControls(t, "confirmation", errOut)
+	if strings.Count(errOut, "Quantity:") != 3 || !strings.Contains(errOut, "  Quantity:     200\n") {
+		t.Errorf("confirmation:\n%s", errOut)
+	}
+	if !strings.Contains(errOut, `env=^[[2J^[[H^MQuantity: 1^[]0;title^G^[[31m^H`) {
+		t.Errorf("tag not shown escaped:\n%s", errOut)
+	}
+}
+
+// The outcome cannot be journaled (the disk filled up while the request
+// was out): the result is still printed, with a warning that says what the
+// journal holds.
+func TestOutcomeNotJournaledIsAWarningNotALostOrder(t *testing.T) {
+	if _, err := os.Stat("/dev/full"); err != nil {
+		t.Skip("needs /dev/full")
+	}
+	dir := t.TempDir()
+	journalPath := filepath.Join(dir, "flexusl", "orders.jsonl")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.ReadAll(r.Body)
+		// The attempt was journaled before the request left.
+		if data, err := os.ReadFile(journalPath); err != nil || !strings.Contains(string(data), `"state":"sending"`) {
+			t.Errorf("no sending record when the request arrived: %q %v", data, err)
+		}
+		os.Rename(journalPath, journalPath+".begun")
+		os.Symlink("/dev/full", journalPath)
+		w.WriteHeader(202)
+		io.WriteString(w, `{"order_id":"CS24022811305H1EW","instance_ids":["65dea8d23005da564c78d9d2"]}`)
+	}))
+	defer srv.Close()
+	env := map[string]string{"FLEXUSL_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"),
+		"XDG_STATE_HOME": dir, "FLEXUSL_REGION": "ap-southeast-3"}
+	ios, _, out, errOut := ui.Test()
+	f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }}
+	code := cmd.Run(context.Background(), f, append([]string{"instance", "buy"}, with("--yes", "--client-request-id", "11111111-2222-4333-8444-555555555555", "-o", "json")...))
+	if code != 0 || !strings.Contains(out.String(), `"order_id": "CS24022811305H1EW"`) {
+		t.Fatalf("exit %d stdout %q stderr %q", code, out, errOut)
+	}
+	want := "Warning: could not record order CS24022811305H1EW in the journal: journal: write " + journalPath + ": no space left on device; the journal " + journalPath +
+		" shows this call (Client-Request-Id 11111111-2222-4333-8444-555555555555) as unknown"
+	if !strings.Contains(errOut.String(), want) {
+		t.Errorf("stderr %q\nwant %q", errOut, want)
+	}
+}
+
+// Ctrl-C at the [y/N] prompt cancels at once (exit 130), without waiting
+// for Enter, and nothing is sent.
+func TestInterruptAtPromptCancelsAtOnce(t *testing.T) {
+	h := newHarness(t)
+	dir := t.TempDir()
+	env := map[string]string{"FLEXUSL_ENDPOINT": h.url, "FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"),
+		"XDG_STATE_HOME": dir, "FLEXUSL_REGION": "ap-southeast-3"}
+	ios, _, out, errOut := ui.Test()
+	ios.SetTTY(true, true, true)
+	pr, pw := io.Pipe() // a terminal nobody types into
+	defer pw.Close()
+	ios.In = pr
+	f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	code := cmd.Run(ctx, f, append([]string{"instance", "buy"}, valid...))
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("took %s", took)
+	}
+	if code != 130 || out.Len() != 0 || h.requests.Load() != 0 || !strings.Contains(errOut.String(), "Buy? [y/N]: \nError: cancelled: nothing was sent\n") {
+		t.Errorf("exit %d, %d requests, stdout %q, stderr %q", code, h.requests.Load(), out, errOut)
 	}
 }

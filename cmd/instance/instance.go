@@ -8,8 +8,14 @@ import (
 
 // NewCmdInstance is `flexusl instance`.
 func NewCmdInstance(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "instance", Short: "Buy FlexusL instances",
-		Example: "  flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux"}
-	cmd.AddCommand(NewCmdBuy(f, nil))
+	cmd := &cobra.Command{Use: "instance", Short: "Buy, list and show FlexusL instances, log in, operate their servers, renew and unsubscribe them",
+		Example: `  flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
+  flexusl instance list
+  flexusl instance ssh web-1
+  flexusl instance stop web-1
+  flexusl instance renew web-1 --period 2 --auto-pay`}
+	cmd.AddCommand(NewCmdBuy(f, nil), NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdSSH(f, nil),
+		NewCmdStart(f, nil), NewCmdStop(f, nil), NewCmdReboot(f, nil), NewCmdResetPassword(f, nil), NewCmdUpdate(f, nil),
+		NewCmdRenew(f, nil), NewCmdDelete(f, nil), NewCmdAutoRenew(f, nil), NewCmdTraffic(f))
 	return cmdutil.GroupCommand(cmd)
 }

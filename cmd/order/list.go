@@ -3,61 +3,113 @@ package order
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/journal"
-	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/spf13/cobra"
 )
 
 // ListEntry is one journal entry as `order list` prints it.
 type ListEntry struct {
 	journal.Entry
-	Status     int    `json:"status,omitempty"`
-	StatusText string `json:"status_text,omitempty"`
-	Refresh    string `json:"refresh_error,omitempty"`
+	// The keys `order list -o json` had before the journal held several
+	// kinds, kept so scripts written then go on working: the first order
+	// ID, a purchase's instance IDs, the Client-Request-Id.
+	FirstOrderID    string   `json:"order_id,omitempty"`
+	InstanceIDs     []string `json:"instance_ids,omitempty"`
+	ClientRequestID string   `json:"client_request_id,omitempty"`
+	Status          int      `json:"status,omitempty"`
+	StatusText      string   `json:"status_text,omitempty"`
+	Refresh         string   `json:"refresh_error,omitempty"`
+}
+
+// newListEntry is e with the keys of earlier versions filled.
+func newListEntry(e journal.Entry) ListEntry {
+	l := ListEntry{Entry: e, ClientRequestID: e.RequestID}
+	if len(e.OrderIDs) > 0 {
+		l.FirstOrderID = e.OrderIDs[0]
+	}
+	if e.Kind == journal.KindPurchase {
+		l.InstanceIDs = e.ResourceIDs
+	}
+	return l
 }
 
 // NewCmdList is `flexusl order list`.
 func NewCmdList(f *cmdutil.Factory) *cobra.Command {
-	var refresh bool
+	var refresh, remote bool
+	var ro remoteOptions
 	cmd := &cobra.Command{
-		Use:   "list [--refresh]",
-		Short: "List purchases from the local order journal, newest first",
-		Long: `List the purchases recorded in this machine's order journal, newest first.
-The journal holds what flexusl bought from here; orders placed elsewhere
-(another machine, the console) are in the console's Billing Center, and
-"flexusl order show ORDER_ID" shows any order of the account.
+		Use:   "list [--refresh] | --remote [--since 30d] [--status S] [--type T]",
+		Short: "List orders: the local journal, or the account's orders from BSS (--remote)",
+		Long: `List the purchases, renewals, unsubscriptions, payments and cancellations
+recorded in the local order journal, newest first.
+KIND is what the attempt did: purchase, renew, unsubscribe, pay or
+cancel_order (auto-renew changes and server operations place no order and
+are not listed). REQUEST OUTCOME is what the request got back, not the
+order's status now (--refresh, or --remote, shows that): "accepted" (the API took it: the order IDs are
+shown), "unknown" (the request was sent, or was about to be sent, and no
+answer was recorded: find out before repeating it; the Client-Request-Id
+identifies it), "rejected" (the API answered with an error: nothing
+happened) or "not_sent" (no connection could be made). An attempt is
+recorded before its request leaves, so one interrupted by a closed
+terminal, a kill or a power cut shows as unknown ("no_outcome": true in
+JSON). --refresh asks BSS for each order's current status (four at a
+time).
 
-STATE AT PURCHASE is what the purchase request got back, not the order's
-status now: "order placed" (the API returned an order ID; "accepted" in
-JSON) or "outcome unknown" (the request was sent but no answer came: check
-the console before buying again; the Client-Request-Id identifies it).
---refresh asks BSS for each order's current status (four at a time).`,
+--remote lists the account's orders from BSS ListCustomerOrders instead
+(every page, newest first), so a fresh machine or a CI runner sees them
+too: created within --since (default 30d; 36h, 90m also work), filtered by
+--status (pending-payment or 6, processing, completed, cancelled, ...) and
+--type (new, renewal, unsubscribe, change, ... or the BSS number). Orders
+the journal knows get their name and spec. Journal attempts whose outcome is
+unknown are listed too, with the orders created within 10 minutes after
+them (of the kind they would place) as possible matches: that tells whether
+an unknown purchase, renewal or unsubscription was placed. JSON:
+{"orders":[...],"unknown_attempts":[{...,"possible_matches":[...]}]}.`,
 		Example: `  flexusl order list
-  flexusl order list --refresh -o json`,
+  flexusl order list --refresh -o json
+  flexusl order list --remote --since 7d
+  flexusl order list --remote --status pending-payment --type renewal -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			entries, skipped, err := journal.Read(f.JournalPath())
+			if !remote {
+				for _, fl := range []string{"since", "status", "type"} {
+					if cmd.Flags().Changed(fl) {
+						return cmdutil.UsageErrorf("--%s goes with --remote", fl)
+					}
+				}
+			} else {
+				if refresh {
+					return cmdutil.UsageErrorf("--refresh and --remote exclude each other: --remote already reads the current statuses")
+				}
+				return listRemote(cmd.Context(), f, ro)
+			}
+			path, err := f.JournalPath()
+			if err != nil {
+				return err
+			}
+			entries, skipped, err := journal.Read(path)
 			if err != nil {
 				return err
 			}
 			if skipped > 0 {
-				f.IO.Warnf("%d unreadable line(s) in %s were skipped", skipped, f.JournalPath())
+				f.IO.Warnf("%d unreadable line(s) in %s were skipped", skipped, path)
 			}
 			rows := make([]ListEntry, 0, len(entries))
 			for _, e := range journal.Newest(entries) {
-				rows = append(rows, ListEntry{Entry: e})
+				if !ordersKind(e.Kind) {
+					continue // auto-renew changes and server operations place no orders
+				}
+				rows = append(rows, newListEntry(e))
 			}
 			if len(rows) == 0 {
-				f.IO.Infof("No purchases in this machine's order journal (%s).\n"+
-					"It lists what flexusl bought from here; the account's orders are in the console's Billing Center,\n"+
-					"and `flexusl order show ORDER_ID` shows any of them.", f.JournalPath())
-			} else if format, _ := f.OutputFormat(); format == output.Table && !refresh {
-				f.IO.Infof("STATE AT PURCHASE is what each purchase got back; for the orders' status now: flexusl order list --refresh")
+				f.IO.Infof("No orders in this machine's journal (%s): it holds what flexusl did from here.\n"+
+					"The account's orders, from anywhere: flexusl order list --remote", path)
 			}
 			if refresh && len(rows) > 0 {
 				if err := refreshAll(cmd.Context(), f, rows); err != nil {
@@ -65,17 +117,21 @@ the console before buying again; the Client-Request-Id identifies it).
 				}
 			}
 			return f.Print(rows, func() ([]string, [][]string) {
-				h := []string{"ORDER ID", "CREATED", "REGION", "NAME", "SPEC", "QTY", "STATE AT PURCHASE"}
+				h := []string{"ORDER ID", "CREATED", "KIND", "REGION", "NAME", "SPEC", "QTY", "REQUEST OUTCOME"}
 				if refresh {
 					h = append(h, "STATUS")
 				}
 				out := make([][]string, len(rows))
 				for i, r := range rows {
-					id := r.OrderID
+					id := strings.Join(r.OrderIDs, ",")
 					if id == "" {
-						id = "- (request " + r.ClientRequestID + ")"
+						id = "- (request " + r.RequestID + ")"
 					}
-					out[i] = []string{id, cmdutil.TableTime(r.Time), r.Region, r.Name, r.Spec, strconv.Itoa(r.Quantity), stateText(r.State)}
+					qty := "-"
+					if r.Quantity > 0 {
+						qty = strconv.Itoa(r.Quantity)
+					}
+					out[i] = []string{id, cmdutil.TableTime(r.Time), r.Kind, cmdutil.Dash(r.Region), cmdutil.Dash(r.Name), cmdutil.Dash(r.Spec), qty, r.State}
 					if refresh {
 						st := r.StatusText
 						if r.Refresh != "" {
@@ -89,31 +145,25 @@ the console before buying again; the Client-Request-Id identifies it).
 		},
 	}
 	cmd.Flags().BoolVar(&refresh, "refresh", false, "ask BSS for each order's current status")
+	cmd.Flags().BoolVar(&remote, "remote", false, "list the account's orders from BSS, joined with the journal")
+	cmd.Flags().StringVar(&ro.since, "since", "30d", "with --remote: orders created this long ago or later (7d, 36h, 90m)")
+	cmd.Flags().StringVar(&ro.status, "status", "", "with --remote: only orders in this status (pending-payment, processing, completed, cancelled, ... or its number)")
+	cmd.Flags().StringVar(&ro.orderType, "type", "", "with --remote: only orders of this type (new, renewal, unsubscribe, change, ... or its number)")
+	cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions([]string{"pending-payment", "processing", "completed", "cancelled", "pending-review", "pending-refund", "pending-confirmation"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions([]string{"new", "renewal", "unsubscribe", "change", "to-prepaid", "trial", "commercial", "price-adjustment"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
 }
 
-// stateText is a journal state as the table shows it: worded so that it
-// does not read as the order's status now.
-func stateText(state string) string {
-	switch state {
-	case journal.StateAccepted:
-		return "order placed"
-	case journal.StateUnknown:
-		return "outcome unknown"
-	}
-	return cmdutil.Dash(state)
-}
-
 func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error {
-	client, err := f.APIClient(ctx, "", auth.ScopeDomain)
+	client, err := f.APIClient()
 	if err != nil {
 		return err
 	}
-	client.Notify = nil
+	client = client.WithNotify(nil)
 	sem := make(chan struct{}, 4)
 	var wg sync.WaitGroup
 	for i := range rows {
-		if rows[i].OrderID == "" {
+		if rows[i].OrderID() == "" {
 			continue
 		}
 		wg.Add(1)
@@ -121,7 +171,10 @@ func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error
 		go func(r *ListEntry) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			d, err := client.ShowOrder(ctx, r.OrderID)
+			d, err := client.ShowOrder(ctx, r.OrderID())
+			if err == nil {
+				err = order.CheckAnswer(r.OrderID(), d)
+			}
 			if err != nil {
 				r.Refresh = cmdutil.FirstLine(err.Error())
 				return
@@ -131,4 +184,14 @@ func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error
 	}
 	wg.Wait()
 	return nil
+}
+
+// ordersKind reports whether attempts of kind place or act on orders
+// (what order list shows).
+func ordersKind(kind string) bool {
+	switch kind {
+	case journal.KindPurchase, journal.KindRenew, journal.KindUnsubscribe, journal.KindPay, journal.KindCancelOrder:
+		return true
+	}
+	return false
 }

@@ -2,14 +2,10 @@
 package order
 
 import (
-	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
-	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/spf13/cobra"
@@ -19,24 +15,37 @@ import (
 func NewCmdOrder(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "order",
-		Short: "Follow purchase orders (BSS) and the local order journal",
-		Long: `Follow purchase orders. A purchase returns an order ID at once; the
-instances exist when the order reaches status 5 (completed). Statuses:
-1 pending review, 2 pending refund, 3 processing, 4 cancelled, 5 completed,
-6 pending payment, 9 pending confirmation.
+		Short: "Follow, pay and cancel orders (BSS); the local order journal",
+		Long: `Follow, pay and cancel orders: purchases, renewals and unsubscriptions. A
+purchase returns an order ID at once; the instances exist when the order
+reaches status 5 (completed). Statuses: 1 pending review, 2 pending refund,
+3 processing, 4 cancelled, 5 completed, 6 pending payment, 9 pending
+confirmation. Types: 1 new purchase, 2 renewal, 3 change, 4 unsubscription.
 
-Every purchase is recorded in the local order journal
-($XDG_STATE_HOME/flexusl/orders.jsonl, else ~/.local/state/flexusl/orders.jsonl).`,
+Every purchase, renewal, unsubscription, payment and cancellation is
+recorded in the local order journal ($XDG_STATE_HOME/flexusl/orders.jsonl,
+else ~/.local/state/flexusl/orders.jsonl); order list --remote reads the
+account's orders from BSS.`,
 	}
-	cmd.Example = "  flexusl order list\n  flexusl order wait --last"
-	cmd.AddCommand(NewCmdShow(f), NewCmdWait(f), NewCmdList(f))
+	cmd.Example = "  flexusl order list\n  flexusl order wait --last\n  flexusl order pay --last"
+	cmd.AddCommand(NewCmdShow(f), NewCmdWait(f), NewCmdList(f), NewCmdPay(f), NewCmdCancel(f))
 	return cmdutil.GroupCommand(cmd)
 }
 
 // resolveOrderID takes the argument or, with --last, the journal's newest
 // order. It returns the journal entry when there is one.
 func resolveOrderID(f *cmdutil.Factory, args []string, last bool, cmd string) (string, *journal.Entry, error) {
-	entries, _, err := journal.Read(f.JournalPath())
+	return resolveOrderIDOf(f, args, last, cmd, nil)
+}
+
+// resolveOrderIDOf is resolveOrderID where --last takes the newest order
+// of an entry that only (when not nil) accepts.
+func resolveOrderIDOf(f *cmdutil.Factory, args []string, last bool, cmd string, only func(journal.Entry) bool) (string, *journal.Entry, error) {
+	path, err := f.JournalPath()
+	if err != nil {
+		return "", nil, err
+	}
+	entries, _, err := journal.Read(path)
 	if err != nil {
 		f.IO.Warnf("%v", err)
 	}
@@ -45,14 +54,17 @@ func resolveOrderID(f *cmdutil.Factory, args []string, last bool, cmd string) (s
 		return "", nil, cmdutil.UsageErrorf("give an order ID or --last, not both")
 	case last:
 		for i := len(entries) - 1; i >= 0; i-- {
-			if entries[i].OrderID != "" {
+			if id := entries[i].OrderID(); id != "" && (only == nil || only(entries[i])) {
 				e := entries[i]
-				return e.OrderID, &e, nil
+				return id, &e, nil
 			}
 		}
-		return "", nil, cmdutil.UsageErrorf("--last: the order journal %s has no orders", f.JournalPath())
+		return "", nil, cmdutil.UsageErrorf("--last: the order journal %s has no orders", path)
 	case len(args) != 1:
 		return "", nil, cmdutil.UsageErrorf("%s takes one ORDER_ID (or --last)", cmd)
+	}
+	if err := order.CheckID(args[0]); err != nil {
+		return "", nil, err
 	}
 	if e, ok := journal.FindOrder(entries, args[0]); ok {
 		return args[0], &e, nil
@@ -64,7 +76,7 @@ func instanceIDs(e *journal.Entry) []string {
 	if e == nil {
 		return nil
 	}
-	return e.InstanceIDs
+	return e.ResourceIDs
 }
 
 func regionOf(e *journal.Entry) string {
@@ -76,45 +88,13 @@ func regionOf(e *journal.Entry) string {
 
 // PrintView prints an order as `order show` does.
 func PrintView(f *cmdutil.Factory, v *order.View) error {
-	return f.Print(v, func() ([]string, [][]string) {
+	return f.Print(v, viewTable(v))
+}
+
+func viewTable(v *order.View) func() ([]string, [][]string) {
+	return func() ([]string, [][]string) {
 		return []string{"ORDER ID", "STATUS", "TYPE", "CREATED", "PAID", "AMOUNT", "CURRENCY", "INSTANCE IDS"},
 			[][]string{{v.OrderID, fmt.Sprintf("%d %s", v.Status, v.StatusText), v.OrderType, cmdutil.TableTimeString(v.CreateTime), cmdutil.TableTimeString(v.PaymentTime),
 				fmt.Sprintf("%.2f", v.AmountAfterDiscount), cmdutil.Dash(v.Currency), cmdutil.Dash(strings.Join(v.InstanceIDs, ","))}}
-	})
-}
-
-// Wait follows an order with progress on stderr (a spinner on a terminal,
-// a timestamped line per change elsewhere) and returns its final view.
-func Wait(ctx context.Context, f *cmdutil.Factory, orderID, region string, ids []string, timeout, interval time.Duration) (*order.View, error) {
-	client, err := f.APIClient(ctx, region, auth.ScopeDomain)
-	if err != nil {
-		return nil, err
 	}
-	client.Notify = nil // the waiter reports transient errors itself
-	label := func(st int) string {
-		if st == 0 {
-			return "checking"
-		}
-		return api.StatusText(st)
-	}
-	p := f.IO.StartProgress(fmt.Sprintf("order %s: checking", orderID))
-	p.ShowElapsed(f.Clock()) // ticks every second on a terminal, between polls too
-	saidPayment := false
-	d, werr := order.Wait(ctx, client, orderID, order.Options{Timeout: timeout, Interval: interval, OnEvent: func(e order.Event) {
-		if e.Status == api.StatusPendingPayment && !saidPayment {
-			saidPayment = true
-			p.Println(fmt.Sprintf("order %s: waiting for payment: pay the order in the console", orderID))
-		}
-		text := fmt.Sprintf("order %s: %s", orderID, label(e.Status))
-		if e.Transient != nil {
-			text += " - retrying after: " + cmdutil.FirstLine(e.Transient.Error())
-		}
-		p.Update(text)
-	}})
-	p.Stop()
-	var v *order.View
-	if d != nil {
-		v = order.NewView(d, ids)
-	}
-	return v, werr
 }

@@ -2,7 +2,6 @@ package order
 
 import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
-	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/spf13/cobra"
 )
@@ -21,12 +20,15 @@ func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			client, err := f.APIClient(cmd.Context(), regionOf(entry), auth.ScopeDomain)
+			client, err := f.APIClient()
 			if err != nil {
 				return err
 			}
 			d, err := client.ShowOrder(cmd.Context(), id)
 			if err != nil {
+				return err
+			}
+			if err := order.CheckAnswer(id, d); err != nil {
 				return err
 			}
 			return PrintView(f, order.NewView(d, instanceIDs(entry)))

@@ -4,6 +4,10 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/instance"
+	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/spf13/cobra"
 )
 
@@ -18,8 +22,18 @@ func NewCmdWait(f *cmdutil.Factory) *cobra.Command {
 up to --interval. Exit codes: 0 completed (the order is printed as by
 order show), 4 cancelled, 5 timed out, 130 interrupted; the last two print
 the line that resumes the wait. An order waiting for payment (6) is waited
-on: pay it in the console. Rate limits, server errors and network errors do
-not end the wait.
+on: pay it with flexusl order pay (or in the console). Rate limits, server
+errors and network errors do not end the wait; an answer about another
+order, or that BSS has no such order, does (exit 1). An ORDER_ID that is not
+1-64 letters, digits, - or _ is refused before anything is sent (exit 2).
+Renewal and unsubscription orders are followed the same way.
+
+For a purchase in the local journal, it then waits, within the same
+--timeout, until each of the order's instances is RUNNING with a public IP
+(RMS lags behind the order) and prints them too: the table adds INSTANCE
+ID / PUBLIC IP rows, JSON an "instances" array in the instance list shape.
+Instances that do not show in time exit 5 with the command that looks
+again.
 
 Progress goes to stderr: a spinner on a terminal, otherwise one timestamped
 line per status change. stdout holds only the final result.`,
@@ -34,11 +48,25 @@ line per status change. stdout holds only the final result.`,
 			if err != nil {
 				return err
 			}
-			v, err := Wait(cmd.Context(), f, id, regionOf(entry), instanceIDs(entry), timeout, interval)
+			start := time.Now()
+			v, err := cmdutil.WaitOrder(cmd.Context(), f, id, regionOf(entry), instanceIDs(entry), timeout, interval, 0)
 			if err != nil {
 				return err
 			}
-			return PrintView(f, v)
+			var ids []string
+			if entry != nil && entry.Kind == journal.KindPurchase {
+				ids = entry.ResourceIDs // the instances it created
+			}
+			if v.Status != api.StatusCompleted || len(ids) == 0 {
+				return PrintView(f, v)
+			}
+			// A purchase from the journal: then its instances, within the
+			// same --timeout, RUNNING with a public IP.
+			vs, werr := cmdutil.WaitInstances(cmd.Context(), f, id, regionOf(entry), ids, timeout-time.Since(start), interval)
+			if err := f.PrintWithInstances(&waitResult{View: v, Instances: vs}, viewTable(v), vs); err != nil {
+				return err
+			}
+			return werr
 		},
 		ValidArgsFunction: cmdutil.CompleteOrderIDs(f),
 	}
@@ -46,4 +74,11 @@ line per status change. stdout holds only the final result.`,
 	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "give up after this long (exit 5)")
 	cmd.Flags().DurationVar(&interval, "interval", 10*time.Second, "the longest gap between status checks")
 	return cmd
+}
+
+// waitResult is what `order wait` prints for a purchase: the order and its
+// instances.
+type waitResult struct {
+	*order.View
+	Instances []instance.View `json:"instances"`
 }

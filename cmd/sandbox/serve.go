@@ -3,6 +3,10 @@ package sandbox
 
 import (
 	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
@@ -12,12 +16,15 @@ import (
 
 // Options are the inputs of `flexusl sandbox`.
 type Options struct {
-	Listen        string
-	Token         string
-	AccessKey     string
-	SecretKey     string
-	CompleteAfter time.Duration
-	Quiet         bool
+	Listen         string
+	Token          string
+	AccessKey      string
+	SecretKey      string
+	CompleteAfter  time.Duration
+	ProvisionAfter time.Duration
+	JobAfter       time.Duration
+	Log            string
+	Quiet          bool // kept for old scripts: requests are logged only with --log
 }
 
 // NewCmdSandbox is `flexusl sandbox`.
@@ -25,28 +32,48 @@ func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{}
 	cmd := &cobra.Command{
 		Use:   "sandbox",
-		Short: "Serve a local copy of the FlexusL purchase, order and IAM APIs",
-		Long: `Serve a local, in-memory copy of the APIs flexusl calls, so that every
-command can be tried without an account and without spending money:
+		Short: "Serve a local copy of every API flexusl calls (purchase, instances, servers, billing, IAM)",
+		Long: `Serve a local, in-memory copy of every API flexusl calls, so that every
+command can be tried without an account and without spending money. One
+address serves all services, in the shapes of Huawei's documented examples:
 
-  POST /v1/light-instances                            purchase (HCSS), validated as the page says
-  GET  /v2/orders/customer-orders/details/{order_id}  order (BSS): 3 processing -> 5 completed
-                                                      after --complete-after; 6 pending payment
-                                                      while is_auto_pay is false, until paid
-  POST /v3/auth/tokens, GET /v3/projects, GET /v3/auth/domains   IAM (password "sandbox")
+  HCSS  POST /v1/light-instances                                purchase, validated as the page says
+  BSS   GET  /v2/orders/customer-orders/details/{order_id}      order: 3 processing -> 5 completed after
+                                                                --complete-after; 6 pending payment
+        GET  /v2/orders/customer-orders                         list orders (filters, offset paging)
+        POST /v3/orders/customer-orders/pay                     pay an order pending payment
+        PUT  /v2/orders/customer-orders/cancel                  cancel an order pending payment
+        POST /v2/orders/subscriptions/resources/renew           renewal order; extends the expiry
+        POST /v2/orders/subscriptions/resources/unsubscribe     unsubscription order; releases the instance
+        POST|DELETE /v2/orders/subscriptions/resources/autorenew/{id}   auto-renew on / off
+        POST /v2/orders/suscriptions/resources/query            expiry and renewal policy
+        POST /v2/payments/free-resources/usages/details/query   data package use
+  RMS   GET  /v1/resource-manager/domains/{domain_id}/all-resources?type=hcss.l-instance
+                                                                instances, --provision-after their order
+  ECS   GET|PUT /v1/{project_id}/cloudservers/{server_id}       show / update the server
+        POST /v1/{project_id}/cloudservers/action               start, stop, reboot: a job that ends
+                                                                after --job-after
+        GET  /v1/{project_id}/jobs/{job_id}                     the job: INIT -> RUNNING -> SUCCESS/FAIL
+        PUT  /v1/{project_id}/cloudservers/os-reset-passwords   reset passwords (never logged)
+  IAM   POST /v3/auth/tokens, GET /v3/projects, GET /v3/auth/domains   (password "sandbox")
 
 It accepts the token --token (X-Auth-Token) or AK/SK requests signed with
 --access-key/--secret-key (the sandbox's own test credentials, not secrets).
-Prices are made up. A control API serves tests and scripts:
+Prices are made up. Requests are logged only when asked: --log FILE, or
+--log - for stderr. A control API serves tests and scripts:
 
-  GET  /_sandbox/requests              requests received (credentials redacted)
+  GET  /_sandbox/requests              requests received (credentials and password bodies redacted)
   GET  /_sandbox/orders                orders placed
-  POST /_sandbox/faults                {"route":"create|order|iam","kind":"429|500|sold_out|quota|latency|drop","count":N,"latency_ms":M}
+  GET  /_sandbox/instances             instances, with server, public IP and data package
+  POST /_sandbox/instances             {"count":450,"regions":["ap-southeast-1","tr-west-1"]}: instances at once
+  POST /_sandbox/instances/{id}/traffic   {"used_gb":281.5}
+  POST /_sandbox/faults                {"route":"ecs.action","kind":"429|500|latency|drop|job_fail|...","count":N}
+  POST /_sandbox/settings              {"complete_after":"1s","provision_after":"0s","job_after":"2s"}
   POST /_sandbox/orders/{id}/pay       pay an order waiting for payment
   POST /_sandbox/orders/{id}/cancel    cancel an order
   POST /_sandbox/reset                 forget everything
 
-The "drop" fault places the order and then closes the connection without an
+The "drop" fault does the work and then closes the connection without an
 answer: the case flexusl must never retry. On start it prints the shell lines
 that point flexusl at it; it stops on Ctrl-C or SIGTERM.`,
 		Example: `  # terminal 1
@@ -55,8 +82,9 @@ that point flexusl at it; it stops on Ctrl-C or SIGTERM.`,
   flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress \
     --spec hf.large.1.30m.linux --auto-pay --yes --wait
 
-  # in a script: run it in the background on a chosen port
-  flexusl sandbox --listen 127.0.0.1:18089 --complete-after 1s &`,
+  # in a script: in the background on a chosen port, fast clocks, requests logged to a file
+  flexusl sandbox --listen 127.0.0.1:18089 --complete-after 1s --provision-after 0s \
+    --job-after 1s --log sandbox.log > sandbox.env &`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return run(cmd, f, opts) },
 	}
@@ -66,21 +94,45 @@ that point flexusl at it; it stops on Ctrl-C or SIGTERM.`,
 	fl.StringVar(&opts.AccessKey, "access-key", sandbox.DefaultAccessKey, "the access key the sandbox accepts")
 	fl.StringVar(&opts.SecretKey, "secret-key", sandbox.DefaultSecretKey, "the secret key of the sandbox's test key pair")
 	fl.DurationVar(&opts.CompleteAfter, "complete-after", sandbox.DefaultCompleteAfter, "how long a paid order stays processing (3) before it completes (5)")
-	fl.BoolVar(&opts.Quiet, "quiet", false, "do not log each request on stderr")
+	fl.DurationVar(&opts.ProvisionAfter, "provision-after", sandbox.DefaultProvisionAfter, "how long after its order completes an instance appears in RMS and ECS (0 for at once)")
+	fl.DurationVar(&opts.JobAfter, "job-after", sandbox.DefaultJobAfter, "how long an ECS start/stop/reboot job runs before it ends (0 for at once)")
+	fl.StringVar(&opts.Log, "log", "", "log one line per request to this file (appended), or - for stderr")
+	fl.BoolVar(&opts.Quiet, "quiet", false, "no effect: requests are logged only with --log")
+	fl.MarkHidden("quiet")
 	return cmd
 }
 
 func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
-	if opts.CompleteAfter <= 0 {
+	switch {
+	case opts.CompleteAfter <= 0:
 		return cmdutil.UsageErrorf("--complete-after must be positive, got %s", opts.CompleteAfter)
+	case opts.ProvisionAfter < 0:
+		return cmdutil.UsageErrorf("--provision-after must be 0 or more, got %s", opts.ProvisionAfter)
+	case opts.JobAfter < 0:
+		return cmdutil.UsageErrorf("--job-after must be 0 or more, got %s", opts.JobAfter)
 	}
 	cat, err := f.Catalog()
 	if err != nil {
 		return err
 	}
-	so := sandbox.Options{Token: opts.Token, AccessKey: opts.AccessKey, SecretKey: opts.SecretKey, CompleteAfter: opts.CompleteAfter, Catalog: cat}
-	if !opts.Quiet {
-		so.Log = func(l string) { fmt.Fprintln(f.IO.ErrOut, l) }
+	so := sandbox.Options{Token: opts.Token, AccessKey: opts.AccessKey, SecretKey: opts.SecretKey, CompleteAfter: opts.CompleteAfter,
+		ProvisionAfter: opts.ProvisionAfter, JobAfter: opts.JobAfter, Catalog: cat}
+	if opts.Log != "" {
+		var w io.Writer = f.IO.ErrOut
+		if opts.Log != "-" {
+			file, err := os.OpenFile(opts.Log, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+			if err != nil {
+				return cmdutil.UsageErrorf("--log: %v", err)
+			}
+			defer file.Close()
+			w = file
+		}
+		var mu sync.Mutex
+		so.Log = func(l string) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintln(w, l)
+		}
 	}
 	s, err := sandbox.New(so)
 	if err != nil {
@@ -96,7 +148,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 	}
 	url := "http://" + addr
 	fmt.Fprintf(f.IO.ErrOut, "flexusl sandbox listening on %s (Ctrl-C to stop)\n", url)
-	fmt.Fprintf(f.IO.Out, "export FLEXUSL_ENDPOINT=%s FLEXUSL_BSS_ENDPOINT=%s FLEXUSL_IAM_ENDPOINT=%s FLEXUSL_TOKEN=%s\n", url, url, url, opts.Token)
+	fmt.Fprintln(f.IO.Out, ExportLine(url, opts.Token))
 	fmt.Fprintf(f.IO.Out, "# or AK/SK instead of the token:\n# export FLEXUSL_ACCESS_KEY=%s FLEXUSL_SECRET_KEY=%s\n", opts.AccessKey, opts.SecretKey)
 	if fl, ok := f.IO.Out.(interface{ Sync() error }); ok {
 		fl.Sync()
@@ -106,4 +158,18 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 	}
 	fmt.Fprintln(f.IO.ErrOut, "flexusl sandbox stopped")
 	return nil
+}
+
+// Endpoints are the variables that point flexusl at the sandbox, in the
+// order the export line sets them.
+var Endpoints = []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT"}
+
+// ExportLine is the shell line that sets every endpoint to url and the
+// token.
+func ExportLine(url, token string) string {
+	parts := []string{"export"}
+	for _, e := range Endpoints {
+		parts = append(parts, e+"="+url)
+	}
+	return strings.Join(append(parts, "FLEXUSL_TOKEN="+token), " ")
 }

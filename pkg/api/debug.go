@@ -12,18 +12,20 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/safetext"
 )
 
 type sensitiveBodyKey struct{}
 
-// withSensitiveBody marks a request whose body holds a secret (the IAM
-// password): --debug shows it as redacted.
-func withSensitiveBody(ctx context.Context) context.Context {
-	return context.WithValue(ctx, sensitiveBodyKey{}, true)
+// withSensitiveBody marks a request whose body holds a secret (a
+// password): --debug shows the body as redacted, and the secrets, if a
+// server echoes them, as REDACTED in the answer.
+func withSensitiveBody(ctx context.Context, secrets []string) context.Context {
+	return context.WithValue(ctx, sensitiveBodyKey{}, secrets)
 }
 
 // debugTransport writes each request and response to w with secret header
-// values replaced by REDACTED.
+// values replaced by REDACTED and control characters escaped.
 type debugTransport struct {
 	next http.RoundTripper
 	w    io.Writer
@@ -57,9 +59,13 @@ func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 		t.print(b.String())
 		return nil, err
 	}
-	rbody, rerr := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(rbody))
+	// Read what the client will read (it refuses more than maxAnswer) and
+	// hand the rest on untouched.
+	rbody, rerr := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
+	resp.Body = readCloser{io.MultiReader(bytes.NewReader(rbody), resp.Body), resp.Body}
+	if secrets, ok := req.Context().Value(sensitiveBodyKey{}).([]string); ok {
+		rbody = scrub(bytes.Clone(rbody), secrets)
+	}
 	fmt.Fprintf(&b, "< %s (%s)\n", resp.Status, time.Since(start).Round(time.Millisecond))
 	writeHeaders(&b, "< ", resp.Header)
 	writeBody(&b, "< ", rbody)
@@ -70,10 +76,15 @@ func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
 func (t *debugTransport) print(s string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	io.WriteString(t.w, s)
+	io.WriteString(t.w, safetext.Text(s)) // server text reaches a terminal here
 }
 
 // RedactHeaders returns a copy of h with secret values replaced by REDACTED.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/auth"
@@ -63,78 +62,82 @@ func NewTokenRequest(account, user, password, region string) *TokenRequest {
 // IssueToken asks IAM for a token scoped to region's project with the
 // password method. The password never reaches --debug output.
 func (c *Client) IssueToken(ctx context.Context, account, user, password, region string) (*IssuedToken, error) {
-	body := NewTokenRequest(account, user, password, region)
-	data, err := json.Marshal(body)
+	data, err := json.Marshal(NewTokenRequest(account, user, password, region))
 	if err != nil {
 		return nil, err
 	}
-	p := c.prepare("get token", http.MethodPost, strings.TrimRight(c.IAMEndpoint, "/")+TokensPath, data, auth.ScopeNone)
-	c2 := *c // the token request carries its own credentials
-	c2.Auth = auth.None{}
-	resp, hdr, err := c2.doIdempotent(withSensitiveBody(ctx), p)
-	if err != nil {
-		return nil, err
-	}
-	tok := hdr.Get("X-Subject-Token")
-	if tok == "" {
-		return nil, fmt.Errorf("get token: IAM answered without an X-Subject-Token header")
-	}
+	op := &Op{Name: "get token", Service: IAM, Method: http.MethodPost, Path: TokensPath, Body: data, Scope: auth.ScopeNone, SensitiveBody: true, Secrets: []string{password}}
+	c2 := c.withAuth(auth.None{}) // the token request carries its own credentials
 	var out struct {
 		Token struct {
 			ExpiresAt string `json:"expires_at"`
 		} `json:"token"`
 	}
-	if err := json.Unmarshal(resp, &out); err != nil {
-		return nil, fmt.Errorf("get token: unreadable answer: %w", err)
+	resp, err := c2.DoJSON(ctx, op, Idempotent, &out)
+	if err != nil {
+		return nil, err
+	}
+	tok := resp.Header.Get("X-Subject-Token")
+	if tok == "" {
+		return nil, fmt.Errorf("get token: IAM answered without an X-Subject-Token header")
 	}
 	exp, err := time.Parse(time.RFC3339, out.Token.ExpiresAt)
 	if err != nil {
-		return nil, fmt.Errorf("get token: expires_at %q: %w", out.Token.ExpiresAt, err)
+		return nil, fmt.Errorf("get token: expires_at %q: %w", capText(out.Token.ExpiresAt), err)
 	}
 	return &IssuedToken{Value: tok, ExpiresAt: exp.UTC(), Region: region}, nil
 }
 
-// ProjectID looks up the project ID of a region (IAM GET /v3/projects?name=).
-func (c *Client) ProjectID(ctx context.Context, region string) (string, error) {
-	p := c.prepare("look up project of "+region, http.MethodGet, strings.TrimRight(c.IAMEndpoint, "/")+ProjectsPath+"?name="+url.QueryEscape(region), nil, auth.ScopeNone)
-	body, _, err := c.doIdempotent(ctx, p)
+// Project is one entry of IAM's project list.
+type Project struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	DomainID string `json:"domain_id"`
+	Enabled  bool   `json:"enabled"`
+}
+
+// ListProjects is IAM GET /v3/projects, filtered by name when name is set.
+func (c *Client) ListProjects(ctx context.Context, name string) ([]Project, error) {
+	op := &Op{Name: "list projects", Service: IAM, Method: http.MethodGet, Path: ProjectsPath, Scope: auth.ScopeNone}
+	if name != "" {
+		op.Name, op.Query = "look up project of "+name, url.Values{"name": {name}}
+	}
+	var out struct {
+		Projects []Project `json:"projects"`
+	}
+	if _, err := c.DoJSON(ctx, op, Idempotent, &out); err != nil {
+		return nil, err
+	}
+	return out.Projects, nil
+}
+
+// LookupProjectID finds the project ID of a region (IAM GET /v3/projects?name=).
+func (c *Client) LookupProjectID(ctx context.Context, region string) (string, error) {
+	ps, err := c.ListProjects(ctx, region)
 	if err != nil {
 		return "", err
 	}
-	var out struct {
-		Projects []struct {
-			ID   string `json:"id"`
-			Name string `json:"name"`
-		} `json:"projects"`
-	}
-	if err := json.Unmarshal(body, &out); err != nil {
-		return "", fmt.Errorf("%s: unreadable answer: %w", p.op, err)
-	}
-	for _, pr := range out.Projects {
+	for _, pr := range ps {
 		if pr.Name == region && pr.ID != "" {
 			return pr.ID, nil
 		}
 	}
-	return "", fmt.Errorf("%s: IAM lists no project named %q; set project_id (or FLEXUSL_PROJECT_ID)", p.op, region)
+	return "", fmt.Errorf("look up project of %s: IAM lists no project named %q; set project_id (or FLEXUSL_PROJECT_ID)", region, region)
 }
 
-// DomainID looks up the account's domain ID (IAM GET /v3/auth/domains).
-func (c *Client) DomainID(ctx context.Context) (string, error) {
-	p := c.prepare("look up account ID", http.MethodGet, strings.TrimRight(c.IAMEndpoint, "/")+DomainsPath, nil, auth.ScopeNone)
-	body, _, err := c.doIdempotent(ctx, p)
-	if err != nil {
-		return "", err
-	}
+// LookupDomainID finds the account's domain ID (IAM GET /v3/auth/domains).
+func (c *Client) LookupDomainID(ctx context.Context) (string, error) {
+	op := &Op{Name: "look up account ID", Service: IAM, Method: http.MethodGet, Path: DomainsPath, Scope: auth.ScopeNone}
 	var out struct {
 		Domains []struct {
 			ID string `json:"id"`
 		} `json:"domains"`
 	}
-	if err := json.Unmarshal(body, &out); err != nil {
-		return "", fmt.Errorf("%s: unreadable answer: %w", p.op, err)
+	if _, err := c.DoJSON(ctx, op, Idempotent, &out); err != nil {
+		return "", err
 	}
 	if len(out.Domains) == 0 || out.Domains[0].ID == "" {
-		return "", fmt.Errorf("%s: IAM lists no domain; set domain_id (or FLEXUSL_DOMAIN_ID)", p.op)
+		return "", fmt.Errorf("look up account ID: IAM lists no domain; set domain_id (or FLEXUSL_DOMAIN_ID)")
 	}
 	return out.Domains[0].ID, nil
 }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -58,6 +57,14 @@ func OrderTypeText(t int) string {
 		return "change"
 	case 4:
 		return "unsubscription"
+	case 11:
+		return "pay-per-use to yearly/monthly"
+	case 13:
+		return "trial"
+	case 14:
+		return "trial to commercial"
+	case 15:
+		return "price adjustment"
 	}
 	return strconv.Itoa(t)
 }
@@ -75,25 +82,30 @@ type OrderInfo struct {
 	OfficialAmount        float64 `json:"official_amount"`
 	MeasureID             int     `json:"measure_id,omitempty"`
 	CreateTime            string  `json:"create_time"`
-	PaymentTime           string  `json:"payment_time"`
+	PaymentTime           string  `json:"payment_time,omitempty"` // absent while unpaid
 	Currency              string  `json:"currency"`
 	ContractID            string  `json:"contract_id,omitempty"`
 	UserName              string  `json:"user_name,omitempty"`
 	PendingPaymentEndTime string  `json:"pending_payment_end_time,omitempty"`
 }
 
-// OrderLineItem is one entry of order_line_items.
+// OrderLineItem is one entry of order_line_items (the SDK's
+// OrderLineItemEntityV2): what the order bought, renewed or released, and
+// the subscription window it covers once effective.
 type OrderLineItem struct {
-	OrderLineItemID      string  `json:"order_line_item_id"`
-	CloudServiceTypeCode string  `json:"cloud_service_type_code,omitempty"`
-	ProductID            string  `json:"product_id,omitempty"`
-	ProductSpecDesc      string  `json:"product_spec_desc,omitempty"`
-	PeriodType           int     `json:"period_type,omitempty"`
-	PeriodNum            int     `json:"period_num,omitempty"`
-	SubscriptionNum      int     `json:"subscription_num,omitempty"`
-	AmountAfterDiscount  float64 `json:"amount_after_discount,omitempty"`
-	OfficialAmount       float64 `json:"official_amount,omitempty"`
-	Currency             string  `json:"currency,omitempty"`
+	OrderLineItemID     string  `json:"order_line_item_id"`
+	ServiceTypeCode     string  `json:"service_type_code,omitempty"`
+	ServiceTypeName     string  `json:"service_type_name,omitempty"`
+	ProductID           string  `json:"product_id,omitempty"`
+	ProductSpecDesc     string  `json:"product_spec_desc,omitempty"`
+	PeriodType          int     `json:"period_type,omitempty"`
+	PeriodNum           int     `json:"period_num,omitempty"` // null on unsubscription orders
+	EffectiveTime       string  `json:"effective_time,omitempty"`
+	ExpireTime          string  `json:"expire_time,omitempty"`
+	SubscriptionNum     int     `json:"subscription_num,omitempty"`
+	AmountAfterDiscount float64 `json:"amount_after_discount,omitempty"`
+	OfficialAmount      float64 `json:"official_amount,omitempty"`
+	Currency            string  `json:"currency,omitempty"`
 }
 
 // OrderDetails is the BSS answer for one order.
@@ -109,14 +121,10 @@ func (c *Client) ShowOrder(ctx context.Context, orderID string) (*OrderDetails, 
 	if orderID == "" || strings.ContainsAny(orderID, "/?#") {
 		return nil, fmt.Errorf("invalid order ID %q", orderID)
 	}
-	p := c.prepare("show order "+orderID, http.MethodGet, strings.TrimRight(c.BSSEndpoint, "/")+OrderPath+url.PathEscape(orderID), nil, auth.ScopeDomain)
-	body, _, err := c.doIdempotent(ctx, p)
-	if err != nil {
-		return nil, err
-	}
 	var d OrderDetails
-	if err := json.Unmarshal(body, &d); err != nil {
-		return nil, &TransientError{Op: p.op, Cause: fmt.Errorf("%s: unreadable answer: %w", p.op, err)}
+	op := &Op{Name: "show order " + orderID, Service: BSS, Method: http.MethodGet, Path: OrderPath + url.PathEscape(orderID), Scope: auth.ScopeDomain}
+	if _, err := c.DoJSON(ctx, op, Idempotent, &d); err != nil {
+		return nil, err
 	}
 	if d.OrderInfo.OrderID == "" {
 		d.OrderInfo.OrderID = orderID

@@ -6,9 +6,11 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"time"
 
+	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/signer"
 )
 
@@ -22,49 +24,77 @@ const (
 	ScopeNone                 // IAM look-ups
 )
 
+// Target is what one request is for: its scope, the region it acts in
+// (empty for global services) and the IDs of that scope, resolved by the
+// caller.
+type Target struct {
+	Scope     Scope
+	Region    string
+	ProjectID string // the region's project (ScopeProject)
+	DomainID  string // the account (ScopeDomain)
+}
+
 // Authenticator adds credentials to a request; body is exactly what is sent.
+// It fails, before anything is sent, when its credentials cannot serve t.
 type Authenticator interface {
-	Authenticate(ctx context.Context, r *http.Request, body []byte, scope Scope) error
+	Authenticate(ctx context.Context, r *http.Request, body []byte, t Target) error
+	// SendsScopeIDs reports whether requests carry the project or domain ID
+	// in headers (AK/SK does; a token carries its scope inside).
+	SendsScopeIDs() bool
 }
 
 // Headers whose values are secret: never shown, logged or printed.
 var SecretHeaders = []string{"X-Auth-Token", "Authorization", "X-Security-Token", "X-Subject-Token"}
 
 // Token authenticates with an IAM token.
-type Token struct{ Value string }
+type Token struct {
+	Value string
+	// Region is the region whose project the token is scoped to, when
+	// known (a stored token); "" for a token from the environment.
+	Region string
+}
 
-// Authenticate sets X-Auth-Token.
-func (t Token) Authenticate(_ context.Context, r *http.Request, _ []byte, _ Scope) error {
+// Authenticate sets X-Auth-Token. A token scoped to one region's project
+// is refused for a project-scoped call in another region (exit 3) before
+// anything is sent: the service would reject it.
+func (t Token) Authenticate(_ context.Context, r *http.Request, _ []byte, tg Target) error {
 	if t.Value == "" {
 		return errors.New("no token")
+	}
+	if tg.Scope == ScopeProject && tg.Region != "" && t.Region != "" && t.Region != tg.Region {
+		return exitcode.Errorf(exitcode.Auth, "the stored token is scoped to %s but this call is for %s (nothing was sent): run `flexusl auth login --region %s`", t.Region, tg.Region, tg.Region)
 	}
 	r.Header.Set("X-Auth-Token", t.Value)
 	return nil
 }
 
+// SendsScopeIDs is false: a token carries its scope.
+func (Token) SendsScopeIDs() bool { return false }
+
 // AKSK signs requests with an access key pair.
 type AKSK struct {
 	AccessKey, SecretKey string
 	SecurityToken        string // temporary credentials
-	ProjectID            string // sent on project-scoped requests
-	DomainID             string // sent on global requests
 	Now                  func() time.Time
 }
 
-// Authenticate sets the scope headers and X-Sdk-Date, then signs.
-func (a AKSK) Authenticate(_ context.Context, r *http.Request, body []byte, scope Scope) error {
+// Authenticate sets the scope headers (X-Project-Id or X-Domain-Id from
+// the target) and X-Sdk-Date, then signs.
+func (a AKSK) Authenticate(_ context.Context, r *http.Request, body []byte, tg Target) error {
 	if a.AccessKey == "" || a.SecretKey == "" {
 		return errors.New("no access key or secret key")
 	}
-	switch scope {
+	switch tg.Scope {
 	case ScopeProject:
-		if a.ProjectID != "" {
-			r.Header.Set("X-Project-Id", a.ProjectID)
+		if tg.ProjectID == "" {
+			return fmt.Errorf("AK/SK needs the project ID of region %q", tg.Region)
 		}
+		r.Header.Set("X-Project-Id", tg.ProjectID)
 	case ScopeDomain:
-		if a.DomainID != "" {
-			r.Header.Set("X-Domain-Id", a.DomainID)
+		if tg.DomainID == "" {
+			return errors.New("AK/SK needs the account (domain) ID")
 		}
+		r.Header.Set("X-Domain-Id", tg.DomainID)
 	}
 	if a.SecurityToken != "" {
 		r.Header.Set("X-Security-Token", a.SecurityToken)
@@ -77,8 +107,14 @@ func (a AKSK) Authenticate(_ context.Context, r *http.Request, body []byte, scop
 	return nil
 }
 
+// SendsScopeIDs is true: AK/SK requests name their project or domain.
+func (AKSK) SendsScopeIDs() bool { return true }
+
 // None sends no credentials (the IAM token request carries its own).
 type None struct{}
 
 // Authenticate does nothing.
-func (None) Authenticate(context.Context, *http.Request, []byte, Scope) error { return nil }
+func (None) Authenticate(context.Context, *http.Request, []byte, Target) error { return nil }
+
+// SendsScopeIDs is false.
+func (None) SendsScopeIDs() bool { return false }

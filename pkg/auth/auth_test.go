@@ -66,29 +66,46 @@ func TestModeInference(t *testing.T) {
 func TestCheckExpiryAndRegion(t *testing.T) {
 	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	cr, _ := FromConfig(load(t, "profiles:\n  default:\n    token: t\n    token_expires_at: 2026-11-27T11:00:00Z\n    token_region: tr-west-1\n", nil))
-	if _, err := cr.Check(now, "tr-west-1"); exitcode.Of(err) != exitcode.Auth || !strings.Contains(err.Error(), "flexusl auth login") {
+	if err := cr.Check(now); exitcode.Of(err) != exitcode.Auth || !strings.Contains(err.Error(), "flexusl auth login") {
 		t.Errorf("expired: %v", err)
 	}
+	// A stored token scoped to another region is refused for a project-scoped
+	// call there, before sending; global calls and its own region pass.
 	cr, _ = FromConfig(load(t, "profiles:\n  default:\n    token: t\n    token_expires_at: 2026-11-27T13:00:00Z\n    token_region: tr-west-1\n", nil))
-	w, err := cr.Check(now, "me-east-1")
-	if err != nil || len(w) != 1 || !strings.Contains(w[0], "scoped to tr-west-1") {
-		t.Errorf("region: %v %v", w, err)
+	if err := cr.Check(now); err != nil {
+		t.Fatal(err)
+	}
+	a := cr.Authenticator(nil)
+	r, _ := http.NewRequest("GET", "https://h/x", nil)
+	err := a.Authenticate(context.Background(), r, nil, Target{Scope: ScopeProject, Region: "me-east-1"})
+	if exitcode.Of(err) != exitcode.Auth || !strings.Contains(err.Error(), "auth login --region me-east-1") || r.Header.Get("X-Auth-Token") != "" {
+		t.Errorf("other region: %v %v", err, r.Header)
+	}
+	for _, tg := range []Target{{Scope: ScopeProject, Region: "tr-west-1"}, {Scope: ScopeDomain}} {
+		r, _ := http.NewRequest("GET", "https://h/x", nil)
+		if err := a.Authenticate(context.Background(), r, nil, tg); err != nil || r.Header.Get("X-Auth-Token") != "t" {
+			t.Errorf("%+v: %v", tg, err)
+		}
 	}
 	// A token from the environment has no stored expiry or region to judge.
 	cr, _ = FromConfig(load(t, "profiles:\n  default:\n    token_expires_at: 2020-01-01T00:00:00Z\n    token_region: tr-west-1\n", map[string]string{"FLEXUSL_TOKEN": "env"}))
-	if w, err := cr.Check(now, "me-east-1"); err != nil || len(w) != 0 {
-		t.Errorf("env token judged by the profile's expiry: %v %v", w, err)
+	if err := cr.Check(now); err != nil {
+		t.Errorf("env token judged by the profile's expiry: %v", err)
+	}
+	r, _ = http.NewRequest("GET", "https://h/x", nil)
+	if err := cr.Authenticator(nil).Authenticate(context.Background(), r, nil, Target{Scope: ScopeProject, Region: "me-east-1"}); err != nil {
+		t.Errorf("env token judged by the profile's region: %v", err)
 	}
 }
 
 func TestAKSKScopesAndSignature(t *testing.T) {
-	a := AKSK{AccessKey: "AK", SecretKey: "SK", SecurityToken: "st", ProjectID: "p", DomainID: "d", Now: func() time.Time { return time.Unix(0, 0) }}
+	a := AKSK{AccessKey: "AK", SecretKey: "SK", SecurityToken: "st", Now: func() time.Time { return time.Unix(0, 0) }}
 	for scope, hdr := range map[Scope]string{ScopeProject: "X-Project-Id", ScopeDomain: "X-Domain-Id"} {
 		r, _ := http.NewRequest("GET", "https://h/x", nil)
-		if err := a.Authenticate(context.Background(), r, nil, scope); err != nil {
+		if err := a.Authenticate(context.Background(), r, nil, Target{Scope: scope, ProjectID: "p", DomainID: "d"}); err != nil {
 			t.Fatal(err)
 		}
-		if r.Header.Get(hdr) == "" || r.Header.Get("X-Security-Token") != "st" || !strings.HasPrefix(r.Header.Get("Authorization"), signer.Algorithm+" Access=AK") {
+		if want := map[Scope]string{ScopeProject: "p", ScopeDomain: "d"}[scope]; r.Header.Get(hdr) != want || r.Header.Get("X-Security-Token") != "st" || !strings.HasPrefix(r.Header.Get("Authorization"), signer.Algorithm+" Access=AK") {
 			t.Errorf("%s: %v", hdr, r.Header)
 		}
 		if _, err := signer.Verify(r, nil, func(string) (string, bool) { return "SK", true }, time.Unix(0, 0), time.Minute); err != nil {
@@ -96,7 +113,11 @@ func TestAKSKScopesAndSignature(t *testing.T) {
 		}
 	}
 	r, _ := http.NewRequest("GET", "https://h/x", nil)
-	if err := (Token{Value: "tok"}).Authenticate(context.Background(), r, nil, ScopeProject); err != nil || r.Header.Get("X-Auth-Token") != "tok" {
+	if err := a.Authenticate(context.Background(), r, nil, Target{Scope: ScopeProject, Region: "tr-west-1"}); err == nil || !strings.Contains(err.Error(), "project ID of region \"tr-west-1\"") {
+		t.Errorf("AK/SK without a project ID: %v", err)
+	}
+	r, _ = http.NewRequest("GET", "https://h/x", nil)
+	if err := (Token{Value: "tok"}).Authenticate(context.Background(), r, nil, Target{Scope: ScopeProject}); err != nil || r.Header.Get("X-Auth-Token") != "tok" {
 		t.Errorf("token: %v %v", err, r.Header)
 	}
 }

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -86,19 +85,25 @@ func FromConfig(c *config.Config) (*Credentials, error) {
 	return cr, nil
 }
 
-// Check fails (exit 3) when a stored token has expired, and warns when it
-// is scoped to another region than the request's.
-func (cr *Credentials) Check(now time.Time, region string) (warnings []string, err error) {
+// Check fails (exit 3) when a stored token has expired. (A token scoped to
+// another region than a call's is refused per call, by Token.Authenticate.)
+func (cr *Credentials) Check(now time.Time) error {
 	if cr.Mode != ModeToken {
-		return nil, nil
+		return nil
 	}
 	if !cr.TokenExpiresAt.IsZero() && !now.Before(cr.TokenExpiresAt) {
-		return nil, exitcode.Errorf(exitcode.Auth, "the stored token expired at %s: run `flexusl auth login`", cr.TokenExpiresAt.Format(time.RFC3339))
+		return exitcode.Errorf(exitcode.Auth, "the stored token expired at %s: run `flexusl auth login`", cr.TokenExpiresAt.Format(time.RFC3339))
 	}
-	if region != "" && cr.TokenRegion != "" && cr.TokenRegion != region {
-		warnings = append(warnings, fmt.Sprintf("the stored token is scoped to %s but this request is for %s; the API may refuse it (run `flexusl auth login --region %s`)", cr.TokenRegion, region, region))
+	return nil
+}
+
+// Authenticator is the one place a credential mode becomes the way requests
+// are authenticated. now is the clock AK/SK signs with (nil: time.Now).
+func (cr *Credentials) Authenticator(now func() time.Time) Authenticator {
+	if cr.Mode == ModeAKSK {
+		return AKSK{AccessKey: cr.AccessKey, SecretKey: cr.SecretKey, SecurityToken: cr.SecurityToken, Now: now}
 	}
-	return warnings, nil
+	return Token{Value: cr.Token, Region: cr.TokenRegion}
 }
 
 // Masked is the credential as `auth status` shows it.

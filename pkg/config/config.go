@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flexusl/flexusl/pkg/filelock"
 	"github.com/spf13/viper"
 	"go.yaml.in/yaml/v3"
 )
@@ -158,6 +159,9 @@ type Config struct {
 	in       Inputs
 	profile  string
 	profSrc  Source
+	// pending are the changes made to File since it was read, replayed
+	// by Save on the file as it is on disk then, under the lock.
+	pending []func(*File) error
 }
 
 // DefaultPath is $XDG_CONFIG_HOME/flexusl/config.yaml, else
@@ -185,6 +189,12 @@ func Load(in Inputs) (*Config, error) {
 	c.Path, _ = c.lookup(KeyConfig)
 	if c.Path == "" {
 		c.Path = DefaultPath(in.Getenv, in.Home)
+	}
+	ownDir := c.Path == DefaultPath(in.Getenv, in.Home)
+	if ownDir {
+		if w := tightenDir(filepath.Dir(c.Path)); w != "" {
+			c.Warnings = append(c.Warnings, w)
+		}
 	}
 	data, err := os.ReadFile(c.Path)
 	switch {
@@ -356,14 +366,16 @@ func (c *Config) SetInFile(profile, key, value string) error {
 	if err := CheckProfileName(profile); err != nil {
 		return err
 	}
-	if c.File.Profiles == nil {
-		c.File.Profiles = map[string]map[string]string{}
-	}
-	if c.File.Profiles[profile] == nil {
-		c.File.Profiles[profile] = map[string]string{}
-	}
-	c.File.Profiles[profile][key] = value
-	return nil
+	return c.change(func(f *File) error {
+		if f.Profiles == nil {
+			f.Profiles = map[string]map[string]string{}
+		}
+		if f.Profiles[profile] == nil {
+			f.Profiles[profile] = map[string]string{}
+		}
+		f.Profiles[profile][key] = value
+		return nil
+	})
 }
 
 // UnsetInFile removes key from profile. Call Save to write.
@@ -371,18 +383,90 @@ func (c *Config) UnsetInFile(profile, key string) error {
 	if err := CheckKey(key); err != nil {
 		return err
 	}
-	delete(c.File.Profiles[strings.ToLower(profile)], key)
+	profile = strings.ToLower(profile)
+	return c.change(func(f *File) error {
+		delete(f.Profiles[profile], key)
+		return nil
+	})
+}
+
+// ActivateIfNone makes profile the active one when the file names none.
+// Call Save to write.
+func (c *Config) ActivateIfNone(profile string) error {
+	profile = strings.ToLower(profile)
+	return c.change(func(f *File) error {
+		if f.ActiveProfile == "" {
+			f.ActiveProfile = profile
+		}
+		return nil
+	})
+}
+
+// change applies op to the file read at Load and queues it for Save.
+func (c *Config) change(op func(*File) error) error {
+	if err := op(c.File); err != nil {
+		return err
+	}
+	c.pending = append(c.pending, op)
 	return nil
 }
 
-// Save writes the file atomically (temp file, fsync, rename) with mode 0600
-// in a directory made 0700.
+// Save writes the changes made since Load. Under an exclusive lock on
+// the file's lock file (PATH.lock), it reads the file again, replays the
+// changes on it and writes it atomically (temp file, fsync, rename) with
+// mode 0600 in a directory made 0700: two runs changing the file at once
+// (say, config set on two profiles) keep both changes.
 func (c *Config) Save() error {
-	data, err := c.File.Marshal()
+	dir := filepath.Dir(c.Path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("create config dir: %w", err)
+	}
+	unlock, err := filelock.LockPath(c.Path + ".lock")
+	if err != nil {
+		return fmt.Errorf("write config: %w", err)
+	}
+	defer unlock()
+	fresh := &File{Profiles: map[string]map[string]string{}}
+	data, err := os.ReadFile(c.Path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		return fmt.Errorf("read config %s: %w", c.Path, err)
+	default:
+		if fresh, err = ParseFile(data); err != nil {
+			return fmt.Errorf("config %s: %w", c.Path, err)
+		}
+	}
+	for _, op := range c.pending {
+		if err := op(fresh); err != nil {
+			return fmt.Errorf("config %s changed while this ran: %w", c.Path, err)
+		}
+	}
+	out, err := fresh.Marshal()
 	if err != nil {
 		return fmt.Errorf("encode config: %w", err)
 	}
-	return WriteFileAtomic(c.Path, data)
+	if err := WriteFileAtomic(c.Path, out); err != nil {
+		return err
+	}
+	c.File, c.pending, c.Exists = fresh, nil, true
+	return nil
+}
+
+// tightenDir makes flexusl's own config directory 0700 when it is looser
+// (it holds secrets). It returns a warning when it cannot.
+func tightenDir(dir string) string {
+	if runtime.GOOS == "windows" {
+		return "" // modes mean nothing there
+	}
+	st, err := os.Stat(dir)
+	if err != nil || !st.IsDir() || st.Mode().Perm()&0o077 == 0 {
+		return ""
+	}
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Sprintf("config directory %s has mode %04o (others can read it) and could not be changed to 0700: %v; run: chmod 700 %s", dir, st.Mode().Perm(), err, dir)
+	}
+	return ""
 }
 
 // WriteFileAtomic writes data to path through a temp file in the same

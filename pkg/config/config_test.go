@@ -180,6 +180,26 @@ func TestCheckEndpoint(t *testing.T) {
 	}
 }
 
+// An endpoint with user information, well-formed or not, is refused
+// without showing the password.
+func TestCheckEndpointNeverEchoesAPassword(t *testing.T) {
+	for _, s := range []string{"http://user:PASS@127.0.0.1:8089", "https://user:PASS@host", "http://user:PASS@host", "user:PASS@host",
+		"http://user:PA SS@host:x", "http://user:PASS@[::1", "https://us@er:PASS@host/p", "http://user:pa/PASS@host", "%zz://user:PASS@h"} {
+		err := CheckEndpoint(s)
+		if err == nil || strings.Contains(err.Error(), "PASS") || strings.Contains(err.Error(), "SS@") {
+			t.Errorf("%s: %v", s, err)
+		}
+	}
+	if got := RedactURL("http://user:PASS@host:1/p"); got != "http://****@host:1/p" {
+		t.Error(got)
+	}
+	for _, s := range []string{"http://[::1", "https://host:port", "ht tp://x"} {
+		if err := CheckEndpoint(s); err == nil || !strings.Contains(err.Error(), "is not an http(s) URL") {
+			t.Errorf("%s: %v", s, err)
+		}
+	}
+}
+
 func TestSaveIsAtomic0600AndWritesOnlyFileValues(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "flexusl")
 	path := filepath.Join(dir, "config.yaml")
@@ -210,7 +230,7 @@ func TestSaveIsAtomic0600AndWritesOnlyFileValues(t *testing.T) {
 		t.Errorf("round trip: %v %v", f, err)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
+	if len(entries) != 2 || entries[1].Name() != "config.yaml.lock" { // the lock file stays (by design)
 		t.Errorf("temp files left: %v", entries)
 	}
 	if err := c.SetInFile("prod", "regoin", "x"); err == nil || !strings.Contains(err.Error(), "unknown config key") {
@@ -298,6 +318,43 @@ func FuzzParseFile(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Two runs that loaded the file before either saved both keep their
+// change: Save replays each run's changes on the file as it is then.
+func TestSaveKeepsAnotherRunsChanges(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "flexusl", "config.yaml")
+	load := func() *Config {
+		c, err := Load(Inputs{Flags: map[string]string{KeyConfig: path}, Getenv: env(nil)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	a, b := load(), load()
+	a.SetInFile("a", KeyRegion, "ap-southeast-1")
+	b.SetInFile("b", KeyRegion, "ap-southeast-2")
+	b.ActivateIfNone("b")
+	if err := a.Save(); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Save(); err != nil {
+		t.Fatal(err)
+	}
+	c := load()
+	if c.File.Profiles["a"][KeyRegion] != "ap-southeast-1" || c.File.Profiles["b"][KeyRegion] != "ap-southeast-2" || c.File.ActiveProfile != "b" {
+		t.Errorf("%+v", c.File)
+	}
+	// A profile deleted by another run cannot be made active.
+	d, e := load(), load()
+	if err := d.UseProfile("a"); err != nil {
+		t.Fatal(err)
+	}
+	e.DeleteProfile("a")
+	e.Save()
+	if err := d.Save(); err == nil || !strings.Contains(err.Error(), `profile "a" no longer exists`) {
+		t.Errorf("use of a deleted profile: %v", err)
+	}
 }
 
 // Windows reports 0666 for every writable file whatever its ACL says: no

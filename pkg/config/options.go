@@ -38,6 +38,8 @@ const (
 	KeyEndpoint       = "endpoint"
 	KeyBSSEndpoint    = "bss_endpoint"
 	KeyIAMEndpoint    = "iam_endpoint"
+	KeyRMSEndpoint    = "rms_endpoint"
+	KeyECSEndpoint    = "ecs_endpoint"
 	KeyCatalogFile    = "catalog_file"
 	KeyAuthMode       = "auth_mode"
 	KeyToken          = "token"
@@ -61,6 +63,8 @@ const (
 	DefaultEndpoint    = "https://hcss.ap-southeast-3.myhuaweicloud.com"
 	DefaultBSSEndpoint = "https://bss-intl.myhuaweicloud.com"
 	DefaultIAMEndpoint = "https://iam.myhuaweicloud.com"
+	DefaultRMSEndpoint = "https://rms.myhuaweicloud.com"
+	DefaultECSEndpoint = "https://ecs.{region}.myhuaweicloud.com"
 	DefaultProfile     = "default"
 )
 
@@ -74,6 +78,8 @@ var Options = []Option{
 	{Key: KeyEndpoint, Flag: "endpoint", Env: []string{"FLEXUSL_ENDPOINT"}, Default: DefaultEndpoint, InFile: true, Usage: "HCSS (FlexusL) API endpoint", Check: CheckEndpoint},
 	{Key: KeyBSSEndpoint, Flag: "bss-endpoint", Env: []string{"FLEXUSL_BSS_ENDPOINT"}, Default: DefaultBSSEndpoint, InFile: true, Usage: "BSS (orders) API endpoint", Check: CheckEndpoint},
 	{Key: KeyIAMEndpoint, Flag: "iam-endpoint", Env: []string{"FLEXUSL_IAM_ENDPOINT"}, Default: DefaultIAMEndpoint, InFile: true, Usage: "IAM (tokens, projects) endpoint", Check: CheckEndpoint},
+	{Key: KeyRMSEndpoint, Flag: "rms-endpoint", Env: []string{"FLEXUSL_RMS_ENDPOINT"}, Default: DefaultRMSEndpoint, InFile: true, Usage: "RMS (Config: instance listing) endpoint", Check: CheckEndpoint},
+	{Key: KeyECSEndpoint, Flag: "ecs-endpoint", Env: []string{"FLEXUSL_ECS_ENDPOINT"}, Default: DefaultECSEndpoint, InFile: true, Usage: "ECS (servers) endpoint; {region} is replaced by each call's region", Check: CheckEndpoint},
 	{Key: KeyCatalogFile, Flag: "catalog", Env: []string{"FLEXUSL_CATALOG_FILE"}, InFile: true, Usage: "catalog file to use instead of the embedded one"},
 	{Key: KeyAuthMode, Env: []string{"FLEXUSL_AUTH_MODE"}, InFile: true, Usage: "token or aksk (inferred when only one set of credentials is present)", Check: checkAuthMode},
 	{Key: KeyToken, Env: []string{"FLEXUSL_TOKEN"}, Secret: true, InFile: true, Usage: "IAM token sent as X-Auth-Token (flexusl auth login stores one)"},
@@ -130,19 +136,38 @@ func Mask(key, value string) string {
 	return "****"
 }
 
-// CheckEndpoint accepts an https URL, or an http URL whose host is loopback.
+// CheckEndpoint accepts an https URL, or an http URL whose host is
+// loopback, without user information: credentials never travel in an
+// endpoint. Its errors never show what stood before an '@' (a password):
+// see RedactURL. A "{region}" in the host stands for each call's region.
 func CheckEndpoint(s string) error {
-	u, err := url.Parse(s)
+	shown := RedactURL(s)
+	if strings.Contains(s, "@") {
+		return fmt.Errorf("%q carries user information (user:password@): endpoints must not hold credentials; use flexusl auth login, the environment or the profile", shown)
+	}
+	u, err := url.Parse(strings.ReplaceAll(s, "{region}", "region"))
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-		return fmt.Errorf("%q is not an http(s) URL", s)
+		return fmt.Errorf("%q is not an http(s) URL such as https://hcss.ap-southeast-3.myhuaweicloud.com", shown)
 	}
 	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
-		return fmt.Errorf("%q uses plain http to a host that is not loopback; use https", s)
-	}
-	if u.User != nil {
-		return fmt.Errorf("endpoint must not carry credentials")
+		return fmt.Errorf("%q uses plain http to a host that is not loopback; use https", shown)
 	}
 	return nil
+}
+
+// RedactURL hides the user information of a URL, well-formed or not:
+// everything between the scheme's "//" (or the start) and the last '@'
+// becomes "****", so "http://user:PASS@host" reads "http://****@host".
+func RedactURL(s string) string {
+	at := strings.LastIndex(s, "@")
+	if at < 0 {
+		return s
+	}
+	start := 0
+	if i := strings.Index(s, "://"); i >= 0 && i < at {
+		start = i + 3
+	}
+	return s[:start] + "****" + s[at:]
 }
 
 func isLoopback(host string) bool {

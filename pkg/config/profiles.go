@@ -49,8 +49,13 @@ func (c *Config) UseProfile(name string) error {
 	if _, ok := c.File.Profiles[name]; !ok {
 		return c.noProfile(name)
 	}
-	c.File.ActiveProfile = name
-	return nil
+	return c.change(func(f *File) error {
+		if _, ok := f.Profiles[name]; !ok {
+			return fmt.Errorf("profile %q no longer exists", name)
+		}
+		f.ActiveProfile = name
+		return nil
+	})
 }
 
 // DeleteProfile removes a profile (and the active mark when it had it).
@@ -59,11 +64,13 @@ func (c *Config) DeleteProfile(name string) error {
 	if _, ok := c.File.Profiles[name]; !ok {
 		return c.noProfile(name)
 	}
-	delete(c.File.Profiles, name)
-	if c.File.ActiveProfile == name {
-		c.File.ActiveProfile = ""
-	}
-	return nil
+	return c.change(func(f *File) error {
+		delete(f.Profiles, name)
+		if f.ActiveProfile == name {
+			f.ActiveProfile = ""
+		}
+		return nil
+	})
 }
 
 func (c *Config) noProfile(name string) error {

@@ -1,14 +1,17 @@
-// Package order follows a BSS order to its end: the poll schedule (at once,
-// then growing gaps up to an interval), what each status means for a
-// waiter, and the view of an order that `order show` prints.
+// Package order follows a BSS order to its end with the one waiter
+// (pkg/wait): what each status means for a waiter, and the view of an order
+// that `order show` prints.
 package order
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/wait"
 )
 
 // View is an order as flexusl prints it (`order show -o json`).
@@ -53,15 +56,7 @@ type Shower interface {
 }
 
 // Clock is the time source of a wait (tests use a fake one).
-type Clock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+type Clock = wait.Clock
 
 // Event is what a waiter reports as it goes.
 type Event struct {
@@ -75,89 +70,88 @@ type Event struct {
 type Options struct {
 	Timeout  time.Duration // give up after this long (exit 5)
 	Interval time.Duration // the longest gap between polls
-	Clock    Clock
-	OnEvent  func(Event)
+	// NotFoundGrace is how long after the start an answer that BSS has no
+	// such order is waited through (an order just placed may not be listed
+	// yet); after it, or with 0, that answer ends the wait with an error.
+	NotFoundGrace time.Duration
+	Clock         Clock
+	OnEvent       func(Event)
 }
 
-// FirstGap is the gap after the first poll; gaps double up to Interval.
-const FirstGap = time.Second
-
-// Gaps returns the poll schedule's gaps for an interval: FirstGap (or the
-// interval when smaller), doubling, capped at the interval.
-func nextGap(prev, interval time.Duration) time.Duration {
-	if prev == 0 {
-		return min(FirstGap, interval)
+// CheckID checks an order ID before it is put in a URL: 1 to 64 letters,
+// digits, '-' and '_' (BSS order IDs look like CS24022811305H1EW). A bad ID
+// is invalid input (exit 2): nothing is sent.
+func CheckID(id string) error {
+	ok := id != "" && len(id) <= 64
+	for i := 0; ok && i < len(id); i++ {
+		c := id[i]
+		ok = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_'
 	}
-	return min(prev*2, interval)
+	if !ok {
+		return exitcode.Errorf(exitcode.Usage, "order ID %q: must be 1 to 64 letters, digits, '-' or '_' (such as CS24022811305H1EW); nothing was sent", id)
+	}
+	return nil
+}
+
+// ErrNotFound: BSS answered, but with no order (total_count 0).
+var ErrNotFound = errors.New("no such order")
+
+// CheckAnswer makes sure BSS's answer is about orderID: an answer about
+// another order is an error, and so is one with no order at all
+// ({"total_count":0}: wrapping ErrNotFound), never "status 0".
+func CheckAnswer(orderID string, d *api.OrderDetails) error {
+	switch {
+	case d.OrderInfo.OrderID != orderID:
+		return fmt.Errorf("BSS was asked about order %s but answered about order %q: not using that answer", orderID, d.OrderInfo.OrderID)
+	case d.TotalCount == 0 && d.OrderInfo.Status == 0:
+		return fmt.Errorf("BSS has no order %s (total_count 0): check the order ID and that the profile's credentials are of the account that placed it: %w", orderID, ErrNotFound)
+	}
+	return nil
 }
 
 // ResumeHint is the line that picks a wait up again.
 func ResumeHint(orderID string) string { return "resume with: flexusl order wait " + orderID }
 
-// Wait polls the order at once and then with growing gaps up to
-// o.Interval until it completes (5), is cancelled (4, exit 4), o.Timeout
-// passes (exit 5) or ctx is cancelled (exit 130). Transient errors (429,
-// 5xx, network) do not end the wait; other errors do.
+// Wait follows an order with the one waiter (pkg/wait) until it completes
+// (5), is cancelled (4, exit 4), o.Timeout passes (exit 5) or ctx is
+// cancelled (exit 130). Transient errors (429, 5xx, network) do not end the
+// wait; other errors do.
 func Wait(ctx context.Context, s Shower, orderID string, o Options) (*api.OrderDetails, error) {
-	clk := o.Clock
-	if clk == nil {
-		clk = realClock{}
-	}
-	start := clk.Now()
-	deadline := start.Add(o.Timeout)
-	var gap time.Duration
 	var last *api.OrderDetails
 	lastStatus := 0
-	for {
-		d, err := s.ShowOrder(ctx, orderID)
-		now := clk.Now()
-		switch {
-		case err != nil && ctx.Err() != nil:
-			return last, interrupted(orderID, lastStatus)
-		case err != nil && api.IsTransient(err):
-			emit(o, Event{Status: lastStatus, Elapsed: now.Sub(start), Transient: err})
-		case err != nil:
-			return last, err
-		default:
-			last = d
-			st := d.OrderInfo.Status
-			emit(o, Event{Status: st, Elapsed: now.Sub(start), Changed: st != lastStatus})
-			lastStatus = st
-			switch st {
-			case api.StatusCompleted:
-				return d, nil
-			case api.StatusCancelled:
-				return d, exitcode.Errorf(exitcode.OrderFailed, "order %s was cancelled", orderID)
-			}
-		}
-		if !now.Before(deadline) {
-			return last, exitcode.Errorf(exitcode.Timeout, "timed out after %s waiting for order %s (last status: %s); %s",
-				o.Timeout, orderID, statusOrUnknown(lastStatus), ResumeHint(orderID))
-		}
-		gap = nextGap(gap, o.Interval)
-		wait := min(gap, deadline.Sub(now))
-		select {
-		case <-ctx.Done():
-			return last, interrupted(orderID, lastStatus)
-		case <-clk.After(wait):
-		}
+	now := time.Now
+	if o.Clock != nil {
+		now = o.Clock.Now
 	}
-}
-
-func emit(o Options, e Event) {
+	start := now()
+	wo := wait.Options{Timeout: o.Timeout, Interval: o.Interval, Clock: o.Clock,
+		What: "order " + orderID, Resume: "flexusl order wait " + orderID}
 	if o.OnEvent != nil {
-		o.OnEvent(e)
+		wo.OnEvent = func(e wait.Event) {
+			o.OnEvent(Event{Status: lastStatus, Elapsed: e.Elapsed, Transient: e.Transient, Changed: e.Changed})
+		}
 	}
-}
-
-func statusOrUnknown(s int) string {
-	if s == 0 {
-		return "unknown"
-	}
-	return api.StatusText(s)
-}
-
-func interrupted(orderID string, last int) error {
-	return exitcode.Errorf(exitcode.Interrupted, "interrupted while waiting for order %s (last status: %s); the order goes on; %s",
-		orderID, statusOrUnknown(last), ResumeHint(orderID))
+	_, err := wait.Until(ctx, wo, func(ctx context.Context) (wait.State, error) {
+		d, err := s.ShowOrder(ctx, orderID)
+		if err != nil {
+			return wait.State{}, err
+		}
+		if cerr := CheckAnswer(orderID, d); cerr != nil {
+			if !errors.Is(cerr, ErrNotFound) || now().Sub(start) >= o.NotFoundGrace {
+				return wait.State{}, cerr
+			}
+			// Too new to be listed, perhaps: wait through it, for a while.
+			return wait.State{}, &api.TransientError{Op: "show order " + orderID, Cause: cerr}
+		}
+		last, lastStatus = d, d.OrderInfo.Status
+		st := wait.State{Text: api.StatusText(lastStatus)}
+		switch lastStatus {
+		case api.StatusCompleted:
+			st.Done = true
+		case api.StatusCancelled:
+			st.Done, st.Failed = true, exitcode.Errorf(exitcode.OrderFailed, "order %s was cancelled", orderID)
+		}
+		return st, nil
+	})
+	return last, err
 }

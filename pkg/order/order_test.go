@@ -186,6 +186,56 @@ func TestView(t *testing.T) {
 	}
 }
 
+// shower answers every poll with d (its order ID as given).
+type shower struct {
+	d     api.OrderDetails
+	polls int
+}
+
+func (s *shower) ShowOrder(ctx context.Context, id string) (*api.OrderDetails, error) {
+	s.polls++
+	d := s.d
+	return &d, nil
+}
+
+// An answer about another order, or about no order, is not "status 0"
+// and never a completed wait.
+func TestWaitChecksTheAnswerIsAboutTheOrder(t *testing.T) {
+	clk := &fakeClock{t: time.Date(2026, 11, 27, 0, 0, 0, 0, time.UTC)}
+	other := &shower{d: api.OrderDetails{TotalCount: 1, OrderInfo: api.OrderInfo{OrderID: "CS-OTHER", Status: 5}}}
+	_, err := Wait(context.Background(), other, "CS1", Options{Timeout: time.Minute, Interval: time.Second, Clock: clk})
+	if err == nil || exitcode.Of(err) != exitcode.Failure || !strings.Contains(err.Error(), `asked about order CS1 but answered about order "CS-OTHER"`) || other.polls != 1 {
+		t.Errorf("other order: %v after %d polls", err, other.polls)
+	}
+	none := &shower{d: api.OrderDetails{TotalCount: 0, OrderInfo: api.OrderInfo{OrderID: "CS1"}}} // what {"total_count":0} decodes to
+	_, err = Wait(context.Background(), none, "CS1", Options{Timeout: time.Minute, Interval: time.Second, Clock: clk})
+	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "BSS has no order CS1 (total_count 0)") || none.polls != 1 {
+		t.Errorf("no order: %v after %d polls", err, none.polls)
+	}
+	// Just placed: not listed yet is waited through for the grace period.
+	none.polls = 0
+	var transient int
+	_, err = Wait(context.Background(), none, "CS1", Options{Timeout: 10 * time.Minute, Interval: 10 * time.Second, NotFoundGrace: time.Minute, Clock: clk,
+		OnEvent: func(e Event) {
+			if e.Transient != nil {
+				transient++
+			}
+		}})
+	if !errors.Is(err, ErrNotFound) || none.polls < 3 || transient != none.polls-1 {
+		t.Errorf("grace: %v after %d polls, %d transient", err, none.polls, transient)
+	}
+}
+
+func TestCheckID(t *testing.T) {
+	for id, ok := range map[string]bool{"CS24022811305H1EW": true, "a-b_c9": true, "../../x": false, "": false, "CS1/../x": false, "CS 1": false,
+		"CS1?x=1": false, "CS1#": false, strings.Repeat("A", 65): false, "ÇS1": false} {
+		err := CheckID(id)
+		if (err == nil) != ok || (!ok && exitcode.Of(err) != exitcode.Usage) {
+			t.Errorf("%q: %v", id, err)
+		}
+	}
+}
+
 // Every time in JSON is RFC 3339, whatever layout BSS used.
 func TestViewTimesAreRFC3339(t *testing.T) {
 	v := NewView(&api.OrderDetails{OrderInfo: api.OrderInfo{OrderID: "CS1", CreateTime: "2026-11-27 10:00:00", PaymentTime: "2026-11-27T10:00:05Z"}}, []string{"i-1"})

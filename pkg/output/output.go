@@ -9,7 +9,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"unicode/utf8"
 
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/olekukonko/tablewriter"
 	"go.yaml.in/yaml/v3"
 )
@@ -73,7 +75,7 @@ func WriteYAML(w io.Writer, v any) error {
 		return fmt.Errorf("encode yaml: %w", err)
 	}
 	var n yaml.Node
-	if err := yaml.Unmarshal(j, &n); err != nil {
+	if err := yaml.Unmarshal(escapeNonPrintable(j), &n); err != nil {
 		return fmt.Errorf("encode yaml: %w", err)
 	}
 	blockStyle(&n)
@@ -83,6 +85,30 @@ func WriteYAML(w io.Writer, v any) error {
 		return fmt.Errorf("encode yaml: %w", err)
 	}
 	return enc.Close()
+}
+
+// escapeNonPrintable writes the characters JSON leaves raw but YAML's
+// reader refuses (DEL, the C1 controls U+0080-U+009F, U+FEFF, U+FFFE,
+// U+FFFF) as \uXXXX escapes, which mean the same in JSON and in YAML. They
+// can only occur inside JSON strings, so the document stays the same.
+func escapeNonPrintable(j []byte) []byte {
+	var out []byte
+	for i := 0; i < len(j); {
+		r, size := utf8.DecodeRune(j[i:])
+		if r == 0x7f || (r >= 0x80 && r <= 0x9f) || r == 0xfeff || r == 0xfffe || r == 0xffff {
+			if out == nil {
+				out = append(make([]byte, 0, len(j)+16), j[:i]...)
+			}
+			out = fmt.Appendf(out, `\u%04x`, r)
+		} else if out != nil {
+			out = append(out, j[i:i+size]...)
+		}
+		i += size
+	}
+	if out == nil {
+		return j
+	}
+	return out
 }
 
 // blockStyle drops the flow and quoting styles the JSON input gave, so the
@@ -103,11 +129,14 @@ func blockStyle(n *yaml.Node) {
 }
 
 // WriteTable writes a borderless table: upper-case headers, columns
-// separated by spaces, no trailing blanks.
+// separated by spaces, no trailing blanks. Cells often hold text from a
+// server or a file: every control character in them is shown escaped
+// (safetext.Line), so a cell can neither break the table's lines nor
+// rewrite the screen.
 func WriteTable(w io.Writer, header []string, rows [][]string) error {
 	var buf bytes.Buffer
 	t := tablewriter.NewWriter(&buf)
-	t.SetHeader(header)
+	t.SetHeader(safeRow(header))
 	t.SetAutoFormatHeaders(false)
 	t.SetAutoWrapText(false)
 	t.SetBorder(false)
@@ -119,7 +148,9 @@ func WriteTable(w io.Writer, header []string, rows [][]string) error {
 	t.SetHeaderAlignment(tablewriter.ALIGN_LEFT)
 	t.SetTablePadding("  ")
 	t.SetNoWhiteSpace(true)
-	t.AppendBulk(rows)
+	for _, r := range rows {
+		t.Append(safeRow(r))
+	}
 	t.Render()
 	lines := bytes.Split(bytes.TrimRight(buf.Bytes(), "\n"), []byte("\n"))
 	var out bytes.Buffer
@@ -129,4 +160,14 @@ func WriteTable(w io.Writer, header []string, rows [][]string) error {
 	}
 	_, err := w.Write(out.Bytes())
 	return err
+}
+
+// safeRow is r with its cells made safe to print (a copy: the caller's
+// rows are left as they are).
+func safeRow(r []string) []string {
+	out := make([]string, len(r))
+	for i, c := range r {
+		out[i] = safetext.Line(c)
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package output
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -70,5 +71,37 @@ func TestParseFormat(t *testing.T) {
 	}
 	if _, err := ParseFormat("xml"); err == nil {
 		t.Error("xml accepted")
+	}
+}
+
+// A server's text in a table cannot rewrite the screen or add lines; the
+// same text in JSON and YAML stays exact.
+func TestTableEscapesControlCharactersJSONKeepsThem(t *testing.T) {
+	hostile := "CS1\x1b[2J\x1b[1;1H\rORDER OK\n\u009b31m\x07\x7f\ufeff"
+	data := []map[string]string{{"order_id": hostile}}
+	tbl := func() ([]string, [][]string) { return []string{"ORDER ID"}, [][]string{{hostile}} }
+	var buf bytes.Buffer
+	if err := Print(&buf, Table, data, tbl); err != nil {
+		t.Fatal(err)
+	}
+	want := "ORDER ID\nCS1^[[2J^[[1;1H^MORDER OK\\n^[[31m^G^?\ufeff\n"
+	if buf.String() != want {
+		t.Errorf("table:\n%q\nwant\n%q", buf.String(), want)
+	}
+	buf.Reset()
+	if err := Print(&buf, JSON, data, tbl); err != nil {
+		t.Fatal(err)
+	}
+	var back []map[string]string
+	if err := json.Unmarshal(buf.Bytes(), &back); err != nil || back[0]["order_id"] != hostile {
+		t.Errorf("JSON changed the value: %q %v", buf.String(), err)
+	}
+	buf.Reset()
+	if err := Print(&buf, YAML, data, tbl); err != nil {
+		t.Fatal(err)
+	}
+	var ys []map[string]string
+	if err := yaml.Unmarshal(buf.Bytes(), &ys); err != nil || ys[0]["order_id"] != hostile {
+		t.Errorf("YAML changed the value: %q %v", buf.String(), err)
 	}
 }

@@ -195,9 +195,28 @@ func (r *Request) Validate(cat *catalog.Catalog, opts Options) catalog.Problems 
 		ps = append(ps, catalog.Problem{Field: field, Value: value, Reason: reason, Allowed: allowed})
 	}
 
+	// Text that is not UTF-8 would be sent as U+FFFD: refuse it, naming the
+	// field (flags reach here unchanged; files are checked when decoded).
+	for _, f := range []struct{ field, value string }{
+		{FPlanSpec, r.PlanSpec}, {FRegion, r.Region}, {FPeriodType, r.PeriodType}, {FChargingMode, r.ChargingMode},
+	} {
+		if !utf8.ValidString(f.value) {
+			add(f.field, f.value, notUTF8)
+		}
+	}
+	if ir := r.ImageRef; ir != nil {
+		for _, f := range []struct{ field, value string }{{FImageName, ir.ImageName}, {FImageVersion, ir.ImageVersion}, {FImageID, ir.ImageID}} {
+			if !utf8.ValidString(f.value) {
+				add(f.field, f.value, notUTF8)
+			}
+		}
+	}
+
 	switch n := utf8.RuneCountInString(r.InstanceName); {
 	case r.InstanceName == "":
 		add(FInstanceName, "", "is required")
+	case !utf8.ValidString(r.InstanceName):
+		add(FInstanceName, r.InstanceName, notUTF8)
 	case n > MaxNameLen:
 		add(FInstanceName, r.InstanceName, fmt.Sprintf("must be 1 to %d characters (it has %d)", MaxNameLen, n))
 	case !isName(r.InstanceName):
@@ -208,7 +227,7 @@ func (r *Request) Validate(cat *catalog.Catalog, opts Options) catalog.Problems 
 			add(FDescription, abbreviate(*r.Description), fmt.Sprintf("must be 0 to %d characters (it has %d)", MaxDescriptionLen, n))
 		}
 		if !utf8.ValidString(*r.Description) {
-			add(FDescription, abbreviate(*r.Description), "is not valid UTF-8")
+			add(FDescription, abbreviate(*r.Description), notUTF8)
 		}
 	}
 	if r.ChargingMode != "" && r.ChargingMode != ChargingPrePaid {
@@ -289,6 +308,9 @@ func (r *Request) Validate(cat *catalog.Catalog, opts Options) catalog.Problems 
 	return ps
 }
 
+// notUTF8 is the reason given for text that is not UTF-8.
+const notUTF8 = "is not valid UTF-8 (it would be sent altered, as U+FFFD)"
+
 func checkExtras(extras []ExtraResource) catalog.Problems {
 	var ps catalog.Problems
 	seen := map[string]bool{}
@@ -321,6 +343,8 @@ func checkTags(tags []Tag) catalog.Problems {
 		switch n := utf8.RuneCountInString(t.Key); {
 		case t.Key == "":
 			ps = append(ps, catalog.Problem{Field: field + ".key", Reason: "is required"})
+		case !utf8.ValidString(t.Key):
+			ps = append(ps, catalog.Problem{Field: field + ".key", Value: t.Key, Reason: notUTF8})
 		case n > MaxTagKeyLen:
 			ps = append(ps, catalog.Problem{Field: field + ".key", Value: t.Key, Reason: fmt.Sprintf("must be 1 to %d characters (it has %d)", MaxTagKeyLen, n)})
 		case !isName(t.Key):
@@ -330,6 +354,9 @@ func checkTags(tags []Tag) catalog.Problems {
 			ps = append(ps, catalog.Problem{Field: field + ".key", Value: t.Key, Reason: "is given more than once"})
 		}
 		seen[t.Key] = true
+		if !utf8.ValidString(t.Value) {
+			ps = append(ps, catalog.Problem{Field: field + ".value", Value: abbreviate(t.Value), Reason: notUTF8})
+		}
 		if n := utf8.RuneCountInString(t.Value); n > MaxTagValueLen {
 			ps = append(ps, catalog.Problem{Field: field + ".value", Value: abbreviate(t.Value), Reason: fmt.Sprintf("must be 0 to %d characters (it has %d)", MaxTagValueLen, n)})
 		}
@@ -355,6 +382,9 @@ func (r *Request) Normalize(cat *catalog.Catalog) {
 func abbreviate(s string) string {
 	if utf8.RuneCountInString(s) <= 40 {
 		return s
+	}
+	if !utf8.ValidString(s) { // keep the bytes: the problem is shown with them escaped
+		return s[:min(len(s), 57)] + "..."
 	}
 	return string([]rune(s)[:37]) + "..."
 }

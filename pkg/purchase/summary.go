@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/safetext"
 )
 
 // Line is one "label: value" line of a purchase summary.
@@ -97,7 +98,10 @@ func yesNo(b bool) string {
 	return "no"
 }
 
-// FormatSummary renders lines aligned, one per line, indented.
+// FormatSummary renders lines aligned, one per line, indented. Values hold
+// text from flags and files (name, description, tags): every control
+// character in them is shown escaped, so no value can rewrite another line
+// of what the user is asked to confirm.
 func FormatSummary(ls []Line) string {
 	w := 0
 	for _, l := range ls {
@@ -105,7 +109,7 @@ func FormatSummary(ls []Line) string {
 	}
 	var b strings.Builder
 	for _, l := range ls {
-		fmt.Fprintf(&b, "  %-*s  %s\n", w+1, l.Label+":", l.Value)
+		fmt.Fprintf(&b, "  %-*s  %s\n", w+1, l.Label+":", safetext.Line(l.Value))
 	}
 	return b.String()
 }

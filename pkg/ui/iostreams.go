@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"golang.org/x/term"
 )
 
@@ -28,15 +29,26 @@ type IOStreams struct {
 	noVT                  bool // stderr is a console without escape sequences (old Windows)
 	inFd                  int
 	readPassword          func(fd int) ([]byte, error)
+	// saveTerm saves the terminal's state and returns how to restore it
+	// (nil in tests): an interrupted password prompt must not leave echo off.
+	saveTerm func(fd int) (restore func())
 
-	mu     sync.Mutex
-	reader *bufio.Reader
+	interrupt <-chan struct{} // closed on Ctrl-C and the like: prompts give up
+
+	mu      sync.Mutex
+	reader  *bufio.Reader
+	pending chan lineResult // a read still waiting for its line
+}
+
+type lineResult struct {
+	line string
+	err  error
 }
 
 // System returns the process's streams with terminals detected.
 // FLEXUSL_NO_TTY=1 makes every stream count as not a terminal.
 func System() *IOStreams {
-	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, inFd: int(os.Stdin.Fd()), readPassword: term.ReadPassword}
+	s := &IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr, inFd: int(os.Stdin.Fd()), readPassword: term.ReadPassword, saveTerm: saveTerm}
 	if os.Getenv("FLEXUSL_NO_TTY") == "" {
 		s.inTTY = term.IsTerminal(int(os.Stdin.Fd()))
 		s.outTTY = term.IsTerminal(int(os.Stdout.Fd()))
@@ -46,6 +58,14 @@ func System() *IOStreams {
 		s.noVT = !enableVT(os.Stderr)
 	}
 	return s
+}
+
+func saveTerm(fd int) func() {
+	st, err := term.GetState(fd)
+	if err != nil {
+		return func() {}
+	}
+	return func() { term.Restore(fd, st) }
 }
 
 // Test returns streams on buffers, none a terminal; set terminals with SetTTY.
@@ -79,27 +99,58 @@ func (s *IOStreams) CanPrompt() bool { return s.inTTY && s.errTTY }
 // ErrNoPrompt is returned by prompts when no person can answer.
 var ErrNoPrompt = errors.New("cannot prompt: stdin or stderr is not a terminal")
 
-// Warnf prints "Warning: ..." on stderr.
+// ErrInterrupted is returned by a prompt given up because the run was
+// interrupted (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT).
+var ErrInterrupted = errors.New("interrupted")
+
+// SetInterrupt makes prompts give up with ErrInterrupted as soon as done is
+// closed, instead of waiting for Enter: a person pressing Ctrl-C at a
+// prompt means to stop now. The run passes its context's Done channel.
+func (s *IOStreams) SetInterrupt(done <-chan struct{}) { s.interrupt = done }
+
+// Warnf prints "Warning: ..." on stderr. The arguments often quote a
+// server or a file: control characters are shown escaped.
 func (s *IOStreams) Warnf(format string, args ...any) {
-	fmt.Fprintf(s.ErrOut, "Warning: "+format+"\n", args...)
+	fmt.Fprintf(s.ErrOut, "Warning: %s\n", safetext.Text(fmt.Sprintf(format, args...)))
 }
 
-// Infof prints a line on stderr.
+// Infof prints a line on stderr, control characters escaped.
 func (s *IOStreams) Infof(format string, args ...any) {
-	fmt.Fprintf(s.ErrOut, format+"\n", args...)
+	fmt.Fprintf(s.ErrOut, "%s\n", safetext.Text(fmt.Sprintf(format, args...)))
 }
 
+// line reads one line from In. When the run is interrupted first, it
+// returns ErrInterrupted at once; the read goes on in the background and
+// its line is what the next call gets.
 func (s *IOStreams) line() (string, error) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.reader == nil {
 		s.reader = bufio.NewReader(s.In)
 	}
-	l, err := s.reader.ReadString('\n')
-	if err != nil && (l == "" || !errors.Is(err, io.EOF)) {
-		return "", err
+	ch := s.pending
+	if ch == nil {
+		ch = make(chan lineResult, 1)
+		s.pending = ch
+		go func(r *bufio.Reader) {
+			l, err := r.ReadString('\n')
+			if err != nil && (l == "" || !errors.Is(err, io.EOF)) {
+				ch <- lineResult{"", err}
+				return
+			}
+			ch <- lineResult{strings.TrimRight(l, "\r\n"), nil}
+		}(s.reader)
 	}
-	return strings.TrimRight(l, "\r\n"), nil
+	s.mu.Unlock()
+	select {
+	case r := <-ch:
+		s.mu.Lock()
+		s.pending = nil
+		s.mu.Unlock()
+		return r.line, r.err
+	case <-s.interrupt: // nil when not set: never ready
+		fmt.Fprintln(s.ErrOut)
+		return "", ErrInterrupted
+	}
 }
 
 // Confirm asks a yes/no question on stderr, defaulting to no. It never
@@ -146,12 +197,27 @@ func (s *IOStreams) Password(question string) (string, error) {
 		return "", ErrNoPrompt
 	}
 	fmt.Fprintf(s.ErrOut, "%s: ", question)
-	b, err := s.readPassword(s.inFd)
-	fmt.Fprintln(s.ErrOut)
-	if err != nil {
-		return "", fmt.Errorf("read password: %w", err)
+	restore := func() {}
+	if s.saveTerm != nil {
+		restore = s.saveTerm(s.inFd)
 	}
-	return string(b), nil
+	ch := make(chan lineResult, 1)
+	go func() {
+		b, err := s.readPassword(s.inFd)
+		ch <- lineResult{string(b), err}
+	}()
+	select {
+	case r := <-ch:
+		fmt.Fprintln(s.ErrOut)
+		if r.err != nil {
+			return "", fmt.Errorf("read password: %w", r.err)
+		}
+		return r.line, nil
+	case <-s.interrupt:
+		restore() // echo back on: the reader is left blocked until exit
+		fmt.Fprintln(s.ErrOut)
+		return "", ErrInterrupted
+	}
 }
 
 // ReadSecretLine reads one line from stdin (for --password-stdin).

@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/briandowns/spinner"
+	"github.com/flexusl/flexusl/pkg/safetext"
 )
 
 // Progress shows what a long wait is doing, on stderr: a spinner on a
@@ -30,6 +31,7 @@ type Progress struct {
 // StartProgress starts showing progress. On a terminal the spinner shows
 // text at once; elsewhere nothing is printed until the first Update.
 func (s *IOStreams) StartProgress(text string) *Progress {
+	text = safetext.Line(text)
 	p := &Progress{s: s, now: time.Now}
 	if s.errTTY {
 		// WithWriterFile: the spinner checks this file is a terminal; plain
@@ -72,8 +74,9 @@ func (p *Progress) suffix() string {
 	return fmt.Sprintf(" %s (%s)", p.text, p.now().Sub(p.since).Truncate(time.Second))
 }
 
-// Update changes the text.
+// Update changes the text (one line; control characters escaped).
 func (p *Progress) Update(text string) {
+	text = safetext.Line(text)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.spin != nil {
@@ -91,8 +94,10 @@ func (p *Progress) Update(text string) {
 	fmt.Fprintf(p.s.ErrOut, "%s %s\n", p.now().UTC().Format(time.RFC3339), text)
 }
 
-// Println prints a line that stays (above the spinner on a terminal).
+// Println prints a line that stays (above the spinner on a terminal);
+// control characters in text are escaped.
 func (p *Progress) Println(text string) {
+	text = safetext.Line(text)
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.spin != nil {

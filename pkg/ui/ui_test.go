@@ -2,6 +2,7 @@ package ui
 
 import (
 	"errors"
+	"io"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +73,54 @@ func TestProgressWithoutTerminalPrintsChangesOnly(t *testing.T) {
 	got := errOut.String()
 	if strings.Count(got, "processing") != 1 || !strings.Contains(got, "2026-01-02T03:04:05Z order CS1: completed\n") || strings.Contains(got, "\x1b") || strings.Contains(got, "\r") {
 		t.Errorf("stderr = %q", got)
+	}
+}
+
+func TestPromptsGiveUpWhenInterrupted(t *testing.T) {
+	s, _, _, errOut := Test()
+	s.SetTTY(true, true, true)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	s.In = pr
+	done := make(chan struct{})
+	s.SetInterrupt(done)
+	time.AfterFunc(50*time.Millisecond, func() { close(done) })
+	if _, err := s.Confirm("Buy?"); !errors.Is(err, ErrInterrupted) {
+		t.Errorf("confirm: %v", err)
+	}
+	if _, err := s.Input("Region", ""); !errors.Is(err, ErrInterrupted) {
+		t.Errorf("input: %v", err)
+	}
+	restored := false
+	s.saveTerm = func(int) func() { return func() { restored = true } }
+	block := make(chan struct{})
+	defer close(block)
+	s.SetPasswordReader(func(int) ([]byte, error) { <-block; return nil, nil })
+	if _, err := s.Password("Password"); !errors.Is(err, ErrInterrupted) || !restored {
+		t.Errorf("password: %v, terminal restored: %v", err, restored)
+	}
+	if !strings.HasSuffix(errOut.String(), "Password: \n") {
+		t.Errorf("stderr %q", errOut.String())
+	}
+}
+
+// A line typed after an interrupted prompt is not lost by a second reader:
+// the next prompt gets it.
+func TestInterruptedReadHandsItsLineOn(t *testing.T) {
+	s, _, _, _ := Test()
+	s.SetTTY(true, true, true)
+	pr, pw := io.Pipe()
+	s.In = pr
+	done := make(chan struct{})
+	close(done)
+	s.SetInterrupt(done)
+	if _, err := s.Input("a", ""); !errors.Is(err, ErrInterrupted) {
+		t.Fatal(err)
+	}
+	s.SetInterrupt(nil)
+	go pw.Write([]byte("typed\n"))
+	if got, err := s.Input("b", ""); err != nil || got != "typed" {
+		t.Errorf("%q %v", got, err)
 	}
 }
 

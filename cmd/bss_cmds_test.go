@@ -1,0 +1,494 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/ui"
+)
+
+// runIn runs flexusl in-process against env; tty makes every stream a
+// terminal with stdin answering prompts.
+func runIn(t *testing.T, env map[string]string, tty bool, stdin string, args ...string) result {
+	t.Helper()
+	io, in, out, errOut := ui.Test()
+	io.SetTTY(tty, tty, tty)
+	in.WriteString(stdin)
+	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
+	code := Run(context.Background(), f, args)
+	return result{out.String(), errOut.String(), code}
+}
+
+// moneyCall is one command that moves money, ready to run against fb.
+type moneyCall struct {
+	route string
+	args  func(fb *fakeBSS) []string // without --yes
+}
+
+var moneyCalls = map[string]moneyCall{
+	"renew":  {"renew", func(*fakeBSS) []string { return []string{"instance", "renew", "web-1", "--period", "2", "-o", "json"} }},
+	"delete": {"unsubscribe", func(*fakeBSS) []string { return []string{"instance", "delete", "web-1", "-o", "json"} }},
+	"pay": {"pay", func(fb *fakeBSS) []string {
+		fb.mu.Lock()
+		defer fb.mu.Unlock()
+		return []string{"order", "pay", fb.newOrder(1, nil, 6), "-o", "json"}
+	}},
+	"cancel": {"cancel", func(fb *fakeBSS) []string {
+		fb.mu.Lock()
+		defer fb.mu.Unlock()
+		return []string{"order", "cancel", fb.newOrder(2, nil, 6), "-o", "json"}
+	}},
+}
+
+// The money-safety table for renew, delete, pay and cancel, as for the
+// purchase: 429,429,200 is one call taken once; 500, a dropped connection
+// and a timeout are exactly one request, an unknown outcome, journaled,
+// never a hint to try again; without a terminal and --yes nothing is sent.
+func TestMoneySafetyTable(t *testing.T) {
+	for name, mc := range moneyCalls {
+		for _, tc := range []struct {
+			name    string
+			faults  []string
+			yes     bool
+			code    int
+			sends   int
+			unknown bool
+		}{
+			{"429,429,200", []string{"429", "429"}, true, 0, 3, false},
+			{"500", []string{"500"}, true, 1, 1, true},
+			{"dropped", []string{"drop"}, true, 1, 1, true},
+			{"timeout", []string{"timeout"}, true, 1, 1, true},
+			{"no terminal, no --yes", nil, false, 2, 0, false},
+		} {
+			t.Run(name+"/"+tc.name, func(t *testing.T) {
+				fb := newFakeBSS(t, 2)
+				dir := t.TempDir()
+				args := mc.args(fb)
+				if tc.yes {
+					args = append(args, "--yes")
+				}
+				fb.fault(mc.route, tc.faults...)
+				r := runIn(t, fb.env(dir), false, "", args...)
+				if r.code != tc.code {
+					t.Fatalf("exit %d, want %d\nstdout %s\nstderr %s", r.code, tc.code, r.out, r.err)
+				}
+				sent := fb.requests(mc.route)
+				if len(sent) != tc.sends || fb.changes() != tc.sends {
+					t.Fatalf("%d %s requests (%d changes), want %d", len(sent), mc.route, fb.changes(), tc.sends)
+				}
+				if tc.sends == 0 {
+					if n := len(fb.requests("")); n != 0 {
+						t.Errorf("%d requests of any kind were sent before refusing", n)
+					}
+					if !strings.Contains(r.err, "--yes") || !strings.Contains(r.err, "nothing was sent") {
+						t.Errorf("stderr %s", r.err)
+					}
+					return
+				}
+				crid := sent[0].Header.Get("Client-Request-Id")
+				for _, s := range sent {
+					if s.Header.Get("Client-Request-Id") != crid || crid == "" || s.Body != sent[0].Body {
+						t.Errorf("a retry changed the request: %q vs %q", s.Header.Get("Client-Request-Id"), crid)
+					}
+				}
+				if strings.Contains(strings.ToLower(r.out+r.err), "try again") || strings.Contains(r.out+r.err, "fake-token-SECRET") {
+					t.Errorf("output:\n%s\n%s", r.out, r.err)
+				}
+				if !tc.unknown {
+					if !journaled(t, dir, crid, "accepted") {
+						t.Errorf("accepted call not journaled: %+v", journalOf(t, dir))
+					}
+					return
+				}
+				if !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, crid) || !strings.Contains(r.err, "Do not run the command again until you know") {
+					t.Errorf("stderr does not say unknown / the request ID / what to check:\n%s", r.err)
+				}
+				if !journaled(t, dir, crid, "unknown") {
+					t.Errorf("unknown outcome not journaled: %+v", journalOf(t, dir))
+				}
+			})
+		}
+	}
+}
+
+func TestRenewSplitsAtTenAndPrintsOrders(t *testing.T) {
+	fb := newFakeBSS(t, 12)
+	dir := t.TempDir()
+	args := []string{"instance", "renew", "--period", "1", "--period-type", "year", "--auto-pay", "--yes", "-o", "json"}
+	for _, in := range fb.instances {
+		args = append(args, in.Name)
+	}
+	r := runIn(t, fb.env(dir), false, "", args...)
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.err)
+	}
+	sent := fb.requests("renew")
+	if len(sent) != 2 {
+		t.Fatalf("%d renew calls, want 2", len(sent))
+	}
+	var first, second struct {
+		ResourceIDs []string `json:"resource_ids"`
+		PeriodType  int      `json:"period_type"`
+		PeriodNum   int      `json:"period_num"`
+		IsAutoPay   int      `json:"is_auto_pay"`
+	}
+	json.Unmarshal([]byte(sent[0].Body), &first)
+	json.Unmarshal([]byte(sent[1].Body), &second)
+	if len(first.ResourceIDs) != 10 || len(second.ResourceIDs) != 2 || first.PeriodType != 3 || first.PeriodNum != 1 || first.IsAutoPay != 1 {
+		t.Errorf("bodies %s / %s", sent[0].Body, sent[1].Body)
+	}
+	if sent[0].Header.Get("Client-Request-Id") == sent[1].Header.Get("Client-Request-Id") {
+		t.Error("two calls share a Client-Request-Id")
+	}
+	var res struct {
+		OrderIDs []string         `json:"order_ids"`
+		Failed   []map[string]any `json:"failed"`
+	}
+	if err := json.Unmarshal([]byte(r.out), &res); err != nil || len(res.OrderIDs) != 2 || res.Failed == nil || len(res.Failed) != 0 {
+		t.Errorf("stdout %s (%v)", r.out, err)
+	}
+	if len(fb.requests("rms")) != 1 {
+		t.Errorf("%d RMS listings for 12 names, want 1", len(fb.requests("rms")))
+	}
+}
+
+func TestRenewDryRunNeedsNoCredentials(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	env := fb.env(t.TempDir())
+	delete(env, "FLEXUSL_TOKEN")
+	id := fb.instances[0].ID
+	r := runIn(t, env, false, "", "instance", "renew", id, "--period", "1", "--dry-run", "-o", "json")
+	if r.code != 0 || len(fb.requests("")) != 0 {
+		t.Fatalf("dry run: exit %d, %d requests: %s", r.code, len(fb.requests("")), r.err)
+	}
+	var dry []struct {
+		Method, URL string
+		Headers     map[string]string
+		Body        json.RawMessage
+	}
+	var body bytes.Buffer
+	if err := json.Unmarshal([]byte(r.out), &dry); err != nil || len(dry) != 1 || dry[0].Method != "POST" || json.Compact(&body, dry[0].Body) != nil ||
+		dry[0].URL != fb.url+"/v2/orders/subscriptions/resources/renew" || body.String() != `{"resource_ids":["`+id+`"],"period_type":2,"period_num":1,"is_auto_pay":0}` ||
+		dry[0].Headers["X-Auth-Token"] != "REDACTED" {
+		t.Errorf("dry run %s (%v)", r.out, err)
+	}
+	// A name needs RMS, hence credentials: exit 3, nothing sent.
+	r = runIn(t, env, false, "", "instance", "renew", "web-1", "--period", "1", "--dry-run")
+	if r.code != 3 || len(fb.requests("")) != 0 {
+		t.Errorf("dry run by name without credentials: exit %d\n%s", r.code, r.err)
+	}
+}
+
+func TestRenewPartialFailure(t *testing.T) {
+	fb := newFakeBSS(t, 2)
+	fb.fault("renew", "partial")
+	r := runIn(t, fb.env(t.TempDir()), false, "", "instance", "renew", "web-1", "web-2", "--period", "1", "--yes", "-o", "json")
+	var res struct {
+		OrderIDs []string `json:"order_ids"`
+		Failed   []struct {
+			ID    string `json:"id"`
+			Error string `json:"error"`
+		} `json:"failed"`
+	}
+	if r.code != 1 || json.Unmarshal([]byte(r.out), &res) != nil || len(res.OrderIDs) != 1 || len(res.Failed) != 1 ||
+		res.Failed[0].ID != fb.instances[1].ID || res.Failed[0].Error != "CBC.99003016: The resource does not exist." {
+		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	if !strings.Contains(r.err, "web-2") || !strings.Contains(r.err, "1 of 2 instance(s) were not taken") {
+		t.Errorf("stderr %s", r.err)
+	}
+}
+
+func TestRenewValidationSendsNothing(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"web-1", "--period", "12"}, `--period "12": must be 1 to 11 when --period-type is month`},
+		{[]string{"web-1", "--period-type", "year", "--period", "4"}, `--period "4": must be 1 to 3 when --period-type is year`},
+		{[]string{"web-1", "--period-type", "week", "--period", "1"}, `--period-type "week": is not a renewal period type; allowed: month, year`},
+		{[]string{"web-1"}, "--period: is required"},
+		{[]string{"--period", "1"}, "at least one instance"},
+		{[]string{"web-1", "web-1", "--period", "1"}, `"web-1": is given more than once`},
+		{[]string{"web-1", "--period", "1", "--wait", "--timeout", "0s"}, "--timeout/--interval"},
+		{[]string{"no-such", "--period", "1"}, `no instance with ID or name "no-such"`},
+	} {
+		fb := newFakeBSS(t, 1)
+		r := runIn(t, fb.env(t.TempDir()), false, "", append([]string{"instance", "renew", "--yes"}, tc.args...)...)
+		if r.code != 2 || !strings.Contains(r.err, tc.want) || r.out != "" || fb.changes() != 0 {
+			t.Errorf("%v: exit %d changes %d\n%s\nwant %q", tc.args, r.code, fb.changes(), r.err, tc.want)
+		}
+	}
+}
+
+func TestRenewConfirmationShowsExpiry(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	dir := t.TempDir()
+	r := runIn(t, fb.env(dir), true, "n\n", "instance", "renew", "web-1", "--period", "1")
+	if r.code != 2 || fb.changes() != 0 || !strings.Contains(r.err, "cancelled: nothing was sent") {
+		t.Fatalf("decline: exit %d changes %d\n%s", r.code, fb.changes(), r.err)
+	}
+	for _, want := range []string{"You are about to renew 1 instance for 1 month.", "Auto-pay:", "flexusl order pay", "web-1", fb.instances[0].ID,
+		"2025-01-31 15:59 UTC", "2025-02-28 15:59 UTC", "Renew? [y/N]"} {
+		if !strings.Contains(r.err, want) {
+			t.Errorf("confirmation lacks %q:\n%s", want, r.err)
+		}
+	}
+	r = runIn(t, fb.env(dir), true, "y\n", "instance", "renew", "web-1", "--period", "1")
+	if r.code != 0 || len(fb.requests("renew")) != 1 || !strings.Contains(r.out, "CS2501010000") || !strings.Contains(r.err, "wait for payment") {
+		t.Errorf("accept: exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+}
+
+func TestRenewWaitFollowsOrders(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	r := runIn(t, fb.env(t.TempDir()), false, "", "instance", "renew", "web-1", "--period", "1", "--auto-pay", "--yes", "--wait", "--interval", "10ms", "-o", "json")
+	var res struct {
+		Orders []struct {
+			Status    int    `json:"status"`
+			OrderType string `json:"order_type"`
+		} `json:"orders"`
+	}
+	if r.code != 0 || json.Unmarshal([]byte(r.out), &res) != nil || len(res.Orders) != 1 || res.Orders[0].Status != 5 || res.Orders[0].OrderType != "renewal" {
+		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+}
+
+func TestDeleteTypedConfirmation(t *testing.T) {
+	fb := newFakeBSS(t, 3)
+	dir := t.TempDir()
+	// Wrong name: nothing sent.
+	r := runIn(t, fb.env(dir), true, "web-2\n", "instance", "delete", "web-1")
+	if r.code != 2 || fb.changes() != 0 || !strings.Contains(r.err, "nothing was sent") {
+		t.Fatalf("wrong name: exit %d changes %d\n%s", r.code, fb.changes(), r.err)
+	}
+	for _, want := range []string{"RELEASES it", "server, disks (EVS), backups (CBR vault), host security (HSS) and EIP", "cannot be undone",
+		"203.0.113.7", "server, EIP, data package", "Type web-1 to confirm"} {
+		if !strings.Contains(r.err, want) {
+			t.Errorf("confirmation lacks %q:\n%s", want, r.err)
+		}
+	}
+	// Right name: one unsubscription.
+	r = runIn(t, fb.env(dir), true, "web-1\n", "instance", "delete", "web-1")
+	if r.code != 0 || len(fb.requests("unsubscribe")) != 1 || !strings.Contains(fb.requests("unsubscribe")[0].Body, `"unsubscribe_type":1`) {
+		t.Fatalf("right name: exit %d\n%s", r.code, r.err)
+	}
+	// Several: the number, through the alias.
+	r = runIn(t, fb.env(dir), true, "3 instances\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
+	if r.code != 2 || len(fb.requests("unsubscribe")) != 1 || !strings.Contains(r.err, "Type the number of instances (3) to confirm") {
+		t.Fatalf("several, wrong: exit %d\n%s", r.code, r.err)
+	}
+	r = runIn(t, fb.env(dir), true, "3\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
+	if r.code != 0 || len(fb.requests("unsubscribe")) != 2 {
+		t.Fatalf("several: exit %d\n%s", r.code, r.err)
+	}
+}
+
+func TestAutoRenew(t *testing.T) {
+	fb := newFakeBSS(t, 2)
+	dir := t.TempDir()
+	env := fb.env(dir)
+	r := runIn(t, env, false, "", "instance", "auto-renew", "web-1", "web-2", "on", "--times", "3", "-o", "json")
+	if r.code != 0 || len(fb.requests("autorenew")) != 2 {
+		t.Fatalf("on: exit %d\n%s", r.code, r.err)
+	}
+	for _, s := range fb.requests("autorenew") {
+		if s.Method != "POST" || s.Body != `{"auto_renew_times":3}` || s.Header.Get("Client-Request-Id") == "" {
+			t.Errorf("on sent %s %s %s", s.Method, s.Path, s.Body)
+		}
+	}
+	var res []map[string]any
+	if json.Unmarshal([]byte(r.out), &res) != nil || len(res) != 2 || res[0]["auto_renew"] != true || res[0]["ok"] != true || res[0]["times"] != 3.0 {
+		t.Errorf("stdout %s", r.out)
+	}
+	r = runIn(t, env, false, "", "instance", "auto-renew", "web-1", "off")
+	last := fb.requests("autorenew")[2]
+	if r.code != 0 || last.Method != "DELETE" || last.Body != "" || !fb.instances[1].AutoRenew || fb.instances[0].AutoRenew {
+		t.Errorf("off: exit %d %s %q\n%s", r.code, last.Method, last.Body, r.err)
+	}
+	r = runIn(t, env, false, "", "instance", "auto-renew", "web-1", "off")
+	if r.code != 0 || !strings.Contains(r.out, "already off") {
+		t.Errorf("off twice: exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	for _, bad := range [][]string{{"web-1", "on", "--times", "100"}, {"web-1", "off", "--times", "2"}, {"web-1", "maybe"}, {"on"}, {"web-1", "on", "--times", "-1"}} {
+		n := len(fb.requests(""))
+		r := runIn(t, env, false, "", append([]string{"instance", "auto-renew"}, bad...)...)
+		if r.code != 2 || len(fb.requests("")) != n {
+			t.Errorf("%v: exit %d, %d requests\n%s", bad, r.code, len(fb.requests(""))-n, r.err)
+		}
+	}
+}
+
+func TestTraffic(t *testing.T) {
+	fb := newFakeBSS(t, 2)
+	fb.instances[1].Remaining = 0
+	env := fb.env(t.TempDir())
+	r := runIn(t, env, false, "", "instance", "traffic", "-o", "json")
+	var rows []map[string]any
+	if r.code != 0 || json.Unmarshal([]byte(r.out), &rows) != nil || len(rows) != 2 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	want := map[string]any{"id": fb.instances[0].ID, "name": "web-1", "total_gb": 1024.0, "used_gb": 281.5, "remaining_gb": 742.5, "used_percent": 27.5, "resets_at": "2025-02-25T16:00:00Z"}
+	for k, v := range want {
+		if rows[0][k] != v {
+			t.Errorf("%s = %v, want %v", k, rows[0][k], v)
+		}
+	}
+	if rows[1]["used_percent"] != 100.0 {
+		t.Errorf("row 2 %v", rows[1])
+	}
+	if len(fb.requests("traffic")) != 1 || fb.requests("traffic")[0].Header.Get("X-Language") != "en_US" {
+		t.Errorf("traffic calls %+v", fb.requests("traffic"))
+	}
+	// One instance by name, as a table on a terminal: a bar.
+	r = runIn(t, env, true, "", "instance", "traffic", "web-1")
+	if r.code != 0 || !strings.Contains(r.out, "[######..............] 27.5%") || !strings.Contains(r.out, "742.50") {
+		t.Errorf("table:\n%s\n%s", r.out, r.err)
+	}
+}
+
+func TestOrderPayAndCancelRefuseWhatIsNotPending(t *testing.T) {
+	fb := newFakeBSS(t, 0)
+	env := fb.env(t.TempDir())
+	fb.mu.Lock()
+	done := fb.newOrder(1, nil, 5)
+	pending := fb.newOrder(2, nil, 6)
+	fb.mu.Unlock()
+	for _, verb := range []string{"pay", "cancel"} {
+		r := runIn(t, env, false, "", "order", verb, done, "--yes")
+		if r.code != 2 || fb.changes() != 0 || !strings.Contains(r.err, "is completed (status 5), not pending payment (6)") || !strings.Contains(r.err, "nothing was sent") {
+			t.Errorf("%s completed: exit %d\n%s", verb, r.code, r.err)
+		}
+	}
+	// On a terminal pay shows the amount and currency, then pays.
+	r := runIn(t, env, true, "y\n", "order", "pay", pending)
+	if r.code != 0 || !strings.Contains(r.err, "renewal") || !strings.Contains(r.err, "5.00 USD") || !strings.Contains(r.err, "Pay order "+pending+"? [y/N]") ||
+		!strings.Contains(r.out, "paid") || !strings.Contains(r.out, "5 completed") {
+		t.Errorf("pay: exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	if b := fb.requests("pay")[0].Body; b != `{"order_id":"`+pending+`","use_coupon":"NO","use_discount":"NO"}` {
+		t.Errorf("pay body %s", b)
+	}
+	// Insufficient balance: the service's refusal, with what to do.
+	fb.mu.Lock()
+	other := fb.newOrder(1, nil, 6)
+	fb.mu.Unlock()
+	fb.fault("pay", "400:CBC.99005003")
+	r = runIn(t, env, false, "", "order", "pay", other, "--yes")
+	if r.code != 1 || !strings.Contains(r.err, "CBC.99005003") || !strings.Contains(r.err, "top it up") {
+		t.Errorf("balance: exit %d\n%s", r.code, r.err)
+	}
+	// Dry run: nothing read, nothing sent.
+	n := len(fb.requests(""))
+	r = runIn(t, env, false, "", "order", "cancel", other, "--dry-run")
+	if r.code != 0 || len(fb.requests("")) != n || !strings.Contains(r.out, "PUT "+fb.url+"/v2/orders/customer-orders/cancel") || !strings.Contains(r.out, `"order_id": "`+other+`"`) {
+		t.Errorf("dry run: exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+}
+
+func TestOrderListRemote(t *testing.T) {
+	fb := newFakeBSS(t, 2)
+	dir := t.TempDir()
+	env := fb.env(dir)
+	fb.mu.Lock()
+	fb.newOrder(1, nil, 5)
+	fb.newOrder(2, nil, 6)
+	fb.mu.Unlock()
+	// A fresh machine: the journal is empty, the orders are listed.
+	r := runIn(t, env, false, "", "order", "list", "--remote", "--since", "7d", "-o", "json")
+	var l struct {
+		Orders []struct {
+			OrderID       string `json:"order_id"`
+			OrderTypeText string `json:"order_type_text"`
+		} `json:"orders"`
+		Unknown []struct {
+			RequestID string   `json:"request_id"`
+			Kind      string   `json:"kind"`
+			Matches   []string `json:"possible_matches"`
+		} `json:"unknown_attempts"`
+	}
+	if r.code != 0 || json.Unmarshal([]byte(r.out), &l) != nil || len(l.Orders) != 2 || l.Unknown == nil || len(l.Unknown) != 0 {
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	q := fb.requests("orders")[0].Query
+	if !strings.Contains(q, "create_time_begin=") || !strings.Contains(q, "order_by=-createTime") || !strings.Contains(q, "limit=100") || !strings.Contains(q, "offset=0") {
+		t.Errorf("query %s", q)
+	}
+	// A renewal whose answer was lost: listed with the order it placed.
+	fb.fault("renew", "drop")
+	if r := runIn(t, env, false, "", "instance", "renew", "web-2", "--period", "1", "--yes"); r.code != 1 {
+		t.Fatalf("renew: exit %d %s", r.code, r.err)
+	}
+	crid := fb.requests("renew")[0].Header.Get("Client-Request-Id")
+	r = runIn(t, env, false, "", "order", "list", "--remote", "-o", "json")
+	if r.code != 0 || json.Unmarshal([]byte(r.out), &l) != nil || len(l.Unknown) != 1 || l.Unknown[0].RequestID != crid || l.Unknown[0].Kind != "renew" || len(l.Unknown[0].Matches) != 2 {
+		// Two renewal orders exist within the window: the test's own and
+		// the one the lost call placed; both are possible.
+		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	r = runIn(t, env, false, "", "order", "list", "--remote")
+	if !strings.Contains(r.out, "? request "+crid) || !strings.Contains(r.out, "possible match: CS") || !strings.Contains(r.out, "unknown outcome") {
+		t.Errorf("table:\n%s", r.out)
+	}
+	// Filters by name, checked offline.
+	r = runIn(t, env, false, "", "order", "list", "--remote", "--status", "pending-payment", "--type", "renewal")
+	if q := fb.requests("orders")[len(fb.requests("orders"))-1].Query; r.code != 0 || !strings.Contains(q, "status=6") || !strings.Contains(q, "order_type=2") {
+		t.Errorf("filters: exit %d, query %s", r.code, q)
+	}
+	n := len(fb.requests(""))
+	for _, bad := range [][]string{{"--remote", "--status", "paid"}, {"--remote", "--since", "7 days"}, {"--status", "6"}, {"--remote", "--type", "refund"}} {
+		r := runIn(t, env, false, "", append([]string{"order", "list"}, bad...)...)
+		if r.code != 2 || len(fb.requests("")) != n {
+			t.Errorf("%v: exit %d\n%s", bad, r.code, r.err)
+		}
+	}
+}
+
+// A prompt answered by end of input (Ctrl-D) cancels: exit 2, nothing sent.
+func TestPromptAtEOFCancels(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	env := fb.env(t.TempDir())
+	fb.mu.Lock()
+	id := fb.newOrder(1, nil, 6)
+	fb.mu.Unlock()
+	for _, args := range [][]string{{"instance", "delete", "web-1"}, {"instance", "renew", "web-1", "--period", "1"}, {"order", "pay", id}, {"order", "cancel", id}} {
+		r := runIn(t, env, true, "", args...)
+		if r.code != 2 || fb.changes() != 0 || !strings.Contains(r.err, "nothing was sent") {
+			t.Errorf("%v: exit %d, %d changes\n%s", args, r.code, fb.changes(), r.err)
+		}
+	}
+}
+
+// Text from RMS and BSS reaches the terminal escaped: an instance name
+// cannot clear the screen or rewrite the confirmation.
+func TestConfirmationsEscapeServerText(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	fb.instances[0].Name = "evil\x1b[2J\rname"
+	env := fb.env(t.TempDir())
+	for _, args := range [][]string{{"instance", "renew", fb.instances[0].ID, "--period", "1"}, {"instance", "delete", fb.instances[0].ID}} {
+		r := runIn(t, env, true, "n\n", args...)
+		if r.code != 2 || strings.ContainsAny(r.err, "\x1b\r") || !strings.Contains(r.err, "evil^[[2J^Mname") || fb.changes() != 0 {
+			t.Errorf("%v: exit %d\n%q", args, r.code, r.err)
+		}
+	}
+}
+
+// After a renewal whose outcome is unknown, the next renewal warns about
+// it before asking.
+func TestNextRenewWarnsAboutUnknown(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	env := fb.env(t.TempDir())
+	fb.fault("renew", "500")
+	if r := runIn(t, env, false, "", "instance", "renew", "web-1", "--period", "1", "--yes"); r.code != 1 {
+		t.Fatalf("exit %d %s", r.code, r.err)
+	}
+	crid := fb.requests("renew")[0].Header.Get("Client-Request-Id")
+	r := runIn(t, env, true, "n\n", "instance", "renew", "web-1", "--period", "1")
+	if r.code != 2 || !strings.Contains(r.err, "an earlier renewal's outcome is unknown") || !strings.Contains(r.err, crid) || !strings.Contains(r.err, "flexusl order list --remote") {
+		t.Errorf("exit %d\n%s", r.code, r.err)
+	}
+}

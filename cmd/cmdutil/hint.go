@@ -1,0 +1,88 @@
+package cmdutil
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/flexusl/flexusl/pkg/api"
+)
+
+// Advice is what to tell the user about a failure, beyond the error itself.
+// API errors carry no CLI advice (pkg/api knows nothing of commands): it is
+// decided here, once for every command.
+func Advice(err error) string {
+	var withAdvice *adviceError
+	if errors.As(err, &withAdvice) {
+		return withAdvice.advice
+	}
+	if api.IsUnknownOutcome(err) {
+		return "Do not repeat the command until you know what happened: check the current state in the console (or with flexusl's show and list commands)."
+	}
+	var e *api.Error
+	if !errors.As(err, &e) {
+		var r *api.RedirectError
+		if errors.As(err, &r) {
+			return "the endpoint answered with a redirect: check --endpoint and the other *_endpoint settings (flexusl config list)"
+		}
+		return ""
+	}
+	switch {
+	case e.Code == "HCSS.14000001":
+		return "the server rejected a parameter (see the message); the catalog may be older than the service: check `flexusl specs list` or pass --catalog"
+	case e.Code == "HCSS.14000010":
+		return "this spec is sold out in the region: try another spec (`flexusl specs list --image ...`) or another region"
+	case e.Code == "HCSS.14000011":
+		return "your account's quota is used up: lower --quantity or raise the quota in the console"
+	case e.Code == "HCSS.14290001" || e.Code == "APIGW.0308" || e.StatusCode == http.StatusTooManyRequests:
+		return "rate limited: the service did not take the request; wait a minute before running the command again"
+	case e.Op == "get token" && e.StatusCode == http.StatusUnauthorized:
+		return "check the account name, user name and password (IAM refused them)"
+	case e.Code == "APIGW.0301" || e.Code == "CBC.0154" || e.StatusCode == http.StatusUnauthorized:
+		return "the token is invalid, expired or for another region: run `flexusl auth login` (or check the AK/SK)"
+	case e.Code == "Ecs.0114":
+		return "the server was not found in that region: check the instance with `flexusl instance show`"
+	case e.StatusCode == http.StatusForbidden:
+		return "the credentials lack permission for this call (" + permissionFor(e.Op) + ")"
+	case e.StatusCode >= 500:
+		return "the service failed while reading; nothing was changed"
+	}
+	return ""
+}
+
+// permissionFor names the IAM permission an operation needs, as far as
+// Huawei documents it.
+func permissionFor(op string) string {
+	switch {
+	case strings.HasPrefix(op, "create instances"):
+		return "purchases need hcss:instances:create"
+	case strings.HasPrefix(op, "renew") || strings.Contains(op, "auto-renew") || strings.HasPrefix(op, "list subscriptions"):
+		return "renewals and auto-renew need bss:renewal:* (Huawei's own scripts use the BSS Administrator role)"
+	case strings.HasPrefix(op, "unsubscribe"):
+		return "unsubscribing needs bss:unsubscribe:* (Huawei's own scripts use the BSS Administrator role)"
+	case strings.Contains(op, "order"):
+		return "orders need bss:order:view (paying and cancelling: bss:order:update)"
+	case strings.Contains(op, "instances") && strings.Contains(op, "list"):
+		return "listing needs rms:resources:list"
+	case strings.HasPrefix(op, "show server"):
+		return "reading a server needs ecs:cloudServers:get"
+	}
+	return "see the policy of the service named in the error"
+}
+
+type adviceError struct {
+	err    error
+	advice string
+}
+
+func (e *adviceError) Error() string { return e.err.Error() }
+func (e *adviceError) Unwrap() error { return e.err }
+
+// WithAdvice attaches the advice a command gives for err (e.g. how to find
+// out whether an unknown purchase was placed). It keeps err's exit code.
+func WithAdvice(err error, advice string) error {
+	if err == nil {
+		return nil
+	}
+	return &adviceError{err: err, advice: advice}
+}

@@ -1,0 +1,119 @@
+package cmdutil
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/flexusl/flexusl/pkg/cache"
+	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/instance"
+	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/wait"
+)
+
+// InstanceRegion is the region a command that names or lists instances
+// narrows to: --region when given on the command line (checked against
+// the catalog: exit 2), else "" (every region). The profile's and the
+// environment's region do not narrow: an instance is found wherever it is.
+func InstanceRegion(f *Factory) (string, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return "", err
+	}
+	region, src := cfg.Resolve(config.KeyRegion)
+	if src != config.SourceFlag {
+		return "", nil
+	}
+	cat, err := f.Catalog()
+	if err != nil {
+		return "", err
+	}
+	if p := cat.CheckRegion(region); p != nil {
+		return "", ProblemsError(catalog.Problems{*p}, map[string]string{catalog.FieldRegion: "--region"})
+	}
+	return region, nil
+}
+
+// InstanceCachePath is the completion cache of instances ("" when there is
+// no absolute cache directory).
+func (f *Factory) InstanceCachePath() string { return cache.InstancesPath(f.Getenv) }
+
+// RememberInstances records instances a command saw in the completion
+// cache. complete says vs is every instance of region ("" = every
+// region), so cached ones missing from it are dropped. A cache that cannot
+// be written is never an error: completion just knows less.
+func RememberInstances(f *Factory, vs []instance.View, complete bool, region string) {
+	cache.UpdateInstances(f.InstanceCachePath(), cache.Update{Seen: instance.CacheEntries(vs), Complete: complete, Region: region})
+}
+
+// WaitInstances follows the instances of a completed purchase order until
+// each is RUNNING in RMS with a public IP, within timeout, with progress on
+// stderr (a spinner on a terminal, a timestamped line per change
+// elsewhere). It returns the instances last seen, in the `instance list`
+// shape, and the waiter's error (exit 4, 5 or 130 with the command that
+// looks again).
+func WaitInstances(ctx context.Context, f *Factory, orderID, region string, ids []string, timeout, interval time.Duration) ([]instance.View, error) {
+	client, err := f.APIClient()
+	if err != nil {
+		return nil, err
+	}
+	client = client.WithNotify(nil) // the waiter reports transient errors itself
+	resume := "flexusl order wait " + orderID
+	look := "flexusl instance list"
+	if region != "" {
+		look += " --region " + region
+	}
+	// What is left of the timeout, as people read it (the message says
+	// how long the instances were waited for).
+	if timeout = max(timeout, 0); timeout >= time.Second {
+		timeout = timeout.Round(time.Second)
+	} else {
+		timeout = timeout.Round(time.Millisecond)
+	}
+	p := f.IO.StartProgress(fmt.Sprintf("order %s: waiting for its instances", orderID))
+	rs, werr := instance.WaitRunning(ctx, client, ids, instance.WaitOptions{
+		Region: region, Timeout: timeout, Interval: interval,
+		What: "the instances of order " + orderID, Resume: resume + " (or look with: " + look + ")",
+		OnEvent: func(e wait.Event) {
+			text := fmt.Sprintf("order %s: instances %s", orderID, e.State.Text)
+			if e.State.Text == "" {
+				text = fmt.Sprintf("order %s: waiting for its instances", orderID)
+			}
+			if f.IO.IsStderrTTY() {
+				text += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
+			}
+			if e.Transient != nil {
+				text += " - retrying after: " + FirstLine(e.Transient.Error())
+			}
+			p.Update(text)
+		}})
+	p.Stop()
+	vs := make([]instance.View, len(rs))
+	for i := range rs {
+		vs[i] = instance.NewView(&rs[i])
+	}
+	RememberInstances(f, vs, false, "")
+	return vs, werr
+}
+
+// PrintWithInstances prints a result that may carry instances (buy --wait,
+// order wait): JSON and YAML print data as is (its "instances" key); a
+// table prints tbl, then, when there are instances, each with its public
+// IP.
+func (f *Factory) PrintWithInstances(data any, tbl output.TableFunc, vs []instance.View) error {
+	if err := f.Print(data, tbl); err != nil {
+		return err
+	}
+	format, _ := f.OutputFormat()
+	if format != output.Table || len(vs) == 0 {
+		return nil
+	}
+	h, rows := instance.AddressTable(vs)
+	fmt.Fprintln(f.IO.Out)
+	if err := output.WriteTable(f.IO.Out, h, rows); err != nil {
+		return fmt.Errorf("print result: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,128 @@
+package cmd
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/flexusl/flexusl/pkg/journal"
+)
+
+// counting is a server that counts requests and answers every one with body.
+func counting(t *testing.T, body string) (*httptest.Server, *atomic.Int32) {
+	var n atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n.Add(1)
+		io.ReadAll(r.Body)
+		io.WriteString(w, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv, &n
+}
+
+// An order ID that could leave the order path (../../x) or is otherwise
+// not an order ID is refused before anything is sent: exit 2.
+func TestInvalidOrderIDsExit2NothingSent(t *testing.T) {
+	srv, n := counting(t, `{}`)
+	env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "XDG_STATE_HOME": t.TempDir()}
+	for _, id := range []string{"../../x", "CS1/../../v3/auth/tokens", "CS1?limit=1", "CS 1", "ÇS1", strings.Repeat("A", 65)} {
+		for _, c := range []string{"show", "wait"} {
+			r := run(t, env, "order", c, id)
+			if r.code != 2 || r.out != "" || !strings.Contains(r.err, "must be 1 to 64 letters, digits, '-' or '_'") || !strings.Contains(r.err, "nothing was sent") {
+				t.Errorf("order %s %q: %+v", c, id, r)
+			}
+		}
+	}
+	if n.Load() != 0 {
+		t.Errorf("%d requests sent", n.Load())
+	}
+}
+
+// order wait and show check that BSS's answer is about the order asked
+// for: another order_id, or {"total_count":0}, is an error (never exit 0,
+// never "status 0").
+func TestOrderAnswerAboutAnotherOrderIsAnError(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"total_count":1,"order_info":{"order_id":"CS-OTHER","status":5}}`: `asked about order CS1 but answered about order "CS-OTHER"`,
+		`{"total_count":0}`: "BSS has no order CS1 (total_count 0)",
+	} {
+		srv, _ := counting(t, body)
+		env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "XDG_STATE_HOME": t.TempDir()}
+		for _, args := range [][]string{{"order", "wait", "CS1", "--interval", "1ms"}, {"order", "show", "CS1"}} {
+			r := run(t, env, args...)
+			if r.code != 1 || r.out != "" || !strings.Contains(r.err, want) || strings.Contains(r.err, "status 0") {
+				t.Errorf("%s on %s: %+v", args[1], body, r)
+			}
+		}
+	}
+}
+
+// An endpoint with user information, or a malformed one, is refused with
+// exit 2 and the password is never echoed: flag, environment, config set.
+func TestEndpointWithPasswordIsRefusedUnechoed(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "config.yaml")
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+	}{
+		{nil, []string{"regions", "list", "--endpoint", "http://user:S3CRET@127.0.0.1:1"}},
+		{nil, []string{"regions", "list", "--bss-endpoint", "http://user:S3CRET@[::1"}},
+		{map[string]string{"FLEXUSL_IAM_ENDPOINT": "https://u:S3CRET@iam.example.com:port"}, []string{"regions", "list"}},
+		{map[string]string{"FLEXUSL_CONFIG": cfg}, []string{"config", "set", "endpoint", "https://u:S3CRET@h.example.com"}},
+	} {
+		r := run(t, tc.env, tc.args...)
+		if r.code != 2 || strings.Contains(r.out+r.err, "S3CRET") || !strings.Contains(r.err, "****@") {
+			t.Errorf("%v: %+v", tc.args, r)
+		}
+	}
+	if _, err := os.Stat(cfg); err == nil {
+		t.Error("config set wrote the file")
+	}
+}
+
+// An existing config directory open to others is closed to 0700.
+func TestConfigDirIsTightened(t *testing.T) {
+	xdg := t.TempDir()
+	dir := filepath.Join(xdg, "flexusl")
+	os.MkdirAll(dir, 0o755)
+	os.Chmod(dir, 0o755)
+	r := run(t, map[string]string{"XDG_CONFIG_HOME": xdg, "FLEXUSL_CONFIG": ""}, "config", "set", "region", "ap-southeast-3")
+	if r.code != 0 {
+		t.Fatalf("%+v", r)
+	}
+	if st, _ := os.Stat(dir); st.Mode().Perm() != 0o700 {
+		t.Errorf("dir mode %04o", st.Mode().Perm())
+	}
+	// Reading is enough: a directory loosened later is closed again.
+	os.Chmod(dir, 0o750)
+	if r := run(t, map[string]string{"XDG_CONFIG_HOME": xdg, "FLEXUSL_CONFIG": ""}, "config", "get", "region"); r.code != 0 || r.out != "ap-southeast-3\n" {
+		t.Fatalf("%+v", r)
+	}
+	if st, _ := os.Stat(dir); st.Mode().Perm() != 0o700 {
+		t.Errorf("dir mode after a read %04o", st.Mode().Perm())
+	}
+}
+
+// order list lists what placed (or may have placed) orders: purchases,
+// folded with their outcome; server operations are in the journal too but
+// place no orders.
+func TestOrderListShowsPurchasesFolded(t *testing.T) {
+	state := t.TempDir()
+	path := filepath.Join(state, "flexusl", "orders.jsonl")
+	a, _ := journal.Begin(path, journal.Entry{Kind: journal.KindPurchase, Profile: "default", RequestID: "c1", Name: "web-1", Region: "ap-southeast-3", Spec: "hf.large.1.30m.linux", Quantity: 1})
+	a.Finish(journal.Outcome{State: journal.StateAccepted, OrderIDs: []string{"CS1"}})
+	e, _ := journal.Begin(path, journal.Entry{Kind: journal.KindECSAction, RequestID: "c2", ResourceIDs: []string{"i1"}})
+	e.Finish(journal.Outcome{State: journal.StateAccepted, JobIDs: []string{"j1"}})
+	journal.Begin(path, journal.Entry{Kind: journal.KindPurchase, Profile: "default", RequestID: "c3", Name: "web-2", Region: "ap-southeast-3", Quantity: 2})
+	r := run(t, map[string]string{"XDG_STATE_HOME": state}, "order", "list")
+	lines := strings.Split(strings.TrimSpace(r.out), "\n")
+	if r.code != 0 || len(lines) != 3 || !strings.Contains(lines[1], "- (request c3)") || !strings.HasSuffix(lines[1], "unknown") ||
+		!strings.HasPrefix(lines[2], "CS1 ") || !strings.HasSuffix(lines[2], "accepted") {
+		t.Errorf("%+v", r)
+	}
+}

@@ -1,0 +1,339 @@
+package instance
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/ecs"
+	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/resolve"
+	"github.com/flexusl/flexusl/pkg/wait"
+	"github.com/spf13/cobra"
+)
+
+// ActionOptions are the inputs of `instance start|stop|reboot`, filled by
+// flags.
+type ActionOptions struct {
+	Action   ecs.Action
+	Args     []string // instance IDs or names
+	Type     string   // --type: soft or hard (stop, reboot)
+	NoWait   bool
+	Timeout  time.Duration
+	Interval time.Duration
+}
+
+// ActionResult is one instance's line of the result (JSON keys stable).
+type ActionResult struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Region   string `json:"region"`
+	ServerID string `json:"server_id"`
+	JobID    string `json:"job_id"`
+	Status   string `json:"status"`
+	Error    string `json:"error"`
+}
+
+// newActionCmd builds `instance start`, `stop` or `reboot`.
+func newActionCmd(f *cmdutil.Factory, a ecs.Action, runF func(*ActionOptions) error, short, long, example string) *cobra.Command {
+	opts := &ActionOptions{Action: a}
+	use := string(a) + " ID|NAME... [--no-wait] [--timeout 10m] [--interval 10s]"
+	if a != ecs.Start {
+		use = string(a) + " ID|NAME... [--type soft|hard] [--no-wait] [--timeout 10m] [--interval 10s]"
+	}
+	cmd := &cobra.Command{
+		Use:     use,
+		Short:   short,
+		Long:    long,
+		Example: example,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmdutil.UsageErrorf("%s takes at least one instance ID or name; see: %s --help", cmd.CommandPath(), cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Args = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return actionRun(cmd.Context(), f, opts)
+		},
+		ValidArgsFunction: completeInstances(f),
+	}
+	fl := cmd.Flags()
+	if a != ecs.Start {
+		fl.StringVar(&opts.Type, "type", "soft", "soft (the OS shuts down or restarts cleanly) or hard (forced, like pulling the power)")
+		cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(ecs.Types, cobra.ShellCompDirectiveNoFileComp))
+	}
+	fl.BoolVar(&opts.NoWait, "no-wait", false, "return once ECS has taken the request, with the job IDs (follow them with: flexusl job wait)")
+	fl.DurationVar(&opts.Timeout, "timeout", 10*time.Minute, "give up waiting after this long (exit 5; the jobs go on)")
+	fl.DurationVar(&opts.Interval, "interval", 10*time.Second, "the longest gap between job status checks")
+	return cmd
+}
+
+// checkWaitFlags refuses a wait that cannot work.
+func checkWaitFlags(noWait bool, timeout, interval time.Duration) *catalog.Problem {
+	if !noWait && (timeout <= 0 || interval <= 0) {
+		return &catalog.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", timeout, interval), Reason: "must be positive"}
+	}
+	return nil
+}
+
+// regionFilter is the region the instances are looked up in: the --region
+// flag when given, else every region (a profile's or the environment's
+// default region does not hide instances elsewhere).
+func regionFilter(f *cmdutil.Factory) (string, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return "", err
+	}
+	if v, src := cfg.Resolve(config.KeyRegion); src == config.SourceFlag {
+		return v, nil
+	}
+	return "", nil
+}
+
+// resolveTargets turns the arguments into the instances' ECS servers (one
+// RMS listing for all of them). Unknown or ambiguous names exit 2.
+func resolveTargets(ctx context.Context, f *cmdutil.Factory, client *api.Client, args []string) ([]ecs.Target, error) {
+	region, err := regionFilter(f)
+	if err != nil {
+		return nil, err
+	}
+	rs, err := resolve.Instances(ctx, client, args, region)
+	if err != nil {
+		return nil, err
+	}
+	ts := make([]ecs.Target, len(rs))
+	for i := range rs {
+		r := &rs[i]
+		ts[i] = ecs.Target{InstanceID: r.ID, Name: r.Name, Region: r.RegionID, ProjectID: r.ProjectID, ServerID: r.ServerID()}
+	}
+	return ts, nil
+}
+
+func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) error {
+	// 1. Every input checked before anything is sent (exit 2).
+	typ, p := ecs.ParseType(opts.Action, opts.Type)
+	var ps catalog.Problems
+	if p != nil {
+		p.Field = "--type"
+		ps = append(ps, *p)
+	}
+	if p := checkWaitFlags(opts.NoWait, opts.Timeout, opts.Interval); p != nil {
+		ps = append(ps, *p)
+	}
+	for _, a := range opts.Args {
+		if err := resolve.CheckArg(a); err != nil {
+			return err
+		}
+	}
+	if len(ps) > 0 {
+		return cmdutil.ProblemsError(ps, nil)
+	}
+	if _, err := f.OutputFormat(); err != nil {
+		return err
+	}
+	client, err := f.APIClient()
+	if err != nil {
+		return err
+	}
+
+	// 2. Instances -> servers, one batch per region (split past 1,000).
+	targets, err := resolveTargets(ctx, f, client, opts.Args)
+	if err != nil {
+		return err
+	}
+	batches, ps := ecs.Plan(targets, 0)
+	if len(ps) > 0 {
+		return cmdutil.ProblemsError(ps, nil)
+	}
+
+	// 3. Send each batch once: journaled before it leaves, its outcome
+	// journaled before anything is printed.
+	operation := "POST " + api.ECSActionPath + " " + opts.Action.Key()
+	if typ != "" {
+		operation += " " + typ
+	}
+	tracker := &ecs.Tracker{Action: opts.Action}
+	var results []ecs.Result
+	var failures []error // one per batch request that failed
+	for i, b := range batches {
+		if ctx.Err() != nil {
+			err := fmt.Errorf("%s servers in %s: not sent: interrupted", opts.Action, b.Region)
+			for _, rest := range batches[i:] {
+				results = append(results, ecs.BatchResults(rest, "", ecs.StatusNotSent, "interrupted before sending")...)
+				failures = append(failures, exitcode.New(exitcode.Interrupted, err))
+			}
+			break
+		}
+		jobID, err := sendAction(ctx, f, client, opts.Action, typ, operation, b)
+		switch {
+		case err == nil:
+			tracker.Jobs = append(tracker.Jobs, &ecs.Tracked{Batch: b, JobID: jobID})
+			results = append(results, ecs.BatchResults(b, jobID, ecs.StatusSubmitted, "")...)
+		default:
+			failures = append(failures, err)
+			results = append(results, ecs.BatchResults(b, "", batchStatus(err), cmdutil.FirstLine(err.Error()))...)
+		}
+	}
+
+	// 4. Wait for the jobs, unless --no-wait.
+	var werr error
+	if !opts.NoWait && len(tracker.Jobs) > 0 {
+		werr = waitJobs(ctx, f, client, tracker, opts.Timeout, opts.Interval)
+		results = mergeResults(results, tracker.Results())
+	} else if len(tracker.Jobs) > 0 {
+		for _, j := range tracker.Jobs {
+			f.IO.Infof("Job %s (%d instances in %s) submitted; follow it with: %s", j.JobID, len(j.Batch.Targets), j.Batch.Region, ecs.ResumeCommand(j.JobID, j.Batch.Region))
+		}
+	}
+
+	// 5. The result, then the exit code: interrupted or timed out first,
+	// then a batch that failed to send, then failed jobs.
+	if err := printActionResults(f, opts.Action, results); err != nil {
+		return err
+	}
+	return actionExit(opts.Action, results, failures, werr, f)
+}
+
+// sendAction journals and sends one batch.
+func sendAction(ctx context.Context, f *cmdutil.Factory, client *api.Client, a ecs.Action, typ, operation string, b ecs.Batch) (string, error) {
+	c := ecsCall{entry: ecsEntry{Operation: operation, Region: b.Region, InstanceIDs: b.InstanceIDs()},
+		what: fmt.Sprintf("%s servers in %s", a, b.Region),
+		unknown: func(ids []string) string {
+			return fmt.Sprintf("ECS may or may not be acting on %s. Do not repeat the command until you know: check each server's status with `flexusl instance show` (%s).",
+				strings.Join(ids, ", "), b.Region)
+		}}
+	var jobID string
+	res := c.run(f, func(crid string) ecsAnswer {
+		var progress interface{ Stop() }
+		if f.IO.IsStderrTTY() {
+			progress = f.IO.StartProgress(fmt.Sprintf("%s: sending %d instances in %s...", a, len(b.Targets), b.Region))
+		}
+		id, err := client.BatchServerAction(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, a.Key(), typ, b.ServerIDs())
+		if progress != nil {
+			progress.Stop()
+		}
+		if err != nil {
+			return ecsAnswer{err: err}
+		}
+		jobID = id
+		return ecsAnswer{jobIDs: []string{id}}
+	})
+	if res.err != nil {
+		return "", res.err
+	}
+	return jobID, nil
+}
+
+// batchStatus is the instances' status after their batch failed.
+func batchStatus(err error) string {
+	switch outcomeOf(err) {
+	case stateUnknown:
+		return ecs.StatusUnknown
+	case stateRejected:
+		return ecs.StatusRejected
+	}
+	return ecs.StatusNotSent
+}
+
+// mergeResults puts the jobs' results in place of the submitted ones,
+// keeping the order.
+func mergeResults(all, fromJobs []ecs.Result) []ecs.Result {
+	byInstance := map[string]ecs.Result{}
+	for _, r := range fromJobs {
+		byInstance[r.InstanceID] = r
+	}
+	out := make([]ecs.Result, len(all))
+	for i, r := range all {
+		if j, ok := byInstance[r.InstanceID]; ok && r.Status == ecs.StatusSubmitted {
+			r = j
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// waitJobs follows every job with the one waiter: progress on stderr
+// (a spinner on a terminal, a line per change elsewhere).
+func waitJobs(ctx context.Context, f *cmdutil.Factory, client *api.Client, t *ecs.Tracker, timeout, interval time.Duration) error {
+	quiet := client.WithNotify(nil) // the waiter reports transient errors itself
+	what := "job " + t.Jobs[0].JobID
+	if len(t.Jobs) > 1 {
+		what = fmt.Sprintf("%d jobs", len(t.Jobs))
+	}
+	p := f.IO.StartProgress(t.Text())
+	defer p.Stop()
+	_, err := wait.Until(ctx, wait.Options{Timeout: timeout, Interval: interval, What: what, Resume: t.Resume(),
+		OnEvent: func(e wait.Event) {
+			text := t.Text()
+			if f.IO.IsStderrTTY() {
+				text += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
+			}
+			if e.Transient != nil {
+				text += " - retrying after: " + cmdutil.FirstLine(e.Transient.Error())
+			}
+			p.Update(text)
+		}},
+		func(ctx context.Context) (wait.State, error) {
+			done, err := t.Poll(ctx, quiet)
+			if err != nil {
+				return wait.State{}, err
+			}
+			return wait.State{Text: t.Text(), Done: done}, nil
+		})
+	return err
+}
+
+func printActionResults(f *cmdutil.Factory, a ecs.Action, rs []ecs.Result) error {
+	out := make([]ActionResult, len(rs))
+	for i, r := range rs {
+		out[i] = ActionResult{ID: r.InstanceID, Name: r.Name, Region: r.Region, ServerID: r.ServerID, JobID: r.JobID, Status: r.Status, Error: r.Error}
+	}
+	return f.Print(out, func() ([]string, [][]string) {
+		rows := make([][]string, len(rs))
+		for i, r := range rs {
+			rows[i] = []string{r.InstanceID, r.Name, r.Region, cmdutil.Dash(r.JobID), r.Text(a)}
+		}
+		return []string{"INSTANCE ID", "NAME", "REGION", "JOB ID", "RESULT"}, rows
+	})
+}
+
+// actionExit decides how the run ends: interrupted (130) or timed out (5)
+// first, then a batch request that failed (its own code: 1, 3), then
+// failed jobs (4). The errors not returned are printed as warnings, with
+// their advice.
+func actionExit(a ecs.Action, rs []ecs.Result, failures []error, werr error, f *cmdutil.Factory) error {
+	var errs []error
+	if werr != nil {
+		errs = append(errs, werr)
+	}
+	errs = append(errs, failures...) // an unknown outcome carries its advice (sendAction)
+	if c := ecs.Count(rs); c.Failed > 0 {
+		errs = append(errs, exitcode.Errorf(exitcode.OrderFailed, "%d of %d instances failed to %s: %s", c.Failed, len(rs), a, ecs.FailedSummary(rs)))
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	warnErrors(f, errs[1:])
+	return errs[0]
+}
+
+// warnErrors prints the errors that do not decide the exit code as
+// warnings, each followed by its advice: an unknown outcome's "do not
+// repeat" advice is printed whichever error decides the exit code.
+func warnErrors(f *cmdutil.Factory, errs []error) {
+	for _, e := range errs {
+		f.IO.Warnf("%s", e)
+		if a := cmdutil.Advice(e); a != "" {
+			f.IO.Infof("Hint: %s", a)
+		}
+	}
+}

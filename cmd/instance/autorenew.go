@@ -1,0 +1,211 @@
+package instance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/billing"
+	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+)
+
+// AutoRenewOptions are the inputs of `instance auto-renew`.
+type AutoRenewOptions struct {
+	Args       []string // instances, then on|off
+	Times      int
+	TimesGiven bool // --times was given
+	DryRun     bool
+}
+
+// AutoRenewResult is one instance's line of the result.
+type AutoRenewResult struct {
+	ID        string `json:"id"`
+	Name      string `json:"name"`
+	AutoRenew bool   `json:"auto_renew"`      // the state asked for
+	Times     *int   `json:"times,omitempty"` // with --times: renewals allowed (0 unlimited)
+	OK        bool   `json:"ok"`
+	Note      string `json:"note,omitempty"`
+	Error     string `json:"error,omitempty"`
+}
+
+// alreadyOff is BSS's answer to turning off an auto-renewal that is off.
+const alreadyOff = "CBC.99003605"
+
+// NewCmdAutoRenew is `flexusl instance auto-renew`; runF replaces the run
+// in tests.
+func NewCmdAutoRenew(f *cmdutil.Factory, runF func(*AutoRenewOptions) error) *cobra.Command {
+	opts := &AutoRenewOptions{}
+	cmd := &cobra.Command{
+		Use:   "auto-renew ID|NAME... on|off [--times N]",
+		Short: "Turn automatic renewal on or off (BSS AutoRenewalResources)",
+		Long: `Turn automatic renewal of FlexusL instances on or off with BSS
+AutoRenewalResources / CancelAutoRenewalResources, one call per instance.
+With auto-renew on, BSS tries to charge the renewal at 03:00 seven days
+before expiry and daily after that; --times N limits it to N renewals
+(0-99, 0 unlimited, the default). The instance's own period type is kept.
+The attached server, disks and EIP follow the instance.
+
+Each call is journaled before it is sent and never repeated after an
+unknown outcome. Turning off an auto-renewal that is already off is
+reported as such, not as a failure. flexusl instance show shows the
+current setting.`,
+		Example: `  flexusl instance auto-renew web-1 on
+  flexusl instance auto-renew web-1 web-2 on --times 3
+  flexusl instance auto-renew 6743d0e3708be6007b8c8012 off -o json`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Args = args
+			opts.TimesGiven = cmd.Flags().Changed("times")
+			if runF != nil {
+				return runF(opts)
+			}
+			return autoRenewRun(cmd.Context(), f, opts)
+		},
+		ValidArgsFunction: completeInstances(f),
+	}
+	cmd.Flags().IntVar(&opts.Times, "times", 0, "with on: how many times to renew, 0-99 (0 = unlimited)")
+	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print the request(s) that would be sent; send nothing")
+	return cmd
+}
+
+func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOptions) error {
+	if len(opts.Args) < 2 {
+		return cmdutil.UsageErrorf("auto-renew takes one or more instances and then on or off, got %d argument(s); see: flexusl instance auto-renew --help", len(opts.Args))
+	}
+	names, sw := opts.Args[:len(opts.Args)-1], opts.Args[len(opts.Args)-1]
+	on, p := billing.ParseOnOff(sw)
+	var ps catalog.Problems
+	if p != nil {
+		ps = append(ps, *p)
+	}
+	var times *int
+	if opts.TimesGiven {
+		ps = append(ps, billing.ValidateAutoRenewTimes(opts.Times)...)
+		if p == nil && !on {
+			ps = append(ps, catalog.Problem{Field: "--times", Value: strconv.Itoa(opts.Times), Reason: "goes only with on"})
+		}
+		t := opts.Times
+		times = &t
+	}
+	if len(ps) > 0 {
+		return cmdutil.ProblemsError(ps, nil)
+	}
+	if err := checkArgs(names); err != nil {
+		return err
+	}
+	targets, err := resolveInstances(ctx, f, names, opts.DryRun)
+	if err != nil {
+		return err
+	}
+	body := api.AutoRenewRequest{AutoRenewTimes: times}
+	if opts.DryRun {
+		bare, err := f.BareClient()
+		if err != nil {
+			return err
+		}
+		var preps []*api.Prepared
+		for _, t := range targets {
+			p, err := bare.PrepareAutoRenew("CLIENT-REQUEST-ID", t.ID, on, body)
+			if err != nil {
+				return err
+			}
+			preps = append(preps, p)
+		}
+		return f.PrintDryRuns("Turning auto-renew "+onOff(on)+" for "+plural(len(targets), "instance"), preps)
+	}
+	client, err := f.APIClient()
+	if err != nil {
+		return err
+	}
+	results := make([]AutoRenewResult, 0, len(targets))
+	var unknown, firstErr error
+	failed := 0
+	for i, t := range targets {
+		r := AutoRenewResult{ID: t.ID, Name: t.Name, AutoRenew: on, Times: times}
+		if unknown != nil {
+			r.Error = "not sent: an earlier call's outcome is unknown"
+			results, failed = append(results, r), failed+1
+			continue
+		}
+		crid := uuid.NewString()
+		prep, err := client.PrepareAutoRenew(crid, t.ID, on, body)
+		if err != nil {
+			return err
+		}
+		at, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: journal.KindAutoRenew, RequestID: crid, Operation: prep.Method + " " + api.AutoRenewPath + "{resource_id}",
+			Region: t.RegionID, Name: t.Name + " " + onOff(on), ResourceIDs: []string{t.ID}})
+		if err != nil {
+			if i == 0 {
+				return err
+			}
+			r.Error = "not sent: " + cmdutil.FirstLine(err.Error())
+			results, failed, unknown = append(results, r), failed+1, err
+			continue
+		}
+		err = client.Send(ctx, prep)
+		var apiErr *api.Error
+		if !on && errors.As(err, &apiErr) && apiErr.Code == alreadyOff {
+			at.Finish(err, nil) // rejected: nothing changed
+			r.OK, r.Note = true, "was already off"
+			results = append(results, r)
+			continue
+		}
+		at.Finish(err, nil)
+		switch {
+		case err == nil:
+			r.OK = true
+		case api.IsUnknownOutcome(err):
+			r.Error = "outcome unknown (Client-Request-Id " + crid + "): " + cmdutil.FirstLine(err.Error())
+			unknown = cmdutil.WithAdvice(err, cmdutil.UnknownAdvice("The auto-renew change of "+t.ID, crid, f.Clock().UTC().Format(time.RFC3339))+
+				" `flexusl instance show "+t.ID+"` shows the current setting.")
+			failed++
+		default:
+			r.Error = cmdutil.FirstLine(err.Error())
+			failed++
+			if firstErr == nil {
+				firstErr = err
+			}
+			if ctx.Err() != nil {
+				unknown = err
+			}
+		}
+		results = append(results, r)
+	}
+	if perr := f.Print(results, func() ([]string, [][]string) {
+		rows := make([][]string, len(results))
+		for i, r := range results {
+			res := "ok"
+			switch {
+			case r.Error != "":
+				res = "failed: " + r.Error
+			case r.Note != "":
+				res = "ok (" + r.Note + ")"
+			}
+			set := onOff(r.AutoRenew)
+			if r.Times != nil && *r.Times > 0 {
+				set += fmt.Sprintf(" (%d times)", *r.Times)
+			}
+			rows[i] = []string{r.ID, cmdutil.Dash(r.Name), set, res}
+		}
+		return []string{"ID", "NAME", "AUTO-RENEW", "RESULT"}, rows
+	}); perr != nil {
+		return perr
+	}
+	switch {
+	case unknown != nil:
+		return unknown
+	case failed == 1 && len(targets) == 1:
+		return firstErr
+	case failed > 0:
+		return exitcode.Errorf(exitcode.Failure, "auto-renew: %d of %d instance(s) failed", failed, len(targets))
+	}
+	return nil
+}

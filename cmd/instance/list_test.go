@@ -1,0 +1,214 @@
+package instance_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func TestListTableAndJSON(t *testing.T) {
+	c := newRMSFake(t)
+	c.add("6743d0e3708be6007b8c8012", "web-1", "ap-southeast-3", "RUNNING", "203.0.113.7", map[string]string{"env": "prod"})
+	c.add("6743d0e3708be6007b8c8013", "db", "tr-west-1", "STOPPED", "", nil)
+	c.add("6743d0e3708be6007b8c8014", "app", "ap-southeast-3", "RUNNING", "203.0.113.9", nil)
+
+	out, errOut, code := c.run(t, nil, "instance", "list")
+	want := "ID                        NAME   REGION          STATUS   PUBLIC IP    CREATED\n" +
+		"6743d0e3708be6007b8c8014  app    ap-southeast-3  RUNNING  203.0.113.9  2026-11-20T10:00:00Z\n" +
+		"6743d0e3708be6007b8c8012  web-1  ap-southeast-3  RUNNING  203.0.113.7  2026-11-20T10:00:00Z\n" +
+		"6743d0e3708be6007b8c8013  db     tr-west-1       STOPPED  -            2026-11-20T10:00:00Z\n"
+	if code != 0 || out != want || errOut != "" {
+		t.Errorf("exit %d\n%s\nstderr %q", code, out, errOut)
+	}
+	// One RMS listing of every region, 200 a page, the documented type.
+	if c.count("GET /v1/resource-manager/domains/dom/all-resources?limit=200&type=hcss.l-instance") != 1 || len(c.requests) != 1 {
+		t.Errorf("requests %v", c.requests)
+	}
+
+	out, _, code = c.run(t, nil, "instance", "ls", "-o", "json", "--region", "tr-west-1")
+	var vs []map[string]any
+	if err := json.Unmarshal([]byte(out), &vs); err != nil || code != 0 || len(vs) != 1 {
+		t.Fatalf("exit %d %v\n%s", code, err, out)
+	}
+	if keysOf(vs[0]) != "charging_mode,created,id,name,order_id,public_ip,region,server_id,status,tags" ||
+		vs[0]["public_ip"] != "" || vs[0]["server_id"] != "srv-6743d0e3708be6007b8c8013" || vs[0]["order_id"] != "CS2611201000AAAAA" ||
+		vs[0]["charging_mode"] != "prePaid" || fmt.Sprint(vs[0]["tags"]) != "map[]" {
+		t.Errorf("%v", vs[0])
+	}
+	if !strings.Contains(c.requests[len(c.requests)-1], "region_id=tr-west-1") {
+		t.Errorf("region not sent: %v", c.requests)
+	}
+	// JSON keys keep the issue's order.
+	if !strings.HasPrefix(strings.Join(strings.Fields(out), " "), `[ { "id": "6743d0e3708be6007b8c8013", "name": "db", "region": "tr-west-1", "status": "STOPPED", "public_ip": "", "server_id":`) {
+		t.Errorf("order: %s", out)
+	}
+
+	out, _, _ = c.run(t, nil, "instance", "list", "--status", "running", "-o", "yaml")
+	if strings.Count(out, "- id: ") != 2 || !strings.Contains(out, "env: prod") {
+		t.Errorf("yaml:\n%s", out)
+	}
+	out, _, _ = c.run(t, nil, "instance", "list", "--name", "web-1", "-o", "json")
+	if strings.Count(out, `"id"`) != 1 || !strings.Contains(out, `"public_ip": "203.0.113.7"`) {
+		t.Errorf("--name: %s", out)
+	}
+	if !strings.Contains(c.requests[len(c.requests)-1], "name=web-1") {
+		t.Errorf("name not sent to RMS: %v", c.requests[len(c.requests)-1])
+	}
+}
+
+// Nothing found: an empty result on stdout, the reason on stderr, exit 0.
+func TestListEmpty(t *testing.T) {
+	c := newRMSFake(t)
+	out, errOut, code := c.run(t, nil, "instance", "list")
+	if code != 0 || out != "" || errOut != "No instances found in any region.\n" {
+		t.Errorf("exit %d %q %q", code, out, errOut)
+	}
+	out, errOut, code = c.run(t, nil, "instance", "list", "--region", "me-east-1", "--status", "stopped", "-o", "json")
+	if code != 0 || out != "[]\n" || errOut != "No instances found in me-east-1 with status stopped.\n" {
+		t.Errorf("exit %d %q %q", code, out, errOut)
+	}
+}
+
+// Bad input exits 2 before anything is sent.
+func TestListInvalidSendsNothing(t *testing.T) {
+	c := newRMSFake(t)
+	for _, args := range [][]string{
+		{"--region", "eu-west-0"},
+		{"--status", "run\x01"},
+		{"--name", strings.Repeat("n", 129)},
+		{"extra"},
+		{"-o", "xml"},
+	} {
+		out, errOut, code := c.run(t, nil, append([]string{"instance", "list"}, args...)...)
+		if code != 2 || out != "" || !strings.HasPrefix(errOut, "Error: ") {
+			t.Errorf("%q: exit %d %q %q", args, code, out, errOut)
+		}
+	}
+	_, errOut, _ := c.run(t, nil, "instance", "list", "--region", "eu-west-0")
+	if !strings.Contains(errOut, `--region (region) "eu-west-0": is not a FlexusL region`) {
+		t.Errorf("%s", errOut)
+	}
+	if len(c.requests) != 0 {
+		t.Errorf("sent %v", c.requests)
+	}
+	// The profile's region does not narrow the listing.
+	c.run(t, map[string]string{"FLEXUSL_REGION": "tr-west-1"}, "instance", "list")
+	if len(c.requests) != 1 || strings.Contains(c.requests[0], "region_id") {
+		t.Errorf("%v", c.requests)
+	}
+}
+
+// Failures: a refused listing is the API error (403: exit 3, with the
+// permission); 5xx are retried.
+func TestListErrors(t *testing.T) {
+	c := newRMSFake(t)
+	c.fail["rms"] = 403
+	out, errOut, code := c.run(t, nil, "instance", "list")
+	if code != 3 || out != "" || !strings.Contains(errOut, "list instances: HTTP 403 FAKE.403") || !strings.Contains(errOut, "rms:resources:list") {
+		t.Errorf("exit %d %q", code, errOut)
+	}
+	c.fail["rms"] = 503
+	_, errOut, code = c.run(t, map[string]string{"FLEXUSL_MAX_RETRIES": "2"}, "instance", "list")
+	if code != 1 || c.count("GET /v1/resource-manager") != 4 || !strings.Contains(errOut, "retry 2/2") {
+		t.Errorf("exit %d after %d: %s", code, c.count("GET /v1/resource-manager"), errOut)
+	}
+	// Without credentials: exit 3, nothing sent.
+	c.fail = map[string]int{}
+	before := len(c.requests)
+	_, _, code = c.run(t, map[string]string{"FLEXUSL_TOKEN": ""}, "instance", "list")
+	if code != 3 || len(c.requests) != before {
+		t.Errorf("exit %d", code)
+	}
+}
+
+// Every page is read: 450 instances in 3 regions at 200 a page are 3
+// requests.
+func TestListReadsEveryPage(t *testing.T) {
+	c := newRMSFake(t)
+	regions := []string{"ap-southeast-1", "ap-southeast-3", "tr-west-1"}
+	for i := 0; i < 450; i++ {
+		c.add(fmt.Sprintf("%024x", i), fmt.Sprintf("n-%03d", i), regions[i%3], "RUNNING", fmt.Sprintf("203.0.113.%d", i%250), nil)
+	}
+	out, _, code := c.run(t, nil, "instance", "list", "-o", "json")
+	var vs []map[string]any
+	json.Unmarshal([]byte(out), &vs)
+	if code != 0 || len(vs) != 450 || c.count("GET /v1/resource-manager") != 3 {
+		t.Errorf("exit %d, %d instances, %d requests", code, len(vs), c.count("GET /v1/resource-manager"))
+	}
+	if !strings.Contains(c.requests[1], "marker=mk-200") || !strings.Contains(c.requests[2], "marker=mk-400") {
+		t.Errorf("%v", c.requests)
+	}
+}
+
+// list and show fill the completion cache (0600 in 0700); completion reads
+// it and the journal offline.
+func TestCacheAndCompletion(t *testing.T) {
+	c := newRMSFake(t)
+	c.add("6743d0e3708be6007b8c8012", "web-1", "ap-southeast-3", "RUNNING", "203.0.113.7", nil)
+	c.add("6743d0e3708be6007b8c8013", "dup", "tr-west-1", "RUNNING", "", nil)
+	c.add("6743d0e3708be6007b8c8014", "dup", "ap-southeast-3", "RUNNING", "", nil)
+	dir := t.TempDir()
+	state := filepath.Join(dir, "state")
+	os.MkdirAll(filepath.Join(state, "flexusl"), 0o700)
+	os.WriteFile(filepath.Join(state, "flexusl", "orders.jsonl"), []byte(
+		`{"time":"2026-11-03T00:00:00Z","region":"me-east-1","name":"fresh","order_id":"CSNEW000000000002","instance_ids":["bbbbbbbbbbbbbbbbbbbbbbb1"],"state":"accepted"}`+"\n"), 0o600)
+	env := map[string]string{"XDG_CACHE_HOME": filepath.Join(dir, "cache"), "XDG_STATE_HOME": state}
+	if _, _, code := c.run(t, env, "instance", "list"); code != 0 {
+		t.Fatal(code)
+	}
+	path := filepath.Join(dir, "cache", "flexusl", "instances.json")
+	if runtime.GOOS != "windows" {
+		st, err := os.Stat(path)
+		if err != nil || st.Mode().Perm() != 0o600 {
+			t.Fatalf("%v %v", st, err)
+		}
+		if st, _ := os.Stat(filepath.Dir(path)); st.Mode().Perm() != 0o700 {
+			t.Errorf("dir %v", st.Mode())
+		}
+	}
+	n := len(c.requests)
+	out, _, code := c.run(t, env, "__complete", "instance", "show", "")
+	if code != 0 || len(c.requests) != n {
+		t.Fatalf("exit %d, %d requests", code, len(c.requests)-n)
+	}
+	// Unique names first (dup names two instances: not offered), then IDs.
+	want := "web-1\t6743d0e3708be6007b8c8012 ap-southeast-3\n" +
+		"fresh\tbbbbbbbbbbbbbbbbbbbbbbb1 me-east-1\n" +
+		"6743d0e3708be6007b8c8014\tdup ap-southeast-3\n" +
+		"6743d0e3708be6007b8c8012\tweb-1 ap-southeast-3\n" +
+		"6743d0e3708be6007b8c8013\tdup tr-west-1\n" +
+		"bbbbbbbbbbbbbbbbbbbbbbb1\tfresh me-east-1\n:"
+	if !strings.HasPrefix(out, want) {
+		t.Errorf("completion:\n%s", out)
+	}
+	out, _, _ = c.run(t, env, "__complete", "instance", "show", "--region", "tr-west-1", "")
+	if !strings.HasPrefix(out, "dup\t6743d0e3708be6007b8c8013 tr-west-1\n6743d0e3708be6007b8c8013\tdup tr-west-1\n:") {
+		t.Errorf("completion in a region:\n%s", out)
+	}
+	out, _, _ = c.run(t, env, "__complete", "instance", "ssh", "web-1", "")
+	if strings.Contains(out, "6743") {
+		t.Errorf("second argument completed:\n%s", out)
+	}
+	out, _, _ = c.run(t, env, "__complete", "instance", "show", "we")
+	if !strings.HasPrefix(out, "web-1\t") || strings.Count(out, "\n") != 2 {
+		t.Errorf("prefix:\n%s", out)
+	}
+}
+
+// Server text in the cache never reaches the terminal raw: a name with
+// control characters is not offered, and descriptions are escaped.
+func TestCompletionEscapesCachedText(t *testing.T) {
+	c := newRMSFake(t)
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "flexusl"), 0o700)
+	os.WriteFile(filepath.Join(dir, "flexusl", "instances.json"), []byte(
+		`{"version":1,"instances":[{"id":"6743d0e3708be6007b8c8012","name":"evil\u001b[2J","region":"ap-southeast-3"}]}`), 0o600)
+	out, _, code := c.run(t, map[string]string{"XDG_CACHE_HOME": dir}, "__complete", "instance", "show", "")
+	if code != 0 || strings.Contains(out, "\x1b") || !strings.HasPrefix(out, "6743d0e3708be6007b8c8012\tevil^[[2J ap-southeast-3\n") {
+		t.Errorf("%q", out)
+	}
+}

@@ -1,0 +1,219 @@
+package instance
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+	"time"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/billing"
+	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/safetext"
+	"github.com/spf13/cobra"
+)
+
+// RenewOptions are the inputs of `instance renew`.
+type RenewOptions struct {
+	Args                      []string
+	PeriodType                string
+	Period                    int
+	AutoPay, Yes, DryRun      bool
+	Wait                      bool
+	WaitTimeout, WaitInterval time.Duration
+}
+
+// NewCmdRenew is `flexusl instance renew`; runF replaces the run in tests.
+func NewCmdRenew(f *cmdutil.Factory, runF func(*RenewOptions) error) *cobra.Command {
+	opts := &RenewOptions{}
+	cmd := &cobra.Command{
+		Use:   "renew ID|NAME... --period N [--period-type month|year] [flags]",
+		Short: "Renew instances for months or years (BSS RenewalResources; confirmed, never sent twice)",
+		Long: `Renew FlexusL instances with BSS RenewalResources. Each instance is named by
+its ID or its unique name (--region limits the search to one region).
+
+The period is checked offline first: --period 1-11 for months, 1-3 for
+years; nothing is sent when it is wrong (exit 2). Instances are renewed at
+most 10 per call, and each call places its own renewal order.
+
+On a terminal it shows, per instance, the current expiry and the expiry
+after the renewal, and asks; without a terminal it needs --yes. --dry-run
+prints the exact request(s) and sends nothing.
+
+Without --auto-pay each renewal order waits for payment: pay it with
+flexusl order pay ORDER_ID (or in the console). With --wait it follows the
+orders until they complete (exit codes as order wait: 4 cancelled,
+5 timed out).
+
+Every call is journaled before it is sent and its outcome before anything
+is printed. A call is repeated (with the same Client-Request-Id) only when
+the service provably did not take it; after a server error, a timeout or a
+lost connection its outcome is unknown: flexusl stops, does not repeat it,
+and exits 1.`,
+		Example: `  # renew one instance for 2 months, paying from the balance
+  flexusl instance renew web-1 --period 2 --auto-pay
+
+  # a script: several instances for a year, no prompt, wait for the orders
+  flexusl instance renew 6743d0e3708be6007b8c8012 web-2 --period-type year --period 1 --auto-pay --yes --wait -o json
+
+  # the exact request(s), nothing sent
+  flexusl instance renew 6743d0e3708be6007b8c8012 --period 3 --dry-run`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Args = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return renewRun(cmd.Context(), f, opts)
+		},
+		ValidArgsFunction: completeInstances(f),
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&opts.PeriodType, "period-type", billing.PeriodMonth, "renewal period: month or year")
+	fl.IntVar(&opts.Period, "period", 0, "(required) number of periods: 1-11 months or 1-3 years")
+	fl.BoolVar(&opts.AutoPay, "auto-pay", false, "pay from the account balance at once (otherwise each order waits for payment)")
+	fl.BoolVarP(&opts.Yes, "yes", "y", false, "renew without asking (required without a terminal)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the request(s) that would be sent; send nothing")
+	fl.BoolVar(&opts.Wait, "wait", false, "wait for the renewal orders to complete")
+	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
+	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
+	cmd.RegisterFlagCompletionFunc("period-type", cobra.FixedCompletions([]string{billing.PeriodMonth, billing.PeriodYear}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error {
+	// 1. Everything offline first.
+	if err := checkArgs(opts.Args); err != nil {
+		return err
+	}
+	ps := billing.ValidateRenewal(opts.PeriodType, opts.Period)
+	if opts.Wait && (opts.WaitTimeout <= 0 || opts.WaitInterval <= 0) {
+		ps = append(ps, catalog.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"})
+	}
+	if len(ps) > 0 {
+		return cmdutil.ProblemsError(ps, nil)
+	}
+	ren := billing.Renewal{PeriodType: opts.PeriodType, Periods: opts.Period, AutoPay: opts.AutoPay}
+	if !opts.Yes && !opts.DryRun && !f.IO.CanPrompt() {
+		return cmdutil.UsageErrorf("refusing to renew without confirmation: no terminal to ask on; pass --yes to renew (nothing was sent)")
+	}
+
+	// 2. The instances: one RMS listing (none for a dry run naming IDs).
+	targets, err := resolveInstances(ctx, f, opts.Args, opts.DryRun)
+	if err != nil {
+		return err
+	}
+	b := renewBatch(ren)
+	if opts.DryRun {
+		bare, err := f.BareClient()
+		if err != nil {
+			return err
+		}
+		var preps []*api.Prepared
+		for _, chunk := range billing.Split(ids(targets), billing.MaxIDsPerCall) {
+			p, err := b.prepare(bare, "CLIENT-REQUEST-ID", chunk)
+			if err != nil {
+				return err
+			}
+			preps = append(preps, p)
+		}
+		return f.PrintDryRuns("Renewing "+plural(len(targets), "instance")+" for "+ren.Describe(), preps)
+	}
+	client, err := f.APIClient()
+	if err != nil {
+		return err
+	}
+
+	cmdutil.WarnUnresolved(f, journal.KindRenew, "renewal")
+
+	// 3. Confirm on a terminal, with the expiry before and after.
+	if !opts.Yes {
+		showRenewal(ctx, f, client, targets, ren)
+		ok, err := f.IO.Confirm("Renew?")
+		if err != nil {
+			return cmdutil.PromptError(err)
+		}
+		if !ok {
+			return cmdutil.UsageErrorf("cancelled: nothing was sent")
+		}
+	}
+
+	// 4. Send, journaling each call; print; wait.
+	res, err := b.run(ctx, f, client, targets)
+	if res == nil {
+		return err
+	}
+	if len(res.OrderIDs) > 0 && !opts.AutoPay && !opts.Wait {
+		f.IO.Infof("The renewal order(s) wait for payment: flexusl order pay ORDER_ID (or pay in the console).")
+	}
+	if opts.Wait && err == nil && len(res.rows) > 0 {
+		f.IO.Infof("Waiting for %s to complete (Ctrl-C stops waiting, not the renewal).", plural(len(res.rows), "renewal order"))
+		err = waitOrders(ctx, f, res, opts.WaitTimeout, opts.WaitInterval)
+	}
+	if perr := printOrdersResult(f, res); perr != nil {
+		return perr
+	}
+	return err
+}
+
+func renewBatch(ren billing.Renewal) batch {
+	return batch{kind: journal.KindRenew, what: "the renewal", path: api.RenewPath,
+		prepare: func(c *api.Client, crid string, ids []string) (*api.Prepared, error) {
+			return c.PrepareRenew(crid, ren.Request(ids))
+		},
+		send: func(ctx context.Context, c *api.Client, p *api.Prepared) (*api.OrdersResult, error) {
+			return c.RenewalResources(ctx, p)
+		}}
+}
+
+// showRenewal prints, on stderr, what a renewal will do: per instance the
+// expiry now and after. The expiry comes from BSS; when it cannot be read
+// the renewal is still shown, with the expiry unknown.
+func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, targets []api.Resource, ren billing.Renewal) {
+	subs, err := client.WithNotify(nil).ListPayPerUseCustomerResources(ctx, ids(targets))
+	if err != nil {
+		f.IO.Warnf("could not read the current expiry: %s", cmdutil.FirstLine(err.Error()))
+	}
+	byID := api.SubscriptionsByID(subs)
+	pay := "no: each renewal order will wait for payment (flexusl order pay ORDER_ID)"
+	if ren.AutoPay {
+		pay = "yes, from the account balance at once"
+	}
+	fmt.Fprintf(f.IO.ErrOut, "You are about to renew %s for %s.\nAuto-pay: %s\n", plural(len(targets), "instance"), ren.Describe(), pay)
+	if n := len(billing.Split(ids(targets), billing.MaxIDsPerCall)); n > 1 {
+		fmt.Fprintf(f.IO.ErrOut, "It takes %d calls of at most %d instances; each places its own order.\n", n, billing.MaxIDsPerCall)
+	}
+	tw := tabwriter.NewWriter(f.IO.ErrOut, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  NAME\tID\tREGION\tEXPIRES\tAFTER RENEWAL\tAUTO-RENEW")
+	for _, t := range targets {
+		now, after, auto := "unknown", "unknown", "unknown"
+		if s, ok := byID[t.ID]; ok {
+			if exp, ok := s.Expires(); ok {
+				now = exp.Format(expiryLayout)
+				after = billing.ExpiryAfter(exp, ren.PeriodType, ren.Periods).Format(expiryLayout)
+			}
+			auto = onOff(s.AutoRenew())
+		}
+		// Names and IDs come from RMS: shown escaped.
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", safetext.Line(cmdutil.Dash(t.Name)), safetext.Line(t.ID), safetext.Line(cmdutil.Dash(t.RegionID)), now, after, auto)
+	}
+	tw.Flush()
+}
+
+const expiryLayout = "2006-01-02 15:04 MST"
+
+func onOff(b bool) string {
+	if b {
+		return "on"
+	}
+	return "off"
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

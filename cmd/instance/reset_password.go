@@ -1,0 +1,324 @@
+package instance
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/ecs"
+	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/resolve"
+	"github.com/flexusl/flexusl/pkg/safetext"
+	"github.com/flexusl/flexusl/pkg/ui"
+	"github.com/spf13/cobra"
+)
+
+// ResetPasswordOptions are the inputs of `instance reset-password`. The
+// password is never a flag or an argument: it is read from stdin or a
+// prompt.
+type ResetPasswordOptions struct {
+	Args          []string
+	PasswordStdin bool
+	Yes           bool
+}
+
+// ResetResult is one instance's line of the result (JSON keys stable).
+type ResetResult struct {
+	ID       string `json:"id"`
+	Name     string `json:"name"`
+	Region   string `json:"region"`
+	ServerID string `json:"server_id"`
+	Status   string `json:"status"`
+	Error    string `json:"error"`
+}
+
+// NewCmdResetPassword is `flexusl instance reset-password`; runF replaces
+// the run in tests.
+func NewCmdResetPassword(f *cmdutil.Factory, runF func(*ResetPasswordOptions) error) *cobra.Command {
+	opts := &ResetPasswordOptions{}
+	cmd := &cobra.Command{
+		Use:   "reset-password ID|NAME... [--password-stdin] [--yes]",
+		Short: "Set a new root/Administrator password on the servers of instances",
+		Long: `Set a new login password (root on Linux, Administrator on Windows) on the
+ECS servers inside FlexusL instances, with ECS's batch password reset (one
+request per region, split only past 1,000 servers).
+
+The new password is read from stdin with --password-stdin (one line), or
+asked twice without echo on a terminal. It is never a flag or an argument,
+and it appears in no output, log, --debug dump, journal entry or error.
+
+It is checked offline against ECS's documented password rules first; each
+rule it breaks is named and nothing is sent (exit 2):
+  - 8 to 26 characters;
+  - only letters, digits and the special characters ! @ % - _ = + [ ] : . / ?
+  - none of ~ ` + "`" + ` # & ^ , { } * ( ) ; " ' < > | \ $ and no Chinese characters;
+  - at least three of: uppercase letters, lowercase letters, digits,
+    special characters;
+  - not root or Administrator, nor either reversed (any letter case);
+  - no three consecutive characters of Administrator (adm, min, tor...).
+
+On a terminal it names the instances and asks for confirmation; without a
+terminal it needs --yes and never prompts. Each request is journaled (its
+Client-Request-Id and instances, never the password) before it is sent,
+and sent once: after a server error or a lost connection the outcome is
+unknown and flexusl says so instead of trying again.
+
+As ECS documents it: the new password takes effect after the server is
+started or restarted (flexusl instance reboot); the reset works on running
+and stopped servers; it needs the image's password-reset plug-in (FlexusL
+public and application images have it; a private image may not), and ECS
+does not report a failure inside the server.
+
+Result: INSTANCE ID / NAME / REGION / RESULT; with -o json an array of
+{"id","name","region","server_id","status","error"}, status one of
+succeeded, failed, unknown, rejected, not_sent. ECS's answer lists the
+servers it reset; a server it does not list, or that a refusal naming
+other servers does not name, is unknown.
+
+Exit codes: 0 reset; 2 bad input or weak password (nothing sent) or not
+confirmed; 3 credentials; 1 a request was refused or its outcome is
+unknown.`,
+		Example: `  # asked twice without echo, then confirmed
+  flexusl instance reset-password web-1
+
+  # a script: the password from a secret store, no prompt
+  pass show flexusl/web | flexusl instance reset-password web-1 web-2 --password-stdin --yes -o json
+
+  # then restart so the new password takes effect
+  flexusl instance reboot web-1 web-2`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return cmdutil.UsageErrorf("%s takes at least one instance ID or name (the password is read from stdin or a prompt, never an argument); see: %s --help", cmd.CommandPath(), cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Args = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return resetPasswordRun(cmd.Context(), f, opts)
+		},
+		ValidArgsFunction: completeInstances(f),
+	}
+	cmd.Flags().BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the new password from the first line of stdin")
+	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "reset without asking (required without a terminal)")
+	return cmd
+}
+
+// readNewPassword reads the password from stdin or asks for it twice.
+func readNewPassword(f *cmdutil.Factory, fromStdin bool) (string, error) {
+	if fromStdin {
+		p, err := f.IO.ReadSecretLine()
+		if err != nil {
+			return "", cmdutil.UsageErrorf("--password-stdin: no password could be read from stdin (nothing was sent)")
+		}
+		return p, nil
+	}
+	if !f.IO.CanPrompt() {
+		return "", cmdutil.UsageErrorf("no terminal to ask for the new password on: pass it on stdin with --password-stdin (nothing was sent)")
+	}
+	p, err := f.IO.Password("New password")
+	if err != nil {
+		return "", err
+	}
+	again, err := f.IO.Password("Repeat the new password")
+	if err != nil {
+		return "", err
+	}
+	if p != again {
+		return "", cmdutil.UsageErrorf("the two passwords differ (nothing was sent)")
+	}
+	return p, nil
+}
+
+func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswordOptions) error {
+	// 1. Everything that needs no request first: arguments, output format,
+	// confirmation possible, credentials present, and the password's rules.
+	for _, a := range opts.Args {
+		if err := resolve.CheckArg(a); err != nil {
+			return err
+		}
+	}
+	if _, err := f.OutputFormat(); err != nil {
+		return err
+	}
+	if !opts.Yes && !f.IO.CanPrompt() {
+		return cmdutil.UsageErrorf("refusing to reset passwords without confirmation: no terminal to ask on; pass --yes (nothing was sent)")
+	}
+	client, err := f.APIClient()
+	if err != nil {
+		return err
+	}
+	password, err := readNewPassword(f, opts.PasswordStdin)
+	if err != nil {
+		return err
+	}
+	if err := ecs.ValidatePassword(password); err != nil {
+		return exitcode.New(exitcode.Usage, err)
+	}
+
+	// 2. Instances -> servers, batches per region.
+	targets, err := resolveTargets(ctx, f, client, opts.Args)
+	if err != nil {
+		return err
+	}
+	batches, ps := ecs.Plan(targets, 0)
+	if len(ps) > 0 {
+		return cmdutil.ProblemsError(ps, nil)
+	}
+
+	// 3. Confirm on a terminal, naming the instances.
+	if !opts.Yes {
+		var b strings.Builder
+		fmt.Fprintf(&b, "You are about to set a new root/Administrator password on %d instance(s):\n", len(targets))
+		for _, bt := range batches {
+			for _, t := range bt.Targets {
+				fmt.Fprintf(&b, "  %s  %s  %s\n", safetext.Line(t.InstanceID), safetext.Line(t.Name), safetext.Line(t.Region)) // names come from RMS
+			}
+		}
+		fmt.Fprint(f.IO.ErrOut, b.String())
+		ok, err := f.IO.Confirm("Reset the password?")
+		if errors.Is(err, ui.ErrInterrupted) {
+			return exitcode.Errorf(exitcode.Interrupted, "cancelled: nothing was sent")
+		}
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return cmdutil.UsageErrorf("cancelled: nothing was sent")
+		}
+	}
+
+	// 4. Send each batch once, journaled before and after.
+	var results []ResetResult
+	var errs []error
+	for i, b := range batches {
+		if ctx.Err() != nil {
+			for _, rest := range batches[i:] {
+				results = append(results, resetResults(rest, ecs.StatusNotSent, "interrupted before sending")...)
+			}
+			errs = append(errs, exitcode.Errorf(exitcode.Interrupted, "reset passwords: interrupted; %d region(s) not sent", len(batches)-i))
+			break
+		}
+		rs, err := sendReset(ctx, f, client, password, b)
+		results = append(results, rs...)
+		if err != nil {
+			errs = append(errs, err)
+		}
+	}
+
+	// 5. Results, then what the docs say about when it takes effect.
+	if err := f.Print(results, func() ([]string, [][]string) {
+		rows := make([][]string, len(results))
+		for i, r := range results {
+			rows[i] = []string{r.ID, r.Name, r.Region, resetText(r)}
+		}
+		return []string{"INSTANCE ID", "NAME", "REGION", "RESULT"}, rows
+	}); err != nil {
+		return err
+	}
+	ok := 0
+	for _, r := range results {
+		if r.Status == ecs.StatusSucceeded {
+			ok++
+		}
+	}
+	if ok > 0 {
+		f.IO.Infof("The new password takes effect after the server is started or restarted (ECS): flexusl instance reboot ID|NAME...")
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	warnErrors(f, errs[1:])
+	return errs[0]
+}
+
+func resetResults(b ecs.Batch, status, errText string) []ResetResult {
+	out := make([]ResetResult, len(b.Targets))
+	for i, t := range b.Targets {
+		out[i] = ResetResult{ID: t.InstanceID, Name: t.Name, Region: t.Region, ServerID: t.ServerID, Status: status, Error: errText}
+	}
+	return out
+}
+
+func resetText(r ResetResult) string {
+	switch r.Status {
+	case ecs.StatusSucceeded:
+		return "password reset"
+	case ecs.StatusUnknown:
+		return "outcome unknown"
+	}
+	if r.Error != "" {
+		return strings.ReplaceAll(r.Status, "_", " ") + ": " + r.Error
+	}
+	return strings.ReplaceAll(r.Status, "_", " ")
+}
+
+// sendReset journals and sends one batch and maps the answer to its
+// instances.
+func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, password string, b ecs.Batch) ([]ResetResult, error) {
+	c := ecsCall{entry: ecsEntry{Operation: "PUT " + api.ECSResetPasswordsPath, Region: b.Region, InstanceIDs: b.InstanceIDs()},
+		what: "reset passwords in " + b.Region,
+		unknown: func(ids []string) string {
+			return "the passwords of " + strings.Join(ids, ", ") + " may or may not have been reset. Do not repeat the command until you know: try logging in with the new password after a restart."
+		}}
+	var out []ResetResult
+	res := c.run(f, func(crid string) ecsAnswer {
+		res, err := client.BatchResetServersPassword(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, password, b.ServerIDs())
+		var pe *api.ResetPasswordError
+		switch {
+		case errors.As(err, &pe):
+			// ECS named the servers it refused; whether it reset the
+			// others is not documented: their outcome is unknown.
+			out = resetResults(b, ecs.StatusUnknown, "ECS refused the request for other servers and does not say whether this one was reset")
+			for i := range out {
+				if why, ok := pe.Servers[out[i].ServerID]; ok {
+					out[i].Status, out[i].Error = ecs.StatusFailed, why
+				}
+			}
+			if ids := unknownResets(out); len(ids) > 0 {
+				return ecsAnswer{state: stateUnknown, err: err, unknownIDs: ids}
+			}
+			return ecsAnswer{err: err}
+		case err != nil:
+			return ecsAnswer{err: err}
+		}
+		// The answer lists the servers whose password was reset; about a
+		// server it does not list (an empty list included) it says
+		// nothing.
+		listed := map[string]bool{}
+		for _, s := range res.Response {
+			listed[s.ID] = true
+		}
+		out = resetResults(b, ecs.StatusSucceeded, "")
+		for i := range out {
+			if !listed[out[i].ServerID] {
+				out[i].Status, out[i].Error = ecs.StatusUnknown, "ECS's answer does not list this server"
+			}
+		}
+		if ids := unknownResets(out); len(ids) > 0 {
+			return ecsAnswer{state: stateUnknown, unknownIDs: ids, err: &api.UnknownOutcomeError{Op: "reset passwords in " + b.Region, RequestID: crid,
+				Cause: fmt.Errorf("ECS took the request, but its answer does not list %d of the %d servers", len(ids), len(out))}}
+		}
+		return ecsAnswer{}
+	})
+	if res.err != nil && out == nil {
+		out = resetResults(b, batchStatus(res.err), cmdutil.FirstLine(res.err.Error()))
+	}
+	return out, res.err
+}
+
+// unknownResets are the instances whose reset outcome is unknown.
+func unknownResets(rs []ResetResult) []string {
+	var ids []string
+	for _, r := range rs {
+		if r.Status == ecs.StatusUnknown {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids
+}

@@ -1,0 +1,110 @@
+package instance_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+const showServer = `{"server":{"id":"srv-6743d0e3708be6007b8c8012","name":"web-1","status":"ACTIVE",
+ "addresses":{"net-1":[{"version":"4","addr":"192.168.0.16","OS-EXT-IPS:type":"fixed"},{"version":4,"addr":"203.0.113.7","OS-EXT-IPS:type":"floating"}]},
+ "flavor":{"id":"f-1","name":"hf.large.1","vcpus":"2","ram":"2048","disk":"0"}}}`
+
+func showRMSFake(t *testing.T) *rmsFake {
+	c := newRMSFake(t)
+	c.add("6743d0e3708be6007b8c8012", "web-1", "ap-southeast-3", "RUNNING", "203.0.113.7", map[string]string{"env": "prod"})
+	c.add("6743d0e3708be6007b8c8013", "dup", "tr-west-1", "RUNNING", "", nil)
+	c.add("6743d0e3708be6007b8c8014", "dup", "ap-southeast-3", "RUNNING", "", nil)
+	c.servers["srv-6743d0e3708be6007b8c8012"] = showServer
+	c.subs["6743d0e3708be6007b8c8012"] = `{"resource_id":"6743d0e3708be6007b8c8012","region_code":"ap-southeast-3","is_main_resource":1,"status":2,` +
+		`"effective_time":"2026-11-20T10:00:00Z","expire_time":"2026-12-20T15:59:59Z","expire_policy":3}`
+	return c
+}
+
+func TestShowByIDAndName(t *testing.T) {
+	c := showRMSFake(t)
+	for _, arg := range []string{"6743d0e3708be6007b8c8012", "web-1"} {
+		out, errOut, code := c.run(t, nil, "instance", "show", arg, "-o", "json")
+		var d map[string]any
+		if err := json.Unmarshal([]byte(out), &d); err != nil || code != 0 || errOut != "" {
+			t.Fatalf("%s: exit %d %v %s %s", arg, code, err, out, errOut)
+		}
+		if keysOf(d) != "auto_renew,charging_mode,created,effective,expires,flavor,id,name,order_id,private_ip,public_ip,region,resources,server_id,server_status,status,tags" {
+			t.Errorf("keys %s", keysOf(d))
+		}
+		if d["id"] != "6743d0e3708be6007b8c8012" || d["server_status"] != "ACTIVE" || d["private_ip"] != "192.168.0.16" || d["public_ip"] != "203.0.113.7" ||
+			d["expires"] != "2026-12-20T15:59:59Z" || d["auto_renew"] != true || d["flavor"] != "hf.large.1" || d["effective"] != "2026-11-20T10:00:00Z" {
+			t.Errorf("%v", d)
+		}
+		res, _ := json.Marshal(d["resources"])
+		if string(res) != `[{"id":"srv-6743d0e3708be6007b8c8012","type":"huaweicloudinternal_ecs_instance"},{"id":"eip-6743d0e3708be6007b8c8012","type":"huaweicloudinternal_eip"}]` {
+			t.Errorf("resources %s", res)
+		}
+	}
+	// ECS in the instance's region with RMS's project ID; BSS by instance ID.
+	if c.count("GET /v1/proj-ap-southeast-3/cloudservers/srv-6743d0e3708be6007b8c8012") != 2 || c.count("POST /v2/orders/suscriptions/resources/query") != 2 {
+		t.Errorf("%v", c.requests)
+	}
+
+	out, _, code := c.run(t, nil, "instance", "show", "web-1")
+	for _, w := range []string{"ID             6743d0e3708be6007b8c8012\n", "SERVER STATUS  ACTIVE\n", "PRIVATE IP     192.168.0.16\n",
+		"AUTO RENEW     on\n", "TAGS           env=prod\n", "RESOURCES      huaweicloudinternal_ecs_instance srv-6743d0e3708be6007b8c8012\n",
+		"               huaweicloudinternal_eip eip-6743d0e3708be6007b8c8012\n"} {
+		if code != 0 || !strings.Contains(out, w) {
+			t.Errorf("table lacks %q:\n%s", w, out)
+		}
+	}
+}
+
+// An ambiguous name exits 2 listing the matches; an unknown one exits 2;
+// neither reads ECS or BSS.
+func TestShowAmbiguousAndUnknown(t *testing.T) {
+	c := showRMSFake(t)
+	out, errOut, code := c.run(t, nil, "instance", "show", "dup")
+	if code != 2 || out != "" || !strings.Contains(errOut, `the name "dup" matches 2 instances; name one by ID:`) ||
+		!strings.Contains(errOut, "6743d0e3708be6007b8c8013  tr-west-1") || !strings.Contains(errOut, "6743d0e3708be6007b8c8014  ap-southeast-3") {
+		t.Errorf("exit %d %q", code, errOut)
+	}
+	// --region narrows the search: then the name is unique.
+	c.servers["srv-6743d0e3708be6007b8c8013"] = strings.ReplaceAll(showServer, "8012", "8013")
+	out, _, code = c.run(t, nil, "instance", "show", "dup", "--region", "tr-west-1", "-o", "json")
+	if code != 0 || !strings.Contains(out, `"id": "6743d0e3708be6007b8c8013"`) {
+		t.Errorf("exit %d %s", code, out)
+	}
+	_, errOut, code = c.run(t, nil, "instance", "show", "nosuch")
+	if code != 2 || !strings.Contains(errOut, `no instance with ID or name "nosuch" in any region`) {
+		t.Errorf("exit %d %q", code, errOut)
+	}
+	_, errOut, code = c.run(t, nil, "instance", "show")
+	if code != 2 || !strings.Contains(errOut, "takes 1 argument(s) (ID|NAME)") {
+		t.Errorf("exit %d %q", code, errOut)
+	}
+	if c.count("GET /v1/proj") != 1 || c.count("POST") != 1 { // only the dup --region show
+		t.Errorf("%v", c.requests)
+	}
+}
+
+// A part that cannot be read: the rest is printed, the error names the
+// part, exit 1 (3 for permission).
+func TestShowPartial(t *testing.T) {
+	c := showRMSFake(t)
+	c.fail["bss"] = 403
+	out, errOut, code := c.run(t, nil, "instance", "show", "web-1", "-o", "json")
+	if code != 3 || !strings.Contains(out, `"server_status": "ACTIVE"`) || !strings.Contains(out, `"auto_renew": null`) ||
+		!strings.Contains(errOut, "Error: the subscription (BSS) could not be read: list subscriptions: HTTP 403 FAKE.403") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	c.fail = map[string]int{}
+	// An instance with no server in ECS: Ecs.0114, exit 1, the rest shown.
+	out, errOut, code = c.run(t, nil, "instance", "show", "6743d0e3708be6007b8c8014", "-o", "json")
+	if code != 1 || !strings.Contains(out, `"server_status": ""`) || !strings.Contains(errOut, "the server (ECS) could not be read: show server srv-6743d0e3708be6007b8c8014: HTTP 404 Ecs.0114") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	// A failing listing is the listing's error, and nothing else is asked.
+	c.fail["rms"] = 500
+	n := len(c.requests)
+	_, errOut, code = c.run(t, nil, "instance", "show", "web-1")
+	if code != 1 || len(c.requests) != n+1 || !strings.Contains(errOut, "list instances: HTTP 500") {
+		t.Errorf("exit %d %q %v", code, errOut, c.requests[n:])
+	}
+}

@@ -1,0 +1,124 @@
+package instance
+
+import (
+	"context"
+	"fmt"
+	"os/exec"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/instance"
+	"github.com/flexusl/flexusl/pkg/resolve"
+	"github.com/spf13/cobra"
+)
+
+// SSHOptions are the inputs of `instance ssh`.
+type SSHOptions struct {
+	Instance string   // ID or name
+	User     string   // login name
+	SSHArgs  []string // after --, passed to ssh as they are
+	// Exec hands the process over to ssh (tests replace it); nil:
+	// instance.Exec.
+	Exec func(path string, argv []string) error
+}
+
+// NewCmdSSH is `flexusl instance ssh`; runF replaces the run in tests.
+func NewCmdSSH(f *cmdutil.Factory, runF func(*SSHOptions) error) *cobra.Command {
+	opts := &SSHOptions{}
+	cmd := &cobra.Command{
+		Use:   "ssh ID|NAME [--user root] [-- SSH_ARGS...]",
+		Short: "Log in to an instance with the system ssh, at its public IP",
+		Long: `Log in to an instance (named by ID or name) with the system's ssh client:
+flexusl finds the instance's public IP (RMS, else the server's floating
+address in ECS) and runs
+
+  ssh USER@PUBLIC_IP SSH_ARGS...
+
+replacing itself with ssh where the operating system allows (Linux, macOS,
+BSD), else running it and exiting with its exit code. Everything after --
+goes to ssh as it is: options (-i KEY, -p PORT, -o ...) and then a remote
+command. The user is root unless --user is given.
+
+It fails (exit 1) before connecting when ssh is not on PATH or the
+instance has no public IP (yet); an unknown or ambiguous name exits 2.`,
+		Example: `  flexusl instance ssh web-1
+  flexusl instance ssh web-1 --user ubuntu -- -i ~/.ssh/flexus_ed25519
+  flexusl instance ssh 6743d0e3708be6007b8c8012 -- -o StrictHostKeyChecking=accept-new uptime`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			before := args
+			if dash := cmd.ArgsLenAtDash(); dash >= 0 {
+				before = args[:dash]
+			}
+			if len(before) != 1 {
+				return cmdutil.UsageErrorf("%s takes one ID|NAME, got %d; ssh's own arguments go after --, e.g. %s web-1 -- -p 2222 uptime", cmd.CommandPath(), len(before), cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			opts.Instance = args[0]
+			opts.SSHArgs = args[1:]
+			if runF != nil {
+				return runF(opts)
+			}
+			return sshRun(cmd.Context(), f, opts)
+		},
+		ValidArgsFunction: cmdutil.FirstArgOnly(cmdutil.CompleteInstances(f)),
+	}
+	cmd.Flags().StringVar(&opts.User, "user", instance.DefaultSSHUser, "login name on the instance")
+	return cmd
+}
+
+func sshRun(ctx context.Context, f *cmdutil.Factory, opts *SSHOptions) error {
+	if err := instance.CheckSSHUser(opts.User); err != nil {
+		return cmdutil.UsageError(err)
+	}
+	if err := resolve.CheckArg(opts.Instance); err != nil {
+		return err
+	}
+	region, err := cmdutil.InstanceRegion(f)
+	if err != nil {
+		return err
+	}
+	path, err := exec.LookPath("ssh")
+	if err != nil {
+		return exitcode.Errorf(exitcode.Failure, "no ssh client on PATH (%v): install OpenSSH's client, or find the address with: flexusl instance show %s", err, opts.Instance)
+	}
+	client, err := f.APIClient()
+	if err != nil {
+		return err
+	}
+	rs, err := resolve.Instances(ctx, client, []string{opts.Instance}, region)
+	if err != nil {
+		return err
+	}
+	r := &rs[0]
+	cmdutil.RememberInstances(f, []instance.View{instance.NewView(r)}, false, "")
+	ip := r.PublicIP()
+	if ip == "" && r.ServerID() != "" {
+		// RMS lists no EIP: the server's floating address, if it has one.
+		s, err := client.ShowServer(ctx, api.ServerOf(r))
+		if err != nil {
+			return fmt.Errorf("instance %s (%s) has no public IP in RMS, and its server could not be read: %w", r.Name, r.ID, err)
+		}
+		ip = s.PublicIP()
+	}
+	if ip == "" {
+		return exitcode.Errorf(exitcode.Failure, "instance %s (%s) in %s has no public IP (status %s); see: flexusl instance show %s", r.Name, r.ID, r.RegionID, cmdutil.Dash(r.Properties.Status), r.ID)
+	}
+	argv, err := instance.SSHArgv(opts.User, ip, opts.SSHArgs)
+	if err != nil {
+		return err
+	}
+	run := opts.Exec
+	if run == nil {
+		run = instance.Exec
+	}
+	if err := run(path, argv); err != nil {
+		if exitcode.Of(err) != exitcode.Failure {
+			return err // ssh's own exit status (where the process is not replaced)
+		}
+		return fmt.Errorf("run %s: %w", path, err)
+	}
+	return nil
+}

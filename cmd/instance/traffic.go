@@ -1,0 +1,166 @@
+package instance
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/billing"
+	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/resolve"
+	"github.com/spf13/cobra"
+)
+
+// TrafficRow is one instance's data package as `instance traffic` prints it.
+type TrafficRow struct {
+	ID          string   `json:"id"`
+	Name        string   `json:"name"`
+	TotalGB     *float64 `json:"total_gb"`
+	UsedGB      *float64 `json:"used_gb"`
+	RemainingGB *float64 `json:"remaining_gb"`
+	UsedPercent *float64 `json:"used_percent"`
+	ResetsAt    string   `json:"resets_at,omitempty"` // end of the current cycle, where BSS says
+	Error       string   `json:"error,omitempty"`
+}
+
+// NewCmdTraffic is `flexusl instance traffic`.
+func NewCmdTraffic(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "traffic [ID|NAME...]",
+		Short: "Show how much of each instance's data package is used (BSS ListFreeResourceUsages)",
+		Long: `Show the data package (monthly traffic) of FlexusL instances: total, used and
+remaining GB in the current cycle, the share used and when the cycle resets.
+With no argument it shows every instance (--region limits it to one region).
+
+The package is the instance's huaweicloudinternal_cbc_freeresource resource
+in RMS, read from BSS ListFreeResourceUsages. Used is total minus
+remaining, as Huawei's own scripts compute it. Only packages measured in GB
+(measure_id 10) are shown as figures; another unit is reported per row.
+On a terminal each row has a bar of the share used.
+
+JSON: [{"id","name","total_gb","used_gb","remaining_gb","used_percent",
+"resets_at"}] (figures null and "error" set for an instance without them).`,
+		Example: `  flexusl instance traffic
+  flexusl instance traffic web-1 -o json
+  flexusl instance traffic --region ap-southeast-3`,
+		Args: cobra.ArbitraryArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return trafficRun(cmd.Context(), f, args)
+		},
+		ValidArgsFunction: completeInstances(f),
+	}
+	return cmd
+}
+
+func trafficRun(ctx context.Context, f *cmdutil.Factory, args []string) error {
+	if len(args) > 0 {
+		if err := checkArgs(args); err != nil {
+			return err
+		}
+	}
+	region, err := regionFilter(f)
+	if err != nil {
+		return err
+	}
+	client, err := f.APIClient()
+	if err != nil {
+		return err
+	}
+	var targets []api.Resource
+	if len(args) > 0 {
+		targets, err = resolve.Instances(ctx, client, args, region)
+	} else {
+		targets, err = client.ListInstances(ctx, api.ListInstancesOptions{Region: region})
+	}
+	if err != nil {
+		return err
+	}
+	if len(targets) == 0 {
+		f.IO.Infof("No instances%s.", map[bool]string{true: "", false: " in " + region}[region == ""])
+	}
+	var pkgIDs []string
+	for _, t := range targets {
+		if id := t.FreeResourceID(); id != "" {
+			pkgIDs = append(pkgIDs, id)
+		}
+	}
+	byPkg := map[string]api.FreeResourceUsage{}
+	if len(pkgIDs) > 0 {
+		usages, err := client.ListFreeResourceUsages(ctx, pkgIDs)
+		if err != nil {
+			return err
+		}
+		for _, u := range usages {
+			if _, ok := byPkg[u.FreeResourceID]; !ok {
+				byPkg[u.FreeResourceID] = u
+			}
+		}
+	}
+	rows := make([]TrafficRow, 0, len(targets))
+	failed := 0
+	for _, t := range targets {
+		r := TrafficRow{ID: t.ID, Name: t.Name}
+		pkg := t.FreeResourceID()
+		u, ok := byPkg[pkg]
+		switch {
+		case pkg == "":
+			r.Error = "RMS lists no data package for this instance"
+		case !ok:
+			r.Error = "BSS has no usage for data package " + pkg
+		default:
+			tr, err := billing.TrafficOf(u)
+			if err != nil {
+				r.Error = err.Error()
+				break
+			}
+			r.TotalGB, r.UsedGB, r.RemainingGB, r.UsedPercent = &tr.TotalGB, &tr.UsedGB, &tr.RemainingGB, &tr.UsedPercent
+			if !tr.ResetsAt.IsZero() {
+				r.ResetsAt = tr.ResetsAt.Format(time.RFC3339)
+			}
+		}
+		if r.Error != "" {
+			failed++
+		}
+		rows = append(rows, r)
+	}
+	format, err := f.OutputFormat()
+	if err != nil {
+		return err
+	}
+	bars := format == output.Table && f.IO.IsStdoutTTY()
+	if err := f.Print(rows, func() ([]string, [][]string) {
+		h := []string{"ID", "NAME", "TOTAL GB", "USED GB", "REMAINING GB", "USED", "RESETS AT"}
+		out := make([][]string, len(rows))
+		for i, r := range rows {
+			if r.Error != "" {
+				out[i] = []string{r.ID, cmdutil.Dash(r.Name), "-", "-", "-", "error: " + r.Error, "-"}
+				continue
+			}
+			used := strconv.FormatFloat(*r.UsedPercent, 'f', 1, 64) + "%"
+			if bars {
+				used = billing.Bar(*r.UsedPercent, 20) + " " + used
+			}
+			resets := "-"
+			if t, ok := api.ParseBSSTime(r.ResetsAt); ok {
+				resets = t.Format("2006-01-02 15:04 MST")
+			}
+			out[i] = []string{r.ID, cmdutil.Dash(r.Name), gb(*r.TotalGB), gb(*r.UsedGB), gb(*r.RemainingGB), used, resets}
+		}
+		return h, out
+	}); err != nil {
+		return err
+	}
+	switch {
+	case failed > 0 && len(args) > 0:
+		return exitcode.Errorf(exitcode.Failure, "%d of %d instance(s) have no traffic figures; see the table", failed, len(rows))
+	case failed > 0:
+		f.IO.Warnf("%d of %d instance(s) have no traffic figures; see the table", failed, len(rows))
+	}
+	return nil
+}
+
+func gb(v float64) string { return fmt.Sprintf("%.2f", v) }

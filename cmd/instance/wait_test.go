@@ -1,0 +1,104 @@
+package instance_test
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var buyArgs = []string{"instance", "buy", "--region", "ap-southeast-3", "--name", "web", "--image", "BT", "--spec", "hf.large.1.30m.linux",
+	"--quantity", "2", "--auto-pay", "--yes", "--wait", "--interval", "10ms"}
+
+// buy --wait: the order completes, then RMS lists the instances (after a
+// lag) RUNNING with public IPs; they are printed in the list shape.
+func TestBuyWaitEndsWithIPs(t *testing.T) {
+	c := newRMSFake(t)
+	c.add("aaaaaaaaaaaaaaaaaaaaaaa1", "web-0001", "ap-southeast-3", "RUNNING", "203.0.113.1", nil)
+	c.add("aaaaaaaaaaaaaaaaaaaaaaa2", "web-0002", "ap-southeast-3", "RUNNING", "203.0.113.2", nil)
+	c.add("cccccccccccccccccccccccc", "other", "ap-southeast-3", "RUNNING", "203.0.113.3", nil)
+	c.appearAfter = 2
+	out, errOut, code := c.run(t, nil, append(buyArgs, "-o", "json")...)
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+		t.Fatalf("exit %d %v\n%s\n%s", code, err, out, errOut)
+	}
+	insts, _ := r["instances"].([]any)
+	if keysOf(r) != "client_request_id,instance_ids,instances,order,order_id,region" || len(insts) != 2 {
+		t.Fatalf("%v", r)
+	}
+	first := insts[0].(map[string]any)
+	if keysOf(first) != "charging_mode,created,id,name,order_id,public_ip,region,server_id,status,tags" ||
+		first["id"] != "aaaaaaaaaaaaaaaaaaaaaaa1" || first["public_ip"] != "203.0.113.1" || insts[1].(map[string]any)["public_ip"] != "203.0.113.2" {
+		t.Errorf("%v", insts)
+	}
+	// Progress on stderr: the order, then the instances.
+	for _, w := range []string{"order CS2611271000BBBBB: completed", "instances 0/2 running with a public IP, 2 not listed yet", "instances 2/2 running with a public IP"} {
+		if !strings.Contains(errOut, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, errOut)
+		}
+	}
+	// RMS asked in the purchase's region only.
+	if c.count("GET /v1/resource-manager/domains/dom/all-resources?limit=200&region_id=ap-southeast-3&type=hcss.l-instance") != 3 {
+		t.Errorf("%v", c.requests)
+	}
+
+	out, _, code = c.run(t, nil, buyArgs...)
+	if code != 0 || !strings.Contains(out, "\n\nINSTANCE ID               PUBLIC IP\naaaaaaaaaaaaaaaaaaaaaaa1  203.0.113.1\naaaaaaaaaaaaaaaaaaaaaaa2  203.0.113.2\n") ||
+		!strings.HasPrefix(out, "ORDER ID           INSTANCE IDS") {
+		t.Errorf("table:\n%s", out)
+	}
+}
+
+// Instances that do not show in time: exit 5 with the command that looks
+// again; stdout still has the purchase and what was seen.
+func TestBuyWaitInstancesTimeout(t *testing.T) {
+	c := newRMSFake(t)
+	c.add("aaaaaaaaaaaaaaaaaaaaaaa1", "web-0001", "ap-southeast-3", "RUNNING", "203.0.113.1", nil)
+	c.add("aaaaaaaaaaaaaaaaaaaaaaa2", "web-0002", "ap-southeast-3", "CREATING", "", nil)
+	out, errOut, code := c.run(t, nil, append(buyArgs, "--timeout", "300ms", "-o", "json")...)
+	if code != 5 || !strings.Contains(out, `"order_id": "CS2611271000BBBBB"`) || !strings.Contains(out, `"status": "CREATING"`) ||
+		!strings.Contains(errOut, "ms waiting for the instances of order CS2611271000BBBBB (last status: 1/2 running with a public IP); "+
+			"resume with: flexusl order wait CS2611271000BBBBB (or look with: flexusl instance list --region ap-southeast-3)") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	// The order never completed: no instance wait, no instances key.
+	c.orderStatus = 3
+	n := c.count("GET /v1/resource-manager")
+	out, _, code = c.run(t, nil, append(buyArgs, "--timeout", "100ms", "-o", "json")...)
+	if code != 5 || strings.Contains(out, `"instances"`) || c.count("GET /v1/resource-manager") != n {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}
+
+// order wait on a purchase in the journal waits for its instances too.
+func TestOrderWaitPurchaseWaitsForInstances(t *testing.T) {
+	c := newRMSFake(t)
+	c.add("aaaaaaaaaaaaaaaaaaaaaaa1", "web-0001", "ap-southeast-3", "RUNNING", "203.0.113.1", nil)
+	c.add("aaaaaaaaaaaaaaaaaaaaaaa2", "web-0002", "ap-southeast-3", "RUNNING", "203.0.113.2", nil)
+	state := filepath.Join(t.TempDir(), "state")
+	os.MkdirAll(filepath.Join(state, "flexusl"), 0o700)
+	os.WriteFile(filepath.Join(state, "flexusl", "orders.jsonl"), []byte(
+		`{"time":"2026-11-27T10:00:00Z","region":"ap-southeast-3","name":"web","order_id":"CS2611271000BBBBB","instance_ids":["aaaaaaaaaaaaaaaaaaaaaaa1","aaaaaaaaaaaaaaaaaaaaaaa2"],"state":"accepted"}`+"\n"+
+			`{"time":"2026-11-27T10:00:00Z","region":"ap-southeast-3","name":"x","order_id":"CSNOIDS0000000000","state":"accepted"}`+"\n"), 0o600)
+	env := map[string]string{"XDG_STATE_HOME": state}
+	out, errOut, code := c.run(t, env, "order", "wait", "CS2611271000BBBBB", "--interval", "10ms", "-o", "json")
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+		t.Fatalf("exit %d %v\n%s\n%s", code, err, out, errOut)
+	}
+	if insts, _ := r["instances"].([]any); len(insts) != 2 || r["status_text"] != "completed" {
+		t.Errorf("%v", r)
+	}
+	out, _, code = c.run(t, env, "order", "wait", "CS2611271000BBBBB", "--interval", "10ms")
+	if code != 0 || !strings.Contains(out, "\n\nINSTANCE ID               PUBLIC IP\naaaaaaaaaaaaaaaaaaaaaaa1  203.0.113.1\n") {
+		t.Errorf("table:\n%s", out)
+	}
+	// An order the journal has no instances for: the order only.
+	n := c.count("GET /v1/resource-manager")
+	out, _, code = c.run(t, env, "order", "wait", "CSNOIDS0000000000", "--interval", "10ms", "-o", "json")
+	if code != 0 || strings.Contains(out, "instances\": [{") || c.count("GET /v1/resource-manager") != n {
+		t.Errorf("exit %d\n%s", code, out)
+	}
+}

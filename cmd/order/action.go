@@ -1,0 +1,151 @@
+package order
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/safetext"
+	"github.com/google/uuid"
+)
+
+// ActionResult is what `order pay` and `order cancel` print: the order as
+// read after the call.
+type ActionResult struct {
+	OrderID    string  `json:"order_id"`
+	Action     string  `json:"action"` // "paid" or "cancelled"
+	OrderType  string  `json:"order_type"`
+	Amount     float64 `json:"amount"`
+	Currency   string  `json:"currency"`
+	Status     int     `json:"status"` // after the call; 0 when it could not be read
+	StatusText string  `json:"status_text"`
+}
+
+// actionOptions are the inputs of `order pay` and `order cancel`.
+type actionOptions struct {
+	args        []string
+	last        bool
+	yes, dryRun bool
+}
+
+// orderAction is a call on one unpaid order: pay or cancel.
+type orderAction struct {
+	kind     string // journal.KindPay or journal.KindCancelOrder
+	verb     string // "pay", "cancel"
+	done     string // "paid", "cancelled"
+	question string // "Pay %s?"
+	path     string // for the journal
+	noun     string // "payment", "cancellation"
+	prepare  func(c *api.Client, requestID, orderID string) (*api.Prepared, error)
+	// advice for a refusal by code (definite: nothing happened).
+	advice map[string]string
+}
+
+func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string, o *actionOptions) error {
+	// --last: the newest purchase or renewal, the orders that can wait for
+	// payment.
+	id, entry, err := resolveOrderIDOf(f, o.args, o.last, cmdPath, func(e journal.Entry) bool {
+		return e.Kind == journal.KindPurchase || e.Kind == journal.KindRenew
+	})
+	if err != nil {
+		return err
+	}
+	if o.dryRun {
+		bare, err := f.BareClient()
+		if err != nil {
+			return err
+		}
+		p, err := a.prepare(bare, "CLIENT-REQUEST-ID", id)
+		if err != nil {
+			return cmdutil.UsageError(err)
+		}
+		return f.PrintDryRuns(fmt.Sprintf("To %s order %s", a.verb, id), []*api.Prepared{p})
+	}
+	if !o.yes && !f.IO.CanPrompt() {
+		return cmdutil.UsageErrorf("refusing to %s order %s without confirmation: no terminal to ask on; pass --yes (nothing was sent)", a.verb, id)
+	}
+	client, err := f.APIClient()
+	if err != nil {
+		return err
+	}
+	// Only an order waiting for payment can be paid or cancelled: anything
+	// else is refused here, before sending.
+	d, err := client.ShowOrder(ctx, id)
+	if err != nil {
+		return err
+	}
+	info := d.OrderInfo
+	if info.Status != api.StatusPendingPayment {
+		return cmdutil.UsageErrorf("order %s is %s (status %d), not pending payment (6): it cannot be %s; nothing was sent", id, api.StatusText(info.Status), info.Status, a.done)
+	}
+	cmdutil.WarnUnresolved(f, a.kind, a.noun)
+	if !o.yes {
+		fmt.Fprintf(f.IO.ErrOut, "Order %s: %s, created %s, %s.\n", id, api.OrderTypeText(info.OrderType), safetext.Line(cmdutil.Dash(info.CreateTime)),
+			safetext.Line(money(info.AmountAfterDiscount, info.Currency)))
+		if a.kind == journal.KindPay {
+			fmt.Fprintln(f.IO.ErrOut, "It is paid from the account: monthly settlement if enabled, else the balance (cash before credit).")
+		}
+		ok, err := f.IO.Confirm(fmt.Sprintf(a.question, id))
+		if err != nil {
+			return cmdutil.PromptError(err)
+		}
+		if !ok {
+			return cmdutil.UsageErrorf("cancelled: nothing was sent")
+		}
+	}
+	crid := uuid.NewString()
+	p, err := a.prepare(client, crid, id)
+	if err != nil {
+		return cmdutil.UsageError(err)
+	}
+	var resources []string
+	region := ""
+	if entry != nil {
+		resources, region = instanceIDs(entry), entry.Region
+	}
+	at, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: a.kind, RequestID: crid, Operation: p.Method + " " + a.path, Region: region,
+		ResourceIDs: resources, OrderIDs: []string{id}})
+	if err != nil {
+		return err
+	}
+	err = client.Send(ctx, p)
+	at.Finish(err, nil)
+	if err != nil {
+		if api.IsUnknownOutcome(err) {
+			return cmdutil.WithAdvice(err, fmt.Sprintf("Whether order %s was %s is not known. Do not run the command again until you know: `flexusl order show %s` shows its status (6 is still pending payment). Client-Request-Id %s, sent at %s.",
+				id, a.done, id, crid, f.Clock().UTC().Format(time.RFC3339)))
+		}
+		var e *api.Error
+		if errors.As(err, &e) {
+			if adv, ok := a.advice[e.Code]; ok {
+				return cmdutil.WithAdvice(err, adv)
+			}
+		}
+		return err
+	}
+	res := ActionResult{OrderID: id, Action: a.done, OrderType: api.OrderTypeText(info.OrderType), Amount: info.AmountAfterDiscount, Currency: info.Currency}
+	if after, err := client.WithNotify(nil).ShowOrder(ctx, id); err == nil {
+		res.Status, res.StatusText = after.OrderInfo.Status, api.StatusText(after.OrderInfo.Status)
+	} else {
+		f.IO.Warnf("order %s was %s, but its status could not be read: %s", id, a.done, cmdutil.FirstLine(err.Error()))
+	}
+	return f.Print(res, func() ([]string, [][]string) {
+		st := "-"
+		if res.Status != 0 {
+			st = fmt.Sprintf("%d %s", res.Status, res.StatusText)
+		}
+		return []string{"ORDER ID", "ACTION", "TYPE", "AMOUNT", "CURRENCY", "STATUS"},
+			[][]string{{res.OrderID, res.Action, res.OrderType, fmt.Sprintf("%.2f", res.Amount), cmdutil.Dash(res.Currency), st}}
+	})
+}
+
+func money(amount float64, currency string) string {
+	if currency == "" {
+		return fmt.Sprintf("%.2f (currency not given)", amount)
+	}
+	return fmt.Sprintf("%.2f %s", amount, currency)
+}

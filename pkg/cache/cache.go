@@ -1,0 +1,170 @@
+// Package cache keeps what shell completion may read offline: the
+// instances (ID, name, region) that `instance list`, `instance show` and
+// `instance buy --wait` have seen. It lives in the XDG cache directory
+// ($XDG_CACHE_HOME/flexusl, else ~/.cache/flexusl), only ever at an
+// absolute path, in a 0700 directory, as a 0600 file replaced atomically.
+// Nothing in it is a secret, and nothing depends on it being right: it may
+// be deleted at any time.
+package cache
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+)
+
+// Instance is one instance as completion offers it.
+type Instance struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Region string `json:"region"`
+}
+
+// MaxInstances bounds the cache (the newest listing wins).
+const MaxInstances = 20000
+
+const fileVersion = 1
+
+type file struct {
+	Version   int        `json:"version"`
+	Instances []Instance `json:"instances"`
+}
+
+// Dir is flexusl's cache directory: $XDG_CACHE_HOME/flexusl, else
+// $HOME/.cache/flexusl. A relative XDG_CACHE_HOME is ignored (the XDG
+// rule); "" when no absolute location is known, and then nothing is cached.
+func Dir(getenv func(string) string) string {
+	if x := getenv("XDG_CACHE_HOME"); filepath.IsAbs(x) {
+		return filepath.Join(x, "flexusl")
+	}
+	if h := getenv("HOME"); filepath.IsAbs(h) {
+		return filepath.Join(h, ".cache", "flexusl")
+	}
+	return ""
+}
+
+// InstancesPath is the instance cache's path ("" when there is no cache
+// directory).
+func InstancesPath(getenv func(string) string) string {
+	d := Dir(getenv)
+	if d == "" {
+		return ""
+	}
+	return filepath.Join(d, "instances.json")
+}
+
+// ReadInstances reads the cache. A missing cache is empty; one that does
+// not parse is an error (completion ignores it; the next write replaces it).
+func ReadInstances(path string) ([]Instance, error) {
+	if path == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("instance cache: %w", err)
+	}
+	var f file
+	if err := json.Unmarshal(data, &f); err != nil || f.Version != fileVersion {
+		return nil, fmt.Errorf("instance cache %s: not in a format this flexusl reads", path)
+	}
+	return f.Instances, nil
+}
+
+// Update is what a command saw.
+type Update struct {
+	Seen []Instance
+	// Complete says Seen is every instance of Region ("" = of every
+	// region): cached instances of that scope that are not in Seen are
+	// gone and dropped. Otherwise Seen is only added or refreshed.
+	Complete bool
+	Region   string
+}
+
+// UpdateInstances merges u into the cache at path and writes it back
+// atomically (a temporary file renamed over the old one), unless nothing
+// changed. path "" does nothing.
+func UpdateInstances(path string, u Update) error {
+	if path == "" {
+		return nil
+	}
+	old, _ := ReadInstances(path) // a broken cache is replaced
+	seen := make(map[string]bool, len(u.Seen))
+	var out []Instance
+	for _, in := range u.Seen {
+		if in.ID != "" && !seen[in.ID] {
+			seen[in.ID] = true
+			out = append(out, in)
+		}
+	}
+	for _, in := range old {
+		if seen[in.ID] || (u.Complete && (u.Region == "" || u.Region == in.Region)) {
+			continue
+		}
+		seen[in.ID] = true
+		out = append(out, in)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Region != b.Region {
+			return a.Region < b.Region
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.ID < b.ID
+	})
+	if len(out) > MaxInstances {
+		out = out[:MaxInstances]
+	}
+	if out == nil {
+		out = []Instance{}
+	}
+	data, err := json.Marshal(file{Version: fileVersion, Instances: out})
+	if err != nil {
+		return fmt.Errorf("instance cache: %w", err)
+	}
+	if cur, err := os.ReadFile(path); err == nil && bytes.Equal(cur, data) {
+		return nil
+	}
+	return writeAtomic(path, data)
+}
+
+// writeAtomic writes data to path through a temporary file in the same
+// directory (0600; the directory 0700), renamed over path.
+func writeAtomic(path string, data []byte) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("instance cache: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".instances-*.tmp")
+	if err != nil {
+		return fmt.Errorf("instance cache: %w", err)
+	}
+	name := tmp.Name()
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(name)
+		return fmt.Errorf("instance cache: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(name)
+		return fmt.Errorf("instance cache: %w", err)
+	}
+	if err := os.Chmod(name, 0o600); err != nil {
+		os.Remove(name)
+		return fmt.Errorf("instance cache: %w", err)
+	}
+	if err := os.Rename(name, path); err != nil {
+		os.Remove(name)
+		return fmt.Errorf("instance cache: %w", err)
+	}
+	return nil
+}
