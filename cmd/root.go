@@ -138,7 +138,13 @@ and warnings go to stderr.`,
 	if all || listing || needed[exitCodesName] {
 		root.AddCommand(exitCodesTopic())
 	}
-	if all || listing || needed[completionName] {
+	switch {
+	case listing:
+		// A stand-in too: cobra's completion command builds a command per
+		// shell, with their help texts.
+		root.AddCommand(&cobra.Command{Use: completionName, Short: completionShort, Run: func(*cobra.Command, []string) {}})
+		root.CompletionOptions.DisableDefaultCmd = true
+	case all || needed[completionName]:
 		// cobra adds its completion command when the root runs; made here,
 		// its scripts go to f's stdout and completion bash --help can say
 		// what bash needs.
@@ -147,11 +153,14 @@ and warnings go to stderr.`,
 		if c, _, err := root.Find([]string{completionName, "bash"}); err == nil && c.Name() == "bash" {
 			c.Long = bashCompletionHelp
 		}
-	} else {
+	default:
 		root.CompletionOptions.DisableDefaultCmd = true
 	}
 	return root
 }
+
+// completionShort is the one-line help of cobra's completion command.
+const completionShort = "Generate the autocompletion script for the specified shell"
 
 const (
 	exitCodesName  = "exit-codes"
