@@ -40,9 +40,6 @@ type Factory struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
-	projectIDs map[string]string // region -> project ID looked up this run
-	domainID   string
-
 	clientOnce sync.Once
 	client     *api.Client
 	clientErr  error
