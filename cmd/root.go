@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/signal"
 	"strings"
 	"syscall"
 
@@ -29,9 +28,40 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// NewRootCmd builds the command tree on f. Nothing here reads config, the
-// catalog or the network: that happens when a command runs.
+// topCommands are the top-level commands: each built only when a run
+// needs it (see newRoot). Short must equal the built command's Short, which
+// root --help lists from a stand-in (TestTopCommandStandIns checks it).
+var topCommands = []struct {
+	name, short string
+	build       func(*cmdutil.Factory) *cobra.Command
+}{
+	{"instance", "Buy, list and show FlexusL instances, log in, operate their servers, renew and unsubscribe them", instance.NewCmdInstance},
+	{"order", "Follow, pay and cancel orders (BSS); the local order journal", ordercmd.NewCmdOrder},
+	{"job", "Follow ECS jobs (server start, stop, reboot)", jobcmd.NewCmdJob},
+	{"auth", "Get a token, and see which credentials a profile uses", authcmd.NewCmdAuth},
+	{"config", "Read and change profiles in the config file", configcmd.NewCmdConfig},
+	{"specs", "Plan specs (vCPUs, memory, disk, bandwidth, data package)", specs.NewCmdSpecs},
+	{"images", "Application and OS images and their versions", images.NewCmdImages},
+	{"regions", "Regions where FlexusL can be bought", regions.NewCmdRegions},
+	{"sandbox", "Serve a local copy of every API flexusl calls (purchase, instances, servers, billing, IAM)", sandboxcmd.NewCmdSandbox},
+	{"version", "Print the version, commit and Go version", versioncmd.NewCmdVersion},
+}
+
+// NewRootCmd builds the whole command tree on f (documentation, tests).
+// Nothing here reads config, the catalog or the network: that happens when
+// a command runs.
 func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
+	return newRoot(f, nil)
+}
+
+// newRoot builds the root with the top-level commands a run with args
+// needs: those named in args and no others; when args name none (--help,
+// help, -v, completing a command name), stand-ins for all (name and Short:
+// what root help and command-name completion show). Building only what
+// runs keeps start-up flat as commands are added. Any other first word (a
+// typo, or a flag value before the command) builds them all, so errors,
+// suggestions and help stay exact. args nil builds everything.
+func newRoot(f *cmdutil.Factory, args []string) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "flexusl",
 		Short: "Buy and track Huawei Cloud FlexusL instances",
@@ -75,6 +105,15 @@ and warnings go to stderr.`,
 	f.GlobalFlags = pf
 	cmdutil.RegisterGlobalCompletions(root, f)
 
+	// Ctrl-C cancels what a command is doing (and exits 130); commands that
+	// need nothing of the kind start without a signal handler.
+	root.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+		if !offlineCommand(c) {
+			f.CatchInterrupts()
+		}
+		return nil
+	}
+
 	// --version / -v print what `flexusl version` prints (-o json too).
 	showVersion := root.Flags().BoolP("version", "v", false, "print the version, as flexusl version does")
 	cmdutil.GroupCommand(root)
@@ -86,29 +125,47 @@ and warnings go to stderr.`,
 		return help(c, args)
 	}
 
-	root.AddCommand(
-		instance.NewCmdInstance(f),
-		ordercmd.NewCmdOrder(f),
-		jobcmd.NewCmdJob(f),
-		authcmd.NewCmdAuth(f),
-		configcmd.NewCmdConfig(f),
-		specs.NewCmdSpecs(f),
-		images.NewCmdImages(f),
-		regions.NewCmdRegions(f),
-		sandboxcmd.NewCmdSandbox(f),
-		versioncmd.NewCmdVersion(f),
-		exitCodesTopic(),
-	)
-	// cobra adds its completion command when the root runs; made here, its
-	// scripts go to f's stdout and `completion bash --help` can say what
-	// bash needs.
-	root.SetOut(f.IO.Out)
-	root.InitDefaultCompletionCmd()
-	if c, _, err := root.Find([]string{"completion", "bash"}); err == nil && c.Name() == "bash" {
-		c.Long = bashCompletionHelp
+	needed := commandsNeeded(args)
+	all, listing := needed == nil, needed != nil && len(needed) == 0
+	for _, tc := range topCommands {
+		switch {
+		case all || needed[tc.name]:
+			root.AddCommand(tc.build(f))
+		case listing:
+			root.AddCommand(&cobra.Command{Use: tc.name, Short: tc.short, Run: func(*cobra.Command, []string) {}})
+		}
+	}
+	if all || listing || needed[exitCodesName] {
+		root.AddCommand(exitCodesTopic())
+	}
+	switch {
+	case listing:
+		// A stand-in too: cobra's completion command builds a command per
+		// shell, with their help texts.
+		root.AddCommand(&cobra.Command{Use: completionName, Short: completionShort, Run: func(*cobra.Command, []string) {}})
+		root.CompletionOptions.DisableDefaultCmd = true
+	case all || needed[completionName]:
+		// cobra adds its completion command when the root runs; made here,
+		// its scripts go to f's stdout and completion bash --help can say
+		// what bash needs.
+		root.SetOut(f.IO.Out)
+		root.InitDefaultCompletionCmd(args...)
+		if c, _, err := root.Find([]string{completionName, "bash"}); err == nil && c.Name() == "bash" {
+			c.Long = bashCompletionHelp
+		}
+	default:
+		root.CompletionOptions.DisableDefaultCmd = true
 	}
 	return root
 }
+
+// completionShort is the one-line help of cobra's completion command.
+const completionShort = "Generate the autocompletion script for the specified shell"
+
+const (
+	exitCodesName  = "exit-codes"
+	completionName = "completion"
+)
 
 const bashCompletionHelp = `Generate the completion script for bash.
 
@@ -132,6 +189,50 @@ To load them in every new shell, for you only (bash-completion looks there):
 The deb and rpm packages, the Homebrew cask and make install put the script
 in place already.`
 
+// offlineCommand reports whether c runs briefly and offline, so needs no
+// Ctrl-C handling: listing the catalog, the version, help and completion. Every other command, new ones included, gets it
+// (config too: a Ctrl-C while a secret is read without echo must not kill
+// the process and leave the terminal without echo).
+func offlineCommand(c *cobra.Command) bool {
+	for p := c; p != nil; p = p.Parent() {
+		switch p.Name() {
+		case "specs", "images", "regions", "version", "help", completionName, exitCodesName,
+			cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
+			return p.Parent() != nil && !p.Parent().HasParent() // a top-level command
+		}
+	}
+	return !c.HasParent() // the root itself: help or --version
+}
+
+// commandsNeeded says which top-level commands a run with args uses (nil:
+// all of them). The words of args that name one are the candidates; flag
+// values that happen to be a command's name only build more than needed.
+func commandsNeeded(args []string) map[string]bool {
+	if args == nil {
+		return nil
+	}
+	top := map[string]bool{exitCodesName: true, completionName: true}
+	for _, tc := range topCommands {
+		top[tc.name] = true
+	}
+	own := map[string]bool{"help": true, cobra.ShellCompRequestCmd: true, cobra.ShellCompNoDescRequestCmd: true}
+	needed := map[string]bool{}
+	first := true
+	for _, a := range args {
+		if strings.HasPrefix(a, "-") || a == "" {
+			continue
+		}
+		switch {
+		case top[a]:
+			needed[a] = true
+		case first && !own[a]:
+			return nil // not a command: an error to explain, or flags first
+		}
+		first = false
+	}
+	return needed
+}
+
 func envHint(o config.Option) string {
 	if len(o.Env) == 0 {
 		return ""
@@ -149,17 +250,20 @@ var Signals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP, syscall
 // Execute runs flexusl with the process's arguments and streams and returns
 // the exit code.
 func Execute() int {
-	f := &cmdutil.Factory{IO: ui.System(), Getenv: os.Getenv}
-	ctx, stop := signal.NotifyContext(context.Background(), Signals...)
-	defer stop()
-	return Run(ctx, f, os.Args[1:])
+	f := &cmdutil.Factory{IO: ui.System(), Getenv: os.Getenv, Signals: Signals}
+	return Run(context.Background(), f, os.Args[1:])
 }
 
 // Run runs the command tree with args and prints a failure as "Error: ..."
 // on stderr. It returns the documented exit code.
 func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if f.Interrupt == nil {
+		f.Interrupt = cancel
+	}
 	f.IO.SetInterrupt(ctx.Done())
-	root := NewRootCmd(f)
+	root := newRoot(f, args)
 	root.SetArgs(args)
 	root.SetIn(f.IO.In)
 	root.SetOut(f.IO.Out)

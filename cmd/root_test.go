@@ -305,3 +305,75 @@ func TestBashCompletionHelp(t *testing.T) {
 		t.Errorf("completion bash: exit %d, %.60q", r.code, r.out)
 	}
 }
+
+// Top-level commands are built only when a run names them; their stand-ins
+// must show exactly what the built commands would (root help, completing
+// command names).
+func TestTopCommandStandIns(t *testing.T) {
+	io, _, _, _ := ui.Test()
+	f := &cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }}
+	full := NewRootCmd(f)
+	for _, tc := range topCommands {
+		c := tc.build(f)
+		if c.Name() != tc.name || c.Short != tc.short || c.Hidden || len(c.Aliases) > 0 || !c.IsAvailableCommand() {
+			t.Errorf("topCommands[%q] says Short %q; the command is %q with Short %q (hidden %v, aliases %v): update topCommands in root.go",
+				tc.name, tc.short, c.Name(), c.Short, c.Hidden, c.Aliases)
+		}
+	}
+	var names []string
+	for _, c := range full.Commands() {
+		names = append(names, c.Name())
+	}
+	if got, want := len(names), len(topCommands)+2; got != want { // + completion, exit-codes
+		t.Errorf("the root has %d commands %v; topCommands lists %d: add new top-level commands to topCommands", got, names, len(topCommands))
+	}
+	// What a run shows equals what the whole tree shows.
+	for _, args := range [][]string{{"--help"}, {"help"}, {"__complete", ""}, {"__complete", "s"}, {"__complete", "--"}, {"__complete", "specs"},
+		{"__complete", "inst"}, {"__complete", "order", ""}, {"help", "exit-codes"}, {"completion", "--help"}, {"specs", "--help"}} {
+		lazy := run(t, nil, args...)
+		io, _, out, errOut := ui.Test()
+		whole := NewRootCmd(&cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }})
+		whole.SetArgs(args)
+		whole.SetOut(out)
+		whole.SetErr(errOut)
+		whole.Execute()
+		if lazy.out != out.String() {
+			t.Errorf("flexusl %v differs from the whole tree's:\n%s\n--- whole tree:\n%s", args, lazy.out, out.String())
+		}
+	}
+	for args, want := range map[string]map[string]bool{
+		"--help": {}, "-v": {}, "specs list -o json": {"specs": true}, "__complete instance buy --spec ": {"instance": true},
+		"help order wait": {"order": true}, "lsit": nil, "--region ap-southeast-3 specs list": nil, "completion bash": {"completion": true},
+		"help exit-codes": {"exit-codes": true}, "__complete ": {}, "__complete s": {},
+	} {
+		got := commandsNeeded(strings.Fields(args))
+		if (got == nil) != (want == nil) || len(got) != len(want) {
+			t.Errorf("commandsNeeded(%q) = %v, want %v", args, got, want)
+		}
+		for k := range want {
+			if !got[k] {
+				t.Errorf("commandsNeeded(%q) = %v, want %v", args, got, want)
+			}
+		}
+	}
+}
+
+// Offline commands start without a signal handler; every other command
+// (new ones by default) gets Ctrl-C handling before it runs.
+func TestOfflineCommands(t *testing.T) {
+	io, _, _, _ := ui.Test()
+	root := NewRootCmd(&cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }})
+	root.InitDefaultHelpCmd()
+	for path, want := range map[string]bool{
+		"": true, "specs list": true, "images list": true, "regions list": true, "version": true, "help": true, "completion bash": true, "exit-codes": true,
+		"instance buy": false, "order wait": false, "order show": false, "order list": false, "auth login": false, "sandbox": false, "config set": false, "config init": false,
+	} {
+		c, _, err := root.Find(strings.Fields(path))
+		if err != nil {
+			t.Fatalf("%q: %v", path, err)
+		}
+		if got := offlineCommand(c); got != want {
+			t.Errorf("offlineCommand(%q) = %v, want %v", path, got, want)
+		}
+	}
+}

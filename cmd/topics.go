@@ -7,7 +7,7 @@ import (
 // exitCodesTopic is `flexusl help exit-codes`.
 func exitCodesTopic() *cobra.Command {
 	return &cobra.Command{
-		Use:   "exit-codes",
+		Use:   exitCodesName,
 		Short: "What flexusl's exit codes mean",
 		Long: `flexusl exits with:
 

@@ -5,6 +5,8 @@ package cmdutil
 
 import (
 	"fmt"
+	"os"
+	"os/signal"
 	"sync"
 	"time"
 
@@ -41,6 +43,32 @@ type Factory struct {
 	clientOnce sync.Once
 	client     *api.Client
 	clientErr  error
+
+	// Signals are what CatchInterrupts catches (Execute sets them; in-process
+	// tests leave them empty). Interrupt is what the first of them calls:
+	// Run sets it to cancel the run.
+	Signals   []os.Signal
+	Interrupt func()
+	sigOnce   sync.Once
+}
+
+// CatchInterrupts makes Signals (Ctrl-C, SIGTERM, ...) call Interrupt from
+// now on, once per run. Commands that talk to the network, wait, prompt or
+// serve get it before they run (the root's PersistentPreRunE); offline
+// commands, help and completion never pay for a signal handler and its
+// goroutines.
+func (f *Factory) CatchInterrupts() {
+	f.sigOnce.Do(func() {
+		if len(f.Signals) == 0 || f.Interrupt == nil {
+			return
+		}
+		ch := make(chan os.Signal, 1)
+		signal.Notify(ch, f.Signals...)
+		go func() {
+			<-ch
+			f.Interrupt()
+		}()
+	})
 }
 
 // Config loads the configuration once: flags the user set, environment,

@@ -15,18 +15,24 @@ import (
 // way (pkg/suggest). Words people type first that are not top-level
 // commands ("buy", "login") point at the command that does it.
 
-// verbs maps words users try at the top level to the command that does it,
+// verb maps words users try at the top level to the command that does it,
 // for words that are not the name of a command somewhere in the tree
-// ("login" and "buy" are found as auth login and instance buy by name).
-var verbs = map[string]string{
-	"purchase": "instance buy",
-	"create":   "instance buy",
-	"new":      "instance buy",
-	"signin":   "auth login",
-	"whoami":   "auth status",
-	"orders":   "order list",
-	"plans":    "specs list",
-	"catalog":  "specs list",
+// ("login" and "buy" are found as auth login and instance buy by name). A
+// switch, not a map: nothing to build at start-up.
+func verb(word string) (string, bool) {
+	switch word {
+	case "purchase", "create", "new":
+		return "instance buy", true
+	case "signin":
+		return "auth login", true
+	case "whoami":
+		return "auth status", true
+	case "orders":
+		return "order list", true
+	case "plans", "catalog":
+		return "specs list", true
+	}
+	return "", false
 }
 
 // UnknownCommandError is the error for an unknown subcommand word of c
@@ -92,7 +98,7 @@ func SuggestCommands(c *cobra.Command, word string) []string {
 		}
 	}
 	if len(out) == 0 && !c.HasParent() {
-		if v, ok := verbs[strings.ToLower(word)]; ok {
+		if v, ok := verb(strings.ToLower(word)); ok {
 			out = append(out, c.CommandPath()+" "+v)
 		}
 	}

@@ -73,7 +73,7 @@ var Options = []Option{
 	{Key: KeyProfile, Flag: "profile", Env: []string{"FLEXUSL_PROFILE"}, Default: DefaultProfile, Usage: "profile to use (default: the config file's active_profile, else \"default\")", Check: CheckProfileName},
 	{Key: KeyConfig, Flag: "config", Env: []string{"FLEXUSL_CONFIG"}, Usage: "config file (default $XDG_CONFIG_HOME/flexusl/config.yaml)"},
 	{Key: KeyRegion, Flag: "region", Env: []string{"FLEXUSL_REGION"}, InFile: true, Usage: "region, e.g. ap-southeast-3"},
-	{Key: KeyOutput, Flag: "output", Env: []string{"FLEXUSL_OUTPUT"}, Default: "table", InFile: true, Usage: "output format: table, json or yaml", Check: oneOf("table", "json", "yaml")},
+	{Key: KeyOutput, Flag: "output", Env: []string{"FLEXUSL_OUTPUT"}, Default: "table", InFile: true, Usage: "output format: table, json or yaml", Check: checkOutput},
 	{Key: KeyDebug, Flag: "debug", Env: []string{"FLEXUSL_DEBUG"}, Default: "false", Usage: "log HTTP requests and responses to stderr (secrets redacted)", Check: checkBool},
 	{Key: KeyEndpoint, Flag: "endpoint", Env: []string{"FLEXUSL_ENDPOINT"}, Default: DefaultEndpoint, InFile: true, Usage: "HCSS (FlexusL) API endpoint", Check: CheckEndpoint},
 	{Key: KeyBSSEndpoint, Flag: "bss-endpoint", Env: []string{"FLEXUSL_BSS_ENDPOINT"}, Default: DefaultBSSEndpoint, InFile: true, Usage: "BSS (orders) API endpoint", Check: CheckEndpoint},
@@ -81,7 +81,7 @@ var Options = []Option{
 	{Key: KeyRMSEndpoint, Flag: "rms-endpoint", Env: []string{"FLEXUSL_RMS_ENDPOINT"}, Default: DefaultRMSEndpoint, InFile: true, Usage: "RMS (Config: instance listing) endpoint", Check: CheckEndpoint},
 	{Key: KeyECSEndpoint, Flag: "ecs-endpoint", Env: []string{"FLEXUSL_ECS_ENDPOINT"}, Default: DefaultECSEndpoint, InFile: true, Usage: "ECS (servers) endpoint; {region} is replaced by each call's region", Check: CheckEndpoint},
 	{Key: KeyCatalogFile, Flag: "catalog", Env: []string{"FLEXUSL_CATALOG_FILE"}, InFile: true, Usage: "catalog file to use instead of the embedded one"},
-	{Key: KeyAuthMode, Env: []string{"FLEXUSL_AUTH_MODE"}, InFile: true, Usage: "token or aksk (inferred when only one set of credentials is present)", Check: oneOf("token", "aksk")},
+	{Key: KeyAuthMode, Env: []string{"FLEXUSL_AUTH_MODE"}, InFile: true, Usage: "token or aksk (inferred when only one set of credentials is present)", Check: checkAuthMode},
 	{Key: KeyToken, Env: []string{"FLEXUSL_TOKEN"}, Secret: true, InFile: true, Usage: "IAM token sent as X-Auth-Token (flexusl auth login stores one)"},
 	{Key: KeyTokenExpiresAt, InFile: true, Usage: "when the stored token expires (RFC 3339)", Check: checkTime},
 	{Key: KeyTokenRegion, InFile: true, Usage: "the region the stored token is scoped to"},
@@ -92,7 +92,7 @@ var Options = []Option{
 	{Key: KeySecurityToken, Env: []string{"FLEXUSL_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"}, Secret: true, InFile: true, Usage: "security token of temporary AK/SK credentials"},
 	{Key: KeyProjectID, Env: []string{"FLEXUSL_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"}, InFile: true, Usage: "project ID of the region (looked up through IAM when not set)"},
 	{Key: KeyDomainID, Env: []string{"FLEXUSL_DOMAIN_ID", "HUAWEICLOUD_SDK_DOMAIN_ID"}, InFile: true, Usage: "account (domain) ID (looked up through IAM when not set)"},
-	{Key: KeyMaxRetries, Env: []string{"FLEXUSL_MAX_RETRIES"}, Default: "3", InFile: true, Usage: "retries of a request that provably did not reach the server (0-10)", Check: intRange(0, 10)},
+	{Key: KeyMaxRetries, Env: []string{"FLEXUSL_MAX_RETRIES"}, Default: "3", InFile: true, Usage: "retries of a request that provably did not reach the server (0-10)", Check: checkMaxRetries},
 	{Key: KeyTimeout, Env: []string{"FLEXUSL_TIMEOUT"}, Default: "60s", InFile: true, Usage: "timeout of one HTTP request", Check: checkDuration},
 	{Key: KeyCABundle, Env: []string{"FLEXUSL_CA_BUNDLE"}, InFile: true, Usage: "PEM file of extra CA certificates (company TLS proxies)"},
 }
@@ -193,23 +193,26 @@ func CheckProfileName(s string) error {
 	return nil
 }
 
-func oneOf(allowed ...string) func(string) error {
-	return func(s string) error {
-		if !slices.Contains(allowed, s) {
-			return fmt.Errorf("%q is not one of %s", s, strings.Join(allowed, ", "))
-		}
-		return nil
+// The checks are plain functions, not closures made by calls, so that the
+// compiler lays Options out statically: no work at program start.
+
+func checkOutput(s string) error     { return oneOf(s, "table", "json", "yaml") }
+func checkAuthMode(s string) error   { return oneOf(s, "token", "aksk") }
+func checkMaxRetries(s string) error { return intRange(s, 0, 10) }
+
+func oneOf(s string, allowed ...string) error {
+	if !slices.Contains(allowed, s) {
+		return fmt.Errorf("%q is not one of %s", s, strings.Join(allowed, ", "))
 	}
+	return nil
 }
 
-func intRange(lo, hi int) func(string) error {
-	return func(s string) error {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < lo || n > hi {
-			return fmt.Errorf("%q is not a whole number from %d to %d", s, lo, hi)
-		}
-		return nil
+func intRange(s string, lo, hi int) error {
+	n, err := strconv.Atoi(s)
+	if err != nil || n < lo || n > hi {
+		return fmt.Errorf("%q is not a whole number from %d to %d", s, lo, hi)
 	}
+	return nil
 }
 
 func checkBool(s string) error {
