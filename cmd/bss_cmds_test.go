@@ -233,7 +233,7 @@ func TestRenewConfirmationShowsExpiry(t *testing.T) {
 		t.Fatalf("decline: exit %d changes %d\n%s", r.code, fb.changes(), r.err)
 	}
 	for _, want := range []string{"You are about to renew 1 instance for 1 month.", "Auto-pay:", "flexusl order pay", "web-1", fb.instances[0].ID,
-		"2025-01-31 15:59 UTC", "2025-02-28 15:59 UTC", "Renew? [y/N]"} {
+		"2025-01-31 15:59:59 UTC", "2025-02-28 15:59:59 UTC", "Renew? [y/N]"} {
 		if !strings.Contains(r.err, want) {
 			t.Errorf("confirmation lacks %q:\n%s", want, r.err)
 		}

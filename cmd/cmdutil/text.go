@@ -3,6 +3,8 @@ package cmdutil
 import (
 	"strings"
 	"time"
+
+	"github.com/flexusl/flexusl/pkg/output"
 )
 
 // Dash shows an empty table cell as "-".
@@ -20,23 +22,8 @@ func FirstLine(s string) string {
 	return l
 }
 
-// TableTimeLayout is the one way tables show a time (JSON and YAML use
-// RFC 3339).
-const TableTimeLayout = "2006-01-02 15:04:05 UTC"
+// TableTime shows t in tables (output.TableTime).
+func TableTime(t time.Time) string { return output.TableTime(t) }
 
-// TableTime shows t in tables: UTC, to the second; "-" when zero.
-func TableTime(t time.Time) string {
-	if t.IsZero() {
-		return "-"
-	}
-	return t.UTC().Format(TableTimeLayout)
-}
-
-// TableTimeString shows an RFC 3339 time as TableTime does; other text is
-// shown as it is, and "" as "-".
-func TableTimeString(s string) string {
-	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
-		return TableTime(t)
-	}
-	return Dash(s)
-}
+// TableTimeString shows an RFC 3339 time in tables (output.TableTimeString).
+func TableTimeString(s string) string { return output.TableTimeString(s) }

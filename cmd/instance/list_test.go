@@ -18,9 +18,9 @@ func TestListTableAndJSON(t *testing.T) {
 
 	out, errOut, code := c.run(t, nil, "instance", "list")
 	want := "ID                        NAME   REGION          STATUS   PUBLIC IP    CREATED\n" +
-		"6743d0e3708be6007b8c8014  app    ap-southeast-3  RUNNING  203.0.113.9  2026-11-20T10:00:00Z\n" +
-		"6743d0e3708be6007b8c8012  web-1  ap-southeast-3  RUNNING  203.0.113.7  2026-11-20T10:00:00Z\n" +
-		"6743d0e3708be6007b8c8013  db     tr-west-1       STOPPED  -            2026-11-20T10:00:00Z\n"
+		"6743d0e3708be6007b8c8014  app    ap-southeast-3  RUNNING  203.0.113.9  2026-11-20 10:00:00 UTC\n" +
+		"6743d0e3708be6007b8c8012  web-1  ap-southeast-3  RUNNING  203.0.113.7  2026-11-20 10:00:00 UTC\n" +
+		"6743d0e3708be6007b8c8013  db     tr-west-1       STOPPED  -            2026-11-20 10:00:00 UTC\n"
 	if code != 0 || out != want || errOut != "" {
 		t.Errorf("exit %d\n%s\nstderr %q", code, out, errOut)
 	}

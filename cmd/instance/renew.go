@@ -191,8 +191,8 @@ func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, ta
 		now, after, auto := "unknown", "unknown", "unknown"
 		if s, ok := byID[t.ID]; ok {
 			if exp, ok := s.Expires(); ok {
-				now = exp.Format(expiryLayout)
-				after = billing.ExpiryAfter(exp, ren.PeriodType, ren.Periods).Format(expiryLayout)
+				now = cmdutil.TableTime(exp)
+				after = cmdutil.TableTime(billing.ExpiryAfter(exp, ren.PeriodType, ren.Periods))
 			}
 			auto = onOff(s.AutoRenew())
 		}
@@ -202,7 +202,6 @@ func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, ta
 	tw.Flush()
 }
 
-const expiryLayout = "2006-01-02 15:04 MST"
 
 func onOff(b bool) string {
 	if b {

@@ -146,7 +146,7 @@ func trafficRun(ctx context.Context, f *cmdutil.Factory, args []string) error {
 			}
 			resets := "-"
 			if t, ok := api.ParseBSSTime(r.ResetsAt); ok {
-				resets = t.Format("2006-01-02 15:04 MST")
+				resets = cmdutil.TableTime(t)
 			}
 			out[i] = []string{r.ID, cmdutil.Dash(r.Name), gb(*r.TotalGB), gb(*r.UsedGB), gb(*r.RemainingGB), used, resets}
 		}

@@ -216,6 +216,7 @@ func remoteTable(l *RemoteList) ([]string, [][]string) {
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].at > rows[j].at })
 	out := make([][]string, len(rows))
 	for i, r := range rows {
+		r.cells[1] = cmdutil.TableTimeString(r.cells[1])
 		r.cells[6] = cmdutil.Dash(r.cells[6])
 		out[i] = r.cells
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/cache"
+	"github.com/flexusl/flexusl/pkg/output"
 )
 
 // Lister lists FlexusL instances (api.Client does).
@@ -114,7 +115,7 @@ func ListTable(vs []View) (header []string, rows [][]string) {
 	header = []string{"ID", "NAME", "REGION", "STATUS", "PUBLIC IP", "CREATED"}
 	rows = make([][]string, len(vs))
 	for i, v := range vs {
-		rows[i] = []string{v.ID, dash(v.Name), dash(v.Region), dash(v.Status), dash(v.PublicIP), dash(v.Created)}
+		rows[i] = []string{v.ID, dash(v.Name), dash(v.Region), dash(v.Status), dash(v.PublicIP), output.TableTimeString(v.Created)}
 	}
 	return header, rows
 }

@@ -123,7 +123,7 @@ func TestTables(t *testing.T) {
 	vs := []View{NewView(&r), NewView(&api.Resource{ID: "x"})}
 	h, rows := ListTable(vs)
 	if strings.Join(h, "|") != "ID|NAME|REGION|STATUS|PUBLIC IP|CREATED" ||
-		strings.Join(rows[0], "|") != "6743d0e3708be6007b8c8012|web-1|ap-southeast-3|RUNNING|203.0.113.7|2024-11-25T10:51:12Z" ||
+		strings.Join(rows[0], "|") != "6743d0e3708be6007b8c8012|web-1|ap-southeast-3|RUNNING|203.0.113.7|2024-11-25 10:51:12 UTC" ||
 		strings.Join(rows[1], "|") != "x|-|-|-|-|-" {
 		t.Errorf("%v %v", h, rows)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/output"
 )
 
 // Reader reads what `instance show` shows (api.Client does).
@@ -165,8 +166,8 @@ func DetailTable(d *Detail) (header []string, rows [][]string) {
 		{"ID", d.ID}, {"NAME", dash(d.Name)}, {"REGION", dash(d.Region)}, {"STATUS", dash(d.Status)},
 		{"SERVER STATUS", dash(d.ServerStatus)}, {"PUBLIC IP", dash(d.PublicIP)}, {"PRIVATE IP", dash(d.PrivateIP)},
 		{"FLAVOR", dash(d.Flavor)}, {"SERVER ID", dash(d.ServerID)}, {"ORDER ID", dash(d.OrderID)},
-		{"CHARGING MODE", dash(d.ChargingMode)}, {"CREATED", dash(d.Created)}, {"EFFECTIVE", dash(d.Effective)},
-		{"EXPIRES", dash(d.Expires)}, {"AUTO RENEW", auto}, {"TAGS", dash(strings.Join(tags, ", "))},
+		{"CHARGING MODE", dash(d.ChargingMode)}, {"CREATED", output.TableTimeString(d.Created)}, {"EFFECTIVE", output.TableTimeString(d.Effective)},
+		{"EXPIRES", output.TableTimeString(d.Expires)}, {"AUTO RENEW", auto}, {"TAGS", dash(strings.Join(tags, ", "))},
 	}
 	for i, p := range d.Resources {
 		k := ""

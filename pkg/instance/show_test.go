@@ -81,7 +81,7 @@ func TestDetailedJSONShape(t *testing.T) {
 		lines = append(lines, strings.Join(r, "="))
 	}
 	text := strings.Join(lines, "\n")
-	for _, w := range []string{"SERVER STATUS=ACTIVE", "PRIVATE IP=192.168.0.16", "AUTO RENEW=on", "EXPIRES=2024-12-25T15:59:59Z",
+	for _, w := range []string{"SERVER STATUS=ACTIVE", "PRIVATE IP=192.168.0.16", "AUTO RENEW=on", "EXPIRES=2024-12-25 15:59:59 UTC",
 		"RESOURCES=huaweicloudinternal_ecs_instance 72a270de", "=huaweicloudinternal_eip 5d0b", "TAGS=-"} {
 		if !strings.Contains(text, w) {
 			t.Errorf("table lacks %q:\n%s", w, text)
