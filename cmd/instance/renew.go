@@ -202,7 +202,6 @@ func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, ta
 	tw.Flush()
 }
 
-
 func onOff(b bool) string {
 	if b {
 		return "on"
