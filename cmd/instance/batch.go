@@ -47,6 +47,24 @@ type batch struct {
 	send    func(ctx context.Context, c *api.Client, p *api.Prepared) (*api.OrdersResult, error)
 }
 
+// dryRun prints the calls the batch would send (split at the per-call
+// limit), with no credentials and nothing sent.
+func (b batch) dryRun(f *cmdutil.Factory, what string, targets []api.Resource) error {
+	bare, err := f.BareClient()
+	if err != nil {
+		return err
+	}
+	var preps []*api.Prepared
+	for _, chunk := range billing.Split(ids(targets), billing.MaxIDsPerCall) {
+		p, err := b.prepare(bare, "CLIENT-REQUEST-ID", chunk)
+		if err != nil {
+			return err
+		}
+		preps = append(preps, p)
+	}
+	return f.PrintDryRuns(what, preps)
+}
+
 // run sends the calls in order. After an unknown outcome or an interrupt
 // it sends no more (the rest are listed as not sent). It returns the
 // result (nil when nothing was sent) and the error the run ends with.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/billing"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/safetext"
@@ -92,19 +91,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 	}
 	b := unsubscribeBatch()
 	if opts.DryRun {
-		bare, err := f.BareClient()
-		if err != nil {
-			return err
-		}
-		var preps []*api.Prepared
-		for _, chunk := range billing.Split(ids(targets), billing.MaxIDsPerCall) {
-			p, err := b.prepare(bare, "CLIENT-REQUEST-ID", chunk)
-			if err != nil {
-				return err
-			}
-			preps = append(preps, p)
-		}
-		return f.PrintDryRuns("Unsubscribing from "+plural(len(targets), "instance"), preps)
+		return b.dryRun(f, "Unsubscribing from "+plural(len(targets), "instance"), targets)
 	}
 	client, err := f.APIClient()
 	if err != nil {

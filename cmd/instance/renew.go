@@ -107,19 +107,7 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 	}
 	b := renewBatch(ren)
 	if opts.DryRun {
-		bare, err := f.BareClient()
-		if err != nil {
-			return err
-		}
-		var preps []*api.Prepared
-		for _, chunk := range billing.Split(ids(targets), billing.MaxIDsPerCall) {
-			p, err := b.prepare(bare, "CLIENT-REQUEST-ID", chunk)
-			if err != nil {
-				return err
-			}
-			preps = append(preps, p)
-		}
-		return f.PrintDryRuns("Renewing "+plural(len(targets), "instance")+" for "+ren.Describe(), preps)
+		return b.dryRun(f, "Renewing "+plural(len(targets), "instance")+" for "+ren.Describe(), targets)
 	}
 	client, err := f.APIClient()
 	if err != nil {
