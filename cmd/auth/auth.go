@@ -101,7 +101,9 @@ the password without echo; without a terminal it needs --account, --user and
 			var password string
 			switch {
 			case passwordStdin:
-				password, err = f.IO.ReadSecretLine()
+				if password, err = f.IO.ReadSecretLine(); err != nil {
+					return cmdutil.UsageErrorf("--password-stdin: no password could be read from stdin (nothing was sent)")
+				}
 			case prompt:
 				password, err = f.IO.Password("Password")
 			default:
