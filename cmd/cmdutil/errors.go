@@ -54,6 +54,17 @@ func RangeArgs(lo, hi int, what string) cobra.PositionalArgs {
 	}
 }
 
+// AtLeastOneArg requires one argument or more (what names one), with exit
+// code 2 and the usage line.
+func AtLeastOneArg(what string) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return UsageErrorf("%s takes at least one %s; see: %s --help", cmd.CommandPath(), what, cmd.CommandPath())
+		}
+		return nil
+	}
+}
+
 // NoArgs is cobra.NoArgs with exit code 2.
 func NoArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {

@@ -51,12 +51,7 @@ func newActionCmd(f *cmdutil.Factory, a ecs.Action, runF func(*ActionOptions) er
 		Short:   short,
 		Long:    long,
 		Example: example,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return cmdutil.UsageErrorf("%s takes at least one instance ID or name; see: %s --help", cmd.CommandPath(), cmd.CommandPath())
-			}
-			return nil
-		},
+		Args:    cmdutil.AtLeastOneArg("instance ID or name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			if runF != nil {

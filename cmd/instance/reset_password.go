@@ -89,12 +89,7 @@ unknown.`,
 
   # then restart so the new password takes effect
   flexusl instance reboot web-1 web-2`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return cmdutil.UsageErrorf("%s takes at least one instance ID or name (the password is read from stdin or a prompt, never an argument); see: %s --help", cmd.CommandPath(), cmd.CommandPath())
-			}
-			return nil
-		},
+		Args: cmdutil.AtLeastOneArg("instance ID or name (the password is read from stdin or a prompt, never an argument)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			if runF != nil {
