@@ -67,7 +67,7 @@ Prices are made up. Requests are logged only when asked: --log FILE, or
   GET  /_sandbox/instances             instances, with server, public IP and data package
   POST /_sandbox/instances             {"count":450,"regions":["ap-southeast-1","tr-west-1"]}: instances at once
   POST /_sandbox/instances/{id}/traffic   {"used_gb":281.5}
-  POST /_sandbox/faults                {"route":"ecs.action","kind":"429|500|latency|drop|job_fail|...","count":N}
+  POST /_sandbox/faults                {"route":"ecs.action","kind":"429|500|403|latency|drop|job_fail|...","count":N}
   POST /_sandbox/settings              {"complete_after":"1s","provision_after":"0s","job_after":"2s"}
   POST /_sandbox/orders/{id}/pay       pay an order waiting for payment
   POST /_sandbox/orders/{id}/cancel    cancel an order

@@ -36,6 +36,7 @@ const (
 	FaultDrop                = "drop"                 // do the work, then close the connection without an answer
 	FaultJobFail             = "job_fail"             // ecs.action: the job's sub-jobs (or ServerID's) end FAIL
 	FaultInsufficientBalance = "insufficient_balance" // bss.pay: 400 CBC.99005003, the order stays unpaid
+	FaultForbidden           = "403"                  // HTTP 403 in the service's shape: the IAM policy lacks the route's permission
 )
 
 // Route names: faults are queued per route, and the request log names the
@@ -83,7 +84,7 @@ func (s *Server) AddFault(f Fault) error {
 		return fmt.Errorf("route %q: want one of %s", f.Route, strings.Join(Routes(), ", "))
 	}
 	switch f.Kind {
-	case FaultRateLimit, FaultServer, FaultLatency, FaultDrop:
+	case FaultRateLimit, FaultServer, FaultLatency, FaultDrop, FaultForbidden:
 	case FaultSoldOut, FaultQuota:
 		if f.Route != RouteCreate {
 			return fmt.Errorf("kind %s applies to route create only", f.Kind)
@@ -97,7 +98,7 @@ func (s *Server) AddFault(f Fault) error {
 			return fmt.Errorf("kind insufficient_balance applies to route bss.pay only")
 		}
 	default:
-		return fmt.Errorf("kind %q: want 429, 500, sold_out, quota, latency, drop, job_fail or insufficient_balance", f.Kind)
+		return fmt.Errorf("kind %q: want 429, 500, 403, sold_out, quota, latency, drop, job_fail or insufficient_balance", f.Kind)
 	}
 	if f.ServerID != "" && f.Kind != FaultJobFail {
 		return fmt.Errorf("server_id applies to job_fail only")
