@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -31,11 +32,22 @@ func (s *Subscription) UnmarshalJSON(b []byte) error {
 }
 
 // UnmarshalJSON reads a traffic package whose figures may be numeric
-// strings.
+// strings. A figure that is not a finite number (NaN, an infinity, beyond
+// a float64) does not fail the whole answer: it is left zero and the
+// package says so (Unreadable), so that one package costs only its row.
 func (u *FreeResourceUsage) UnmarshalJSON(b []byte) error {
 	type plain FreeResourceUsage
-	return decodeNumbers(b, (*plain)(u), freeResourceNumbers)
+	figs, err := decodeFigures(b, (*plain)(u), freeResourceNumbers)
+	if err != nil {
+		return err
+	}
+	u.unreadable = figs
+	return nil
 }
+
+// Unreadable is why a figure of the package could not be read (nil when
+// every one could).
+func (u FreeResourceUsage) Unreadable() error { return u.unreadable }
 
 // UnmarshalJSON reads an order whose figures may be numeric strings.
 func (o *OrderInfo) UnmarshalJSON(b []byte) error {
@@ -58,42 +70,60 @@ func (d *OrderDetails) UnmarshalJSON(b []byte) error {
 
 // decodeNumbers decodes the JSON object b into out after turning each of
 // keys whose value is a string into the number it spells ("" and null are
-// zero). A string that is not a finite number is an error naming the key.
+// zero). A figure that is not a finite number is an error naming the key.
 // Anything but an object is left to encoding/json's own error.
 func decodeNumbers(b []byte, out any, keys []string) error {
+	figs, err := decodeFigures(b, out, keys)
+	if err != nil {
+		return err
+	}
+	return figs
+}
+
+// decodeFigures is decodeNumbers that decodes the rest of the object when
+// figures are bad: those are left zero and returned as figs.
+func decodeFigures(b []byte, out any, keys []string) (figs, err error) {
 	t := bytes.TrimSpace(b)
 	if len(t) == 0 || t[0] != '{' {
-		return json.Unmarshal(b, out)
+		return nil, json.Unmarshal(b, out)
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(t, &m); err != nil {
-		return err
+		return nil, err
 	}
+	var bad []error
 	for _, k := range keys {
 		v, ok := m[k]
-		if !ok || len(v) == 0 || v[0] != '"' {
+		if !ok {
 			continue
+		}
+		v = bytes.TrimSpace(v)
+		if len(v) == 0 || !(v[0] == '"' || v[0] == '-' || v[0] >= '0' && v[0] <= '9') {
+			continue // null, or a type encoding/json names
 		}
 		n, err := numberText(v)
 		if err != nil {
-			return fmt.Errorf("%s: %w", k, err)
+			bad = append(bad, fmt.Errorf("%s: %w", k, err))
+			n = json.RawMessage("null")
 		}
 		m[k] = n
 	}
 	fixed, err := json.Marshal(m)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return json.Unmarshal(fixed, out)
+	return errors.Join(bad...), json.Unmarshal(fixed, out)
 }
 
-// numberText is the JSON number a JSON string spells: "12.50" -> 12.50,
-// "" -> null. NaN, infinities and numbers too large for a float64 are
-// refused.
+// numberText is the JSON number a JSON string (or number) spells:
+// "12.50" -> 12.50, "" -> null. NaN, infinities and numbers too large for
+// a float64 are refused.
 func numberText(v json.RawMessage) (json.RawMessage, error) {
-	var s string
-	if err := json.Unmarshal(v, &s); err != nil {
-		return nil, err
+	s := string(v)
+	if v[0] == '"' {
+		if err := json.Unmarshal(v, &s); err != nil {
+			return nil, err
+		}
 	}
 	s = strings.TrimSpace(s)
 	if s == "" {

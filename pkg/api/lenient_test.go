@@ -61,12 +61,42 @@ func TestBSSNumbersTable(t *testing.T) {
 	for _, tt := range tests {
 		var u FreeResourceUsage
 		err := DecodeJSON([]byte(tt.json), &u)
+		if err == nil {
+			err = u.Unreadable()
+		}
+		u.unreadable = nil
 		switch {
 		case tt.err == "" && (err != nil || u != tt.want):
 			t.Errorf("%s: %+v %v", tt.json, u, err)
 		case tt.err != "" && (err == nil || !strings.Contains(err.Error(), tt.err)):
 			t.Errorf("%s: err %v, want %q", tt.json, err, tt.err)
 		}
+		// An order's figures are read the same way, but a bad one fails
+		// the order (the amount of an order is never guessed).
+		var o OrderInfo
+		oerr := DecodeJSON([]byte(strings.NewReplacer(`"amount"`, `"amount_after_discount"`, `"original_amount"`, `"official_amount"`).Replace(tt.json)), &o)
+		if (oerr != nil) != (tt.err != "") {
+			t.Errorf("order %s: %+v %v", tt.json, o, oerr)
+		}
+	}
+}
+
+// A traffic package with a figure that is not a number costs only its
+// row: the answer still decodes, the package says which figure.
+func TestFreeResourceBadFigureIsPerPackage(t *testing.T) {
+	var a freeResourcesAnswer
+	body := `{"free_resources":[{"free_resource_id":"p1","amount":"+Inf","original_amount":1e999,"measure_id":10},` +
+		`{"free_resource_id":"p2","amount":"1.5","original_amount":2,"measure_id":10}]}`
+	if err := DecodeJSON([]byte(body), &a); err != nil || len(a.FreeResources) != 2 {
+		t.Fatalf("%+v %v", a, err)
+	}
+	p1, p2 := a.FreeResources[0], a.FreeResources[1]
+	if err := p1.Unreadable(); err == nil || !strings.Contains(err.Error(), `amount: "+Inf" is not a finite number`) ||
+		!strings.Contains(err.Error(), `original_amount: "1e999" is not a finite number`) || p1.FreeResourceID != "p1" || p1.MeasureID != 10 {
+		t.Errorf("p1 %+v %v", p1, err)
+	}
+	if p2.Unreadable() != nil || p2.Amount != 1.5 {
+		t.Errorf("p2 %+v", p2)
 	}
 }
 

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -305,11 +306,16 @@ func (s *Server) imageFor(spec string) string {
 	return ""
 }
 
+// MaxTrafficGB bounds the traffic a test may set as used (1 EB).
+const MaxTrafficGB = 1e9
+
 // SetTrafficUsed sets how much of an instance's data package (GB) is used
 // in the current cycle.
 func (s *Server) SetTrafficUsed(instanceID string, usedGB float64) error {
-	if usedGB < 0 {
-		return fmt.Errorf("used_gb %v: must be 0 or more", usedGB)
+	if math.IsNaN(usedGB) || math.IsInf(usedGB, 0) || usedGB < 0 || usedGB > MaxTrafficGB {
+		// NaN and infinities have no JSON form: every answer carrying
+		// them would fail.
+		return fmt.Errorf("used_gb %v: must be a number from 0 to %g", usedGB, float64(MaxTrafficGB))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
