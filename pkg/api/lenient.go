@@ -22,7 +22,7 @@ var (
 	freeResourceNumbers = []string{"quota_reuse_cycle", "quota_reuse_cycle_type", "amount", "original_amount", "measure_id"}
 	orderInfoNumbers    = []string{"source_type", "status", "order_type", "amount_after_discount", "official_amount", "measure_id"}
 	lineItemNumbers     = []string{"period_type", "period_num", "subscription_num", "amount_after_discount", "official_amount"}
-	orderDetailsNumbers = []string{"total_count"}
+	orderDetailsNumbers = []string{"total_count"} // and of every page
 )
 
 // UnmarshalJSON reads a subscription whose figures may be numeric strings.
@@ -66,6 +66,20 @@ func (l *OrderLineItem) UnmarshalJSON(b []byte) error {
 func (d *OrderDetails) UnmarshalJSON(b []byte) error {
 	type plain OrderDetails
 	return decodeNumbers(b, (*plain)(d), orderDetailsNumbers)
+}
+
+// UnmarshalJSON reads a subscriptions page whose total_count may be a
+// numeric string.
+func (p *subscriptionsPage) UnmarshalJSON(b []byte) error {
+	type plain subscriptionsPage
+	return decodeNumbers(b, (*plain)(p), orderDetailsNumbers)
+}
+
+// UnmarshalJSON reads an orders page whose total_count may be a numeric
+// string.
+func (p *customerOrdersPage) UnmarshalJSON(b []byte) error {
+	type plain customerOrdersPage
+	return decodeNumbers(b, (*plain)(p), orderDetailsNumbers)
 }
 
 // decodeNumbers decodes the JSON object b into out after turning each of

@@ -25,6 +25,15 @@ func TestWireBSSDecimalStrings(t *testing.T) {
 	if s := q.Data[0]; s.SpecSize != 40 || s.SpecSizeMeasureID != 17 || s.Status != SubscriptionInUse || !s.AutoRenew() {
 		t.Errorf("subscription: %+v", s)
 	}
+	var orders customerOrdersPage
+	if err := DecodeJSON([]byte(strings.Replace(string(wire(t, "bss/list-customer-orders.response.json")), `"total_count": 1`, `"total_count": "1"`, 1)), &orders); err != nil ||
+		orders.TotalCount != 1 || len(orders.OrderInfos) != 1 {
+		t.Errorf("orders page: %+v %v", orders, err)
+	}
+	var q2 subscriptionsPage
+	if err := DecodeJSON([]byte(`{"total_count":"2","data":[]}`), &q2); err != nil || q2.TotalCount != 2 {
+		t.Errorf("subscriptions page: %+v %v", q2, err)
+	}
 	var d OrderDetails
 	if err := DecodeJSON(wire(t, "bss/order-details.decimal.response.json"), &d); err != nil {
 		t.Fatal(err)
