@@ -87,9 +87,9 @@ func NewShape(o ShapeOptions) (*Shape, error) {
 		}
 		s.jq = code
 	case o.Template != "":
-		t, err := template.New("--template").Funcs(templateFuncs(nil, s.now)).Parse(o.Template)
+		t, err := template.New(templateName).Funcs(templateFuncs(nil, s.now)).Parse(o.Template)
 		if err != nil {
-			return nil, usageErrorf("--template: %v", strings.TrimPrefix(err.Error(), "template: "))
+			return nil, &UsageError{templateError(err)}
 		}
 		s.tmpl = t
 	default:
@@ -106,6 +106,19 @@ func NewShape(o ShapeOptions) (*Shape, error) {
 	}
 	return s, nil
 }
+
+// templateError says where in the template err is: "--template, line
+// 1:8: ..." rather than text/template's "template: NAME:1:8: ...".
+func templateError(err error) error {
+	msg := err.Error()
+	if rest, ok := strings.CutPrefix(msg, "template: "+templateName+":"); ok {
+		return errors.New("--template, line " + rest)
+	}
+	return errors.New("--template: " + strings.TrimPrefix(msg, "template: "))
+}
+
+// templateName names the template in text/template's messages.
+const templateName = "--template"
 
 // jqParseError adds where in the expression a parse error is.
 func jqParseError(src string, err error) error {
@@ -158,7 +171,12 @@ type RuntimeError struct {
 	Err  error
 }
 
-func (e *RuntimeError) Error() string { return e.Flag + ": " + e.Err.Error() }
+func (e *RuntimeError) Error() string {
+	if e.Flag == templateName {
+		return templateError(e.Err).Error()
+	}
+	return e.Flag + ": " + e.Err.Error()
+}
 func (e *RuntimeError) Unwrap() error { return e.Err }
 
 // Write writes data shaped by s to w, all or nothing: on an error w gets
@@ -259,7 +277,7 @@ func (s *Shape) writeTemplate(w *bytes.Buffer, v any) error {
 	}
 	t.Funcs(templateFuncs(tb, s.now))
 	if err := t.Execute(w, escapeStrings(v)); err != nil {
-		return &RuntimeError{"--template", errors.New(strings.TrimPrefix(err.Error(), "template: "))}
+		return &RuntimeError{templateName, err}
 	}
 	// Rows not yet rendered are rendered at the end.
 	out, err := tb.render()
