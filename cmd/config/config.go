@@ -51,7 +51,7 @@ func completeKeys(cmd *cobra.Command, args []string, prefix string) ([]cobra.Com
 }
 
 func newList(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "list",
 		Short:   "List the profile's settings with where each comes from (secrets masked)",
 		Example: "  flexusl config list\n  flexusl config list --profile ci -o json",
@@ -71,6 +71,8 @@ func newList(f *cmdutil.Factory) *cobra.Command {
 			})
 		},
 	}
+	cmdutil.JSONKeys(cmd, "", config.Setting{})
+	return cmd
 }
 
 func newGet(f *cmdutil.Factory) *cobra.Command {
@@ -223,7 +225,7 @@ type ProfileRow struct {
 }
 
 func newProfiles(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "profiles",
 		Short:   "List the profiles (the active one marked)",
 		Example: "  flexusl config profiles",
@@ -260,6 +262,8 @@ func newProfiles(f *cmdutil.Factory) *cobra.Command {
 			})
 		},
 	}
+	cmdutil.JSONKeys(cmd, "", ProfileRow{})
+	return cmd
 }
 
 func newUse(f *cmdutil.Factory) *cobra.Command {
