@@ -146,6 +146,8 @@ func sorted(s []string) []string {
 // stdout empty), -o agreeing, and the same on commands that declare no
 // keys.
 func TestShapeFlags(t *testing.T) {
+	buyDryRun := []string{"instance", "buy", "--name", "x", "--spec", "hf.large.1.30m.linux", "--image", "BT", "--image-version", "6.8.35",
+		"--region", "ap-southeast-3", "--dry-run"}
 	tests := []struct {
 		args     []string
 		env      map[string]string
@@ -166,6 +168,10 @@ func TestShapeFlags(t *testing.T) {
 		{[]string{"specs", "list", "--jq", ".", "--template", "x"}, nil, 2, "", "exclude each other"},
 		{[]string{"specs", "list", "-o", "table", "--jq", "."}, nil, 2, "", "Error: --jq prints json data; -o table does not go with it (drop -o)"},
 		{[]string{"specs", "list", "-o", "yaml", "--columns", "code"}, nil, 2, "", "Error: --columns prints table data; -o yaml does not go with it (drop -o)"},
+		{[]string{"config", "path", "--jq", "."}, nil, 2, "", "Error: flexusl config path prints no result to shape: --jq, --template and --columns do not apply"},
+		{[]string{"sandbox", "--columns", "a"}, nil, 2, "", "Error: flexusl sandbox prints no result to shape"},
+		{append(buyDryRun, "--columns", "method,url"), nil, 0, "METHOD  URL\nPOST    https://hcss.ap-southeast-3.myhuaweicloud.com/v1/light-instances\n", ""},
+		{append(buyDryRun, "--jq", ".body.plan_spec"), nil, 0, "hf.large.1.30m.linux\n", ""},
 		{[]string{"specs", "list", "--jq", ".code"}, nil, 1, "", "Error: --jq: expected an object but got: array"},
 		{[]string{"version", "--columns", "nope"}, nil, 1, "", "Error: --columns: nope is not a key of this result; the keys are version, commit, go_version"},
 		{[]string{"specs", "list", "--template", "{{range .code}}{{end}}"}, nil, 1, "", `Error: --template, line 1:8: executing "--template" at <.code>: can't evaluate field code`},

@@ -41,7 +41,8 @@ and masked in --debug.`,
 	cmd.Example = `  flexusl auth login --region ap-southeast-3
   flexusl auth status -o json
   flexusl auth logout`
-	cmd.AddCommand(newCmdLogin(f), newCmdStatus(f), newCmdLogout(f))
+	cmd.AddCommand(newCmdLogin(f), newCmdStatus(f))
+	cmd.AddCommand(cmdutil.NoResult(newCmdLogout(f))...)
 	return cmdutil.GroupCommand(cmd)
 }
 

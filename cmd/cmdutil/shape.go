@@ -90,6 +90,9 @@ func (f *Factory) CheckShape(c *cobra.Command) error {
 	if err != nil || s == nil {
 		return err
 	}
+	if c.Annotations[noResultAnnotation] != "" {
+		return UsageErrorf("%s prints no result to shape: --jq, --template and --columns do not apply", c.CommandPath())
+	}
 	if keys := DeclaredKeys(c); len(keys) > 0 {
 		if err := s.CheckColumns(keys); err != nil {
 			return UsageError(err)
@@ -144,6 +147,22 @@ func wrap(s string, width int) string {
 		n += len(w)
 	}
 	return b.String()
+}
+
+// noResultAnnotation marks a command that prints no result (NoResult).
+const noResultAnnotation = "flexusl/no-result"
+
+// NoResult marks commands that print no result through the output layer
+// (they change a file, serve, or print a bare value): the shaping flags
+// are refused there (exit 2), not silently ignored. It returns cmds.
+func NoResult(cmds ...*cobra.Command) []*cobra.Command {
+	for _, c := range cmds {
+		if c.Annotations == nil {
+			c.Annotations = map[string]string{}
+		}
+		c.Annotations[noResultAnnotation] = "true"
+	}
+	return cmds
 }
 
 // DeclaredKeys is what JSONKeys declared for c (nil: nothing).

@@ -33,7 +33,9 @@ asks for it without echo.`,
 	cmd.Example = `  flexusl config set region ap-southeast-3
   flexusl config list
   flexusl help config`
-	cmd.AddCommand(newList(f), newGet(f), newSet(f), newUnset(f), newProfiles(f), newUse(f), newDelete(f), newPath(f), newInit(f))
+	// get and path print a bare value, the others only change the file.
+	cmd.AddCommand(newList(f), newProfiles(f))
+	cmd.AddCommand(cmdutil.NoResult(newGet(f), newSet(f), newUnset(f), newUse(f), newDelete(f), newPath(f), newInit(f))...)
 	return cmdutil.GroupCommand(cmd)
 }
 

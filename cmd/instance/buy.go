@@ -400,7 +400,7 @@ func printBuy(f *cmdutil.Factory, r *BuyResult) error {
 
 func printDryRun(f *cmdutil.Factory, format output.Format, p *api.Prepared, req *purchase.Request, cat *catalog.Catalog) error {
 	d := f.DryRunOf(p) // the body: the exact bytes, in the page's key order
-	if format != output.Table {
+	if s, _ := f.Shape(); s != nil || format != output.Table {
 		return f.Print(d, nil)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Dry run: nothing is sent. It would buy:\n%s\n", purchase.FormatSummary(req.Summary(cat)))
