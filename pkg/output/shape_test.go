@@ -101,6 +101,10 @@ func TestShapeErrors(t *testing.T) {
 		{ShapeOptions{JQ: ".["}, `--jq ".[": unexpected EOF`},
 		{ShapeOptions{JQ: "nosuchfn(1)"}, "function not defined: nosuchfn/1"},
 		{ShapeOptions{JQ: "$undefined"}, "variable not defined: $undefined"},
+		{ShapeOptions{JQ: `include "/etc/passwd"; .`}, "cannot load module"}, // no file is read
+		{ShapeOptions{JQ: `import "x" as x; .`}, "cannot load module"},
+		{ShapeOptions{JQ: "input"}, "not allowed"},
+		{ShapeOptions{JQ: ". | debug"}, "function not defined: debug/0"},
 		{ShapeOptions{Template: "{{.name"}, "--template, line 1: unclosed action"},
 		{ShapeOptions{Template: "{{nosuch .}}"}, `function "nosuch" not defined`},
 		{ShapeOptions{Columns: "a,,b"}, "an empty column name"},
