@@ -10,10 +10,12 @@ import (
 	"testing"
 	"time"
 
+	authcmd "github.com/flexusl/flexusl/cmd/auth"
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	configcmd "github.com/flexusl/flexusl/cmd/config"
 	instancecmd "github.com/flexusl/flexusl/cmd/instance"
 	ordercmd "github.com/flexusl/flexusl/cmd/order"
+	"github.com/flexusl/flexusl/pkg/buildinfo"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/instance"
@@ -47,16 +49,13 @@ func sandboxEnv(t *testing.T, instances int) map[string]string {
 	return env
 }
 
-// Each list (and show) command's --help names its JSON keys, generated from
-// its result type; here the named keys are checked against what the
-// command prints: every key printed is named, every key that is never
-// left out is printed, and --help says them all.
+// Each list and show command's --help (and those of the commands that
+// change something, so that --columns is checked before they send) names
+// its JSON keys, generated from its result types; here the named keys are
+// checked against what the command prints: every key printed is named,
+// every key that is never left out is printed, and --help says them all.
 func TestHelpNamesTheJSONKeysPrinted(t *testing.T) {
 	env := sandboxEnv(t, 2)
-	if r := runIn(t, env, false, "", "instance", "buy", "--name", "keys-1", "--spec", "hf.large.1.30m.linux", "--image", "BT", "--image-version", "6.8.35",
-		"--region", "ap-southeast-3", "--yes", "-o", "json"); r.code != 0 {
-		t.Fatalf("buy: %+v", r)
-	}
 	if r := runIn(t, env, false, "", "config", "set", "region", "ap-southeast-3"); r.code != 0 {
 		t.Fatalf("config set: %+v", r)
 	}
@@ -64,6 +63,14 @@ func TestHelpNamesTheJSONKeysPrinted(t *testing.T) {
 		args  []string
 		types []any // every type the command declares; the first is what args print
 	}{
+		{[]string{"instance", "buy", "--name", "keys-1", "--spec", "hf.large.1.30m.linux", "--image", "BT", "--image-version", "6.8.35",
+			"--region", "ap-southeast-3", "--yes"}, []any{instancecmd.BuyResult{}, cmdutil.DryRunRequest{}}},
+		{[]string{"instance", "renew", "sandbox-0001", "--period", "1", "--dry-run"}, []any{cmdutil.DryRunRequest{}, instancecmd.OrdersResult{}}},
+		{[]string{"instance", "renew", "sandbox-0001", "--period", "1", "--yes"}, []any{instancecmd.OrdersResult{}, cmdutil.DryRunRequest{}}},
+		{[]string{"instance", "auto-renew", "sandbox-0001", "on"}, []any{instancecmd.AutoRenewResult{}, cmdutil.DryRunRequest{}}},
+		{[]string{"instance", "stop", "sandbox-0002", "--interval", "10ms"}, []any{instancecmd.ActionResult{}}},
+		{[]string{"version"}, []any{buildinfo.Info{}}},
+		{[]string{"auth", "status"}, []any{authcmd.Status{}}},
 		{[]string{"regions", "list"}, []any{catalog.Region{}}},
 		{[]string{"images", "list"}, []any{catalog.ImageRow{}}},
 		{[]string{"specs", "list"}, []any{catalog.Spec{}}},

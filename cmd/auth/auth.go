@@ -149,6 +149,7 @@ the password without echo; without a terminal it needs --account, --user and
 	cmd.Flags().StringVar(&account, "account", "", "account (domain) name")
 	cmd.Flags().StringVar(&user, "user", "", "IAM user name")
 	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin (one line)")
+	cmdutil.JSONKeys(cmd, "", LoginResult{})
 	return cmd
 }
 
@@ -241,7 +242,7 @@ type Status struct {
 }
 
 func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the profile's credentials, masked (exit 3 when none or expired)",
 		Example: `  flexusl auth status
@@ -302,6 +303,8 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 			return expired
 		},
 	}
+	cmdutil.JSONKeys(cmd, "", Status{})
+	return cmd
 }
 
 // storedCredentialKeys are what auth logout removes from the profile.

@@ -149,6 +149,8 @@ status seen) is printed in every case, so the order ID is never lost.`,
 	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
 	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
 	cmdutil.RegisterBuyCompletions(cmd, f)
+	cmdutil.JSONKeys(cmd, "", BuyResult{})
+	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
 	return cmd
 }
 
