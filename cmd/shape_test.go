@@ -180,7 +180,9 @@ func TestShapeFlags(t *testing.T) {
 		{append(buyDryRun, "--columns", "method,url"), nil, 0, "METHOD  URL\nPOST    https://hcss.ap-southeast-3.myhuaweicloud.com/v1/light-instances\n", ""},
 		{append(buyDryRun, "--jq", ".body.plan_spec"), nil, 0, "hf.large.1.30m.linux\n", ""},
 		{[]string{"specs", "list", "--jq", ".code"}, nil, 1, "", "Error: --jq: expected an object but got: array"},
-		{[]string{"version", "--columns", "nope"}, nil, 1, "", "Error: --columns: nope is not a key of this result; the keys are version, commit, go_version"},
+		{[]string{"version", "--columns", "nope"}, nil, 2, "", "Error: --columns: nope is not a key of this result; the keys are version, commit, go_version"},
+		// --version declares no keys: the result shows the column unknown.
+		{[]string{"--version", "--columns", "nope"}, nil, 1, "", "Error: --columns: nope is not a key of this result; the keys are version, commit, go_version"},
 		{[]string{"specs", "list", "--template", "{{range .code}}{{end}}"}, nil, 1, "", `Error: --template, line 1:8: executing "--template" at <.code>: can't evaluate field code`},
 	}
 	for _, tt := range tests {
