@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/briandowns/spinner v1.23.2
 	github.com/google/uuid v1.6.0
+	github.com/itchyny/timefmt-go v0.1.8
 	github.com/olekukonko/tablewriter v0.0.5
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/spf13/cobra v1.10.2

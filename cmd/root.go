@@ -102,12 +102,18 @@ and warnings go to stderr.`,
 			pf.String(o.Flag, o.Default, o.Usage+envHint(o))
 		}
 	}
+	cmdutil.AddShapeFlags(pf)
+	root.RegisterFlagCompletionFunc(cmdutil.FlagColumns, cmdutil.CompleteColumns)
 	f.GlobalFlags = pf
 	cmdutil.RegisterGlobalCompletions(root, f)
 
 	// Ctrl-C cancels what a command is doing (and exits 130); commands that
 	// need nothing of the kind start without a signal handler.
+	// --jq, --template and --columns are checked before any command runs.
 	root.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+		if err := f.CheckShape(c); err != nil {
+			return err
+		}
 		if !offlineCommand(c) {
 			f.CatchInterrupts()
 		}
@@ -138,6 +144,9 @@ and warnings go to stderr.`,
 	if all || listing || needed[exitCodesName] {
 		root.AddCommand(exitCodesTopic())
 	}
+	if all || listing || needed[formattingName] {
+		root.AddCommand(formattingTopic())
+	}
 	switch {
 	case listing:
 		// A stand-in too: cobra's completion command builds a command per
@@ -164,6 +173,7 @@ const completionShort = "Generate the autocompletion script for the specified sh
 
 const (
 	exitCodesName  = "exit-codes"
+	formattingName = "formatting"
 	completionName = "completion"
 )
 
@@ -196,7 +206,7 @@ in place already.`
 func offlineCommand(c *cobra.Command) bool {
 	for p := c; p != nil; p = p.Parent() {
 		switch p.Name() {
-		case "specs", "images", "regions", "version", "help", completionName, exitCodesName,
+		case "specs", "images", "regions", "version", "help", completionName, exitCodesName, formattingName,
 			cobra.ShellCompRequestCmd, cobra.ShellCompNoDescRequestCmd:
 			return p.Parent() != nil && !p.Parent().HasParent() // a top-level command
 		}
@@ -211,7 +221,7 @@ func commandsNeeded(args []string) map[string]bool {
 	if args == nil {
 		return nil
 	}
-	top := map[string]bool{exitCodesName: true, completionName: true}
+	top := map[string]bool{exitCodesName: true, formattingName: true, completionName: true}
 	for _, tc := range topCommands {
 		top[tc.name] = true
 	}

@@ -220,9 +220,15 @@ func TestHelpTopics(t *testing.T) {
 			t.Errorf("help config lacks %q", want)
 		}
 	}
+	r = run(t, nil, "help", "formatting")
+	for _, want := range []string{"--jq EXPR", "tablerow CELL...", "--columns a,b,c", "exits 2 with nothing sent"} {
+		if r.code != 0 || !strings.Contains(r.out, want) {
+			t.Errorf("help formatting lacks %q (exit %d)", want, r.code)
+		}
+	}
 	r = run(t, nil, "--help")
-	if !strings.Contains(r.out, "Additional help topics:\n  flexusl exit-codes") {
-		t.Errorf("exit-codes topic not listed:\n%s", r.out)
+	if !strings.Contains(r.out, "Additional help topics:\n  flexusl exit-codes") || !strings.Contains(r.out, "\n  flexusl formatting ") {
+		t.Errorf("help topics not listed:\n%s", r.out)
 	}
 }
 
@@ -324,12 +330,12 @@ func TestTopCommandStandIns(t *testing.T) {
 	for _, c := range full.Commands() {
 		names = append(names, c.Name())
 	}
-	if got, want := len(names), len(topCommands)+2; got != want { // + completion, exit-codes
+	if got, want := len(names), len(topCommands)+3; got != want { // + completion, exit-codes, formatting
 		t.Errorf("the root has %d commands %v; topCommands lists %d: add new top-level commands to topCommands", got, names, len(topCommands))
 	}
 	// What a run shows equals what the whole tree shows.
 	for _, args := range [][]string{{"--help"}, {"help"}, {"__complete", ""}, {"__complete", "s"}, {"__complete", "--"}, {"__complete", "specs"},
-		{"__complete", "inst"}, {"__complete", "order", ""}, {"help", "exit-codes"}, {"completion", "--help"}, {"specs", "--help"}} {
+		{"__complete", "inst"}, {"__complete", "order", ""}, {"help", "exit-codes"}, {"help", "formatting"}, {"completion", "--help"}, {"specs", "--help"}} {
 		lazy := run(t, nil, args...)
 		io, _, out, errOut := ui.Test()
 		whole := NewRootCmd(&cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }})
@@ -344,7 +350,7 @@ func TestTopCommandStandIns(t *testing.T) {
 	for args, want := range map[string]map[string]bool{
 		"--help": {}, "-v": {}, "specs list -o json": {"specs": true}, "__complete instance buy --spec ": {"instance": true},
 		"help order wait": {"order": true}, "lsit": nil, "--region ap-southeast-3 specs list": nil, "completion bash": {"completion": true},
-		"help exit-codes": {"exit-codes": true}, "__complete ": {}, "__complete s": {},
+		"help exit-codes": {"exit-codes": true}, "help formatting": {"formatting": true}, "__complete ": {}, "__complete s": {},
 	} {
 		got := commandsNeeded(strings.Fields(args))
 		if (got == nil) != (want == nil) || len(got) != len(want) {
@@ -365,7 +371,7 @@ func TestOfflineCommands(t *testing.T) {
 	root := NewRootCmd(&cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }})
 	root.InitDefaultHelpCmd()
 	for path, want := range map[string]bool{
-		"": true, "specs list": true, "images list": true, "regions list": true, "version": true, "help": true, "completion bash": true, "exit-codes": true,
+		"": true, "specs list": true, "images list": true, "regions list": true, "version": true, "help": true, "completion bash": true, "exit-codes": true, "formatting": true,
 		"instance buy": false, "order wait": false, "order show": false, "order list": false, "auth login": false, "sandbox": false, "config set": false, "config init": false,
 	} {
 		c, _, err := root.Find(strings.Fields(path))

@@ -41,7 +41,8 @@ and masked in --debug.`,
 	cmd.Example = `  flexusl auth login --region ap-southeast-3
   flexusl auth status -o json
   flexusl auth logout`
-	cmd.AddCommand(newCmdLogin(f), newCmdStatus(f), newCmdLogout(f))
+	cmd.AddCommand(newCmdLogin(f), newCmdStatus(f))
+	cmd.AddCommand(cmdutil.NoResult(newCmdLogout(f))...)
 	return cmdutil.GroupCommand(cmd)
 }
 
@@ -148,6 +149,7 @@ the password without echo; without a terminal it needs --account, --user and
 	cmd.Flags().StringVar(&account, "account", "", "account (domain) name")
 	cmd.Flags().StringVar(&user, "user", "", "IAM user name")
 	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin (one line, at most 1 MiB)")
+	cmdutil.JSONKeys(cmd, "", LoginResult{})
 	return cmd
 }
 
@@ -240,7 +242,7 @@ type Status struct {
 }
 
 func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the profile's credentials, masked (exit 3 when none or expired)",
 		Example: `  flexusl auth status
@@ -301,6 +303,8 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 			return expired
 		},
 	}
+	cmdutil.JSONKeys(cmd, "", Status{})
+	return cmd
 }
 
 // storedCredentialKeys are what auth logout removes from the profile.

@@ -55,6 +55,7 @@ func BeginAttempt(f *Factory, info AttemptInfo) (*Attempt, error) {
 	if err != nil {
 		return nil, exitcode.Errorf(exitcode.Failure, "could not write the journal %s, so nothing was sent: %v", path, err)
 	}
+	f.attempted.Store(true)
 	return &Attempt{f: f, path: path, a: a}, nil
 }
 

@@ -39,9 +39,10 @@ func (f *Factory) DryRunOf(p *api.Prepared) DryRunRequest {
 	return d
 }
 
-// PrintDryRuns prints requests that are not sent: with -o json/yaml an
-// array of {"method","url","headers","body"}; as a table each request as
-// text (method and URL, headers, body), what on stderr.
+// PrintDryRuns prints requests that are not sent: with -o json/yaml (and
+// --jq, --template, --columns) an array of {"method","url","headers","body"};
+// as a table each request as text (method and URL, headers, body), what on
+// stderr.
 func (f *Factory) PrintDryRuns(what string, ps []*api.Prepared) error {
 	format, err := f.OutputFormat()
 	if err != nil {
@@ -51,7 +52,7 @@ func (f *Factory) PrintDryRuns(what string, ps []*api.Prepared) error {
 	for i, p := range ps {
 		views[i] = f.DryRunOf(p)
 	}
-	if format != output.Table {
+	if s, _ := f.Shape(); s != nil || format != output.Table {
 		return f.Print(views, nil)
 	}
 	f.IO.Infof("Dry run: nothing is sent. %s would take %d request(s):", what, len(ps))

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
@@ -50,6 +51,14 @@ type Factory struct {
 	Signals   []os.Signal
 	Interrupt func()
 	sigOnce   sync.Once
+
+	shapeOnce sync.Once
+	shape     *output.Shape
+	shapeErr  error
+
+	// attempted is set once this run journaled a call that changes
+	// something (BeginAttempt): from then on its result must be printed.
+	attempted atomic.Bool
 }
 
 // CatchInterrupts makes Signals (Ctrl-C, SIGTERM, ...) call Interrupt from
@@ -122,20 +131,38 @@ func (f *Factory) Catalog() (*catalog.Catalog, error) {
 	return f.cat, f.catErr
 }
 
-// OutputFormat is the resolved -o/--output.
+// OutputFormat is the resolved -o/--output: json with --jq or --template
+// (they shape the JSON data), table with --columns.
 func (f *Factory) OutputFormat() (output.Format, error) {
 	cfg, err := f.Config()
 	if err != nil {
 		return "", err
 	}
-	return output.ParseFormat(cfg.Get(config.KeyOutput))
+	format, err := output.ParseFormat(cfg.Get(config.KeyOutput))
+	if err != nil {
+		return "", err
+	}
+	s, err := f.Shape()
+	switch {
+	case err != nil:
+		return "", err
+	case s.IsJSON():
+		return output.JSON, nil
+	case s != nil:
+		return output.Table, nil
+	}
+	return format, nil
 }
 
-// Print writes a result to stdout in the resolved format.
+// Print writes a result to stdout in the resolved format, or shaped by
+// --jq, --template or --columns: every result goes through here.
 func (f *Factory) Print(data any, tbl output.TableFunc) error {
 	format, err := f.OutputFormat()
 	if err != nil {
 		return err
+	}
+	if s, _ := f.Shape(); s != nil {
+		return f.printShaped(s, data)
 	}
 	if err := output.Print(f.IO.Out, format, data, tbl); err != nil {
 		return fmt.Errorf("print result: %w", err)

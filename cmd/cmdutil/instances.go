@@ -131,13 +131,13 @@ func followedToTheEnd(err error) bool {
 // PrintWithInstances prints a result that may carry instances (buy --wait,
 // order wait): JSON and YAML print data as is (its "instances" key); a
 // table prints tbl, then, when there are instances, each with its public
-// IP.
+// IP (not with --columns: those columns only).
 func (f *Factory) PrintWithInstances(data any, tbl output.TableFunc, vs []instance.View) error {
 	if err := f.Print(data, tbl); err != nil {
 		return err
 	}
 	format, _ := f.OutputFormat()
-	if format != output.Table || len(vs) == 0 {
+	if s, _ := f.Shape(); s != nil || format != output.Table || len(vs) == 0 {
 		return nil
 	}
 	h, rows := instance.AddressTable(vs)

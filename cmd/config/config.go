@@ -33,7 +33,9 @@ asks for it without echo.`,
 	cmd.Example = `  flexusl config set region ap-southeast-3
   flexusl config list
   flexusl help config`
-	cmd.AddCommand(newList(f), newGet(f), newSet(f), newUnset(f), newProfiles(f), newUse(f), newDelete(f), newPath(f), newInit(f))
+	// get and path print a bare value, the others only change the file.
+	cmd.AddCommand(newList(f), newProfiles(f))
+	cmd.AddCommand(cmdutil.NoResult(newGet(f), newSet(f), newUnset(f), newUse(f), newDelete(f), newPath(f), newInit(f))...)
 	return cmdutil.GroupCommand(cmd)
 }
 
@@ -51,7 +53,7 @@ func completeKeys(cmd *cobra.Command, args []string, prefix string) ([]cobra.Com
 }
 
 func newList(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "list",
 		Short:   "List the profile's settings with where each comes from (secrets masked)",
 		Example: "  flexusl config list\n  flexusl config list --profile ci -o json",
@@ -71,6 +73,8 @@ func newList(f *cmdutil.Factory) *cobra.Command {
 			})
 		},
 	}
+	cmdutil.JSONKeys(cmd, "", config.Setting{})
+	return cmd
 }
 
 func newGet(f *cmdutil.Factory) *cobra.Command {
@@ -223,7 +227,7 @@ type ProfileRow struct {
 }
 
 func newProfiles(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:     "profiles",
 		Short:   "List the profiles (the active one marked)",
 		Example: "  flexusl config profiles",
@@ -260,6 +264,8 @@ func newProfiles(f *cmdutil.Factory) *cobra.Command {
 			})
 		},
 	}
+	cmdutil.JSONKeys(cmd, "", ProfileRow{})
+	return cmd
 }
 
 func newUse(f *cmdutil.Factory) *cobra.Command {

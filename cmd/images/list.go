@@ -43,6 +43,7 @@ offered there.`,
 		},
 	}
 	cmd.Flags().StringVar(&opts.Type, "type", "", "image type: application or os")
+	cmdutil.JSONKeys(cmd, "", catalog.ImageRow{})
 	return cmd
 }
 

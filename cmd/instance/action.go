@@ -69,6 +69,7 @@ func newActionCmd(f *cmdutil.Factory, a ecs.Action, runF func(*ActionOptions) er
 	fl.BoolVar(&opts.NoWait, "no-wait", false, "return once ECS has taken the request, with the job IDs (follow them with: flexusl job wait)")
 	fl.DurationVar(&opts.Timeout, "timeout", 10*time.Minute, "give up waiting after this long (exit 5; the jobs go on)")
 	fl.DurationVar(&opts.Interval, "interval", 10*time.Second, "the longest gap between job status checks")
+	cmdutil.JSONKeys(cmd, "", ActionResult{})
 	return cmd
 }
 

@@ -73,6 +73,8 @@ current setting.`,
 	}
 	cmd.Flags().IntVar(&opts.Times, "times", 0, "with on: how many times to renew, 0-99 (0 = unlimited)")
 	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print the request(s) that would be sent; send nothing")
+	cmdutil.JSONKeys(cmd, "", AutoRenewResult{})
+	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
 	return cmd
 }
 

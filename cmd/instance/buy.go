@@ -152,6 +152,8 @@ seen) is printed in every case, so the order ID is never lost.`,
 	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
 	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
 	cmdutil.RegisterBuyCompletions(cmd, f)
+	cmdutil.JSONKeys(cmd, "", BuyResult{})
+	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
 	return cmd
 }
 
@@ -403,7 +405,7 @@ func printBuy(f *cmdutil.Factory, r *BuyResult) error {
 
 func printDryRun(f *cmdutil.Factory, format output.Format, p *api.Prepared, req *purchase.Request, cat *catalog.Catalog) error {
 	d := f.DryRunOf(p) // the body: the exact bytes, in the page's key order
-	if format != output.Table {
+	if s, _ := f.Shape(); s != nil || format != output.Table {
 		return f.Print(d, nil)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "Dry run: nothing is sent. It would buy:\n%s\n", purchase.FormatSummary(req.Summary(cat)))

@@ -72,6 +72,8 @@ as for renew.`,
 	fl.BoolVar(&opts.Wait, "wait", false, "wait for the unsubscription orders to complete")
 	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
 	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
+	cmdutil.JSONKeys(cmd, "", OrdersResult{})
+	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
 	return cmd
 }
 

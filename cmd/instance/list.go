@@ -41,7 +41,9 @@ What it lists is remembered for shell completion of instance names and IDs
 		Example: `  flexusl instance list
   flexusl instance ls --region ap-southeast-3
   flexusl instance list --status running -o json
-  flexusl instance list --name web-1 -o json | jq -r '.[].public_ip'`,
+  flexusl instance list --name web-1 --jq '.[].public_ip'
+  flexusl instance list --columns name,status,public_ip,created
+  flexusl instance list --template '{{range .}}{{tablerow .name .public_ip (timeago .created)}}{{end}}'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -53,6 +55,7 @@ What it lists is remembered for shell completion of instance names and IDs
 	cmd.Flags().StringVar(&opts.Name, "name", "", "only instances with exactly this name")
 	cmd.Flags().StringVar(&opts.Status, "status", "", "only instances with this RMS status, any case (e.g. running)")
 	cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions([]string{"running", "stopped"}, cobra.ShellCompDirectiveNoFileComp))
+	cmdutil.JSONKeys(cmd, "", instance.View{})
 	return cmd
 }
 

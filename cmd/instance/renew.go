@@ -80,6 +80,8 @@ and exits 1.`,
 	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
 	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
 	cmd.RegisterFlagCompletionFunc("period-type", cobra.FixedCompletions([]string{billing.PeriodMonth, billing.PeriodYear}, cobra.ShellCompDirectiveNoFileComp))
+	cmdutil.JSONKeys(cmd, "", OrdersResult{})
+	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
 	return cmd
 }
 

@@ -101,6 +101,7 @@ unknown.`,
 	}
 	cmd.Flags().BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the new password from the first line of stdin (at most 1 MiB)")
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "reset without asking (required without a terminal)")
+	cmdutil.JSONKeys(cmd, "", ResetResult{})
 	return cmd
 }
 

@@ -37,7 +37,8 @@ the rest is still printed, the missing fields empty, and flexusl exits 1
 (3 for a permission error) naming what failed.`,
 		Example: `  flexusl instance show web-1
   flexusl instance show 6743d0e3708be6007b8c8012 -o json
-  flexusl instance show web-1 --region ap-southeast-3 -o json | jq -r .expires`,
+  flexusl instance show web-1 --region ap-southeast-3 --jq .expires
+  flexusl instance show web-1 --columns name,status,public_ip,expires`,
 		Args: cmdutil.ExactArgs(1, "ID|NAME"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Instance = args[0]
@@ -48,6 +49,7 @@ the rest is still printed, the missing fields empty, and flexusl exits 1
 		},
 		ValidArgsFunction: cmdutil.FirstArgOnly(cmdutil.CompleteInstances(f)),
 	}
+	cmdutil.JSONKeys(cmd, "", instance.Detail{})
 	return cmd
 }
 

@@ -66,6 +66,7 @@ instance has no public IP (yet); an unknown or ambiguous name exits 2.`,
 		ValidArgsFunction: cmdutil.FirstArgOnly(cmdutil.CompleteInstances(f)),
 	}
 	cmd.Flags().StringVar(&opts.User, "user", instance.DefaultSSHUser, "login name on the instance")
+	cmdutil.NoResult(cmd)
 	return cmd
 }
 

@@ -53,6 +53,7 @@ JSON: [{"id","name","total_gb","used_gb","remaining_gb","used_percent",
 		},
 		ValidArgsFunction: completeInstances(f),
 	}
+	cmdutil.JSONKeys(cmd, "", TrafficRow{})
 	return cmd
 }
 

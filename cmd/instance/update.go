@@ -98,6 +98,7 @@ change was refused or its outcome is unknown.`,
 	fl.StringVar(&name, "server-name", "", "new server name: 1-64 characters of letters, digits, _ - .")
 	fl.StringVar(&description, "description", "", "new description: 0-85 characters, no < or > (\"\" clears it)")
 	fl.StringVar(&hostname, "hostname", "", "new hostname: 1-64 characters of letters, digits, - in dot-separated parts")
+	cmdutil.JSONKeys(cmd, "", UpdateResult{})
 	return cmd
 }
 

@@ -36,5 +36,7 @@ outcome (then check with flexusl order show).`,
 	cmd.Flags().BoolVar(&o.last, "last", false, "the newest order in the local journal")
 	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "cancel without asking (required without a terminal)")
 	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the request that would be sent; send nothing")
+	cmdutil.JSONKeys(cmd, "", ActionResult{})
+	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
 	return cmd
 }

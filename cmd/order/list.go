@@ -74,7 +74,9 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 		Example: `  flexusl order list
   flexusl order list --refresh -o json
   flexusl order list --remote --since 7d
-  flexusl order list --remote --status pending-payment --type renewal -o json`,
+  flexusl order list --remote --status pending-payment --type renewal -o json
+  flexusl order list --template '{{range .}}{{tablerow .order_id (timeago .time) .kind .state}}{{end}}'
+  flexusl order list --remote --jq '.orders[] | select(.status == 6) | .order_id'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !remote {
@@ -151,6 +153,8 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 	cmd.Flags().StringVar(&ro.orderType, "type", "", "with --remote: only orders of this type (new, renewal, unsubscribe, change, ... or its number)")
 	cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions([]string{"pending-payment", "processing", "completed", "cancelled", "pending-review", "pending-refund", "pending-confirmation"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions([]string{"new", "renewal", "unsubscribe", "change", "to-prepaid", "trial", "commercial", "price-adjustment"}, cobra.ShellCompDirectiveNoFileComp))
+	cmdutil.JSONKeys(cmd, "without --remote", ListEntry{})
+	cmdutil.JSONKeys(cmd, "with --remote", RemoteList{})
 	return cmd
 }
 

@@ -36,5 +36,6 @@ func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
 		ValidArgsFunction: cmdutil.CompleteOrderIDs(f),
 	}
 	cmd.Flags().BoolVar(&last, "last", false, "the newest order in the local journal")
+	cmdutil.JSONKeys(cmd, "", order.View{})
 	return cmd
 }

@@ -3,13 +3,14 @@ package regions
 
 import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/spf13/cobra"
 )
 
 // NewCmdRegions is `flexusl regions`.
 func NewCmdRegions(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{Use: "regions", Short: "Regions where FlexusL can be bought", Example: "  flexusl regions list"}
-	cmd.AddCommand(&cobra.Command{
+	list := &cobra.Command{
 		Use:     "list",
 		Short:   "List the regions the purchase API accepts",
 		Example: "  flexusl regions list\n  flexusl regions list -o json",
@@ -27,6 +28,8 @@ func NewCmdRegions(f *cmdutil.Factory) *cobra.Command {
 				return []string{"ID", "NAME"}, rows
 			})
 		},
-	})
+	}
+	cmdutil.JSONKeys(list, "", catalog.Region{})
+	cmd.AddCommand(list)
 	return cmdutil.GroupCommand(cmd)
 }

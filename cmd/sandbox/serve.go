@@ -99,6 +99,7 @@ that point flexusl at it; it stops on Ctrl-C or SIGTERM.`,
 	fl.StringVar(&opts.Log, "log", "", "log one line per request to this file (appended), or - for stderr")
 	fl.BoolVar(&opts.Quiet, "quiet", false, "no effect: requests are logged only with --log")
 	fl.MarkHidden("quiet")
+	cmdutil.NoResult(cmd) // it prints the environment to use, as shell lines
 	return cmd
 }
 

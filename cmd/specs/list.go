@@ -42,7 +42,9 @@ are listed; with --region (or the profile's region) only those offered there.
 		Example: `  flexusl specs list
   flexusl specs list --image GitLab --image-version 16.9.3 -o json
   flexusl specs list --image Debian --image-version 11.1 --region ap-southeast-1
-  flexusl specs list --private windows`,
+  flexusl specs list --private windows
+  flexusl specs list --columns code,vcpus,memory_gib
+  flexusl specs list --jq '.[] | select(.vcpus >= 2) | .code'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -54,6 +56,7 @@ are listed; with --region (or the profile's region) only those offered there.
 	cmd.Flags().StringVar(&opts.Image, "image", "", "image name (application or OS image)")
 	cmd.Flags().StringVar(&opts.Version, "image-version", "", "image version (needs --image)")
 	cmd.Flags().StringVar(&opts.PrivateOS, "private", "", "specs for a private image: linux or windows")
+	cmdutil.JSONKeys(cmd, "", catalog.Spec{})
 	return cmd
 }
 

@@ -9,7 +9,7 @@ import (
 
 // NewCmdVersion is `flexusl version`.
 func NewCmdVersion(f *cmdutil.Factory) *cobra.Command {
-	return &cobra.Command{
+	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version, commit and Go version",
 		Long: `Print the version, commit and Go version (also: flexusl --version, -v).
@@ -22,6 +22,8 @@ revision Go embedded in it.`,
 			return Print(f)
 		},
 	}
+	cmdutil.JSONKeys(cmd, "", buildinfo.Info{})
+	return cmd
 }
 
 // Print prints the build's identity in the resolved output format, as

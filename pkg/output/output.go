@@ -132,11 +132,13 @@ func blockStyle(n *yaml.Node) {
 // separated by spaces, no trailing blanks. Cells often hold text from a
 // server or a file: every control character in them is shown escaped
 // (safetext.Line), so a cell can neither break the table's lines nor
-// rewrite the screen.
+// rewrite the screen. A nil header writes the rows alone.
 func WriteTable(w io.Writer, header []string, rows [][]string) error {
 	var buf bytes.Buffer
 	t := tablewriter.NewWriter(&buf)
-	t.SetHeader(safeRow(header))
+	if header != nil {
+		t.SetHeader(safeRow(header))
+	}
 	t.SetAutoFormatHeaders(false)
 	t.SetAutoWrapText(false)
 	t.SetBorder(false)

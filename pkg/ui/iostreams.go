@@ -108,6 +108,10 @@ var ErrInterrupted = errors.New("interrupted")
 // prompt means to stop now. The run passes its context's Done channel.
 func (s *IOStreams) SetInterrupt(done <-chan struct{}) { s.interrupt = done }
 
+// Interrupted is the channel SetInterrupt gave (nil before): closed when
+// the run is interrupted.
+func (s *IOStreams) Interrupted() <-chan struct{} { return s.interrupt }
+
 // Warnf prints "Warning: ..." on stderr. The arguments often quote a
 // server or a file: control characters are shown escaped.
 func (s *IOStreams) Warnf(format string, args ...any) {
