@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	s.mux = http.NewServeMux()
 	s.hcssRoutes()
 	s.bssRoutes()
+	s.priceRoutes()
 	s.rmsRoutes()
 	s.ecsRoutes()
 	s.iamRoutes()
