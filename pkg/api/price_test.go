@@ -202,9 +202,12 @@ func TestRatingLimitsSendNothing(t *testing.T) {
 	for name, err := range map[string]error{
 		"no products":  func() error { _, err := c.ListRateOnPeriodDetail(ctx, "r", nil); return err }(),
 		"101 products": func() error { _, err := c.ListRateOnPeriodDetail(ctx, "r", many); return err }(),
-		"repeated id":  func() error { _, err := c.ListRateOnPeriodDetail(ctx, "r", []PeriodProductInfo{{ID: "1"}, {ID: "1"}}); return err }(),
-		"empty id":     func() error { _, err := c.ListRateOnPeriodDetail(ctx, "r", []PeriodProductInfo{{}}); return err }(),
-		"no IDs":       func() error { _, err := c.ListRenewRateOnPeriod(ctx, RenewRateRequest{}); return err }(),
+		"repeated id": func() error {
+			_, err := c.ListRateOnPeriodDetail(ctx, "r", []PeriodProductInfo{{ID: "1"}, {ID: "1"}})
+			return err
+		}(),
+		"empty id": func() error { _, err := c.ListRateOnPeriodDetail(ctx, "r", []PeriodProductInfo{{}}); return err }(),
+		"no IDs":   func() error { _, err := c.ListRenewRateOnPeriod(ctx, RenewRateRequest{}); return err }(),
 		"11 IDs": func() error {
 			_, err := c.ListRenewRateOnPeriod(ctx, RenewRateRequest{ResourceIDs: strings.Split("a b c d e f g h i j k", " ")})
 			return err

@@ -63,10 +63,20 @@ func (q Quote) Text() string {
 		s += ")"
 	}
 	if len(q.Excludes) > 0 {
-		s += "; not included: " + strings.Join(q.Excludes, ", ")
+		names := make([]string, len(q.Excludes))
+		for i, e := range q.Excludes {
+			names[i] = e
+			if n, ok := extraNames[e]; ok {
+				names[i] = n + " (" + e + ")"
+			}
+		}
+		s += "; not included: " + safetext.Line(strings.Join(names, ", "))
 	}
 	return s
 }
+
+// extraNames are the purchase's extra resources in words.
+var extraNames = map[string]string{purchase.ResourceEVS: "data disk", purchase.ResourceCBR: "cloud backup", purchase.ResourceHSS: "host security"}
 
 // currency is BSS's currency; "" means USD (bssintl SDK).
 func currency(c string) string {

@@ -73,7 +73,7 @@ func TestQuoteText(t *testing.T) {
 		{Quote{Currency: "USD", OfficialAmount: amt("4.2"), Amount: amt("4.2")}, "4.20 USD"},
 		{Quote{Currency: "USD", OfficialAmount: amt("42"), Amount: amt("35.7"), DiscountAmount: amt("6.3"), Discount: "Partner\x1b[31m"},
 			"35.70 USD (list price 42.00 USD, discount 6.30 USD: Partner^[[31m)"},
-		{Quote{Currency: "CNY", OfficialAmount: amt("10"), Amount: amt("10"), Excludes: []string{"evs", "hss"}}, "10.00 CNY; not included: evs, hss"},
+		{Quote{Currency: "CNY", OfficialAmount: amt("10"), Amount: amt("10"), Excludes: []string{"evs", "hss"}}, "10.00 CNY; not included: data disk (evs), host security (hss)"},
 	}
 	for _, tt := range tests {
 		if got := tt.q.Text(); got != tt.want {
