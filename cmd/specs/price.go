@@ -3,6 +3,7 @@ package specs
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strconv"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
@@ -26,11 +27,12 @@ func checkPriceFlags(opts *ListOptions, region string) catalog.Problems {
 	changed := func(name string) bool { return opts.changed != nil && opts.changed(name) }
 	var ps catalog.Problems
 	if !opts.Price {
-		for _, fl := range []string{"period", "period-type"} {
+		for fl, v := range map[string]string{"period": strconv.Itoa(opts.Period), "period-type": opts.PeriodType} {
 			if changed(fl) {
-				ps = append(ps, catalog.Problem{Field: "--" + fl, Reason: "applies with --price only"})
+				ps = append(ps, catalog.Problem{Field: "--" + fl, Value: v, Reason: "applies with --price only"})
 			}
 		}
+		sort.Slice(ps, func(i, j int) bool { return ps[i].Field < ps[j].Field })
 		return ps
 	}
 	if region == "" {

@@ -310,6 +310,10 @@ func (s *Server) renewRate(c *call) {
 			ans.Fails = append(ans.Fails, failedResource{code, msg, id})
 			continue
 		}
+		if o := s.openOrderOf(id, c.now, orderRenewal); o != nil { // as the renewal refuses it
+			ans.Fails = append(ans.Fails, failedResource{"CBC.30050011", fmt.Sprintf("The resource %s has an order in progress (%s).", id, o.ID), id})
+			continue
+		}
 		in := s.instances[id]
 		var extras = in.Extras
 		if !withAttached {

@@ -113,6 +113,14 @@ func TestRenewRate(t *testing.T) {
 		len(a.Fails) != 2 || a.Fails[0].ErrorCode != "CBC.30050009" || a.Fails[1].ErrorCode != "CBC.30050007" {
 		t.Errorf("%s", r.body)
 	}
+	// An instance with a renewal in progress is not priced, as it is not
+	// renewed.
+	want(t, e.do("POST", pathRenew, `{"resource_ids":["`+ids[1]+`"],"period_type":2,"period_num":1,"is_auto_pay":1}`), 200, "")
+	r = e.do("POST", pathRenewRate, `{"resource_ids":["`+ids[1]+`"],"period_type":2,"period_num":1}`)
+	json.Unmarshal(r.body, &a)
+	if len(a.Results) != 0 || len(a.Fails) != 1 || a.Fails[0].ErrorCode != "CBC.30050011" {
+		t.Errorf("%s", r.body)
+	}
 	for _, tt := range []struct{ body, code string }{
 		{`{"resource_ids":[],"period_type":2,"period_num":1}`, "CBC.0100"},
 		{`{"resource_ids":["a","a"],"period_type":2,"period_num":1}`, "CBC.30050012"},
