@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -374,6 +375,7 @@ func (sp *SpecPrices) add(codes []string, res *api.RateOnPeriodResult) error {
 // available (why)". Server text is escaped.
 func Why(err error) string {
 	var e *api.Error
+	var ns *api.NotSentError
 	switch {
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("no answer from BSS within %s", Timeout)
@@ -383,6 +385,15 @@ func Why(err error) string {
 		return "no API price for this plan (FlexusL's BSS product codes are undocumented): " + firstLine(err)
 	case errors.As(err, &e) && e.StatusCode == http.StatusForbidden:
 		return firstLine(err) + "; the credentials lack the billing permission for price inquiries: " + Permission
+	case errors.As(err, &ns) && !ns.Answered:
+		// Not "nothing was sent": that would read as if the purchase were
+		// not.
+		cause := ns.Cause
+		var ue *url.Error
+		if errors.As(cause, &ue) {
+			cause = ue.Err
+		}
+		return firstLine(fmt.Errorf("could not connect: %w", cause))
 	}
 	return firstLine(err)
 }

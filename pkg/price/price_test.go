@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -296,6 +297,8 @@ func TestWhy(t *testing.T) {
 		{&api.Error{Op: api.OpSubscribeRate, StatusCode: 400, Code: "CBC.99006006", Message: "The product is not found."},
 			[]string{"no API price for this plan", "CBC.99006006"}},
 		{errors.New("dial tcp: refused\nsecond line \x1b[2J"), []string{"dial tcp: refused"}},
+		{&api.NotSentError{Op: api.OpSubscribeRate, URL: "http://h/p", Cause: &url.Error{Op: "Post", URL: "http://h/p", Err: errors.New("dial tcp h:80: connect: connection refused")}},
+			[]string{"could not connect: dial tcp h:80: connect: connection refused"}},
 		{&api.Error{Op: "o", StatusCode: 400, Message: "bad\x1b[2Jtext"}, []string{"bad^[[2Jtext"}},
 	}
 	for _, tt := range tests {
