@@ -242,7 +242,7 @@ func renewalPrice(ctx context.Context, f *cmdutil.Factory, client *api.Client, t
 		return nil, cmdutil.PriceText("", err)
 	}
 	for _, n := range q.NotPriced {
-		f.IO.Warnf("no price for %s: %s", n.ID, n.Error)
+		f.IO.Warnf("no price for %s: %s", safetext.Line(n.ID), safetext.Line(n.Error))
 	}
 	return q, q.Text()
 }

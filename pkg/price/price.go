@@ -165,7 +165,8 @@ type Renewal struct {
 	NotPriced []NotPriced `json:"not_priced,omitempty"`
 }
 
-// NotPriced is an instance a renewal inquiry gave no price for.
+// NotPriced is an instance a renewal inquiry gave no price for. Error is
+// BSS's text as given (JSON keeps it exactly; escape it to print it).
 type NotPriced struct {
 	ID    string `json:"id"`
 	Error string `json:"error"`
@@ -208,14 +209,14 @@ func RenewalOf(ctx context.Context, r Rater, ids []string, periodType string, pe
 				first = err
 			}
 			for _, id := range chunk {
-				out.NotPriced = append(out.NotPriced, NotPriced{ID: id, Error: Why(err)})
+				out.NotPriced = append(out.NotPriced, NotPriced{ID: id, Error: rawFirstLine(err)})
 			}
 			continue
 		}
 		answered := map[string]bool{}
 		for _, f := range res.FailResourceInfos {
 			answered[f.ResourceID] = true
-			out.NotPriced = append(out.NotPriced, NotPriced{ID: f.ResourceID, Error: safetext.Line(f.Error())})
+			out.NotPriced = append(out.NotPriced, NotPriced{ID: f.ResourceID, Error: f.Error()})
 		}
 		for _, x := range res.RenewInquiryResults {
 			answered[x.ResourceID] = true
@@ -398,9 +399,11 @@ func Why(err error) string {
 	return firstLine(err)
 }
 
-func firstLine(err error) string {
+func firstLine(err error) string { return safetext.Line(rawFirstLine(err)) }
+
+func rawFirstLine(err error) string {
 	s, _, _ := strings.Cut(err.Error(), "\n")
-	return safetext.Line(s)
+	return s
 }
 
 // SortedCodes is codes in order (for stable output).
