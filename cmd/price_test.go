@@ -1,13 +1,16 @@
 package cmd
 
 import (
+	"context"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/sandbox"
+	"github.com/flexusl/flexusl/pkg/ui"
 )
 
 // priceSandbox is the sandbox (made-up prices) with n instances, and the
@@ -86,5 +89,28 @@ func TestBuyConfirmationShowsPrice(t *testing.T) {
 	r = runIn(t, env, true, "y\n", args...)
 	if r.code != 0 || len(s.Orders()) != 1 || !strings.Contains(r.err, "  Price:       not available (no API price for this plan") {
 		t.Errorf("exit %d, %d orders\n%s", r.code, len(s.Orders()), r.err)
+	}
+}
+
+// Ctrl-C while the price is being asked stops the run at once (exit 130):
+// the purchase is not sent, and nothing is journaled.
+func TestInterruptDuringPriceInquiry(t *testing.T) {
+	s, env := priceSandbox(t, 0)
+	s.AddFault(sandbox.Fault{Route: sandbox.RouteBSSSubscribeRate, Kind: sandbox.FaultLatency, LatencyMS: 60000})
+	io, _, out, errOut := ui.Test()
+	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(300*time.Millisecond, cancel)
+	start := time.Now()
+	code := Run(ctx, f, []string{"instance", "buy", "--region", "ap-southeast-3", "--name", "web-1", "--image", "BT", "--spec", "hf.large.1.30m.linux", "--yes"})
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("took %s", took)
+	}
+	if code != 130 || out.Len() != 0 || len(s.Orders()) != 0 || routeCount(s, sandbox.RouteCreate) != 0 ||
+		!strings.Contains(errOut.String(), "interrupted while asking for the price: the purchase was not sent") {
+		t.Errorf("exit %d, %d orders, stdout %q, stderr %q", code, len(s.Orders()), out, errOut)
+	}
+	if entries := journalOf(t, env["XDG_STATE_HOME"]); len(entries) != 0 {
+		t.Errorf("journaled: %+v", entries)
 	}
 }
