@@ -43,7 +43,7 @@ most 10 per call, and each call places its own renewal order.
 
 On a terminal it shows, per instance, the current expiry and the expiry
 after the renewal, and asks; without a terminal it needs --yes. --dry-run
-prints the exact request(s) and sends nothing.
+prints the exact request(s) and sends no renewal.
 
 Before confirming it asks BSS what the renewal will cost (the rating call
 renew-rate, at most 10 instances a call, attached resources included) and
