@@ -310,3 +310,22 @@ func TestWhy(t *testing.T) {
 		}
 	}
 }
+
+// When the inquiry's time is up mid-way, no partial sum is given: the
+// timeout is the answer.
+func TestRenewalOfStopsAtTheDeadline(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	f := &fakeRater{renew: func(r api.RenewRateRequest) (*api.RenewRateResult, error) {
+		calls++
+		if calls == 2 {
+			cancel()
+			return nil, fmt.Errorf("%s: %w", api.OpRenewRate, context.Canceled)
+		}
+		return renewAnswer()(r)
+	}}
+	r, err := RenewalOf(ctx, f, ids(25), "month", 1)
+	if r != nil || !errors.Is(err, context.Canceled) || calls != 2 || Why(err) != "interrupted" {
+		t.Errorf("%+v %v after %d calls", r, err, calls)
+	}
+}
