@@ -182,7 +182,7 @@ func BenchmarkPurchaseVsCurl(b *testing.B) {
 	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + filepath.Join(home, "c"), "XDG_STATE_HOME=" + filepath.Join(home, "s"),
 		"FLEXUSL_ENDPOINT=" + srv.URL, "FLEXUSL_TOKEN=" + sandbox.DefaultToken}
 	flexArgs := []string{"instance", "buy", "--region", "ap-southeast-3", "--name", "web", "--image", "BT", "--image-version", "6.8.35", "--spec", "hf.large.1.30m.linux", "--auto-pay", "--yes", "-o", "json",
-		"--client-request-id", "85a56f6c-8aee-4e4b-bf76-5d98d1ac023d"}
+		"--client-request-id", "85a56f6c-8aee-4e4b-bf76-5d98d1ac023d", "--no-price"} // the purchase alone, as curl sends it
 	p, _ := (&api.Client{Endpoint: srv.URL}).PrepareCreate("85a56f6c-8aee-4e4b-bf76-5d98d1ac023d", mustRequest(b, flexusl, env, flexArgs))
 	bodyFile := filepath.Join(home, "body.json")
 	os.WriteFile(bodyFile, p.Body, 0o600)

@@ -112,7 +112,8 @@ tags:
 
 	master, tty := openPTY(t)
 	defer master.Close()
-	cmd := exec.Command(filepath.Join(binDirE2E, "flexusl"), "instance", "buy", "--from-file", file)
+	// --no-price: only the purchase's endpoint is served here.
+	cmd := exec.Command(filepath.Join(binDirE2E, "flexusl"), "instance", "buy", "--from-file", file, "--no-price")
 	cmd.Env = []string{"HOME=" + dir, "XDG_STATE_HOME=" + dir, "XDG_CONFIG_HOME=" + dir, "TERM=xterm",
 		"FLEXUSL_ENDPOINT=" + srv.URL, "FLEXUSL_TOKEN=" + E2EToken}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = tty, tty, tty

@@ -46,7 +46,7 @@ func TestSignalsMidPurchase(t *testing.T) {
 			defer srv.Close()
 
 			cmd := exec.Command(filepath.Join(binDirE2E, "flexusl"), "instance", "buy", "--region", "ap-southeast-3", "--name", "web-1",
-				"--image", "WordPress", "--spec", "hf.large.1.30m.linux", "--yes", "--client-request-id", crid, "-o", "json")
+				"--image", "WordPress", "--spec", "hf.large.1.30m.linux", "--yes", "--no-price", "--client-request-id", crid, "-o", "json")
 			cmd.Env = []string{"HOME=" + state, "XDG_STATE_HOME=" + state, "XDG_CONFIG_HOME=" + filepath.Join(state, "config"),
 				"FLEXUSL_ENDPOINT=" + srv.URL, "FLEXUSL_TOKEN=" + E2EToken, "FLEXUSL_NO_TTY=1"}
 			var stdout, stderr bytes.Buffer

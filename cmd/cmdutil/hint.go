@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/price"
 )
 
 // Advice is what to tell the user about a failure, beyond the error itself.
@@ -54,6 +55,8 @@ func Advice(err error) string {
 // Huawei documents it.
 func permissionFor(op string) string {
 	switch {
+	case strings.HasPrefix(op, "price inquiry"):
+		return "price inquiries: Huawei names " + price.Permission
 	case strings.HasPrefix(op, "create instances"):
 		return "purchases need hcss:instances:create"
 	case strings.HasPrefix(op, "renew") || strings.Contains(op, "auto-renew") || strings.HasPrefix(op, "list subscriptions"):

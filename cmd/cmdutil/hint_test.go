@@ -27,6 +27,8 @@ func TestAdvice(t *testing.T) {
 		{&api.Error{Op: "renew instances", StatusCode: 403}, "bss:renewal:*"},
 		{&api.Error{Op: "turn auto-renew on for x", StatusCode: 403}, "bss:renewal:*"},
 		{&api.Error{Op: "unsubscribe instances", StatusCode: 403}, "bss:unsubscribe:*"},
+		{&api.Error{Op: api.OpSubscribeRate, StatusCode: 403}, "bss:discount:view"},
+		{&api.Error{Op: api.OpRenewRate, StatusCode: 403}, "billing:contract:viewDiscount"},
 		{&api.RedirectError{Op: "x", StatusCode: 302}, "endpoint"},
 		{&api.UnknownOutcomeError{Op: "renew instances", RequestID: "r"}, "Do not repeat"},
 		{WithAdvice(&api.UnknownOutcomeError{Op: "create instances"}, "look for the order"), "look for the order"},

@@ -11,6 +11,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/price"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/google/uuid"
 )
@@ -18,9 +19,10 @@ import (
 // OrdersResult is what `instance renew` and `instance delete` print: the
 // orders placed, and the instances that were not taken with why.
 type OrdersResult struct {
-	OrderIDs []string      `json:"order_ids"`
-	Failed   []Failed      `json:"failed"`
-	Orders   []*order.View `json:"orders,omitempty"` // with --wait: each order as last seen
+	OrderIDs []string       `json:"order_ids"`
+	Failed   []Failed       `json:"failed"`
+	Orders   []*order.View  `json:"orders,omitempty"` // with --wait: each order as last seen
+	Price    *price.Renewal `json:"price,omitempty"`  // renew: what BSS quoted before renewing
 
 	rows []orderRow
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/price"
 	"github.com/flexusl/flexusl/pkg/purchase"
 	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/google/uuid"
@@ -38,6 +39,7 @@ type BuyOptions struct {
 	ClientRequestID           string
 	FromFile                  string
 	NoValidate, Yes, DryRun   bool
+	NoPrice                   bool
 	Wait                      bool
 	WaitTimeout, WaitInterval time.Duration
 	changed                   func(name string) bool
@@ -89,6 +91,19 @@ tags, numbers such as 0x1 or +1) are errors naming the field. See
 configs/purchase.example.yaml. --no-validate skips the catalog checks (not
 the format checks), for plans newer than the catalog.
 
+Before confirming it asks BSS what the purchase will cost (the rating call
+subscribe-rate: plan, quantity and period; extra resources are not priced)
+and shows "price:" with the currency, the list price and the best discount
+BSS offers. FlexusL's BSS product codes are not documented, so the
+inquiry may fail (no product for the plan, a 403 for a missing billing
+permission, a network error, no answer within 5s): then it shows "price:
+not available (why)" and the purchase goes on exactly as without it. The
+inquiry is a read, never journaled, and never delays a --yes run by more
+than 5s; --no-price skips it, and so does --dry-run without credentials.
+JSON output carries it as "price": {"currency", "official_amount",
+"amount", "discount_amount", "discount", "excludes"} (numbers in the
+currency's unit), left out when there is none.
+
 With --wait it then follows the order until it completes, then its
 instances until each is RUNNING with a public IP (exit 0; the table adds
 INSTANCE ID / PUBLIC IP rows, JSON an "instances" array in the instance
@@ -108,7 +123,10 @@ seen) is printed in every case, so the order ID is never lost.`,
   # CI: the purchase kept in a file, wait until the instances exist
   flexusl instance buy --from-file purchase.yaml --yes --wait --timeout 20m -o json
 
-  # see the exact request without sending it
+  # no price inquiry first (the rating call is skipped)
+  flexusl instance buy --region ap-southeast-3 --name web-2 --image BT --spec hf.large.1.30m.linux --no-price --yes
+
+  # see the exact request without sending it (and its price, when logged in)
   flexusl instance buy --region tr-west-1 --name db --image-id 7f1c... --spec hf.large.4.30m.linux --dry-run -o json`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -148,6 +166,7 @@ seen) is printed in every case, so the order ID is never lost.`,
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "skip the catalog checks (format checks still run)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "buy without asking (required without a terminal)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate and print the request that would be sent; send nothing")
+	fl.BoolVar(&opts.NoPrice, "no-price", false, cmdutil.NoPriceFlagUsage)
 	fl.BoolVar(&opts.Wait, "wait", false, "wait for the order to complete and its instances to run with a public IP")
 	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
 	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
@@ -228,6 +247,9 @@ type BuyResult struct {
 	ClientRequestID string      `json:"client_request_id"`
 	Region          string      `json:"region"`
 	Order           *order.View `json:"order,omitempty"`
+	// Price is what BSS quoted before the purchase (absent when it gave
+	// no price or none was asked).
+	Price *price.Quote `json:"price,omitempty"`
 	// Instances (with --wait, once the order completed): each instance in
 	// the `instance list` shape.
 	Instances *[]instance.View `json:"instances,omitempty"`
@@ -281,7 +303,8 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return err
 	}
 	if opts.DryRun {
-		return printDryRun(f, format, prep, req, cat)
+		line, asked := dryRunPrice(ctx, f, req, opts.NoPrice)
+		return printDryRun(f, format, prep, req, cat, line, asked)
 	}
 
 	// 3. Credentials before asking: a purchase that cannot be sent is not confirmed.
@@ -296,13 +319,30 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return fmt.Errorf("%w (nothing was sent)", err)
 	}
 	cmdutil.WarnUnresolved(f, journal.KindPurchase, "purchase")
+	if !opts.Yes && !f.IO.CanPrompt() {
+		return cmdutil.UsageErrorf("refusing to buy without confirmation: no terminal to ask on; pass --yes to buy (nothing was sent)")
+	}
 
-	// 4. Confirm, unless --yes. Never prompt without a terminal.
-	if !opts.Yes {
-		if !f.IO.CanPrompt() {
-			return cmdutil.UsageErrorf("refusing to buy without confirmation: no terminal to ask on; pass --yes to buy (nothing was sent)")
+	// 4. The price: a read within its timeout; its failure is only shown.
+	var quote *price.Quote
+	priceLine := purchase.Line{Label: "Price", Value: "not asked (--no-price)"}
+	if !opts.NoPrice {
+		var err error
+		quote, err = cmdutil.Inquire(ctx, func(ctx context.Context) (*price.Quote, error) {
+			return price.Purchase(ctx, client.WithNotify(nil), req)
+		})
+		if ctx.Err() != nil {
+			return exitcode.Errorf(exitcode.Interrupted, "interrupted while asking for the price: the purchase was not sent")
 		}
-		fmt.Fprintf(f.IO.ErrOut, "You are about to buy:\n%s", purchase.FormatSummary(req.Summary(cat)))
+		priceLine.Value = cmdutil.PriceText(quoteText(quote), err)
+		if opts.Yes {
+			f.IO.Infof("price: %s", priceLine.Value)
+		}
+	}
+
+	// 5. Confirm, unless --yes. Never prompt without a terminal.
+	if !opts.Yes {
+		fmt.Fprintf(f.IO.ErrOut, "You are about to buy:\n%s", purchase.FormatSummary(append(req.Summary(cat), priceLine)))
 		ok, err := f.IO.Confirm("Buy?")
 		if errors.Is(err, ui.ErrInterrupted) {
 			return exitcode.Errorf(exitcode.Interrupted, "cancelled: nothing was sent")
@@ -315,7 +355,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		}
 	}
 
-	// 5. Journal the attempt, synced, before the request leaves: a closed
+	// 6. Journal the attempt, synced, before the request leaves: a closed
 	// terminal, a kill or a power cut from here on leaves it in the journal
 	// (as unknown). No journal, no purchase.
 	attempt, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: journal.KindPurchase,
@@ -325,7 +365,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return err
 	}
 
-	// 6. Send (the client owns the retry policy), then journal the outcome
+	// 7. Send (the client owns the retry policy), then journal the outcome
 	// before printing anything about it.
 	var progress *ui.Progress
 	if f.IO.IsStderrTTY() {
@@ -343,7 +383,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return err
 	}
 
-	result := &BuyResult{OrderID: res.OrderID, InstanceIDs: res.InstanceIDs, ClientRequestID: crid, Region: req.Region}
+	result := &BuyResult{OrderID: res.OrderID, InstanceIDs: res.InstanceIDs, ClientRequestID: crid, Region: req.Region, Price: quote}
 	if !opts.Wait {
 		if !req.AutoPay() {
 			f.IO.Infof("Order %s is waiting for payment: pay it with `flexusl order pay %s` (or in the console), then `flexusl order wait %s`.", res.OrderID, res.OrderID, res.OrderID)
@@ -403,13 +443,49 @@ func printBuy(f *cmdutil.Factory, r *BuyResult) error {
 	}, vs)
 }
 
-func printDryRun(f *cmdutil.Factory, format output.Format, p *api.Prepared, req *purchase.Request, cat *catalog.Catalog) error {
+func printDryRun(f *cmdutil.Factory, format output.Format, p *api.Prepared, req *purchase.Request, cat *catalog.Catalog, priceLine *purchase.Line, asked bool) error {
 	d := f.DryRunOf(p) // the body: the exact bytes, in the page's key order
 	if s, _ := f.Shape(); s != nil || format != output.Table {
+		if priceLine != nil {
+			f.IO.Infof("price: %s", priceLine.Value)
+		}
 		return f.Print(d, nil)
 	}
-	fmt.Fprintf(f.IO.ErrOut, "Dry run: nothing is sent. It would buy:\n%s\n", purchase.FormatSummary(req.Summary(cat)))
+	lines := req.Summary(cat)
+	if priceLine != nil {
+		lines = append(lines, *priceLine)
+	}
+	sent := "nothing is sent"
+	if asked {
+		sent = "the purchase is not sent (only the price was asked)"
+	}
+	fmt.Fprintf(f.IO.ErrOut, "Dry run: %s. It would buy:\n%s\n", sent, purchase.FormatSummary(lines))
 	return cmdutil.WriteDryRun(f.IO.Out, d)
+}
+
+// dryRunPrice is the price line of a dry run, and whether BSS was asked
+// (only with credentials); nil with --no-price.
+func dryRunPrice(ctx context.Context, f *cmdutil.Factory, req *purchase.Request, noPrice bool) (*purchase.Line, bool) {
+	if noPrice {
+		return nil, false
+	}
+	client, why, err := f.PriceClient(true)
+	if client == nil {
+		if err != nil {
+			why = price.Why(err)
+		}
+		return &purchase.Line{Label: "Price", Value: why}, false
+	}
+	q, err := cmdutil.Inquire(ctx, func(ctx context.Context) (*price.Quote, error) { return price.Purchase(ctx, client, req) })
+	return &purchase.Line{Label: "Price", Value: cmdutil.PriceText(quoteText(q), err)}, true
+}
+
+// quoteText is a quote in one line ("" for none).
+func quoteText(q *price.Quote) string {
+	if q == nil {
+		return ""
+	}
+	return q.Text()
 }
 
 func imageLabel(r *purchase.Request) string {

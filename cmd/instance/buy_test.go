@@ -21,15 +21,24 @@ import (
 const token = "buy-test-token-SECRET-42"
 
 type harness struct {
-	requests atomic.Int32
+	requests atomic.Int32 // purchases
+	all      atomic.Int32 // every request (the price inquiry's too)
 	url      string
 }
 
+// newHarness is a purchase endpoint; every other API (the price inquiry's
+// IAM and BSS calls) answers 404, so the price is "not available".
 func newHarness(t *testing.T) *harness {
 	h := &harness{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.requests.Add(1)
+		h.all.Add(1)
 		io.ReadAll(r.Body)
+		if r.URL.Path != "/v1/light-instances" {
+			w.WriteHeader(404)
+			io.WriteString(w, `{"error_code":"APIGW.0101","error_msg":"not served by this test"}`)
+			return
+		}
+		h.requests.Add(1)
 		w.WriteHeader(202)
 		io.WriteString(w, `{"order_id":"CS24022811305H1EW","instance_ids":["65dea8d23005da564c78d9d2"]}`)
 	}))
@@ -40,14 +49,19 @@ func newHarness(t *testing.T) *harness {
 
 func (h *harness) run(t *testing.T, tty bool, stdin string, args ...string) (stdout, stderr string, code int) {
 	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_ENDPOINT": h.url, "FLEXUSL_BSS_ENDPOINT": h.url, "FLEXUSL_TOKEN": token,
-		"FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir, "FLEXUSL_REGION": "ap-southeast-3"}
+	env := h.env(dir)
 	io, in, out, errOut := ui.Test()
 	io.SetTTY(tty, tty, tty)
 	in.WriteString(stdin)
 	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
 	code = cmd.Run(context.Background(), f, append([]string{"instance", "buy"}, args...))
 	return out.String(), errOut.String(), code
+}
+
+// env points every service at the harness.
+func (h *harness) env(dir string) map[string]string {
+	return map[string]string{"FLEXUSL_ENDPOINT": h.url, "FLEXUSL_BSS_ENDPOINT": h.url, "FLEXUSL_IAM_ENDPOINT": h.url, "FLEXUSL_RMS_ENDPOINT": h.url,
+		"FLEXUSL_ECS_ENDPOINT": h.url, "FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir, "FLEXUSL_REGION": "ap-southeast-3"}
 }
 
 var valid = []string{"--name", "web-1", "--image", "WordPress", "--spec", "hf.large.1.30m.linux"}
@@ -107,7 +121,7 @@ func TestEveryRuleExits2AndSendsNothing(t *testing.T) {
 			if code != 2 || !strings.Contains(errOut, tt.field) || out != "" {
 				t.Errorf("exit %d\nstderr %s\nstdout %q\nwant exit 2 naming %q", code, errOut, out, tt.field)
 			}
-			if n := h.requests.Load(); n != 0 {
+			if n := h.all.Load(); n != 0 {
 				t.Errorf("%d requests reached the server", n)
 			}
 		})
@@ -247,7 +261,7 @@ func TestOutcomeNotJournaledIsAWarningNotALostOrder(t *testing.T) {
 		"XDG_STATE_HOME": dir, "FLEXUSL_REGION": "ap-southeast-3"}
 	ios, _, out, errOut := ui.Test()
 	f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }}
-	code := cmd.Run(context.Background(), f, append([]string{"instance", "buy"}, with("--yes", "--client-request-id", "11111111-2222-4333-8444-555555555555", "-o", "json")...))
+	code := cmd.Run(context.Background(), f, append([]string{"instance", "buy"}, with("--yes", "--no-price", "--client-request-id", "11111111-2222-4333-8444-555555555555", "-o", "json")...))
 	if code != 0 || !strings.Contains(out.String(), `"order_id": "CS24022811305H1EW"`) {
 		t.Fatalf("exit %d stdout %q stderr %q", code, out, errOut)
 	}
@@ -263,8 +277,7 @@ func TestOutcomeNotJournaledIsAWarningNotALostOrder(t *testing.T) {
 func TestInterruptAtPromptCancelsAtOnce(t *testing.T) {
 	h := newHarness(t)
 	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_ENDPOINT": h.url, "FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"),
-		"XDG_STATE_HOME": dir, "FLEXUSL_REGION": "ap-southeast-3"}
+	env := h.env(dir)
 	ios, _, out, errOut := ui.Test()
 	ios.SetTTY(true, true, true)
 	pr, pw := io.Pipe() // a terminal nobody types into

@@ -10,7 +10,9 @@ import (
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/billing"
 	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/price"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
@@ -21,6 +23,7 @@ type RenewOptions struct {
 	PeriodType                string
 	Period                    int
 	AutoPay, Yes, DryRun      bool
+	NoPrice                   bool
 	Wait                      bool
 	WaitTimeout, WaitInterval time.Duration
 }
@@ -40,7 +43,18 @@ most 10 per call, and each call places its own renewal order.
 
 On a terminal it shows, per instance, the current expiry and the expiry
 after the renewal, and asks; without a terminal it needs --yes. --dry-run
-prints the exact request(s) and sends nothing.
+prints the exact request(s) and sends no renewal.
+
+Before confirming it asks BSS what the renewal will cost (the rating call
+renew-rate, at most 10 instances a call, attached resources included) and
+shows "price:" with the currency, the list price and the best discount BSS
+offers, in the confirmation, on stderr with --yes, and after a --dry-run
+(when there are credentials). An inquiry that fails shows "price: not
+available (why)" and the renewal goes on as without it; it is a read,
+never journaled, and takes at most 5s; --no-price skips it. JSON output
+adds "price": {"currency", "official_amount", "amount", "discount_amount",
+"discount", "not_priced": [{"id", "error"}]} (numbers in the currency's
+unit; "amount" is after the best discount), left out when there is none.
 
 Without --auto-pay each renewal order waits for payment: pay it with
 flexusl order pay ORDER_ID (or in the console). With --wait it follows the
@@ -58,8 +72,11 @@ and exits 1.`,
   # a script: several instances for a year, no prompt, wait for the orders
   flexusl instance renew 6743d0e3708be6007b8c8012 web-2 --period-type year --period 1 --auto-pay --yes --wait -o json
 
-  # the exact request(s), nothing sent
-  flexusl instance renew 6743d0e3708be6007b8c8012 --period 3 --dry-run`,
+  # the exact request(s) and the price, no renewal sent
+  flexusl instance renew 6743d0e3708be6007b8c8012 --period 3 --dry-run
+
+  # the price of a yearly renewal, as JSON on stdout after renewing
+  flexusl instance renew web-1 --period-type year --period 1 --yes -o json   # .price.amount`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
@@ -76,6 +93,7 @@ and exits 1.`,
 	fl.BoolVar(&opts.AutoPay, "auto-pay", false, "pay from the account balance at once (otherwise each order waits for payment)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "renew without asking (required without a terminal)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the request(s) that would be sent; send nothing")
+	fl.BoolVar(&opts.NoPrice, "no-price", false, cmdutil.NoPriceFlagUsage)
 	fl.BoolVar(&opts.Wait, "wait", false, "wait for the renewal orders to complete")
 	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
 	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
@@ -109,7 +127,17 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 	}
 	b := renewBatch(ren)
 	if opts.DryRun {
-		return b.dryRun(f, "Renewing "+plural(len(targets), "instance")+" for "+ren.Describe(), targets)
+		if err := b.dryRun(f, "Renewing "+plural(len(targets), "instance")+" for "+ren.Describe(), targets); err != nil {
+			return err
+		}
+		if !opts.NoPrice {
+			client, why, _ := f.PriceClient(true)
+			if client != nil {
+				_, why = renewalPrice(ctx, f, client, targets, ren)
+			}
+			f.IO.Infof("price: %s", why)
+		}
+		return nil
 	}
 	client, err := f.APIClient()
 	if err != nil {
@@ -118,9 +146,21 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 
 	cmdutil.WarnUnresolved(f, journal.KindRenew, "renewal")
 
-	// 3. Confirm on a terminal, with the expiry before and after.
+	// 3. The price (a read within its timeout; its failure is only shown),
+	// then confirm on a terminal, with the expiry before and after.
+	var quote *price.Renewal
+	priceText := "not asked (--no-price)"
+	if !opts.NoPrice {
+		quote, priceText = renewalPrice(ctx, f, client.WithNotify(nil), targets, ren)
+		if ctx.Err() != nil {
+			return exitcode.Errorf(exitcode.Interrupted, "interrupted while asking for the price: the renewal was not sent")
+		}
+		if opts.Yes {
+			f.IO.Infof("price: %s", priceText)
+		}
+	}
 	if !opts.Yes {
-		showRenewal(ctx, f, client, targets, ren)
+		showRenewal(ctx, f, client, targets, ren, priceText)
 		ok, err := f.IO.Confirm("Renew?")
 		if err != nil {
 			return cmdutil.PromptError(err)
@@ -135,6 +175,7 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 	if res == nil {
 		return err
 	}
+	res.Price = quote
 	if len(res.OrderIDs) > 0 && !opts.AutoPay && !opts.Wait {
 		f.IO.Infof("The renewal order(s) wait for payment: flexusl order pay ORDER_ID (or pay in the console).")
 	}
@@ -161,7 +202,7 @@ func renewBatch(ren billing.Renewal) batch {
 // showRenewal prints, on stderr, what a renewal will do: per instance the
 // expiry now and after. The expiry comes from BSS; when it cannot be read
 // the renewal is still shown, with the expiry unknown.
-func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, targets []api.Resource, ren billing.Renewal) {
+func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, targets []api.Resource, ren billing.Renewal, priceText string) {
 	subs, err := client.WithNotify(nil).ListPayPerUseCustomerResources(ctx, ids(targets))
 	if err != nil {
 		f.IO.Warnf("could not read the current expiry: %s", cmdutil.FirstLine(err.Error()))
@@ -171,7 +212,7 @@ func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, ta
 	if ren.AutoPay {
 		pay = "yes, from the account balance at once"
 	}
-	fmt.Fprintf(f.IO.ErrOut, "You are about to renew %s for %s.\nAuto-pay: %s\n", plural(len(targets), "instance"), ren.Describe(), pay)
+	fmt.Fprintf(f.IO.ErrOut, "You are about to renew %s for %s.\nAuto-pay: %s\nPrice: %s\n", plural(len(targets), "instance"), ren.Describe(), pay, safetext.Line(priceText))
 	if n := len(billing.Split(ids(targets), billing.MaxIDsPerCall)); n > 1 {
 		fmt.Fprintf(f.IO.ErrOut, "It takes %d calls of at most %d instances; each places its own order.\n", n, billing.MaxIDsPerCall)
 	}
@@ -190,6 +231,22 @@ func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, ta
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", safetext.Line(cmdutil.Dash(t.Name)), safetext.Line(t.ID), safetext.Line(cmdutil.Dash(t.RegionID)), now, after, auto)
 	}
 	tw.Flush()
+}
+
+// renewalPrice asks BSS what renewing targets costs, within the inquiry's
+// timeout: the quote and its text, or nil and "not available (why)". Each
+// instance BSS did not price is named in a warning.
+func renewalPrice(ctx context.Context, f *cmdutil.Factory, client *api.Client, targets []api.Resource, ren billing.Renewal) (*price.Renewal, string) {
+	q, err := cmdutil.Inquire(ctx, func(ctx context.Context) (*price.Renewal, error) {
+		return price.RenewalOf(ctx, client, ids(targets), ren.PeriodType, ren.Periods)
+	})
+	if err != nil {
+		return nil, cmdutil.PriceText("", err)
+	}
+	for _, n := range q.NotPriced {
+		f.IO.Warnf("no price for %s: %s", safetext.Line(n.ID), safetext.Line(n.Error))
+	}
+	return q, q.Text()
 }
 
 func onOff(b bool) string {

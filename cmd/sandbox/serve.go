@@ -48,6 +48,8 @@ address serves all services, in the shapes of Huawei's documented examples:
         POST|DELETE /v2/orders/subscriptions/resources/autorenew/{id}   auto-renew on / off
         POST /v2/orders/suscriptions/resources/query            expiry and renewal policy
         POST /v2/payments/free-resources/usages/details/query   data package use
+        POST /v2/bills/ratings/period-resources/subscribe-rate  price of a purchase (made-up figures)
+        POST /v2/bills/ratings/period-resources/renew-rate      price of a renewal (made-up figures)
   RMS   GET  /v1/resource-manager/domains/{domain_id}/all-resources?type=hcss.l-instance
                                                                 instances, --provision-after their order
   ECS   GET|PUT /v1/{project_id}/cloudservers/{server_id}       show / update the server
@@ -59,7 +61,10 @@ address serves all services, in the shapes of Huawei's documented examples:
 
 It accepts the token --token (X-Auth-Token) or AK/SK requests signed with
 --access-key/--secret-key (the sandbox's own test credentials, not secrets).
-Prices are made up. Requests are logged only when asked: --log FILE, or
+Prices are made up: a plan costs 3 + vCPUs + 2.5 x GiB of memory a month
+(extras add to renewals and orders), a year ten months, and yearly periods
+get two made-up discounts (15%, the best, and 5%); every rating answer says
+so in its X-Sandbox-Note header and its discount names. Requests are logged only when asked: --log FILE, or
 --log - for stderr. A control API serves tests and scripts:
 
   GET  /_sandbox/requests              requests received (credentials and password bodies redacted)
@@ -74,7 +79,9 @@ Prices are made up. Requests are logged only when asked: --log FILE, or
   POST /_sandbox/reset                 forget everything
 
 The "drop" fault does the work and then closes the connection without an
-answer: the case flexusl must never retry. On start it prints the shell lines
+answer: the case flexusl must never retry. The rating routes (bss.subscribe-rate,
+bss.renew-rate) also take "product_not_found" (400 CBC.99006006) and "403"
+(CBC.0151), and "latency" with a large latency_ms makes them hang. On start it prints the shell lines
 that point flexusl at it; it stops on Ctrl-C or SIGTERM.`,
 		Example: `  # terminal 1
   flexusl sandbox

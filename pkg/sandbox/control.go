@@ -38,6 +38,7 @@ const (
 	FaultJobFail             = "job_fail"             // ecs.action: the job's sub-jobs (or ServerID's) end FAIL
 	FaultInsufficientBalance = "insufficient_balance" // bss.pay: 400 CBC.99005003, the order stays unpaid
 	FaultForbidden           = "403"                  // HTTP 403 in the service's shape: the IAM policy lacks the route's permission
+	FaultProductNotFound     = "product_not_found"    // bss.subscribe-rate, bss.renew-rate: 400 CBC.99006006
 )
 
 // Route names: faults are queued per route, and the request log names the
@@ -60,14 +61,17 @@ const (
 	RouteBSSOrders      = "bss.orders"      // GET /v2/orders/customer-orders
 	RouteBSSResources   = "bss.resources"   // POST /v2/orders/suscriptions/resources/query
 	RouteBSSTraffic     = "bss.traffic"     // POST /v2/payments/free-resources/usages/details/query
-	RouteUnknown        = "unknown"         // no such API (logged, 404 APIGW.0101); faults cannot be queued
+	// The rating calls answer with made-up prices (pkg/sandbox/price.go).
+	RouteBSSSubscribeRate = "bss.subscribe-rate" // POST /v2/bills/ratings/period-resources/subscribe-rate
+	RouteBSSRenewRate     = "bss.renew-rate"     // POST /v2/bills/ratings/period-resources/renew-rate
+	RouteUnknown          = "unknown"            // no such API (logged, 404 APIGW.0101); faults cannot be queued
 )
 
 // Routes lists the route names faults can be queued for.
 func Routes() []string {
 	return []string{RouteCreate, RouteOrder, RouteIAM, RouteRMSList, RouteECSShow, RouteECSUpdate, RouteECSAction,
 		RouteECSJob, RouteECSPassword, RouteBSSRenew, RouteBSSUnsubscribe, RouteBSSAutoRenew, RouteBSSPay,
-		RouteBSSCancel, RouteBSSOrders, RouteBSSResources, RouteBSSTraffic}
+		RouteBSSCancel, RouteBSSOrders, RouteBSSResources, RouteBSSTraffic, RouteBSSSubscribeRate, RouteBSSRenewRate}
 }
 
 // Fault is queued for the next Count requests of Route.
@@ -98,8 +102,12 @@ func (s *Server) AddFault(f Fault) error {
 		if f.Route != RouteBSSPay {
 			return fmt.Errorf("kind insufficient_balance applies to route bss.pay only")
 		}
+	case FaultProductNotFound:
+		if f.Route != RouteBSSSubscribeRate && f.Route != RouteBSSRenewRate {
+			return fmt.Errorf("kind %s applies to routes %s and %s only", f.Kind, RouteBSSSubscribeRate, RouteBSSRenewRate)
+		}
 	default:
-		return fmt.Errorf("kind %q: want 429, 500, 403, sold_out, quota, latency, drop, job_fail or insufficient_balance", f.Kind)
+		return fmt.Errorf("kind %q: want 429, 500, 403, sold_out, quota, latency, drop, job_fail, insufficient_balance or product_not_found", f.Kind)
 	}
 	if f.ServerID != "" && f.Kind != FaultJobFail {
 		return fmt.Errorf("server_id applies to job_fail only")

@@ -72,6 +72,12 @@ func routeCalls(t *testing.T, e *tenv) map[string]func() routeCall {
 		RouteBSSTraffic: func() routeCall {
 			return routeCall{"POST", pathFreeResources, `{"free_resource_ids":["` + a.TrafficID + `"]}`, nil}
 		},
+		RouteBSSSubscribeRate: func() routeCall {
+			return routeCall{"POST", pathSubscribeRate, subscribeBody(sg, 2, 1, 1, "hf.large.1.30m.linux"), nil}
+		},
+		RouteBSSRenewRate: func() routeCall {
+			return routeCall{"POST", pathRenewRate, `{"resource_ids":["` + a.ID + `"],"period_type":2,"period_num":1}`, nil}
+		},
 	}
 }
 

@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	s.mux = http.NewServeMux()
 	s.hcssRoutes()
 	s.bssRoutes()
+	s.priceRoutes()
 	s.rmsRoutes()
 	s.ecsRoutes()
 	s.iamRoutes()
@@ -257,7 +258,7 @@ func (c *call) serverError() {
 func (c *call) forbidden(route string) {
 	code := map[service]string{svcHCSS: "HCSS.14030001", svcBSS: "CBC.0151", svcRMS: "RMS.00010002", svcECS: "Ecs.0003", svcIAM: "403"}[c.svc]
 	perm := map[string]string{RouteRMSList: "rms:resources:list", RouteCreate: "hcss:instances:create", RouteECSShow: "ecs:cloudServers:get",
-		RouteOrder: "bss:order:view", RouteBSSOrders: "bss:order:view"}[route]
+		RouteOrder: "bss:order:view", RouteBSSOrders: "bss:order:view", RouteBSSSubscribeRate: "bss:discount:view", RouteBSSRenewRate: "bss:discount:view"}[route]
 	if perm == "" {
 		perm = "this action"
 	}

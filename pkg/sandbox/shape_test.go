@@ -333,7 +333,10 @@ func TestDocumentedRequestsAccepted(t *testing.T) {
 	ids2 := func(order string) []string {
 		return []string{"6743d0e3708be6007b8c8012", a.ID, "72a270de-665a-4f46-8d64-24ad6edccdd1", a.ServerID,
 			"828e2c7c-3c8c-45a2-bebc-98cb3e77d06e", a.TrafficID, "CS241125185460CZY", order, `"PASS"`, `"sandbox"`,
-			"{domain_id}", DefaultDomainID}
+			"{domain_id}", DefaultDomainID,
+			// The rating example: the console's spec code is not a plan of
+			// the purchase API (NETWORK-AND-PRICES.md §17).
+			"067cf8aecf3e4d6b9b4a5c0e1f2d3c4b", ProjectID(sg), "hf.large.05.40g.30m.linux", "hf.large.1.30m.linux"}
 	}
 	files := []struct {
 		file, method, path string
@@ -355,6 +358,8 @@ func TestDocumentedRequestsAccepted(t *testing.T) {
 		{"bss/free-resource-usages.request.json", "POST", pathFreeResources, nil},
 		{"bss/autorenew.request.json", "POST", pathAutoRenew + a.ID, nil},
 		{"bss/unsubscribe.request.json", "POST", pathUnsubscribe, nil},
+		{"bss/subscribe-rate.request.json", "POST", pathSubscribeRate, nil},
+		{"bss/renew-rate.request.json", "POST", pathRenewRate, nil},
 		{"iam/token.request.json", "POST", pathTokens, []reqOpt{noAuth}},
 		{"iam/token.domain.request.json", "POST", pathTokens, []reqOpt{noAuth}},
 	}
