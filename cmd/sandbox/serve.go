@@ -162,7 +162,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 
 // Endpoints are the variables that point flexusl at the sandbox, in the
 // order the export line sets them.
-var Endpoints = []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT"}
+var Endpoints = []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT", "FLEXUSL_VPC_ENDPOINT"}
 
 // ExportLine is the shell line that sets every endpoint to url and the
 // token.

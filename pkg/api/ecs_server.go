@@ -45,6 +45,8 @@ type Server struct {
 	Updated             string                     `json:"updated"`
 	Locked              bool                       `json:"locked"`
 	Tags                []string                   `json:"tags"` // "key=value"
+	// SecurityGroups are the groups (the firewall) attached to the server.
+	SecurityGroups []ServerSecurityGroup `json:"security_groups"`
 }
 
 // ServerAddress is one address of a server. Version is "4" in the ECS

@@ -60,6 +60,7 @@ type (
 		Created          string                     `json:"created"`
 		Updated          string                     `json:"updated"`
 		Tags             []string                   `json:"tags"`
+		SecurityGroups   []serverSecGroup           `json:"security_groups"`
 	}
 	serverAddress struct {
 		Version string `json:"version"`
@@ -293,6 +294,7 @@ func (s *Server) serverView(in *instance, now time.Time) serverDetail {
 			"metering.resourcespeccode": in.Spec, "EcmResStatus": "normal", "os_type": osType, "image_name": in.ImageName},
 		Hostname: in.Server.Hostname, AvailabilityZone: in.Region + "a", TenantID: in.ProjectID, EnterpriseProjID: "0",
 		Created: fmtTime(in.VisibleAt, layoutSeconds), Updated: fmtTime(in.Server.Updated, layoutSeconds), Tags: in.tagStrings(),
+		SecurityGroups: s.serverGroups(in),
 	}
 }
 
