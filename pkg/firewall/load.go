@@ -221,3 +221,45 @@ func firstLine(err error) string {
 	l, _, _ := strings.Cut(err.Error(), "\n")
 	return l
 }
+
+// PickGroup chooses the group of an instance a rule goes in: want (a name
+// or ID of one of its groups) when given, else its only group, else its
+// sg-default-smb. The reason says why none could be chosen ("" when one
+// was).
+func (fw *Firewall) PickGroup(instanceID, want string) (*Group, string) {
+	gs := fw.GroupsOf(instanceID)
+	labels := make([]string, len(gs))
+	for i, g := range gs {
+		labels[i] = safetext.Line(g.Label()) + " (" + g.ID + ")"
+	}
+	if want != "" {
+		var byName []*Group
+		for _, g := range gs {
+			if g.ID == want {
+				return g, ""
+			}
+			if g.Name == want {
+				byName = append(byName, g)
+			}
+		}
+		switch len(byName) {
+		case 1:
+			return byName[0], ""
+		case 0:
+			return nil, fmt.Sprintf("the instance's server is not in a security group %q; its groups: %s", safetext.Line(want), strings.Join(labels, ", "))
+		}
+		return nil, fmt.Sprintf("%d of the instance's groups are named %q: name one by ID: %s", len(byName), safetext.Line(want), strings.Join(labels, ", "))
+	}
+	switch len(gs) {
+	case 0:
+		return nil, "the instance's server is in no security group ECS lists"
+	case 1:
+		return gs[0], ""
+	}
+	for _, g := range gs {
+		if g.Name == DefaultGroupName {
+			return g, ""
+		}
+	}
+	return nil, fmt.Sprintf("the instance's server is in %d security groups: choose one with --group: %s", len(gs), strings.Join(labels, ", "))
+}

@@ -149,3 +149,24 @@ func dash(s string) string {
 	}
 	return s
 }
+
+// Summary is the rule in one line for people, as Rule.Summary words it
+// (server text is not escaped here: callers print it through safetext).
+func (r RuleView) Summary() string {
+	ports := ""
+	switch {
+	case r.Ports != "":
+		ports = " " + r.Ports
+	case r.Protocol != "icmp" && r.Protocol != "icmpv6":
+		ports = " (every port)"
+	}
+	proto := r.Protocol
+	if proto == "any" {
+		proto = "every protocol"
+	}
+	dir, prep := "inbound", "from"
+	if r.Direction == api.DirectionEgress {
+		dir, prep = "outbound", "to"
+	}
+	return r.Action + " " + proto + ports + " " + prep + " " + r.Remote + " (" + dir + ", priority " + strconv.Itoa(r.Priority) + ")"
+}
