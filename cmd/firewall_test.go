@@ -36,7 +36,7 @@ func newFWWorld(t *testing.T) *fwWorld {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": srv.URL, "FLEXUSL_ECS_ENDPOINT": srv.URL, "FLEXUSL_VPC_ENDPOINT": srv.URL,
+	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": srv.URL, "FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_ENDPOINT": srv.URL, "FLEXUSL_ECS_ENDPOINT": srv.URL, "FLEXUSL_VPC_ENDPOINT": srv.URL,
 		"FLEXUSL_IAM_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": sandbox.DefaultToken, "FLEXUSL_DOMAIN_ID": sandbox.DefaultDomainID,
 		"FLEXUSL_CONFIG": filepath.Join(dir, "config.yaml"), "XDG_STATE_HOME": filepath.Join(dir, "state"),
 		"XDG_CACHE_HOME": filepath.Join(dir, "cache"), "HOME": dir, "FLEXUSL_TIMEOUT": "500ms"}
@@ -202,5 +202,31 @@ func TestFirewallHostileRuleIDs(t *testing.T) {
 	}
 	if n := len(w.s.Requests()); n != 0 || time.Since(start) > 5*time.Second {
 		t.Errorf("%d requests sent", n)
+	}
+}
+
+// instance show hints at RDP (3389) on a Windows server whose groups do
+// not let it in, and not once a rule does; a Linux server gets no hint
+// there (instance ssh warns about 22).
+func TestShowHintsRDPOnWindows(t *testing.T) {
+	w := newFWWorld(t)
+	if _, err := w.s.Provision(sandbox.ProvisionRequest{Count: 1, Name: "win", Spec: "hf.large.1.30m.byol"}); err != nil {
+		t.Fatal(err)
+	}
+	r := run(t, w.env, "instance", "show", "win-0001")
+	if r.code != 0 || !strings.Contains(r.err, "Hint: no inbound rule of security group sg-default-smb lets TCP 3389 (RDP) in") ||
+		!strings.Contains(r.err, "--port 3389") {
+		t.Errorf("exit %d\n%s", r.code, r.err)
+	}
+	r = run(t, w.env, "instance", "show", "web-0001")
+	if r.code != 0 || strings.Contains(r.err, "Hint") {
+		t.Errorf("linux: exit %d\n%s", r.code, r.err)
+	}
+	if r = run(t, w.env, "firewall", "allow", "win-0001", "--port", "3389", "--from", "198.51.100.0/24", "--yes"); r.code != 0 {
+		t.Fatalf("allow: %s", r.err)
+	}
+	r = run(t, w.env, "instance", "show", "win-0001")
+	if r.code != 0 || strings.Contains(r.err, "Hint") {
+		t.Errorf("after allow: exit %d\n%s", r.code, r.err)
 	}
 }

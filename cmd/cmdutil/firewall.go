@@ -266,3 +266,63 @@ func CompleteRuleIDs(f *Factory) compFunc {
 		return withPrefix(out, prefix), noFile | cobra.ShellCompDirectiveKeepOrder
 	}
 }
+
+// ClosedPortHint reads the firewall of the instance of RMS entry r and,
+// when no inbound rule of its groups can let TCP port in from outside,
+// says so with the command that opens it. port 0 checks the server's
+// login port (22, or 3389 when it runs Windows). It is "" when the port
+// can get through, and when the firewall could not be read (a hint is
+// never worth failing for).
+func ClosedPortHint(ctx context.Context, client *api.Client, r *api.Resource, known *api.Server, port int, consequence string) string {
+	in := firewall.InstanceOf(r)
+	if in.ServerID == "" || !api.ValidID(in.ID) {
+		return ""
+	}
+	fw, err := firewall.Load(ctx, knownServer{client, known}, in.Region, in.ProjectID, []firewall.Instance{in}, in.ID)
+	if err != nil || len(fw.GroupsOf(in.ID)) == 0 {
+		return "" // not read, or ECS lists no groups: nothing to judge by
+	}
+	what := map[int]string{22: "SSH", 3389: "RDP"}[port]
+	if port == 0 {
+		port, what = fw.LoginPort(in.ID)
+	}
+	if firewall.Lets(fw.RulesOf(in.ID), "tcp", port, nil) {
+		return ""
+	}
+	var names []string
+	for _, g := range fw.GroupsOf(in.ID) {
+		names = append(names, safetext.Line(g.Label()))
+	}
+	groups := "its security groups"
+	switch len(names) {
+	case 0:
+		groups = "its security groups (ECS lists none)"
+	case 1:
+		groups = "security group " + names[0]
+	default:
+		groups = "security groups " + strings.Join(names, ", ")
+	}
+	label := fmt.Sprintf("TCP %d", port)
+	if what != "" {
+		label += " (" + what + ")"
+	}
+	if consequence != "" {
+		consequence = ": " + consequence
+	}
+	return fmt.Sprintf("no inbound rule of %s lets %s in from outside%s. Open it (for every instance in the group) with: flexusl firewall allow %s --port %d --from YOUR_IP",
+		groups, label, consequence, in.ID, port)
+}
+
+// knownServer is a firewall.Reader that answers ShowServer with a server
+// already read (nil: asks ECS).
+type knownServer struct {
+	*api.Client
+	s *api.Server
+}
+
+func (k knownServer) ShowServer(ctx context.Context, ref api.ServerRef) (*api.Server, error) {
+	if k.s != nil && k.s.ID == ref.ServerID {
+		return k.s, nil
+	}
+	return k.Client.ShowServer(ctx, ref)
+}

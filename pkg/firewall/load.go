@@ -66,6 +66,7 @@ type Firewall struct {
 	Region, ProjectID string
 	Groups            []*Group            // the focus instance's in ECS's order, else by name
 	ByInstance        map[string][]string // instance ID -> its group IDs
+	OSType            map[string]string   // instance ID -> its server's metadata os_type (Linux, Windows)
 	Notes             []string            // what could not be read (warnings)
 }
 
@@ -116,7 +117,7 @@ func (fw *Firewall) RulesOf(instanceID string) []api.SecurityGroupRule {
 // cannot be read is a note, except the focus's, which is an error. Group
 // IDs that are not ValidID are never put in a request: they are notes.
 func Load(ctx context.Context, rd Reader, region, projectID string, instances []Instance, focus string) (*Firewall, error) {
-	fw := &Firewall{Region: region, ProjectID: projectID, ByInstance: map[string][]string{}}
+	fw := &Firewall{Region: region, ProjectID: projectID, ByInstance: map[string][]string{}, OSType: map[string]string{}}
 	names := map[string]string{}
 	var order []string // group IDs in the order first seen (the focus first)
 	sorted := slices.Clone(instances)
@@ -136,6 +137,7 @@ func Load(ctx context.Context, rd Reader, region, projectID string, instances []
 			fw.Notes = append(fw.Notes, fmt.Sprintf("the groups of instance %s could not be read: %s", safetext.Line(in.Label()), firstLine(err)))
 			continue
 		}
+		fw.OSType[in.ID] = s.Metadata["os_type"]
 		for _, sg := range s.SecurityGroups {
 			if !api.ValidID(sg.ID) {
 				fw.Notes = append(fw.Notes, fmt.Sprintf("instance %s: ECS names a security group whose ID %q is not an ID; it was skipped", safetext.Line(in.Label()), safetext.Line(sg.ID)))
@@ -262,4 +264,13 @@ func (fw *Firewall) PickGroup(instanceID, want string) (*Group, string) {
 		}
 	}
 	return nil, fmt.Sprintf("the instance's server is in %d security groups: choose one with --group: %s", len(gs), strings.Join(labels, ", "))
+}
+
+// LoginPort is the port people log in to an instance's server on: 3389
+// (RDP) when ECS says it runs Windows, else 22 (SSH).
+func (fw *Firewall) LoginPort(instanceID string) (int, string) {
+	if strings.EqualFold(fw.OSType[instanceID], "windows") {
+		return 3389, "RDP"
+	}
+	return 22, "SSH"
 }
