@@ -230,3 +230,18 @@ func TestShowHintsRDPOnWindows(t *testing.T) {
 		t.Errorf("after allow: exit %d\n%s", r.code, r.err)
 	}
 }
+
+// buy --open is in the purchase's one confirmation: the ports, where
+// from, and that the group is shared by the region's instances.
+func TestBuyOpenConfirmation(t *testing.T) {
+	w := newFWWorld(t)
+	r := w.runTTY(t, "n\n", "instance", "buy", "--region", "ap-southeast-3", "--name", "web-9", "--image", "BT", "--spec", "hf.large.1.30m.linux",
+		"--wait", "--open", "22,80,443")
+	if r.code != 2 || !strings.Contains(r.err, "Then open TCP 22,80,443 from anywhere (0.0.0.0/0") ||
+		!strings.Contains(r.err, "shared by every FlexusL instance of your account in ap-southeast-3") || !strings.Contains(r.err, "Buy?") {
+		t.Errorf("exit %d\n%s", r.code, r.err)
+	}
+	if w.count(sandbox.RouteCreate) != 0 || w.count(sandbox.RouteVPCRuleCreate) != 0 {
+		t.Error("sent after no")
+	}
+}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/cache"
+	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/firewall"
 	"github.com/flexusl/flexusl/pkg/instance"
@@ -325,4 +327,144 @@ func (k knownServer) ShowServer(ctx context.Context, ref api.ServerRef) (*api.Se
 		return k.s, nil
 	}
 	return k.Client.ShowServer(ctx, ref)
+}
+
+// OpenPlan checks `instance buy`'s --open and --open-from offline: the
+// rule it would add (allow TCP, inbound), or the problems (fields named by
+// those flags). nil without --open.
+func OpenPlan(open []string, from string, fromGiven, wait bool) (*firewall.Rule, catalog.Problems) {
+	var ps catalog.Problems
+	if len(open) == 0 {
+		if fromGiven {
+			ps = append(ps, catalog.Problem{Field: "--open-from", Value: from, Reason: "needs --open (the ports to open)"})
+		}
+		return nil, ps
+	}
+	if !wait {
+		ps = append(ps, catalog.Problem{Field: "--open", Value: strings.Join(open, ","), Reason: "needs --wait: ports are opened once the instances run"})
+	}
+	r, rps := firewall.Check(firewall.Spec{Action: api.ActionAllow, Protocol: "tcp", Ports: open, From: from, FromFlag: "--open-from",
+		Description: "flexusl instance buy --open"})
+	for _, p := range rps {
+		if p.Field == firewall.FPort {
+			p.Field = "--open"
+		}
+		ps = append(ps, p)
+	}
+	if len(ps) > 0 {
+		return nil, ps
+	}
+	return &r, nil
+}
+
+// OpenSummary is the line the purchase's confirmation adds for --open.
+func OpenSummary(r *firewall.Rule, region string) string {
+	from := "from " + r.Remote
+	if r.Anywhere {
+		from = "from anywhere (" + r.Remote + ": every address on the internet; narrow it with --open-from)"
+	}
+	return fmt.Sprintf("Then open TCP %s %s in the security group the new instances are put in (normally %s, shared by every FlexusL instance of your account in %s: the ports open for all of them); ports already open are not touched.\n",
+		r.Multiport(), from, firewall.DefaultGroupName, region)
+}
+
+// OpenResult is what --open did in one security group (JSON keys stable).
+type OpenResult struct {
+	GroupID     string                 `json:"group_id"`
+	GroupName   string                 `json:"group_name"`
+	Instances   []firewall.InstanceRef `json:"instances"`    // every instance the group protects
+	Opened      string                 `json:"opened"`       // ports the new rule opens ("" none)
+	AlreadyOpen string                 `json:"already_open"` // ports that were open already
+	RuleID      string                 `json:"rule_id"`
+	Status      string                 `json:"status"` // opened, already_open, failed
+	Error       string                 `json:"error,omitempty"`
+}
+
+// OpenPorts opens r's ports for the instances just bought (IDs, all of
+// region) in their security groups: one rule per group holding the ports
+// not open yet, journaled and sent once (CreateRule). It was confirmed
+// with the purchase. The error is the first failure; results cover every
+// group looked at.
+func OpenPorts(ctx context.Context, f *Factory, client *api.Client, region string, ids []string, r *firewall.Rule) ([]OpenResult, error) {
+	fw, err := LoadRegionFirewall(ctx, f, client, region)
+	if err != nil {
+		return nil, err
+	}
+	src, _ := firewall.ParsePrefix(r.Remote)
+	var out []OpenResult
+	var first error
+	done := map[string]bool{}
+	for _, id := range ids {
+		g, reason := fw.PickGroup(id, "")
+		if g == nil {
+			out = append(out, OpenResult{Status: "failed", Error: "instance " + id + ": " + reason, Instances: []firewall.InstanceRef{}})
+			if first == nil {
+				first = fmt.Errorf("instance %s: %s", id, reason)
+			}
+			continue
+		}
+		if done[g.ID] {
+			continue
+		}
+		done[g.ID] = true
+		res := OpenResult{GroupID: g.ID, GroupName: g.Name, Instances: []firewall.InstanceRef{}}
+		for _, in := range g.Instances {
+			res.Instances = append(res.Instances, firewall.InstanceRef{ID: in.ID, Name: in.Name})
+		}
+		missing := firewall.Missing(fw.RulesOf(id), r.Ports, src)
+		var open []firewall.PortRange
+		for _, p := range r.Ports {
+			if !slices.Contains(missing, p) {
+				open = append(open, p)
+			}
+		}
+		res.AlreadyOpen = firewall.Rule{Ports: open}.Multiport()
+		if len(missing) == 0 {
+			res.Status = "already_open"
+			out = append(out, res)
+			continue
+		}
+		add := *r
+		add.Ports = missing
+		created, err := CreateRule(ctx, f, client, fw, g, add)
+		if err != nil {
+			res.Status, res.Error = "failed", FirstLine(err.Error())
+			if first == nil {
+				first = err
+			}
+		} else {
+			res.Status, res.Opened, res.RuleID = "opened", add.Multiport(), created.ID
+		}
+		out = append(out, res)
+	}
+	return out, first
+}
+
+// OpenAfterBuy runs OpenPorts for `instance buy --wait --open` and says
+// on stderr what it did. A failure is a warning with its advice, never
+// the purchase's exit code: the purchase happened.
+func OpenAfterBuy(ctx context.Context, f *Factory, client *api.Client, region string, ids []string, r *firewall.Rule) []OpenResult {
+	res, err := OpenPorts(ctx, f, client, region, ids, r)
+	for _, o := range res {
+		names := make([]string, len(o.Instances))
+		for i, in := range o.Instances {
+			names[i] = in.Name
+		}
+		switch o.Status {
+		case "opened":
+			f.IO.Infof("Opened TCP %s from %s in %s (rule %s); it applies to: %s.", o.Opened, r.Remote, o.GroupName, o.RuleID, strings.Join(names, ", "))
+		case "already_open":
+			f.IO.Infof("TCP %s already open from %s in %s: nothing was sent.", o.AlreadyOpen, r.Remote, o.GroupName)
+		}
+	}
+	if err != nil {
+		msg := "the instances were bought and run, but opening the ports failed: " + err.Error()
+		if a := Advice(err); a != "" {
+			msg += "\n" + a
+		}
+		f.IO.Warnf("%s", msg)
+	}
+	if res == nil {
+		res = []OpenResult{}
+	}
+	return res
 }

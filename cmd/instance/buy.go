@@ -40,6 +40,8 @@ type BuyOptions struct {
 	NoValidate, Yes, DryRun   bool
 	Wait                      bool
 	WaitTimeout, WaitInterval time.Duration
+	Open                      []string // --open: TCP ports to open once the instances run
+	OpenFrom                  string
 	changed                   func(name string) bool
 	stdin                     io.Reader
 }
@@ -94,7 +96,14 @@ instances until each is RUNNING with a public IP (exit 0; the table adds
 INSTANCE ID / PUBLIC IP rows, JSON an "instances" array in the instance
 list shape), all within --timeout. A cancelled order exits 4; a timeout
 exits 5 with the command that looks again. The result (with the last order
-status seen) is printed in every case, so the order ID is never lost.`,
+status seen) is printed in every case, so the order ID is never lost.
+
+--open 22,80,443 (with --wait) then opens those TCP ports in the security
+group the instances are put in (sg-default-smb, shared by every FlexusL
+instance of the region: the confirmation says so), from anywhere unless
+--open-from CIDR narrows it; ports already open are not touched, and the
+rule is added once, journaled (kind firewall). A failure to open is a
+warning: the purchase still exits 0. See flexusl firewall --help.`,
 		Example: `  # interactive: shows what will be bought and asks
   flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
 
@@ -104,6 +113,10 @@ status seen) is printed in every case, so the order ID is never lost.`,
 
   # CI: the purchase kept in a file, wait until the instances exist
   flexusl instance buy --from-file purchase.yaml --yes --wait --timeout 20m -o json
+
+  # a web server reachable at once: SSH from one address, the web from anywhere
+  flexusl instance buy --region ap-southeast-3 --name web-2 --image WordPress --spec hf.large.1.30m.linux \
+    --auto-pay --yes --wait --open 80,443
 
   # see the exact request without sending it
   flexusl instance buy --region tr-west-1 --name db --image-id 7f1c... --spec hf.large.4.30m.linux --dry-run -o json`,
@@ -148,6 +161,8 @@ status seen) is printed in every case, so the order ID is never lost.`,
 	fl.BoolVar(&opts.Wait, "wait", false, "wait for the order to complete and its instances to run with a public IP")
 	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
 	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
+	fl.StringArrayVar(&opts.Open, "open", nil, "with --wait: open these TCP ports (22,80,443; ranges low-high) in the instances' security group once they run; ports already open are not touched")
+	fl.StringVar(&opts.OpenFrom, "open-from", "", "with --open: the address or CIDR the ports open to (default anywhere: 0.0.0.0/0)")
 	cmdutil.RegisterBuyCompletions(cmd, f)
 	return cmd
 }
@@ -226,6 +241,8 @@ type BuyResult struct {
 	// Instances (with --wait, once the order completed): each instance in
 	// the `instance list` shape.
 	Instances *[]instance.View `json:"instances,omitempty"`
+	// Firewall (with --open): what was opened in each security group.
+	Firewall *[]cmdutil.OpenResult `json:"firewall,omitempty"`
 }
 
 func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
@@ -261,7 +278,8 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	if opts.Wait && (opts.WaitTimeout <= 0 || opts.WaitInterval <= 0) {
 		ps = append(ps, catalog.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"})
 	}
-	if len(ps) > 0 {
+	openRule, ops := cmdutil.OpenPlan(opts.Open, opts.OpenFrom, opts.changed("open-from"), opts.Wait)
+	if ps = append(ps, ops...); len(ps) > 0 {
 		return cmdutil.ProblemsError(ps, fieldFlags(req))
 	}
 	req.Normalize(cat)
@@ -298,6 +316,9 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 			return cmdutil.UsageErrorf("refusing to buy without confirmation: no terminal to ask on; pass --yes to buy (nothing was sent)")
 		}
 		fmt.Fprintf(f.IO.ErrOut, "You are about to buy:\n%s", purchase.FormatSummary(req.Summary(cat)))
+		if openRule != nil {
+			fmt.Fprint(f.IO.ErrOut, cmdutil.OpenSummary(openRule, req.Region))
+		}
 		ok, err := f.IO.Confirm("Buy?")
 		if errors.Is(err, ui.ErrInterrupted) {
 			return exitcode.Errorf(exitcode.Interrupted, "cancelled: nothing was sent")
@@ -354,6 +375,10 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		var vs []instance.View
 		vs, werr = cmdutil.WaitInstances(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout-time.Since(start), opts.WaitInterval)
 		result.Instances = &vs
+		if werr == nil && openRule != nil { // --open, confirmed with the purchase
+			opened := cmdutil.OpenAfterBuy(ctx, f, client, req.Region, res.InstanceIDs, openRule)
+			result.Firewall = &opened
+		}
 	}
 	// The purchase happened whatever the wait's outcome: a script reading
 	// stdout gets the order ID (and the last status seen) before the wait's

@@ -75,3 +75,19 @@ type match struct {
 func contains(outer, inner netip.Prefix) bool {
 	return outer.Bits() <= inner.Bits() && outer.Contains(inner.Addr())
 }
+
+// Missing are the ports and ranges of want that the inbound rules do not
+// already let in over TCP/IPv4 from every address of src (a range counts
+// as open only when each of its ports is).
+func Missing(rules []api.SecurityGroupRule, want []PortRange, src netip.Prefix) []PortRange {
+	var out []PortRange
+	for _, pr := range want {
+		for p := pr.Lo; p <= pr.Hi; p++ {
+			if !Lets(rules, "tcp", p, &src) {
+				out = append(out, pr)
+				break
+			}
+		}
+	}
+	return out
+}
