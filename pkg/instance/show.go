@@ -33,7 +33,8 @@ type Detail struct {
 	Expires      string `json:"expires"`
 	AutoRenew    *bool  `json:"auto_renew"`
 	Resources    []Part `json:"resources"`
-	server       *api.Server // as ECS answered; nil when not read
+
+	server *api.Server // as ECS answered; nil when not read
 }
 
 // Server is the server as ECS answered (nil when it could not be read).
