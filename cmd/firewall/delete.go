@@ -146,7 +146,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 		for _, i := range todo {
 			r := rules[ids[i]]
 			g := fw.Group(r.SecurityGroupID)
-			where := "security group " + r.SecurityGroupID + ", which protects none of your FlexusL instances"
+			where := "security group " + safetext.Line(r.SecurityGroupID) + ", which protects none of your FlexusL instances"
 			if g != nil {
 				where = cmdutil.DescribeGroup(g)
 			}
