@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/safetext"
@@ -122,14 +123,15 @@ func Load(ctx context.Context, rd Reader, region, projectID string, instances []
 	var order []string // group IDs in the order first seen (the focus first)
 	sorted := slices.Clone(instances)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].ID == focus && sorted[j].ID != focus })
-	for _, in := range sorted {
+	servers, errs := showServers(ctx, rd, region, projectID, sorted)
+	for i, in := range sorted {
 		if in.ServerID == "" {
 			if in.ID == focus {
 				return nil, fmt.Errorf("instance %s (%s) has no server yet (RMS lists none): its firewall cannot be read", safetext.Line(in.Label()), in.ID)
 			}
 			continue
 		}
-		s, err := rd.ShowServer(ctx, api.ServerRef{Region: region, ProjectID: projectID, ServerID: in.ServerID})
+		s, err := servers[i], errs[i]
 		if err != nil {
 			if in.ID == focus {
 				return nil, fmt.Errorf("instance %s: the groups of its server: %w", safetext.Line(in.Label()), err)
@@ -273,4 +275,29 @@ func (fw *Firewall) LoginPort(instanceID string) (int, string) {
 		return 3389, "RDP"
 	}
 	return 22, "SSH"
+}
+
+// ServerReads is how many ShowServer calls Load makes at once.
+const ServerReads = 8
+
+// showServers reads the servers of instances, ServerReads at a time, in
+// the instances' order (no server: nil, nil).
+func showServers(ctx context.Context, rd Reader, region, projectID string, ins []Instance) ([]*api.Server, []error) {
+	servers, errs := make([]*api.Server, len(ins)), make([]error, len(ins))
+	sem := make(chan struct{}, ServerReads)
+	var wg sync.WaitGroup
+	for i, in := range ins {
+		if in.ServerID == "" {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			servers[i], errs[i] = rd.ShowServer(ctx, api.ServerRef{Region: region, ProjectID: projectID, ServerID: in.ServerID})
+		}()
+	}
+	wg.Wait()
+	return servers, errs
 }
