@@ -11,6 +11,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/firewall"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/resolve"
+	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
 
@@ -26,6 +27,7 @@ type RuleOptions struct {
 	Group       string
 	Direction   string
 	Yes         bool
+	DryRun      bool
 }
 
 // RuleResult is what allow and deny print (JSON keys stable).
@@ -78,6 +80,9 @@ is sent when one is wrong (exit 2):
   --priority     1-100, 1 the strongest (default 1); at equal priority deny wins
   --description  at most 255 characters, no < or >, no control characters
 
+--dry-run reads the groups and prints the exact request (a fresh
+Client-Request-Id is made for each real send); nothing is changed.
+
 A rule identical to one the group has (direction, family, protocol, ports,
 address, action, priority) is reported as already present: nothing is
 sent, exit 0. Otherwise the rule is added once: the attempt is journaled
@@ -110,6 +115,7 @@ Exit codes: 0 added or already present; 2 bad input or not confirmed
 	fl.StringVar(&opts.Group, "group", "", "the security group (name or ID) when the server has several (default: its only one, else sg-default-smb)")
 	fl.StringVar(&opts.Direction, "direction", api.DirectionIngress, "ingress (inbound) or egress (outbound)")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "change the firewall without asking (required without a terminal)")
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "read the groups, then print the request that would add the rule; change nothing")
 	cmd.RegisterFlagCompletionFunc("protocol", cobra.FixedCompletions(firewall.Protocols, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("direction", cobra.FixedCompletions(firewall.Directions, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("group", cmdutil.CompleteGroups(f))
@@ -177,7 +183,6 @@ func ruleRun(ctx context.Context, f *cmdutil.Factory, opts *RuleOptions) error {
 	}
 
 	// 3. Confirm, naming the group and every instance it protects.
-	cmdutil.WarnUnresolved(f, journal.KindFirewall, "firewall change")
 	var b strings.Builder
 	fmt.Fprintf(&b, "You are about to add this rule to %s:\n  %s\n", cmdutil.DescribeGroup(g), rule.Summary())
 	flag := "--from"
@@ -187,6 +192,15 @@ func ruleRun(ctx context.Context, f *cmdutil.Factory, opts *RuleOptions) error {
 	if note := cmdutil.AnywhereNote(rule, flag); note != "" {
 		fmt.Fprintf(&b, "%s\n", note)
 	}
+	if opts.DryRun {
+		p, err := client.PrepareCreateSecurityGroupRule(api.VPCCall{Region: fw.Region, ProjectID: fw.ProjectID, RequestID: uuid.NewString()}, rule.Option(g.ID))
+		if err != nil {
+			return err
+		}
+		f.IO.Infof("%s", strings.TrimSuffix(strings.Replace(b.String(), "You are about to add", "It would add", 1), "\n"))
+		return f.PrintDryRuns("Adding the rule", []*api.Prepared{p})
+	}
+	cmdutil.WarnUnresolved(f, journal.KindFirewall, "firewall change")
 	if err := cmdutil.ConfirmChange(f, opts.Yes, b.String(), "Add the rule?"); err != nil {
 		return err
 	}
