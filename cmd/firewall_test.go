@@ -1,10 +1,14 @@
 package cmd
 
 import (
+	"bytes"
 	"context"
+	"io"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -243,5 +247,69 @@ func TestBuyOpenConfirmation(t *testing.T) {
 	}
 	if w.count(sandbox.RouteCreate) != 0 || w.count(sandbox.RouteVPCRuleCreate) != 0 {
 		t.Error("sent after no")
+	}
+}
+
+// firewall delete's confirmation shows each rule and every instance its
+// group protects; a rule already gone is reported, not an error.
+func TestFirewallDeleteConfirmation(t *testing.T) {
+	w := newFWWorld(t)
+	r := run(t, w.env, "firewall", "allow", "web-0001", "--port", "8080", "--yes", "-o", "json")
+	id := between(r.out, `"id": "`, `"`)
+	r = w.runTTY(t, "n\n", "firewall", "delete", id, "6f1e0000-0000-4000-8000-000000000000", "--region", "ap-southeast-3")
+	for _, want := range []string{"delete 1 rule(s) in ap-southeast-3", id, "allow tcp 8080 from 0.0.0.0/0 (inbound, priority 1)",
+		"security group sg-default-smb", "protects 2 instances", "web-0001, web-0002", "Delete?"} {
+		if !strings.Contains(r.err, want) {
+			t.Errorf("no %q in:\n%s", want, r.err)
+		}
+	}
+	if r.code != 2 || w.count(sandbox.RouteVPCRuleDelete) != 0 {
+		t.Errorf("exit %d, %d deletes after no", r.code, w.count(sandbox.RouteVPCRuleDelete))
+	}
+	r = w.runTTY(t, "y\n", "firewall", "delete", id, "6f1e0000-0000-4000-8000-000000000000", "--region", "ap-southeast-3", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.out, `"status": "deleted"`) || !strings.Contains(r.out, `"status": "already_gone"`) || w.count(sandbox.RouteVPCRuleDelete) != 1 {
+		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+}
+
+// A rule that appears between the listing and the create (VPC answers
+// 409) is reported as already present, exit 0, and not sent again.
+func TestFirewallAllowConflictIsAlreadyPresent(t *testing.T) {
+	s, err := sandbox.New(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Provision(sandbox.ProvisionRequest{Count: 1, Name: "web"}); err != nil {
+		t.Fatal(err)
+	}
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/vpc/security-group-rules") {
+			body, _ := io.ReadAll(r.Body)
+			once.Do(func() { // someone else adds the same rule first
+				r2 := httptest.NewRequest(r.Method, r.URL.String(), bytes.NewReader(body))
+				r2.Header = r.Header.Clone()
+				s.ServeHTTP(httptest.NewRecorder(), r2)
+			})
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
+		s.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	dir := t.TempDir()
+	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": srv.URL, "FLEXUSL_ECS_ENDPOINT": srv.URL, "FLEXUSL_VPC_ENDPOINT": srv.URL,
+		"FLEXUSL_TOKEN": sandbox.DefaultToken, "FLEXUSL_DOMAIN_ID": sandbox.DefaultDomainID, "XDG_STATE_HOME": dir, "XDG_CACHE_HOME": dir, "HOME": dir}
+	r := run(t, env, "firewall", "allow", "web-0001", "--port", "22", "--yes", "-o", "json")
+	if r.code != 0 || !strings.Contains(r.out, `"status": "already_present"`) || !strings.Contains(r.err, "VPC answered that the rule exists") {
+		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	n := 0
+	for _, lr := range s.Requests() {
+		if lr.Route == sandbox.RouteVPCRuleCreate {
+			n++
+		}
+	}
+	if n != 2 { // the other's and ours, once
+		t.Errorf("%d creates", n)
 	}
 }
