@@ -60,9 +60,9 @@ func NewCmdAllow(f *cmdutil.Factory, runF func(*RuleOptions) error) *cobra.Comma
 func newRuleCmd(f *cmdutil.Factory, action string, runF func(*RuleOptions) error, short, example string) *cobra.Command {
 	opts := &RuleOptions{Action: action}
 	cmd := &cobra.Command{
-		Use:   action + " ID|NAME --port P[,P|LOW-HIGH]... [--protocol tcp|udp|icmp|icmpv6|any] [--from CIDR] [--priority 1-100] [--description TEXT] [--group NAME|ID] [--direction ingress|egress] [--yes]",
+		Use:   action + " ID|NAME --port P[,P|LOW-HIGH]... [--protocol tcp|udp|icmp|icmpv6|any] [--from CIDR | --to CIDR] [--priority 1-100] [--description TEXT] [--group NAME|ID] [--direction ingress|egress] [--yes]",
 		Short: short,
-		Long: `Add an ` + action + ` rule to the security group of an instance's server
+		Long: `Add ` + map[string]string{api.ActionAllow: "an allow", api.ActionDeny: "a deny"}[action] + ` rule to the security group of an instance's server
 (VPC CreateSecurityGroupRule). The group is --group (a name or ID of one of
 the server's groups), else its only group, else sg-default-smb. Every
 instance in that group gets the rule: the confirmation names them all.
