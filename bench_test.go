@@ -240,7 +240,7 @@ func BenchmarkStop100InOneRegion(b *testing.B) {
 	defer srv.Close()
 	home := b.TempDir()
 	env := []string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "XDG_CONFIG_HOME=" + filepath.Join(home, "c"), "XDG_STATE_HOME=" + filepath.Join(home, "s"),
-		"FLEXUSL_RMS_ENDPOINT=" + srv.URL, "FLEXUSL_ECS_ENDPOINT=" + srv.URL, "FLEXUSL_IAM_ENDPOINT=" + srv.URL, "FLEXUSL_TOKEN=" + sandbox.DefaultToken}
+		"FLEXUSL_RMS_ENDPOINT=" + srv.URL, "FLEXUSL_ECS_ENDPOINT=" + srv.URL, "FLEXUSL_VPC_ENDPOINT=" + srv.URL, "FLEXUSL_IAM_ENDPOINT=" + srv.URL, "FLEXUSL_TOKEN=" + sandbox.DefaultToken}
 	args := []string{"instance", "stop", "--interval", "50ms", "-o", "json"}
 	for i := 1; i <= 100; i++ {
 		args = append(args, fmt.Sprintf("sandbox-%04d", i))

@@ -106,7 +106,7 @@ func TestDeleteTypedConfirmationOnPTY(t *testing.T) {
 	dir := t.TempDir()
 	env := []string{"HOME=" + dir, "XDG_STATE_HOME=" + filepath.Join(dir, "state"), "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
 		"FLEXUSL_TOKEN=" + E2EToken, "PATH=" + os.Getenv("PATH"), "TERM=xterm"}
-	for _, k := range []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT"} {
+	for _, k := range []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT", "FLEXUSL_VPC_ENDPOINT"} {
 		env = append(env, k+"="+srv.URL)
 	}
 	unsubscribes := func() int {

@@ -74,6 +74,7 @@ func TestScripts(t *testing.T) {
 			env.Setenv("FLEXUSL_IAM_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_RMS_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_ECS_ENDPOINT", ts.URL)
+			env.Setenv("FLEXUSL_VPC_ENDPOINT", ts.URL)
 			env.Setenv("FLEXUSL_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_AK", s.AccessKey())

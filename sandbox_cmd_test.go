@@ -29,13 +29,13 @@ func TestSandboxCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	// export FLEXUSL_ENDPOINT=http://127.0.0.1:PORT FLEXUSL_BSS_ENDPOINT=... FLEXUSL_IAM_ENDPOINT=...
-	//   FLEXUSL_RMS_ENDPOINT=... FLEXUSL_ECS_ENDPOINT=... FLEXUSL_TOKEN=sandbox
+	//   FLEXUSL_RMS_ENDPOINT=... FLEXUSL_ECS_ENDPOINT=... FLEXUSL_VPC_ENDPOINT=... FLEXUSL_TOKEN=sandbox
 	fields := strings.Fields(line)
-	if len(fields) != 7 || fields[0] != "export" || !strings.HasPrefix(fields[1], "FLEXUSL_ENDPOINT=http://127.0.0.1:") || fields[6] != "FLEXUSL_TOKEN=sandbox" {
+	if len(fields) != 8 || fields[0] != "export" || !strings.HasPrefix(fields[1], "FLEXUSL_ENDPOINT=http://127.0.0.1:") || fields[7] != "FLEXUSL_TOKEN=sandbox" {
 		t.Fatalf("first line %q", line)
 	}
 	url := strings.TrimPrefix(fields[1], "FLEXUSL_ENDPOINT=")
-	for i, name := range []string{"FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT"} {
+	for i, name := range []string{"FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT", "FLEXUSL_VPC_ENDPOINT"} {
 		if fields[2+i] != name+"="+url {
 			t.Errorf("field %d %q, want %s=%s", 2+i, fields[2+i], name, url)
 		}

@@ -67,6 +67,10 @@ var secretCaseArgsECS = map[string][]string{
 	"flexusl instance reset-password": {"web-0001", "--password-stdin", "--yes"},
 	"flexusl instance update":         {"web-0001", "--description", "walked"},
 	"flexusl job wait":                {"ff80808290c6b7b60191ef522de6257b", "--region", "ap-southeast-3", "--timeout", "1s"},
+	"flexusl firewall list":           {"web-0001"},
+	"flexusl firewall allow":          {"web-0001", "--port", "22", "--yes"},
+	"flexusl firewall deny":           {"web-0001", "--port", "23", "--yes"},
+	"flexusl firewall delete":         {"7c1e0a9b-3d2f-4e5a-8b6c-9d0e1f2a3b4c", "--region", "ap-southeast-3", "--yes"},
 }
 
 func leafCommands(c *cobra.Command) []string {
@@ -124,7 +128,7 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 	for _, mode := range []string{"token", "aksk"} {
 		dir := t.TempDir()
 		env := append(os.Environ(), "FLEXUSL_ENDPOINT="+srv.URL, "FLEXUSL_BSS_ENDPOINT="+srv.URL, "FLEXUSL_IAM_ENDPOINT="+srv.URL,
-			"FLEXUSL_RMS_ENDPOINT="+srv.URL, "FLEXUSL_ECS_ENDPOINT="+srv.URL, "PATH="+fakeBin+string(os.PathListSeparator)+os.Getenv("PATH"),
+			"FLEXUSL_RMS_ENDPOINT="+srv.URL, "FLEXUSL_ECS_ENDPOINT="+srv.URL, "FLEXUSL_VPC_ENDPOINT="+srv.URL, "PATH="+fakeBin+string(os.PathListSeparator)+os.Getenv("PATH"),
 			"FLEXUSL_TOKEN="+tok, "FLEXUSL_ACCESS_KEY="+ak, "FLEXUSL_SECRET_KEY="+sk, "FLEXUSL_AUTH_MODE="+mode,
 			"HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_STATE_HOME="+filepath.Join(dir, "state"))
 		for _, path := range leaves {

@@ -69,7 +69,7 @@ func newFakeBSS(t *testing.T, n int) *fakeBSS {
 
 func (fb *fakeBSS) env(dir string) map[string]string {
 	return map[string]string{"FLEXUSL_ENDPOINT": fb.url, "FLEXUSL_BSS_ENDPOINT": fb.url, "FLEXUSL_RMS_ENDPOINT": fb.url, "FLEXUSL_IAM_ENDPOINT": fb.url,
-		"FLEXUSL_ECS_ENDPOINT": fb.url, "FLEXUSL_TOKEN": "fake-token-SECRET-77", "FLEXUSL_DOMAIN_ID": fakeDomain, "XDG_STATE_HOME": dir,
+		"FLEXUSL_ECS_ENDPOINT": fb.url, "FLEXUSL_VPC_ENDPOINT": fb.url, "FLEXUSL_TOKEN": "fake-token-SECRET-77", "FLEXUSL_DOMAIN_ID": fakeDomain, "XDG_STATE_HOME": dir,
 		"FLEXUSL_CONFIG": filepath.Join(dir, "config.yaml"), "FLEXUSL_TIMEOUT": "400ms"}
 }
 

@@ -13,6 +13,7 @@ import (
 	authcmd "github.com/flexusl/flexusl/cmd/auth"
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	configcmd "github.com/flexusl/flexusl/cmd/config"
+	firewallcmd "github.com/flexusl/flexusl/cmd/firewall"
 	"github.com/flexusl/flexusl/cmd/images"
 	"github.com/flexusl/flexusl/cmd/instance"
 	jobcmd "github.com/flexusl/flexusl/cmd/job"
@@ -38,6 +39,7 @@ var topCommands = []struct {
 	{"instance", "Buy, list and show FlexusL instances, log in, operate their servers, renew and unsubscribe them", instance.NewCmdInstance},
 	{"order", "Follow, pay and cancel orders (BSS); the local order journal", ordercmd.NewCmdOrder},
 	{"job", "Follow ECS jobs (server start, stop, reboot)", jobcmd.NewCmdJob},
+	{"firewall", firewallcmd.Short, firewallcmd.NewCmdFirewall},
 	{"auth", "Get a token, and see which credentials a profile uses", authcmd.NewCmdAuth},
 	{"config", "Read and change profiles in the config file", configcmd.NewCmdConfig},
 	{"specs", "Plan specs (vCPUs, memory, disk, bandwidth, data package)", specs.NewCmdSpecs},

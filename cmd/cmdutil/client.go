@@ -56,6 +56,7 @@ func (f *Factory) BareClient() (*api.Client, error) {
 		IAMEndpoint: cfg.Get(config.KeyIAMEndpoint),
 		RMSEndpoint: cfg.Get(config.KeyRMSEndpoint),
 		ECSEndpoint: cfg.Get(config.KeyECSEndpoint),
+		VPCEndpoint: cfg.Get(config.KeyVPCEndpoint),
 		HTTP:        hc,
 		UserAgent:   buildinfo.UserAgent(),
 		MaxRetries:  cfg.Int(config.KeyMaxRetries),

@@ -57,6 +57,14 @@ func permissionFor(op string) string {
 	switch {
 	case strings.HasPrefix(op, "price inquiry"):
 		return "price inquiries: Huawei names " + price.Permission
+	case strings.HasPrefix(op, "create security group rule"):
+		return "adding a firewall rule needs vpc:securityGroupRules:create"
+	case strings.HasPrefix(op, "delete security group rule"):
+		return "deleting a firewall rule needs vpc:securityGroupRules:delete"
+	case strings.Contains(op, "security group rule"):
+		return "reading firewall rules needs vpc:securityGroupRules:get"
+	case strings.Contains(op, "security groups"):
+		return "reading security groups needs vpc:securityGroups:get"
 	case strings.HasPrefix(op, "create instances"):
 		return "purchases need hcss:instances:create"
 	case strings.HasPrefix(op, "renew") || strings.Contains(op, "auto-renew") || strings.HasPrefix(op, "list subscriptions"):

@@ -7,6 +7,7 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/journal"
 )
 
 // The CLI's advice for API errors: what the old pkg/api hints said, now
@@ -29,6 +30,11 @@ func TestAdvice(t *testing.T) {
 		{&api.Error{Op: "unsubscribe instances", StatusCode: 403}, "bss:unsubscribe:*"},
 		{&api.Error{Op: api.OpSubscribeRate, StatusCode: 403}, "bss:discount:view"},
 		{&api.Error{Op: api.OpRenewRate, StatusCode: 403}, "billing:contract:viewDiscount"},
+		{&api.Error{Op: "create security group rule", StatusCode: 403}, "vpc:securityGroupRules:create"},
+		{&api.Error{Op: "delete security group rule 7c1e", StatusCode: 403}, "vpc:securityGroupRules:delete"},
+		{&api.Error{Op: "list security group rules", StatusCode: 403}, "vpc:securityGroupRules:get"},
+		{&api.Error{Op: "show security group rule 7c1e", StatusCode: 403}, "vpc:securityGroupRules:get"},
+		{&api.Error{Op: "list security groups", StatusCode: 403}, "vpc:securityGroups:get"},
 		{&api.RedirectError{Op: "x", StatusCode: 302}, "endpoint"},
 		{&api.UnknownOutcomeError{Op: "renew instances", RequestID: "r"}, "Do not repeat"},
 		{WithAdvice(&api.UnknownOutcomeError{Op: "create instances"}, "look for the order"), "look for the order"},
@@ -42,6 +48,13 @@ func TestAdvice(t *testing.T) {
 		if api.IsUnknownOutcome(tt.err) && strings.Contains(strings.ToLower(got), "try again") {
 			t.Errorf("unknown outcome invites a retry: %q", got)
 		}
+	}
+	// The kind decides how to find out after an unknown outcome.
+	if a := UnknownAdviceFor(journal.KindFirewall, "The rule", "r1", "t"); !strings.Contains(a, "flexusl firewall list") || strings.Contains(a, "order list") {
+		t.Errorf("firewall advice: %q", a)
+	}
+	if a := UnknownAdvice("The purchase", "r1", "t"); !strings.Contains(a, "order list --remote") {
+		t.Errorf("order advice: %q", a)
 	}
 	if exitcode.Of(WithAdvice(exitcode.Errorf(exitcode.Auth, "x"), "a")) != exitcode.Auth {
 		t.Error("advice lost the exit code")

@@ -42,6 +42,8 @@ type BuyOptions struct {
 	NoPrice                   bool
 	Wait                      bool
 	WaitTimeout, WaitInterval time.Duration
+	Open                      []string // --open: TCP ports to open once the instances run
+	OpenFrom                  string
 	changed                   func(name string) bool
 	stdin                     io.Reader
 }
@@ -112,7 +114,14 @@ exits 5 with the command that looks again. A completed order is a completed
 purchase: when its instances cannot be followed (RMS refuses the listing
 without rms:resources:list, or RMS or IAM cannot be reached) it exits 0 with
 a warning saying how to look later. The result (with the last order status
-seen) is printed in every case, so the order ID is never lost.`,
+seen) is printed in every case, so the order ID is never lost.
+
+--open 22,80,443 (with --wait) then opens those TCP ports in the security
+group the instances are put in (sg-default-smb, shared by every FlexusL
+instance of the region: the confirmation says so), from anywhere unless
+--open-from CIDR narrows it; ports already open are not touched, and the
+rule is added once, journaled (kind firewall). A failure to open is a
+warning: the purchase still exits 0. See flexusl firewall --help.`,
 		Example: `  # interactive: shows what will be bought and asks
   flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
 
@@ -125,6 +134,10 @@ seen) is printed in every case, so the order ID is never lost.`,
 
   # no price inquiry first (the rating call is skipped)
   flexusl instance buy --region ap-southeast-3 --name web-2 --image BT --spec hf.large.1.30m.linux --no-price --yes
+
+  # a web server reachable at once: SSH from one address, the web from anywhere
+  flexusl instance buy --region ap-southeast-3 --name web-2 --image WordPress --spec hf.large.1.30m.linux \
+    --auto-pay --yes --wait --open 80,443
 
   # see the exact request without sending it (and its price, when logged in)
   flexusl instance buy --region tr-west-1 --name db --image-id 7f1c... --spec hf.large.4.30m.linux --dry-run -o json`,
@@ -170,6 +183,8 @@ seen) is printed in every case, so the order ID is never lost.`,
 	fl.BoolVar(&opts.Wait, "wait", false, "wait for the order to complete and its instances to run with a public IP")
 	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
 	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
+	fl.StringArrayVar(&opts.Open, "open", nil, "with --wait: open these TCP ports (22,80,443; ranges low-high) in the instances' security group once they run; ports already open are not touched")
+	fl.StringVar(&opts.OpenFrom, "open-from", "", "with --open: the address or CIDR the ports open to (default anywhere: 0.0.0.0/0)")
 	cmdutil.RegisterBuyCompletions(cmd, f)
 	cmdutil.JSONKeys(cmd, "", BuyResult{})
 	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
@@ -253,6 +268,8 @@ type BuyResult struct {
 	// Instances (with --wait, once the order completed): each instance in
 	// the `instance list` shape.
 	Instances *[]instance.View `json:"instances,omitempty"`
+	// Firewall (with --open): what was opened in each security group.
+	Firewall *[]cmdutil.OpenResult `json:"firewall,omitempty"`
 }
 
 func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
@@ -288,7 +305,8 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	if opts.Wait && (opts.WaitTimeout <= 0 || opts.WaitInterval <= 0) {
 		ps = append(ps, catalog.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"})
 	}
-	if len(ps) > 0 {
+	openRule, ops := cmdutil.OpenPlan(opts.Open, opts.OpenFrom, opts.changed("open-from"), opts.Wait)
+	if ps = append(ps, ops...); len(ps) > 0 {
 		return cmdutil.ProblemsError(ps, fieldFlags(req))
 	}
 	req.Normalize(cat)
@@ -343,6 +361,9 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	// 5. Confirm, unless --yes. Never prompt without a terminal.
 	if !opts.Yes {
 		fmt.Fprintf(f.IO.ErrOut, "You are about to buy:\n%s", purchase.FormatSummary(append(req.Summary(cat), priceLine)))
+		if openRule != nil {
+			fmt.Fprint(f.IO.ErrOut, cmdutil.OpenSummary(openRule, req.Region))
+		}
 		ok, err := f.IO.Confirm("Buy?")
 		if errors.Is(err, ui.ErrInterrupted) {
 			return exitcode.Errorf(exitcode.Interrupted, "cancelled: nothing was sent")
@@ -399,6 +420,10 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		var vs []instance.View
 		vs, werr = cmdutil.WaitInstances(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout-time.Since(start), opts.WaitInterval)
 		result.Instances = &vs
+		if werr == nil && openRule != nil { // --open, confirmed with the purchase
+			opened := cmdutil.OpenAfterBuy(ctx, f, client, req.Region, res.InstanceIDs, openRule)
+			result.Firewall = &opened
+		}
 	}
 	// The purchase happened whatever the wait's outcome: a script reading
 	// stdout gets the order ID (and the last status seen) before the wait's

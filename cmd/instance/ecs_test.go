@@ -215,7 +215,7 @@ type runResult struct {
 func (c *cloud) run(t *testing.T, tty bool, stdin, password string, args ...string) runResult {
 	t.Helper()
 	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": c.url, "FLEXUSL_ECS_ENDPOINT": c.url, "FLEXUSL_IAM_ENDPOINT": c.url, "FLEXUSL_TOKEN": token,
+	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": c.url, "FLEXUSL_ECS_ENDPOINT": c.url, "FLEXUSL_VPC_ENDPOINT": c.url, "FLEXUSL_IAM_ENDPOINT": c.url, "FLEXUSL_TOKEN": token,
 		"FLEXUSL_DOMAIN_ID": "dom1", "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
 	for _, a := range args {
 		if strings.HasPrefix(a, "FLEXUSL_") || strings.HasPrefix(a, "XDG_") {
@@ -523,7 +523,7 @@ func TestActionInterruptedWhileWaiting(t *testing.T) {
 	c := newCloud(t, 1, "me-east-1")
 	c.jobAfter = 1 << 30
 	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": c.url, "FLEXUSL_ECS_ENDPOINT": c.url, "FLEXUSL_TOKEN": token,
+	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": c.url, "FLEXUSL_ECS_ENDPOINT": c.url, "FLEXUSL_VPC_ENDPOINT": c.url, "FLEXUSL_TOKEN": token,
 		"FLEXUSL_DOMAIN_ID": "dom1", "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
 	c.journal = filepath.Join(dir, "flexusl", "orders.jsonl")
 	io, _, out, errOut := ui.Test()

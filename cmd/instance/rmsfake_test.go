@@ -167,7 +167,7 @@ func (c *rmsFake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (c *rmsFake) run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	dir := t.TempDir()
-	e := map[string]string{"FLEXUSL_ENDPOINT": c.url, "FLEXUSL_BSS_ENDPOINT": c.url, "FLEXUSL_RMS_ENDPOINT": c.url, "FLEXUSL_ECS_ENDPOINT": c.url,
+	e := map[string]string{"FLEXUSL_ENDPOINT": c.url, "FLEXUSL_BSS_ENDPOINT": c.url, "FLEXUSL_RMS_ENDPOINT": c.url, "FLEXUSL_ECS_ENDPOINT": c.url, "FLEXUSL_VPC_ENDPOINT": c.url,
 		"FLEXUSL_IAM_ENDPOINT": c.url, "FLEXUSL_TOKEN": token, "FLEXUSL_DOMAIN_ID": "dom", "FLEXUSL_MAX_RETRIES": "0",
 		"FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": filepath.Join(dir, "state"), "XDG_CACHE_HOME": filepath.Join(dir, "cache")}
 	for k, v := range env {

@@ -2,6 +2,7 @@ package instance
 
 import (
 	"context"
+	"strings"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/exitcode"
@@ -87,6 +88,12 @@ func showRun(ctx context.Context, f *cmdutil.Factory, opts *ShowOptions) error {
 	cmdutil.RememberInstances(f, []instance.View{d.View}, false, "")
 	if err := f.Print(d, func() ([]string, [][]string) { return instance.DetailTable(d) }); err != nil {
 		return err
+	}
+	if s := d.Server(); derr == nil && s != nil && strings.EqualFold(s.Metadata["os_type"], "windows") {
+		// Windows has no ssh to warn: show says when RDP (3389) is closed.
+		if hint := cmdutil.ClosedPortHint(ctx, client, &rs[0], s, 3389, "Remote Desktop from outside will time out"); hint != "" {
+			f.IO.Infof("Hint: %s", hint)
+		}
 	}
 	if derr != nil && exitcode.Of(derr) != exitcode.Auth {
 		return cmdutil.WithAdvice(derr, "the other fields were printed. RMS, ECS and BSS catch up with each other a little after a purchase or an unsubscription: look again in a minute")

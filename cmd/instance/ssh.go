@@ -18,6 +18,8 @@ type SSHOptions struct {
 	Instance string   // ID or name
 	User     string   // login name
 	SSHArgs  []string // after --, passed to ssh as they are
+	// NoFirewallCheck skips reading the security groups before connecting.
+	NoFirewallCheck bool
 	// Exec hands the process over to ssh (tests replace it); nil:
 	// instance.Exec.
 	Exec func(path string, argv []string) error
@@ -39,6 +41,11 @@ replacing itself with ssh where the operating system allows (Linux, macOS,
 BSD), else running it and exiting with its exit code. Everything after --
 goes to ssh as it is: options (-i KEY, -p PORT, -o ...) and then a remote
 command. The user is root unless --user is given.
+
+Before connecting it reads the instance's security groups (VPC): when no
+inbound rule can let TCP 22 in (or the port given with -p / -o Port=),
+it says so on stderr with the command that opens it (flexusl firewall
+allow), then runs ssh anyway. --no-firewall-check skips that check.
 
 It fails (exit 1) before connecting when ssh is not on PATH or the
 instance has no public IP (yet); an unknown or ambiguous name exits 2.`,
@@ -67,6 +74,7 @@ instance has no public IP (yet); an unknown or ambiguous name exits 2.`,
 	}
 	cmd.Flags().StringVar(&opts.User, "user", instance.DefaultSSHUser, "login name on the instance")
 	cmdutil.NoResult(cmd)
+	cmd.Flags().BoolVar(&opts.NoFirewallCheck, "no-firewall-check", false, "do not check that the security groups let the ssh port in")
 	return cmd
 }
 
@@ -96,9 +104,11 @@ func sshRun(ctx context.Context, f *cmdutil.Factory, opts *SSHOptions) error {
 	r := &rs[0]
 	cmdutil.RememberInstances(f, []instance.View{instance.NewView(r)}, false, "")
 	ip := r.PublicIP()
+	var server *api.Server
 	if ip == "" && r.ServerID() != "" {
 		// RMS lists no EIP: the server's floating address, if it has one.
 		s, err := client.ShowServer(ctx, api.ServerOf(r))
+		server = s
 		if err != nil {
 			return fmt.Errorf("instance %s (%s) has no public IP in RMS, and its server could not be read: %w", r.Name, r.ID, err)
 		}
@@ -110,6 +120,11 @@ func sshRun(ctx context.Context, f *cmdutil.Factory, opts *SSHOptions) error {
 	argv, err := instance.SSHArgv(opts.User, ip, opts.SSHArgs)
 	if err != nil {
 		return err
+	}
+	if !opts.NoFirewallCheck {
+		if hint := cmdutil.ClosedPortHint(ctx, client, r, server, instance.SSHPort(opts.SSHArgs), "ssh will likely time out"); hint != "" {
+			f.IO.Warnf("%s", hint)
+		}
 	}
 	run := opts.Exec
 	if run == nil {

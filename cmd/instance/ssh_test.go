@@ -62,10 +62,11 @@ func fakeSSHOnPath(t *testing.T) string {
 
 func runSSH(t *testing.T, url string, opts *SSHOptions) (argv []string, path string, err error) {
 	io, _, _, errOut := ui.Test()
-	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": url, "FLEXUSL_ECS_ENDPOINT": url, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d",
+	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": url, "FLEXUSL_ECS_ENDPOINT": url, "FLEXUSL_VPC_ENDPOINT": url, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d",
 		"FLEXUSL_CONFIG": filepath.Join(t.TempDir(), "c.yaml"), "XDG_CACHE_HOME": t.TempDir(), "FLEXUSL_MAX_RETRIES": "0"}
 	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
 	opts.Exec = func(p string, a []string) error { path, argv = p, a; return nil }
+	opts.NoFirewallCheck = true // the check is tested end to end (testdata/script/firewall_ssh.txtar)
 	if opts.User == "" {
 		opts.User = "root"
 	}

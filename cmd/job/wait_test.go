@@ -67,7 +67,7 @@ func run(t *testing.T, f *fake, args ...string) (string, string, int) {
 	srv := httptest.NewServer(f)
 	t.Cleanup(srv.Close)
 	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": srv.URL, "FLEXUSL_ECS_ENDPOINT": srv.URL, "FLEXUSL_IAM_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t",
+	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": srv.URL, "FLEXUSL_ECS_ENDPOINT": srv.URL, "FLEXUSL_VPC_ENDPOINT": srv.URL, "FLEXUSL_IAM_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t",
 		"FLEXUSL_DOMAIN_ID": "dom1", "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
 	io, _, out, errOut := ui.Test()
 	fc := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}

@@ -57,6 +57,11 @@ address serves all services, in the shapes of Huawei's documented examples:
                                                                 after --job-after
         GET  /v1/{project_id}/jobs/{job_id}                     the job: INIT -> RUNNING -> SUCCESS/FAIL
         PUT  /v1/{project_id}/cloudservers/os-reset-passwords   reset passwords (never logged)
+  VPC   GET  /v3/{project_id}/vpc/security-groups                 security groups: sg-default-smb per region,
+                                                                made for its first instance, shared by all
+        GET|POST /v3/{project_id}/vpc/security-group-rules      list / add rules (limits checked; a duplicate
+                                                                is 409)
+        GET|DELETE /v3/{project_id}/vpc/security-group-rules/{id}   show / delete a rule
   IAM   POST /v3/auth/tokens, GET /v3/projects, GET /v3/auth/domains   (password "sandbox")
 
 It accepts the token --token (X-Auth-Token) or AK/SK requests signed with
@@ -72,6 +77,9 @@ so in its X-Sandbox-Note header and its discount names. Requests are logged only
   GET  /_sandbox/instances             instances, with server, public IP and data package
   POST /_sandbox/instances             {"count":450,"regions":["ap-southeast-1","tr-west-1"]}: instances at once
   POST /_sandbox/instances/{id}/traffic   {"used_gb":281.5}
+  GET  /_sandbox/security-groups       security groups with their rule counts and instances
+  POST /_sandbox/instances/{id}/security-groups   {"name":"web","description":"..."} or {"group_id":"..."}:
+                                       attach another group to the instance's server
   POST /_sandbox/faults                {"route":"ecs.action","kind":"429|500|403|latency|drop|job_fail|...","count":N}
   POST /_sandbox/settings              {"complete_after":"1s","provision_after":"0s","job_after":"2s"}
   POST /_sandbox/orders/{id}/pay       pay an order waiting for payment
@@ -175,7 +183,7 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 
 // Endpoints are the variables that point flexusl at the sandbox, in the
 // order the export line sets them.
-var Endpoints = []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT"}
+var Endpoints = []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT", "FLEXUSL_VPC_ENDPOINT"}
 
 // ExportLine is the shell line that sets every endpoint to url and the
 // token. README tells users to eval it: every value is one shell word

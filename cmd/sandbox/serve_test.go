@@ -14,7 +14,7 @@ import (
 // runs.
 func TestExportLineIsShellQuoted(t *testing.T) {
 	if got := ExportLine("http://127.0.0.1:8089", "sandbox"); got != "export FLEXUSL_ENDPOINT=http://127.0.0.1:8089 FLEXUSL_BSS_ENDPOINT=http://127.0.0.1:8089 "+
-		"FLEXUSL_IAM_ENDPOINT=http://127.0.0.1:8089 FLEXUSL_RMS_ENDPOINT=http://127.0.0.1:8089 FLEXUSL_ECS_ENDPOINT=http://127.0.0.1:8089 FLEXUSL_TOKEN=sandbox" {
+		"FLEXUSL_IAM_ENDPOINT=http://127.0.0.1:8089 FLEXUSL_RMS_ENDPOINT=http://127.0.0.1:8089 FLEXUSL_ECS_ENDPOINT=http://127.0.0.1:8089 FLEXUSL_VPC_ENDPOINT=http://127.0.0.1:8089 FLEXUSL_TOKEN=sandbox" {
 		t.Errorf("plain values changed: %s", got)
 	}
 	if runtime.GOOS == "windows" {

@@ -39,6 +39,7 @@ type Client struct {
 	IAMEndpoint string
 	RMSEndpoint string // global
 	ECSEndpoint string // per region: "{region}" is replaced by the call's region
+	VPCEndpoint string // per region, as ECSEndpoint
 	HTTP        *http.Client
 	Auth        auth.Authenticator
 	UserAgent   string
@@ -88,7 +89,7 @@ func (c *Client) WithNotify(fn func(msg string)) *Client {
 // withAuth is a copy of c that authenticates with a.
 func (c *Client) withAuth(a auth.Authenticator) *Client {
 	return &Client{Endpoint: c.Endpoint, BSSEndpoint: c.BSSEndpoint, IAMEndpoint: c.IAMEndpoint, RMSEndpoint: c.RMSEndpoint,
-		ECSEndpoint: c.ECSEndpoint, HTTP: c.HTTP, Auth: a, UserAgent: c.UserAgent, MaxRetries: c.MaxRetries,
+		ECSEndpoint: c.ECSEndpoint, VPCEndpoint: c.VPCEndpoint, HTTP: c.HTTP, Auth: a, UserAgent: c.UserAgent, MaxRetries: c.MaxRetries,
 		ProjectID: c.ProjectID, ProjectRegion: c.ProjectRegion, DomainID: c.DomainID,
 		Notify: c.Notify, Sleep: c.Sleep, ids: c.cache()}
 }

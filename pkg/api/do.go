@@ -26,6 +26,7 @@ const (
 	IAM                 // tokens and projects
 	RMS                 // Config: resource listing (global)
 	ECS                 // the server inside an instance (per region)
+	VPC                 // security groups: the instance's firewall (per region)
 )
 
 // Policy says when a call that failed may be sent again.
@@ -103,6 +104,8 @@ func (c *Client) endpoint(op *Op) (string, error) {
 		e = c.RMSEndpoint
 	case ECS:
 		e = c.ECSEndpoint
+	case VPC:
+		e = c.VPCEndpoint
 	}
 	if e == "" {
 		return "", fmt.Errorf("%s: no endpoint configured for this service", op.Name)

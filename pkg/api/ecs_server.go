@@ -52,38 +52,32 @@ type Server struct {
 
 	// Read but not used; named so that a misspelt tag shows in the tests
 	// that decode the SDK-shaped examples strictly.
-	HostID          string           `json:"hostId"`
-	Host            string           `json:"OS-EXT-SRV-ATTR:host"`
-	InstanceName    string           `json:"OS-EXT-SRV-ATTR:instance_name"`
-	HypervisorHost  string           `json:"OS-EXT-SRV-ATTR:hypervisor_hostname"`
-	LaunchIndex     Int              `json:"OS-EXT-SRV-ATTR:launch_index"`
-	KernelID        string           `json:"OS-EXT-SRV-ATTR:kernel_id"`
-	RamdiskID       string           `json:"OS-EXT-SRV-ATTR:ramdisk_id"`
-	RootDeviceName  string           `json:"OS-EXT-SRV-ATTR:root_device_name"`
-	UserID          string           `json:"user_id"`
-	AccessIPv4      string           `json:"accessIPv4"`
-	AccessIPv6      string           `json:"accessIPv6"`
-	ConfigDrive     string           `json:"config_drive"`
-	DiskConfig      string           `json:"OS-DCF:diskConfig"`
-	LaunchedAt      string           `json:"OS-SRV-USG:launched_at"`
-	TerminatedAt    string           `json:"OS-SRV-USG:terminated_at"`
-	HostStatus      string           `json:"host_status"`
-	Progress        Int              `json:"progress"`
-	Links           []ServerLink     `json:"links"`
-	SecurityGroups  []ServerSecGroup `json:"security_groups"`
-	VolumesAttached []ServerVolume   `json:"os-extended-volumes:volumes_attached"`
+	HostID          string                `json:"hostId"`
+	Host            string                `json:"OS-EXT-SRV-ATTR:host"`
+	InstanceName    string                `json:"OS-EXT-SRV-ATTR:instance_name"`
+	HypervisorHost  string                `json:"OS-EXT-SRV-ATTR:hypervisor_hostname"`
+	LaunchIndex     Int                   `json:"OS-EXT-SRV-ATTR:launch_index"`
+	KernelID        string                `json:"OS-EXT-SRV-ATTR:kernel_id"`
+	RamdiskID       string                `json:"OS-EXT-SRV-ATTR:ramdisk_id"`
+	RootDeviceName  string                `json:"OS-EXT-SRV-ATTR:root_device_name"`
+	UserID          string                `json:"user_id"`
+	AccessIPv4      string                `json:"accessIPv4"`
+	AccessIPv6      string                `json:"accessIPv6"`
+	ConfigDrive     string                `json:"config_drive"`
+	DiskConfig      string                `json:"OS-DCF:diskConfig"`
+	LaunchedAt      string                `json:"OS-SRV-USG:launched_at"`
+	TerminatedAt    string                `json:"OS-SRV-USG:terminated_at"`
+	HostStatus      string                `json:"host_status"`
+	Progress        Int                   `json:"progress"`
+	Links           []ServerLink          `json:"links"`
+	SecurityGroups  []ServerSecurityGroup `json:"security_groups"` // the groups (the firewall) attached to the server
+	VolumesAttached []ServerVolume        `json:"os-extended-volumes:volumes_attached"`
 }
 
 // ServerLink is a link of a server or flavor (the SDK's Link).
 type ServerLink struct {
 	Href string `json:"href"`
 	Rel  string `json:"rel"`
-}
-
-// ServerSecGroup is a security group of a server.
-type ServerSecGroup struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
 }
 
 // ServerVolume is a disk attached to a server.

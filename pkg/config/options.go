@@ -40,6 +40,7 @@ const (
 	KeyIAMEndpoint    = "iam_endpoint"
 	KeyRMSEndpoint    = "rms_endpoint"
 	KeyECSEndpoint    = "ecs_endpoint"
+	KeyVPCEndpoint    = "vpc_endpoint"
 	KeyCatalogFile    = "catalog_file"
 	KeyAuthMode       = "auth_mode"
 	KeyToken          = "token"
@@ -65,6 +66,7 @@ const (
 	DefaultIAMEndpoint = "https://iam.myhuaweicloud.com"
 	DefaultRMSEndpoint = "https://rms.myhuaweicloud.com"
 	DefaultECSEndpoint = "https://ecs.{region}.myhuaweicloud.com"
+	DefaultVPCEndpoint = "https://vpc.{region}.myhuaweicloud.com"
 	DefaultProfile     = "default"
 )
 
@@ -80,6 +82,7 @@ var Options = []Option{
 	{Key: KeyIAMEndpoint, Flag: "iam-endpoint", Env: []string{"FLEXUSL_IAM_ENDPOINT"}, Default: DefaultIAMEndpoint, InFile: true, Usage: "IAM (tokens, projects) endpoint", Check: CheckEndpoint},
 	{Key: KeyRMSEndpoint, Flag: "rms-endpoint", Env: []string{"FLEXUSL_RMS_ENDPOINT"}, Default: DefaultRMSEndpoint, InFile: true, Usage: "RMS (Config: instance listing) endpoint", Check: CheckEndpoint},
 	{Key: KeyECSEndpoint, Flag: "ecs-endpoint", Env: []string{"FLEXUSL_ECS_ENDPOINT"}, Default: DefaultECSEndpoint, InFile: true, Usage: "ECS (servers) endpoint; {region} is replaced by each call's region", Check: CheckEndpoint},
+	{Key: KeyVPCEndpoint, Flag: "vpc-endpoint", Env: []string{"FLEXUSL_VPC_ENDPOINT"}, Default: DefaultVPCEndpoint, InFile: true, Usage: "VPC (security groups: the firewall) endpoint; {region} is replaced by each call's region", Check: CheckEndpoint},
 	{Key: KeyCatalogFile, Flag: "catalog", Env: []string{"FLEXUSL_CATALOG_FILE"}, InFile: true, Usage: "catalog file to use instead of the embedded one"},
 	{Key: KeyAuthMode, Env: []string{"FLEXUSL_AUTH_MODE"}, InFile: true, Usage: "token or aksk (inferred when only one set of credentials is present)", Check: checkAuthMode},
 	{Key: KeyToken, Env: []string{"FLEXUSL_TOKEN"}, Secret: true, InFile: true, Usage: "IAM token sent as X-Auth-Token (flexusl auth login stores one)"},

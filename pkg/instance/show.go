@@ -33,7 +33,12 @@ type Detail struct {
 	Expires      string `json:"expires"`
 	AutoRenew    *bool  `json:"auto_renew"`
 	Resources    []Part `json:"resources"`
+
+	server *api.Server // as ECS answered; nil when not read
 }
+
+// Server is the server as ECS answered (nil when it could not be read).
+func (d *Detail) Server() *api.Server { return d.server }
 
 // Part is one resource inside an instance's package.
 type Part struct {
@@ -97,6 +102,7 @@ func Detailed(ctx context.Context, rd Reader, r *api.Resource) (*Detail, error) 
 				pe.Server = err
 				return
 			}
+			d.server = s
 			d.ServerStatus, d.PrivateIP = s.Status, s.PrivateIP()
 			d.Flavor = s.Flavor.Name
 			if d.Flavor == "" {

@@ -3,6 +3,7 @@ package instance
 import (
 	"fmt"
 	"net/netip"
+	"strconv"
 	"strings"
 )
 
@@ -43,4 +44,54 @@ func SSHArgv(user, ip string, extra []string) ([]string, error) {
 		return nil, fmt.Errorf("the public IP %q is not an IP address", ip)
 	}
 	return append([]string{"ssh", user + "@" + a.String()}, extra...), nil
+}
+
+// SSHPort is the port ssh will connect to with the user's extra
+// arguments: -p N, -pN, -o Port=N or -oPort=N (the last one wins), else
+// 22. Arguments after the first that is not an option (the remote
+// command) are not read.
+func SSHPort(extra []string) int {
+	port := 22
+	set := func(s string) {
+		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil && n >= 1 && n <= 65535 {
+			port = n
+		}
+	}
+	for i := 0; i < len(extra); i++ {
+		a := extra[i]
+		if !strings.HasPrefix(a, "-") {
+			break
+		}
+		next := ""
+		if i+1 < len(extra) {
+			next = extra[i+1]
+		}
+		switch {
+		case a == "-p":
+			set(next)
+			i++
+		case strings.HasPrefix(a, "-p"):
+			set(a[2:])
+		case a == "-o":
+			if k, v, ok := cutOption(next); ok && strings.EqualFold(k, "port") {
+				set(v)
+			}
+			i++
+		case strings.HasPrefix(a, "-o"):
+			if k, v, ok := cutOption(a[2:]); ok && strings.EqualFold(k, "port") {
+				set(v)
+			}
+		case len(a) == 2 && strings.ContainsRune("bcDEeFIiJLlmOQRSWw", rune(a[1])):
+			i++ // an option that takes a value
+		}
+	}
+	return port
+}
+
+// cutOption splits an ssh -o option: "Port=2222" or "Port 2222".
+func cutOption(s string) (string, string, bool) {
+	if k, v, ok := strings.Cut(s, "="); ok {
+		return k, v, true
+	}
+	return strings.Cut(strings.TrimSpace(s), " ")
 }

@@ -61,3 +61,27 @@ func FuzzSSHArgv(f *testing.F) {
 		}
 	})
 }
+
+// The port ssh will use, read from its arguments as ssh reads them.
+func TestSSHPort(t *testing.T) {
+	tests := []struct {
+		args []string
+		port int
+	}{
+		{nil, 22},
+		{[]string{"-p", "2222"}, 2222},
+		{[]string{"-p2222", "uptime"}, 2222},
+		{[]string{"-o", "Port=2200"}, 2200},
+		{[]string{"-oPort=2201"}, 2201},
+		{[]string{"-o", "Port 2202"}, 2202},
+		{[]string{"-i", "-p", "-p", "2203"}, 2203}, // -i takes "-p" as its value
+		{[]string{"uptime", "-p", "2222"}, 22},     // the remote command's own flags
+		{[]string{"-p", "99999"}, 22},
+		{[]string{"-v", "-p", "2204"}, 2204},
+	}
+	for _, tt := range tests {
+		if got := SSHPort(tt.args); got != tt.port {
+			t.Errorf("%q: %d, want %d", tt.args, got, tt.port)
+		}
+	}
+}

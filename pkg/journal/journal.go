@@ -48,6 +48,7 @@ const (
 	KindUnsubscribe = "unsubscribe"
 	KindAutoRenew   = "auto_renew"
 	KindECSAction   = "ecs_action"
+	KindFirewall    = "firewall" // a security group rule created or deleted
 )
 
 // States of an attempt.

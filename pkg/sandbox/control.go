@@ -64,6 +64,12 @@ const (
 	// The rating calls answer with made-up prices (pkg/sandbox/price.go).
 	RouteBSSSubscribeRate = "bss.subscribe-rate" // POST /v2/bills/ratings/period-resources/subscribe-rate
 	RouteBSSRenewRate     = "bss.renew-rate"     // POST /v2/bills/ratings/period-resources/renew-rate
+	RouteVPCGroups        = "vpc.groups"         // GET /v3/{project_id}/vpc/security-groups
+	RouteVPCGroup         = "vpc.group"          // GET /v3/{project_id}/vpc/security-groups/{security_group_id}
+	RouteVPCRules         = "vpc.rules"          // GET /v3/{project_id}/vpc/security-group-rules
+	RouteVPCRule          = "vpc.rule"           // GET /v3/{project_id}/vpc/security-group-rules/{security_group_rule_id}
+	RouteVPCRuleCreate    = "vpc.rule.create"    // POST /v3/{project_id}/vpc/security-group-rules
+	RouteVPCRuleDelete    = "vpc.rule.delete"    // DELETE /v3/{project_id}/vpc/security-group-rules/{security_group_rule_id}
 	RouteUnknown          = "unknown"            // no such API (logged, 404 APIGW.0101); faults cannot be queued
 )
 
@@ -71,7 +77,8 @@ const (
 func Routes() []string {
 	return []string{RouteCreate, RouteOrder, RouteIAM, RouteRMSList, RouteECSShow, RouteECSUpdate, RouteECSAction,
 		RouteECSJob, RouteECSPassword, RouteBSSRenew, RouteBSSUnsubscribe, RouteBSSAutoRenew, RouteBSSPay,
-		RouteBSSCancel, RouteBSSOrders, RouteBSSResources, RouteBSSTraffic, RouteBSSSubscribeRate, RouteBSSRenewRate}
+		RouteBSSCancel, RouteBSSOrders, RouteBSSResources, RouteBSSTraffic, RouteBSSSubscribeRate, RouteBSSRenewRate,
+		RouteVPCGroups, RouteVPCGroup, RouteVPCRules, RouteVPCRule, RouteVPCRuleCreate, RouteVPCRuleDelete}
 }
 
 // Fault is queued for the next Count requests of Route.
@@ -371,7 +378,8 @@ func (s *Server) Cancel(id string) error {
 	return nil
 }
 
-// Reset forgets orders, instances, jobs, requests and faults.
+// Reset forgets orders, instances, jobs, security groups, requests and
+// faults.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -407,6 +415,14 @@ func (s *Server) controlRoutes() {
 				return
 			}
 			controlResult(w, map[string]bool{"ok": true}, s.SetTrafficUsed(r.PathValue("id"), *b.UsedGB))
+		}
+	})
+	m.HandleFunc("GET /_sandbox/security-groups", func(w http.ResponseWriter, r *http.Request) { controlJSON(w, s.SecurityGroups()) })
+	m.HandleFunc("POST /_sandbox/instances/{id}/security-groups", func(w http.ResponseWriter, r *http.Request) {
+		var a AttachRequest
+		if decodeControl(w, r, &a) {
+			g, err := s.AttachGroup(r.PathValue("id"), a)
+			controlResult(w, g, err)
 		}
 	})
 	m.HandleFunc("POST /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {

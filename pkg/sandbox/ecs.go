@@ -79,10 +79,6 @@ type (
 		Volumes        []serverVolume   `json:"os-extended-volumes:volumes_attached"`
 		HostStatus     string           `json:"host_status"`
 	}
-	serverSecGroup struct {
-		Name string `json:"name"`
-		ID   string `json:"id"`
-	}
 	serverVolume struct {
 		ID                  string `json:"id"`
 		DeleteOnTermination string `json:"delete_on_termination"`
@@ -346,7 +342,7 @@ func (s *Server) serverView(in *instance, now time.Time) serverDetail {
 		Created: fmtTime(in.VisibleAt, layoutSeconds), Updated: fmtTime(in.Server.Updated, layoutSeconds), Tags: in.tagStrings(),
 		HostID: s.hostID(in), Host: "pod01." + in.Region + "a", InstanceName: "instance-" + in.Server.ID[:min(8, len(in.Server.ID))],
 		HypervisorHost: "nova001@" + in.Region, RootDevice: "/dev/vda",
-		SecurityGroups: []serverSecGroup{{Name: "default", ID: uuidFrom("secgroup/" + in.Region)}},
+		SecurityGroups: s.serverGroups(in),
 		UserID:         s.userID(), LaunchedAt: in.VisibleAt.UTC().Format("2006-01-02T15:04:05.000000"),
 		Volumes:    []serverVolume{{ID: uuidFrom("volume/" + in.Server.ID), DeleteOnTermination: "true", BootIndex: "0", Device: "/dev/vda"}},
 		HostStatus: "UP",

@@ -32,6 +32,7 @@ func routeCalls(t *testing.T, e *tenv) map[string]func() routeCall {
 		}
 		return ids[0]
 	}
+	ports := 2000
 	return map[string]func() routeCall{
 		RouteCreate: func() routeCall {
 			return routeCall{"POST", pathCreate, pageBody, []reqOpt{header("Client-Request-Id", crid)}}
@@ -77,6 +78,23 @@ func routeCalls(t *testing.T, e *tenv) map[string]func() routeCall {
 		},
 		RouteBSSRenewRate: func() routeCall {
 			return routeCall{"POST", pathRenewRate, `{"resource_ids":["` + a.ID + `"],"period_type":2,"period_num":1}`, nil}
+		},
+		RouteVPCGroups: func() routeCall { return routeCall{"GET", vpcPath(sg, "/vpc/security-groups"), "", nil} },
+		RouteVPCGroup: func() routeCall {
+			return routeCall{"GET", vpcPath(sg, "/vpc/security-groups/"+e.defaultGroupID(sg)), "", nil}
+		},
+		RouteVPCRules: func() routeCall { return routeCall{"GET", vpcPath(sg, "/vpc/security-group-rules"), "", nil} },
+		RouteVPCRule: func() routeCall {
+			return routeCall{"GET", vpcPath(sg, "/vpc/security-group-rules/"+e.firstRuleID(sg)), "", nil}
+		},
+		RouteVPCRuleCreate: func() routeCall {
+			ports++
+			return routeCall{"POST", vpcPath(sg, "/vpc/security-group-rules"), ruleBody(e.defaultGroupID(sg), fmt.Sprintf(`,"multiport":"%d"`, ports)), nil}
+		},
+		RouteVPCRuleDelete: func() routeCall {
+			ports++
+			r := e.do("POST", vpcPath(sg, "/vpc/security-group-rules"), ruleBody(e.defaultGroupID(sg), fmt.Sprintf(`,"multiport":"%d"`, ports)))
+			return routeCall{"DELETE", vpcPath(sg, "/vpc/security-group-rules/"+r.obj()["security_group_rule"].(map[string]any)["id"].(string)), "", nil}
 		},
 	}
 }

@@ -23,6 +23,7 @@ const (
 	svcRMS                 // {"error_code","error_msg","request_id"} (Huawei's common shape; a guess)
 	svcECS                 // {"error":{"code","message"}}
 	svcIAM                 // {"error":{"code","message","title"}}, code the HTTP status
+	svcVPC                 // v3: {"request_id","error_code","error_msg"}
 )
 
 // Credential scopes a route checks for AK/SK requests.
@@ -60,6 +61,7 @@ func (s *Server) routes() {
 	s.rmsRoutes()
 	s.ecsRoutes()
 	s.iamRoutes()
+	s.vpcRoutes()
 	s.controlRoutes()
 }
 
@@ -248,7 +250,7 @@ func (c *call) gatewayError(status int, code, msg string) {
 
 // serverError is the 500 fault in the service's shape.
 func (c *call) serverError() {
-	code := map[service]string{svcHCSS: "HCSS.15000001", svcBSS: "CBC.0999", svcRMS: "RMS.00010005", svcECS: "Ecs.0000"}[c.svc]
+	code := map[service]string{svcHCSS: "HCSS.15000001", svcBSS: "CBC.0999", svcRMS: "RMS.00010005", svcECS: "Ecs.0000", svcVPC: vpcFailed}[c.svc]
 	c.fail(http.StatusInternalServerError, code, "Server exception.")
 }
 

@@ -288,6 +288,19 @@ func TestAnswersHaveDocumentedShapes(t *testing.T) {
 		{"iam domains", "iam/domains.response.json", func() *resp { return e.do("GET", pathDomains, nil) }, 200},
 		{"iam error", "iam/error.json", func() *resp { return e.do("POST", pathTokens, wire(t, "iam/token.request.json"), noAuth) }, 401},
 		{"iam auth error", "iam/error.json", func() *resp { return e.do("GET", pathProjects, nil, noAuth) }, 401},
+		{"vpc groups", "vpc/list-security-groups.response.json", func() *resp {
+			return e.do("GET", vpcPath(sg, "/vpc/security-groups?name=sg-default-smb"), nil)
+		}, 200},
+		{"vpc rules", "vpc/list-security-group-rules.response.json", func() *resp {
+			return e.do("GET", vpcPath(sg, "/vpc/security-group-rules?direction=ingress&protocol=icmp&security_group_id="+e.defaultGroupID(sg)), nil)
+		}, 200},
+		{"vpc create rule", "vpc/create-security-group-rule.response.json", func() *resp {
+			return e.do("POST", vpcPath(sg, "/vpc/security-group-rules"), wireWith(t, "vpc/create-security-group-rule.request.json", testGroupID, e.defaultGroupID(sg)))
+		}, 201},
+		{"vpc show rule", "vpc/show-security-group-rule.response.json", func() *resp {
+			return e.do("GET", vpcPath(sg, "/vpc/security-group-rules/"+e.firstRuleID(sg)), nil)
+		}, 200},
+		{"vpc error", "vpc/error.json", func() *resp { return e.do("DELETE", vpcPath(sg, "/vpc/security-group-rules/nothing"), nil) }, 404},
 		{"gateway unknown route", "apigw/error.json", func() *resp { return e.do("GET", "/v9/nothing", nil) }, 404},
 		{"gateway auth", "apigw/error.json", func() *resp { return e.do("GET", ecsPath(sg, "/cloudservers/x"), nil, header("X-Auth-Token", "wrong")) }, 401},
 		{"gateway throttling", "apigw/error.json", func() *resp {
@@ -333,7 +346,7 @@ func TestDocumentedRequestsAccepted(t *testing.T) {
 	ids2 := func(order string) []string {
 		return []string{"6743d0e3708be6007b8c8012", a.ID, "72a270de-665a-4f46-8d64-24ad6edccdd1", a.ServerID,
 			"828e2c7c-3c8c-45a2-bebc-98cb3e77d06e", a.TrafficID, "CS241125185460CZY", order, `"PASS"`, `"sandbox"`,
-			"{domain_id}", DefaultDomainID,
+			"{domain_id}", DefaultDomainID, "{project_id}", ProjectID(sg), testGroupID, e.defaultGroupID(sg),
 			// The rating example: the console's spec code is not a plan of
 			// the purchase API (NETWORK-AND-PRICES.md §17).
 			"067cf8aecf3e4d6b9b4a5c0e1f2d3c4b", ProjectID(sg), "hf.large.05.40g.30m.linux", "hf.large.1.30m.linux"}
@@ -360,6 +373,9 @@ func TestDocumentedRequestsAccepted(t *testing.T) {
 		{"bss/unsubscribe.request.json", "POST", pathUnsubscribe, nil},
 		{"bss/subscribe-rate.request.json", "POST", pathSubscribeRate, nil},
 		{"bss/renew-rate.request.json", "POST", pathRenewRate, nil},
+		{"vpc/list-security-groups.request.http", "", "", nil},
+		{"vpc/list-security-group-rules.request.http", "", "", nil},
+		{"vpc/create-security-group-rule.request.json", "POST", vpcPath(sg, "/vpc/security-group-rules"), nil},
 		{"iam/token.request.json", "POST", pathTokens, []reqOpt{noAuth}},
 		{"iam/token.domain.request.json", "POST", pathTokens, []reqOpt{noAuth}},
 	}

@@ -107,6 +107,7 @@ type Server struct {
 	faults    map[string][]*Fault
 	nextSeq   int64
 	nextIP    int
+	vpc       vpcState
 }
 
 type order struct {
@@ -167,7 +168,8 @@ type server struct {
 	Status                          string // ACTIVE or SHUTOFF once settled
 	FixedIP, MAC, PortID, NetworkID string
 	Updated                         time.Time
-	op                              *subJob // the last sub-job acting on it, until it ends
+	Groups                          []string // IDs of its security groups
+	op                              *subJob  // the last sub-job acting on it, until it ends
 }
 
 // visible reports whether RMS and ECS show the instance at now.
@@ -222,6 +224,7 @@ func (s *Server) resetLocked() {
 	s.jobs, s.running = map[string]*job{}, nil
 	s.requests, s.faults = nil, map[string][]*Fault{}
 	s.nextSeq, s.nextIP = 0, 0
+	s.vpc.reset()
 }
 
 // SetCompleteAfter changes how long a paid order stays processing.
@@ -407,6 +410,9 @@ func (s *Server) addInstance(o *order, id, name string, created, visible time.Ti
 		ID: uuid.NewString(), Name: name, Hostname: hostname(name), Status: "ACTIVE",
 		FixedIP: fmt.Sprintf("192.168.%d.%d", n/250%256, n%250+2), MAC: mac(n),
 		PortID: uuid.NewString(), NetworkID: uuidFrom("network/" + o.Region), Updated: visible,
+		// Every L instance of a region is put in its sg-default-smb,
+		// made for the first one (FL-sg).
+		Groups: []string{s.defaultGroup(o.Region, created).ID},
 	}
 	s.instances[id] = in
 	s.instSeq = append(s.instSeq, in)

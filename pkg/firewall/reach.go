@@ -1,0 +1,93 @@
+package firewall
+
+import (
+	"net/netip"
+	"strings"
+
+	"github.com/flexusl/flexusl/pkg/api"
+)
+
+// Lets reports whether the inbound rules let protocol proto ("tcp", "udp")
+// reach port over IPv4 from outside the group. With src nil it asks
+// whether some address can get through (an allow rule with an address
+// range or an address group); with src, whether every address of src can
+// (an allow rule whose range holds src). An allow rule counts unless a
+// deny rule of the same or a stronger priority covers its addresses (at
+// equal priority deny wins). Rules sourced from a security group let only
+// that group's members in: they never count.
+func Lets(rules []api.SecurityGroupRule, proto string, port int, src *netip.Prefix) bool {
+	var allows, denies []match
+	for _, x := range rules {
+		if !strings.EqualFold(x.Direction, api.DirectionIngress) || normEthertype(x.Ethertype) != api.EtherIPv4 || x.RemoteGroupID != "" {
+			continue
+		}
+		if p := normProtocol(x.Protocol); p != "" && p != proto {
+			continue
+		}
+		ports, ok := ReadPorts(string(x.Multiport))
+		if !ok || !covers(ports, port) {
+			continue
+		}
+		m := match{priority: int(x.Priority), addressGroup: x.RemoteAddressGroupID != ""}
+		if !m.addressGroup {
+			p, ok := remotePrefix(x)
+			if !ok {
+				continue
+			}
+			m.prefix = p
+		}
+		if normAction(x.Action) == api.ActionDeny {
+			denies = append(denies, m)
+		} else {
+			allows = append(allows, m)
+		}
+	}
+	for _, a := range allows {
+		if src != nil && (a.addressGroup || !contains(a.prefix, *src)) {
+			continue
+		}
+		shadowed := false
+		for _, d := range denies {
+			if d.priority > a.priority || d.addressGroup {
+				continue
+			}
+			switch {
+			case src != nil && d.prefix.Overlaps(*src):
+				shadowed = true
+			case src == nil && !a.addressGroup && contains(d.prefix, a.prefix):
+				shadowed = true
+			}
+		}
+		if !shadowed {
+			return true
+		}
+	}
+	return false
+}
+
+type match struct {
+	priority     int
+	prefix       netip.Prefix
+	addressGroup bool
+}
+
+// contains reports whether outer holds every address of inner.
+func contains(outer, inner netip.Prefix) bool {
+	return outer.Bits() <= inner.Bits() && outer.Contains(inner.Addr())
+}
+
+// Missing are the ports and ranges of want that the inbound rules do not
+// already let in over TCP/IPv4 from every address of src (a range counts
+// as open only when each of its ports is).
+func Missing(rules []api.SecurityGroupRule, want []PortRange, src netip.Prefix) []PortRange {
+	var out []PortRange
+	for _, pr := range want {
+		for p := pr.Lo; p <= pr.Hi; p++ {
+			if !Lets(rules, "tcp", p, &src) {
+				out = append(out, pr)
+				break
+			}
+		}
+	}
+	return out
+}
