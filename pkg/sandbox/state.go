@@ -107,6 +107,9 @@ type Server struct {
 	faults    map[string][]*Fault
 	nextSeq   int64
 	nextIP    int
+
+	tokMu  sync.Mutex
+	tokens map[string]issuedToken // tokens IAM issued (not Options.Token)
 }
 
 type order struct {
