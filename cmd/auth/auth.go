@@ -73,9 +73,9 @@ config file is written 0600, in a 0700 directory):
     region's token and stores it (region_tokens) until it expires: one login
     serves every region for 24 hours. The password is never stored.
 
-The region is --region, else the profile's. A profile without a region gets
-this one (said on stderr); a profile's region is never changed (login says
-which it kept). Tokens of other regions from an earlier login of the same
+The region is --region, else FLEXUSL_REGION, else the profile's. A profile
+without a region gets the --region one (said on stderr); a profile's region
+is never changed (login says which it kept). Tokens of other regions from an earlier login of the same
 user stay until they expire.
 
 On a terminal it asks for what is missing, the password without echo;
@@ -169,8 +169,12 @@ never prompts.`,
 					}
 				}
 			}
+			// --region fills a profile without a region; a region from the
+			// environment stays there (it already applies to every run).
 			kept := prev[config.KeyRegion]
-			if kept == "" {
+			_, regionSrc := cfg.Resolve(config.KeyRegion)
+			setRegion := kept == "" && regionSrc == config.SourceFlag
+			if setRegion {
 				if err := cfg.SetInFile(profile, config.KeyRegion, region); err != nil {
 					return err
 				}
@@ -179,9 +183,9 @@ never prompts.`,
 				return err
 			}
 			switch {
-			case kept == "":
+			case setRegion:
 				f.IO.Infof("Set region %s in profile %q (it had none).", region, profile)
-			case kept != region:
+			case kept != "" && kept != region:
 				f.IO.Infof("Kept region %s in profile %q (not changed to %s; pass --region or run `flexusl config set region %s` to change it).", kept, profile, region, region)
 			}
 			if p := cfg.File.Profiles[profile]; p[config.KeyAccessKey] != "" && p[config.KeyAuthMode] != auth.ModeToken {
