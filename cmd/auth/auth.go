@@ -75,8 +75,8 @@ config file is written 0600, in a 0700 directory):
 
 The region is --region, else FLEXUSL_REGION, else the profile's. A profile
 without a region gets the --region one (said on stderr); a profile's region
-is never changed (login says which it kept). Tokens of other regions from an earlier login of the same
-user stay until they expire.
+is never changed (login says which it kept). Tokens of other regions from
+an earlier login of the same user stay until they expire.
 
 On a terminal it asks for what is missing, the password without echo;
 without a terminal it needs --account, --user and --password-stdin, and
@@ -186,7 +186,7 @@ never prompts.`,
 			case setRegion:
 				f.IO.Infof("Set region %s in profile %q (it had none).", region, profile)
 			case kept != "" && kept != region:
-				f.IO.Infof("Kept region %s in profile %q (not changed to %s; pass --region or run `flexusl config set region %s` to change it).", kept, profile, region, region)
+				f.IO.Infof("Kept region %s in profile %q (not changed to %s): commands without --region act in %s; `flexusl config set region %s` changes it.", kept, profile, region, kept, region)
 			}
 			if p := cfg.File.Profiles[profile]; p[config.KeyAccessKey] != "" && p[config.KeyAuthMode] != auth.ModeToken {
 				f.IO.Warnf("profile %q also holds an access key, which takes precedence: run `flexusl config set auth_mode token` to use the token", profile)
