@@ -75,7 +75,7 @@ func TestCompletion(t *testing.T) {
 		{"profile from the config", env, []string{"regions", "list", "--profile", ""}, []string{"home", "work"}, []string{"work\tactive tr-west-1"}},
 		{"order show: journal, newest first", env, []string{"order", "show", ""}, []string{"CSNEW000000000002", "CSOLD000000000001"}, []string{"CSNEW000000000002\tnew me-east-1 2026-11-03 00:00"}},
 		{"order wait", env, []string{"order", "wait", "CSO"}, []string{"CSOLD000000000001"}, nil},
-		{"config keys", nil, []string{"config", "set", "re"}, []string{"region"}, nil},
+		{"config keys", nil, []string{"config", "set", "re"}, []string{"region", "region_tokens"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -27,7 +27,10 @@ one set is present; AK/SK when both are):
 
   token  an IAM token sent as X-Auth-Token: "flexusl auth login" stores one
          (with its expiry and region), or FLEXUSL_TOKEN gives one. Tokens last
-         24 hours and are scoped to one region.
+         24 hours and are scoped to one region; after a login, a command in
+         another region gets that region's token from IAM by itself (with the
+         stored account token, never a password) and stores it. A token from
+         FLEXUSL_TOKEN is sent as it is, for any region.
   aksk   an access key pair; requests are signed (SDK-HMAC-SHA256). Keys come
          from the profile or FLEXUSL_ACCESS_KEY / FLEXUSL_SECRET_KEY (or the
          SDK's HUAWEICLOUD_SDK_AK / HUAWEICLOUD_SDK_SK). The project ID of the
@@ -59,14 +62,29 @@ func newCmdLogin(f *cmdutil.Factory) *cobra.Command {
 	var passwordStdin bool
 	cmd := &cobra.Command{
 		Use:   "login [--account NAME] [--user NAME] [--password-stdin]",
-		Short: "Get a token for the profile's region from IAM and store it in the profile",
-		Long: `Get a project-scoped token for the profile's region from IAM (password
-method) and store token, token_expires_at and token_region in the profile
-(the config file is written 0600). On a terminal it asks for what is missing,
-the password without echo; without a terminal it needs --account, --user and
---password-stdin, and never prompts.`,
+		Short: "Get tokens from IAM and store them in the profile",
+		Long: `Sign in to IAM with the password method and store, in the profile (the
+config file is written 0600, in a 0700 directory):
+
+  - a token scoped to the region's project (token, token_expires_at,
+    token_region, token_account, token_user);
+  - a token scoped to the account (domain_token, domain_token_expires_at),
+    sent to global services (orders, listings). When a command acts in
+    another region, flexusl exchanges it through IAM (token method) for that
+    region's token and stores it (region_tokens) until it expires: one login
+    serves every region for 24 hours. The password is never stored.
+
+The region is --region, else FLEXUSL_REGION, else the profile's. A profile
+without a region gets the --region one (said on stderr); a profile's region
+is never changed (login says which it kept). Tokens of other regions from
+an earlier login of the same user stay until they expire.
+
+On a terminal it asks for what is missing, the password without echo;
+without a terminal it needs --account, --user and --password-stdin, and
+never prompts.`,
 		Example: `  flexusl auth login --region ap-southeast-3
-  printf '%s\n' "$HW_PASSWORD" | flexusl auth login --account myaccount --user ci --password-stdin`,
+  printf '%s\n' "$HW_PASSWORD" | flexusl auth login --account myaccount --user ci --password-stdin
+  flexusl instance list --region tr-west-1   # gets a tr-west-1 token when it needs one`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := f.Config()
@@ -124,15 +142,52 @@ the password without echo; without a terminal it needs --account, --user and
 			if err != nil {
 				return loginError(err)
 			}
+			dom, err := c.IssueDomainToken(cmd.Context(), account, user, password)
+			if err != nil {
+				f.IO.Warnf("IAM gave no account-scoped token (%v): this login serves %s only; for another region run `flexusl auth login --region REGION`", err, region)
+				dom = nil
+			}
 			profile := cfg.Profile()
-			for k, v := range map[string]string{config.KeyToken: tok.Value, config.KeyTokenExpiresAt: tok.ExpiresAt.Format(time.RFC3339), config.KeyTokenRegion: tok.Region,
-				config.KeyTokenAccount: account, config.KeyTokenUser: user} {
+			prev := cfg.File.Profiles[profile] // what the profile held before this login
+			keep := keptRegionTokens(prev, account, user, region, f.Clock())
+			set := map[string]string{config.KeyToken: tok.Value, config.KeyTokenExpiresAt: tok.ExpiresAt.Format(time.RFC3339), config.KeyTokenRegion: tok.Region,
+				config.KeyTokenAccount: account, config.KeyTokenUser: user}
+			if dom != nil {
+				set[config.KeyDomainToken], set[config.KeyDomainTokenExp] = dom.Value, dom.ExpiresAt.Format(time.RFC3339)
+			}
+			if len(keep) > 0 {
+				set[config.KeyRegionTokens] = config.FormatRegionTokens(keep)
+			}
+			for k, v := range set {
 				if err := cfg.SetInFile(profile, k, v); err != nil {
+					return err
+				}
+			}
+			for _, k := range []string{config.KeyDomainToken, config.KeyDomainTokenExp, config.KeyRegionTokens} {
+				if _, ok := set[k]; !ok {
+					if err := cfg.UnsetInFile(profile, k); err != nil {
+						return err
+					}
+				}
+			}
+			// --region fills a profile without a region; a region from the
+			// environment stays there (it already applies to every run).
+			kept := prev[config.KeyRegion]
+			_, regionSrc := cfg.Resolve(config.KeyRegion)
+			setRegion := kept == "" && regionSrc == config.SourceFlag
+			if setRegion {
+				if err := cfg.SetInFile(profile, config.KeyRegion, region); err != nil {
 					return err
 				}
 			}
 			if err := cfg.Save(); err != nil {
 				return err
+			}
+			switch {
+			case setRegion:
+				f.IO.Infof("Set region %s in profile %q (it had none).", region, profile)
+			case kept != "" && kept != region:
+				f.IO.Infof("Kept region %s in profile %q (not changed to %s): commands without --region act in %s; `flexusl config set region %s` changes it.", kept, profile, region, kept, region)
 			}
 			if p := cfg.File.Profiles[profile]; p[config.KeyAccessKey] != "" && p[config.KeyAuthMode] != auth.ModeToken {
 				f.IO.Warnf("profile %q also holds an access key, which takes precedence: run `flexusl config set auth_mode token` to use the token", profile)
@@ -141,6 +196,9 @@ the password without echo; without a terminal it needs --account, --user and
 				f.IO.Warnf("%s", h)
 			}
 			f.IO.Infof("Logged in as %s in account %s: profile %q has a token for %s until %s.", user, account, profile, region, tok.ExpiresAt.Format(time.RFC3339))
+			if dom != nil {
+				f.IO.Infof("Commands in other regions get their region's token from IAM when they need one (with the account token, valid until %s); your password is not stored.", dom.ExpiresAt.Format(time.RFC3339))
+			}
 			return f.Print(LoginResult{Profile: profile, Region: region, ExpiresAt: tok.ExpiresAt.Format(time.RFC3339), Config: cfg.Path}, func() ([]string, [][]string) {
 				return []string{"PROFILE", "REGION", "EXPIRES AT"}, [][]string{{profile, region, tok.ExpiresAt.Format(time.RFC3339)}}
 			})
@@ -151,6 +209,31 @@ the password without echo; without a terminal it needs --account, --user and
 	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin (one line, at most 1 MiB)")
 	cmdutil.JSONKeys(cmd, "", LoginResult{})
 	return cmd
+}
+
+// keptRegionTokens are the region tokens a new login keeps from the
+// profile: those of the same account and user that have not expired,
+// including the token the login replaces when it was for another region.
+// The login's own region is left out (it has the new token).
+func keptRegionTokens(prev map[string]string, account, user, region string, now time.Time) map[string]config.RegionToken {
+	if prev[config.KeyTokenAccount] != account || prev[config.KeyTokenUser] != user {
+		return nil
+	}
+	out, err := config.ParseRegionTokens(prev[config.KeyRegionTokens])
+	if err != nil {
+		out = map[string]config.RegionToken{}
+	}
+	if r, t := prev[config.KeyTokenRegion], prev[config.KeyToken]; r != "" && t != "" {
+		if exp, err := time.Parse(time.RFC3339, prev[config.KeyTokenExpiresAt]); err == nil {
+			out[r] = config.RegionToken{Token: t, ExpiresAt: exp}
+		}
+	}
+	for r, t := range out {
+		if r == region || !now.Before(t.ExpiresAt) {
+			delete(out, r)
+		}
+	}
+	return out
 }
 
 // loginError words IAM's refusal of the password as what it is: wrong
@@ -237,14 +320,40 @@ type Status struct {
 	TokenExpiresAt   string `json:"token_expires_at,omitempty"`
 	TokenExpiresIn   string `json:"token_expires_in,omitempty"`
 	TokenRegion      string `json:"token_region,omitempty"`
-	ProjectID        string `json:"project_id,omitempty"`
-	DomainID         string `json:"domain_id,omitempty"`
+	// Tokens are the stored tokens per region (token_region's first).
+	Tokens []RegionToken `json:"tokens,omitempty"`
+	// AccountTokenExpiresAt is when the stored account-scoped token (the
+	// one other regions' tokens are got with) expires.
+	AccountTokenExpiresAt string `json:"account_token_expires_at,omitempty"`
+	ProjectID             string `json:"project_id,omitempty"`
+	DomainID              string `json:"domain_id,omitempty"`
+}
+
+// RegionToken is one region's stored token in `auth status` (no secret).
+type RegionToken struct {
+	Region    string `json:"region"`
+	ExpiresAt string `json:"expires_at"`
+	ExpiresIn string `json:"expires_in"`
+}
+
+// expiresIn is how long until t, rounded to the minute, or "expired".
+func expiresIn(t, now time.Time) string {
+	left := t.Sub(now).Round(time.Minute)
+	if left <= 0 {
+		return "expired"
+	}
+	return left.String()
 }
 
 func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status",
 		Short: "Show the profile's credentials, masked (exit 3 when none or expired)",
+		Long: `Show the credentials the profile uses, masked: the mode, where the credential
+comes from, and for tokens "auth login" stored, which regions have a token and
+when each expires ("tokens" in JSON), and when the account token that gets the
+other regions' tokens expires. Exit 3 when there are none, or when the
+login region's token has expired.`,
 		Example: `  flexusl auth status
   flexusl auth status --profile ci -o json`,
 		Args: cmdutil.NoArgs,
@@ -265,6 +374,17 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 				st.TokenRegion = cr.TokenRegion
 				if cr.TokenSource == config.SourceProfile {
 					st.Account, st.User = cfg.Get(config.KeyTokenAccount), cfg.Get(config.KeyTokenUser)
+					now := f.Clock()
+					if cr.TokenRegion != "" && !cr.TokenExpiresAt.IsZero() {
+						st.Tokens = append(st.Tokens, RegionToken{cr.TokenRegion, cr.TokenExpiresAt.Format(time.RFC3339), expiresIn(cr.TokenExpiresAt, now)})
+					}
+					for _, r := range config.RegionTokenRegions(cr.RegionTokens) {
+						t := cr.RegionTokens[r]
+						st.Tokens = append(st.Tokens, RegionToken{r, t.ExpiresAt.Format(time.RFC3339), expiresIn(t.ExpiresAt, now)})
+					}
+					if cr.DomainToken != "" {
+						st.AccountTokenExpiresAt = cr.DomainTokenExpiresAt.Format(time.RFC3339)
+					}
 				}
 				if !cr.TokenExpiresAt.IsZero() {
 					st.TokenExpiresAt = cr.TokenExpiresAt.Format(time.RFC3339)
@@ -295,6 +415,12 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 				if st.TokenRegion != "" {
 					rows = append(rows, []string{"token region", st.TokenRegion})
 				}
+				for _, t := range st.Tokens {
+					rows = append(rows, []string{"token for " + t.Region, fmt.Sprintf("until %s (%s)", t.ExpiresAt, t.ExpiresIn)})
+				}
+				if st.AccountTokenExpiresAt != "" {
+					rows = append(rows, []string{"account token", fmt.Sprintf("until %s (%s); other regions' tokens are got with it", st.AccountTokenExpiresAt, expiresIn(cr.DomainTokenExpiresAt, f.Clock()))})
+				}
 				rows = append(rows, []string{"project id", cmdutil.Dash(st.ProjectID)}, []string{"domain id", cmdutil.Dash(st.DomainID)})
 				return []string{"KEY", "VALUE"}, rows
 			}); err != nil {
@@ -310,6 +436,7 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 // storedCredentialKeys are what auth logout removes from the profile.
 var storedCredentialKeys = []string{
 	config.KeyToken, config.KeyTokenExpiresAt, config.KeyTokenRegion, config.KeyTokenAccount, config.KeyTokenUser,
+	config.KeyDomainToken, config.KeyDomainTokenExp, config.KeyRegionTokens,
 	config.KeyAccessKey, config.KeySecretKey, config.KeySecurityToken,
 }
 
@@ -318,9 +445,9 @@ func newCmdLogout(f *cmdutil.Factory) *cobra.Command {
 		Use:   "logout",
 		Short: "Remove the profile's stored credentials (token, access key pair)",
 		Long: `Remove the credentials stored in the profile in use: the token with its
-expiry, region, account and user, and the access key pair with its security
-token. Other settings (region, endpoints, project_id, ...) stay. The token
-itself stays valid at IAM until it expires (24 hours at most).
+expiry, region, account and user, the account token and every region's
+token, and the access key pair with its security token. Other settings (region, endpoints, project_id, ...) stay. The tokens
+themselves stay valid at IAM until they expire (24 hours at most).
 
 Credentials from the environment (FLEXUSL_TOKEN, FLEXUSL_ACCESS_KEY, ...)
 are not touched; logout says when one is still set.`,

@@ -1,6 +1,8 @@
 package cmdutil
 
 import (
+	"context"
+	"sync"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
@@ -66,8 +68,9 @@ func (f *Factory) BareClient() (*api.Client, error) {
 
 // APIClient is the authenticated client of this run, built once. It fails
 // fast (exit 3, nothing sent) without credentials or with an expired stored
-// token. A call for a region the stored token is not scoped to is refused
-// per call; project and domain IDs that are not configured are looked up
+// token. A call for a region the stored token is not scoped to gets that
+// region's token (stored, or exchanged through IAM and stored: see
+// regionTokens); project and domain IDs that are not configured are looked up
 // through IAM when a call needs them, once per run.
 func (f *Factory) APIClient() (*api.Client, error) {
 	f.clientOnce.Do(func() {
@@ -86,7 +89,11 @@ func (f *Factory) APIClient() (*api.Client, error) {
 			return
 		}
 		cfg, _ := f.Config()
-		c.Auth = cr.Authenticator(f.Clock)
+		var forRegion func(ctx context.Context, region string) (string, error)
+		if cr.Mode == auth.ModeToken && cr.TokenSource == config.SourceProfile {
+			forRegion = f.regionTokens(c, cr, cfg)
+		}
+		c.Auth = cr.Authenticator(f.Clock, forRegion)
 		c.ProjectID, c.DomainID = cr.ProjectID, cr.DomainID
 		if c.ProjectID != "" {
 			c.ProjectRegion = cfg.Get(config.KeyRegion) // a configured project ID is the configured region's
@@ -94,4 +101,34 @@ func (f *Factory) APIClient() (*api.Client, error) {
 		f.client = c
 	})
 	return f.client, f.clientErr
+}
+
+// regionTokens gives stored tokens their tokens for other regions: a
+// stored one that has not expired, else one IAM exchanges for the stored
+// account token, which is stored in the profile (0600) for later runs.
+func (f *Factory) regionTokens(c *api.Client, cr *auth.Credentials, cfg *config.Config) func(ctx context.Context, region string) (string, error) {
+	var mu sync.Mutex
+	exchange := func(ctx context.Context, domainToken, account, region string) (string, time.Time, error) {
+		f.IO.Infof("Getting a token for %s from IAM (with the stored account token)...", region)
+		t, err := c.ExchangeToken(ctx, domainToken, account, region)
+		if err != nil {
+			return "", time.Time{}, err
+		}
+		return t.Value, t.ExpiresAt, nil
+	}
+	store := func(m map[string]config.RegionToken) error {
+		err := cfg.SetInFile(cfg.Profile(), config.KeyRegionTokens, config.FormatRegionTokens(m))
+		if err == nil {
+			err = cfg.Save()
+		}
+		if err != nil { // the token still serves this run
+			f.IO.Warnf("the token was not stored (%v): the next run asks IAM again", err)
+		}
+		return nil
+	}
+	return func(ctx context.Context, region string) (string, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return cr.RegionToken(ctx, region, f.Clock(), exchange, store)
+	}
 }

@@ -25,48 +25,114 @@ type IssuedToken struct {
 	Region    string
 }
 
-// TokenRequest is IAM's password-method token request body.
+// TokenRequest is IAM's token request body: the password method (with a
+// user) or the token method (with a token), scoped to a project or to the
+// account (domain).
 type TokenRequest struct {
 	Auth struct {
 		Identity struct {
-			Methods  []string `json:"methods"`
-			Password struct {
-				User struct {
-					Name     string `json:"name"`
-					Password string `json:"password"`
-					Domain   struct {
-						Name string `json:"name"`
-					} `json:"domain"`
-				} `json:"user"`
-			} `json:"password"`
+			Methods  []string          `json:"methods"`
+			Password *PasswordIdentity `json:"password,omitempty"`
+			Token    *TokenIdentity    `json:"token,omitempty"`
 		} `json:"identity"`
-		Scope struct {
-			Project struct {
-				Name string `json:"name"`
-			} `json:"project"`
-		} `json:"scope"`
+		Scope TokenScope `json:"scope"`
 	} `json:"auth"`
+}
+
+// PasswordIdentity is the password method's user.
+type PasswordIdentity struct {
+	User struct {
+		Name     string  `json:"name"`
+		Password string  `json:"password"`
+		Domain   NameRef `json:"domain"`
+	} `json:"user"`
+}
+
+// TokenIdentity is the token method's token.
+type TokenIdentity struct {
+	ID string `json:"id"`
+}
+
+// NameRef names an IAM object.
+type NameRef struct {
+	Name string `json:"name"`
+}
+
+// TokenScope is what a token is for: one project (a region) or the
+// account (domain).
+type TokenScope struct {
+	Project *ProjectRef `json:"project,omitempty"`
+	Domain  *NameRef    `json:"domain,omitempty"`
+}
+
+// ProjectRef names a project; Domain is set when the account is not
+// implied by the identity (the token method).
+type ProjectRef struct {
+	Name   string   `json:"name"`
+	Domain *NameRef `json:"domain,omitempty"`
+}
+
+func passwordRequest(account, user, password string) *TokenRequest {
+	var body TokenRequest
+	body.Auth.Identity.Methods = []string{"password"}
+	pw := &PasswordIdentity{}
+	pw.User.Name, pw.User.Password, pw.User.Domain.Name = user, password, account
+	body.Auth.Identity.Password = pw
+	return &body
 }
 
 // NewTokenRequest builds a request for a token scoped to region's project.
 func NewTokenRequest(account, user, password, region string) *TokenRequest {
+	body := passwordRequest(account, user, password)
+	body.Auth.Scope.Project = &ProjectRef{Name: region}
+	return body
+}
+
+// NewDomainTokenRequest builds a request for a token scoped to the account
+// (a global token: global services, and exchanged for project tokens).
+func NewDomainTokenRequest(account, user, password string) *TokenRequest {
+	body := passwordRequest(account, user, password)
+	body.Auth.Scope.Domain = &NameRef{Name: account}
+	return body
+}
+
+// NewExchangeRequest builds a token-method request: token (of account)
+// exchanged for a token scoped to region's project.
+func NewExchangeRequest(token, account, region string) *TokenRequest {
 	var body TokenRequest
-	body.Auth.Identity.Methods = []string{"password"}
-	body.Auth.Identity.Password.User.Name = user
-	body.Auth.Identity.Password.User.Password = password
-	body.Auth.Identity.Password.User.Domain.Name = account
-	body.Auth.Scope.Project.Name = region
+	body.Auth.Identity.Methods = []string{"token"}
+	body.Auth.Identity.Token = &TokenIdentity{ID: token}
+	body.Auth.Scope.Project = &ProjectRef{Name: region, Domain: &NameRef{Name: account}}
 	return &body
 }
 
 // IssueToken asks IAM for a token scoped to region's project with the
 // password method. The password never reaches --debug output.
 func (c *Client) IssueToken(ctx context.Context, account, user, password, region string) (*IssuedToken, error) {
-	data, err := json.Marshal(NewTokenRequest(account, user, password, region))
+	return c.requestToken(ctx, "get token", NewTokenRequest(account, user, password, region), region, password)
+}
+
+// IssueDomainToken asks IAM for a token scoped to the account with the
+// password method.
+func (c *Client) IssueDomainToken(ctx context.Context, account, user, password string) (*IssuedToken, error) {
+	return c.requestToken(ctx, "get account token", NewDomainTokenRequest(account, user, password), "", password)
+}
+
+// ExchangeToken asks IAM for a token scoped to region's project with the
+// token method, given a token of the account (no password needed). The
+// token is sent in the body only and never reaches --debug output.
+func (c *Client) ExchangeToken(ctx context.Context, token, account, region string) (*IssuedToken, error) {
+	return c.requestToken(ctx, "get token for "+region, NewExchangeRequest(token, account, region), region, token)
+}
+
+// requestToken sends a token request whose body holds secret; the token
+// is the X-Subject-Token answer header.
+func (c *Client) requestToken(ctx context.Context, name string, req *TokenRequest, region, secret string) (*IssuedToken, error) {
+	data, err := json.Marshal(req)
 	if err != nil {
 		return nil, err
 	}
-	op := &Op{Name: "get token", Service: IAM, Method: http.MethodPost, Path: TokensPath, Body: data, Scope: auth.ScopeNone, SensitiveBody: true, Secrets: []string{password}}
+	op := &Op{Name: name, Service: IAM, Method: http.MethodPost, Path: TokensPath, Body: data, Scope: auth.ScopeNone, SensitiveBody: true, Secrets: []string{secret}}
 	c2 := c.withAuth(auth.None{}) // the token request carries its own credentials
 	var out struct {
 		Token struct {
@@ -79,11 +145,11 @@ func (c *Client) IssueToken(ctx context.Context, account, user, password, region
 	}
 	tok := resp.Header.Get("X-Subject-Token")
 	if tok == "" {
-		return nil, fmt.Errorf("get token: IAM answered without an X-Subject-Token header")
+		return nil, fmt.Errorf("%s: IAM answered without an X-Subject-Token header", name)
 	}
 	exp, err := time.Parse(time.RFC3339, out.Token.ExpiresAt)
 	if err != nil {
-		return nil, fmt.Errorf("get token: expires_at %q: %w", capText(out.Token.ExpiresAt), err)
+		return nil, fmt.Errorf("%s: expires_at %q: %w", name, capText(out.Token.ExpiresAt), err)
 	}
 	return &IssuedToken{Value: tok, ExpiresAt: exp.UTC(), Region: region}, nil
 }

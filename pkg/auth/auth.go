@@ -52,19 +52,36 @@ type Token struct {
 	// Region is the region whose project the token is scoped to, when
 	// known (a stored token); "" for a token from the environment.
 	Region string
+	// Domain is a token scoped to the account, sent to global services
+	// (BSS, RMS) when set; "" sends Value.
+	Domain string
+	// ForRegion gives a token for another region's project (a stored one,
+	// or one IAM issues now); nil refuses such calls.
+	ForRegion func(ctx context.Context, region string) (string, error)
 }
 
-// Authenticate sets X-Auth-Token. A token scoped to one region's project
-// is refused for a project-scoped call in another region (exit 3) before
-// anything is sent: the service would reject it.
-func (t Token) Authenticate(_ context.Context, r *http.Request, _ []byte, tg Target) error {
+// Authenticate sets X-Auth-Token: for a project-scoped call in another
+// region than the token's, the token ForRegion gives; without ForRegion
+// such a call is refused (exit 3) before anything is sent, as the service
+// would reject it.
+func (t Token) Authenticate(ctx context.Context, r *http.Request, _ []byte, tg Target) error {
 	if t.Value == "" {
 		return errors.New("no token")
 	}
-	if tg.Scope == ScopeProject && tg.Region != "" && t.Region != "" && t.Region != tg.Region {
-		return exitcode.Errorf(exitcode.Auth, "the stored token is scoped to %s but this call is for %s (nothing was sent): run `flexusl auth login --region %s`", t.Region, tg.Region, tg.Region)
+	v := t.Value
+	switch {
+	case tg.Scope == ScopeProject && tg.Region != "" && t.Region != "" && t.Region != tg.Region:
+		if t.ForRegion == nil {
+			return exitcode.Errorf(exitcode.Auth, "the stored token is scoped to %s but this call is for %s (nothing was sent): run `flexusl auth login --region %s`", t.Region, tg.Region, tg.Region)
+		}
+		var err error
+		if v, err = t.ForRegion(ctx, tg.Region); err != nil {
+			return err
+		}
+	case tg.Scope == ScopeDomain && t.Domain != "":
+		v = t.Domain
 	}
-	r.Header.Set("X-Auth-Token", t.Value)
+	r.Header.Set("X-Auth-Token", v)
 	return nil
 }
 

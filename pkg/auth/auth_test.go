@@ -2,9 +2,12 @@ package auth
 
 import (
 	"context"
+	"errors"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -75,7 +78,7 @@ func TestCheckExpiryAndRegion(t *testing.T) {
 	if err := cr.Check(now); err != nil {
 		t.Fatal(err)
 	}
-	a := cr.Authenticator(nil)
+	a := cr.Authenticator(nil, nil)
 	r, _ := http.NewRequest("GET", "https://h/x", nil)
 	err := a.Authenticate(context.Background(), r, nil, Target{Scope: ScopeProject, Region: "me-east-1"})
 	if exitcode.Of(err) != exitcode.Auth || !strings.Contains(err.Error(), "auth login --region me-east-1") || r.Header.Get("X-Auth-Token") != "" {
@@ -93,7 +96,7 @@ func TestCheckExpiryAndRegion(t *testing.T) {
 		t.Errorf("env token judged by the profile's expiry: %v", err)
 	}
 	r, _ = http.NewRequest("GET", "https://h/x", nil)
-	if err := cr.Authenticator(nil).Authenticate(context.Background(), r, nil, Target{Scope: ScopeProject, Region: "me-east-1"}); err != nil {
+	if err := cr.Authenticator(nil, nil).Authenticate(context.Background(), r, nil, Target{Scope: ScopeProject, Region: "me-east-1"}); err != nil {
 		t.Errorf("env token judged by the profile's region: %v", err)
 	}
 }
@@ -119,5 +122,96 @@ func TestAKSKScopesAndSignature(t *testing.T) {
 	r, _ = http.NewRequest("GET", "https://h/x", nil)
 	if err := (Token{Value: "tok"}).Authenticate(context.Background(), r, nil, Target{Scope: ScopeProject}); err != nil || r.Header.Get("X-Auth-Token") != "tok" {
 		t.Errorf("token: %v %v", err, r.Header)
+	}
+}
+
+// A login's account token serves global calls and, exchanged through IAM,
+// other regions' project-scoped calls; the exchanged token is stored and
+// reused until it expires, and every way of not having one is exit 3 with
+// nothing sent, naming the command that gets one.
+func TestRegionTokens(t *testing.T) {
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	const file = "profiles:\n  default:\n    token: t-sg\n    token_expires_at: 2026-11-28T11:00:00Z\n    token_region: ap-southeast-3\n    token_account: acct\n" +
+		"    domain_token: t-dom\n    domain_token_expires_at: 2026-11-28T11:00:00Z\n"
+	type call struct{ domainToken, account, region string }
+	var calls []call
+	var stored map[string]config.RegionToken
+	exchange := func(_ context.Context, dt, acct, region string) (string, time.Time, error) {
+		calls = append(calls, call{dt, acct, region})
+		if region == "cn-nowhere-1" {
+			return "", time.Time{}, errors.New("HTTP 400: no such project")
+		}
+		return "t-" + region, now.Add(time.Hour), nil
+	}
+	store := func(m map[string]config.RegionToken) error { stored = maps.Clone(m); return nil }
+	cr, err := FromConfig(load(t, file, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := cr.Authenticator(func() time.Time { return now }, func(ctx context.Context, region string) (string, error) {
+		return cr.RegionToken(ctx, region, now, exchange, store)
+	})
+	send := func(tg Target) (string, error) {
+		r, _ := http.NewRequest("GET", "https://h/x", nil)
+		err := a.Authenticate(context.Background(), r, nil, tg)
+		return r.Header.Get("X-Auth-Token"), err
+	}
+	for _, c := range []struct {
+		tg   Target
+		want string
+	}{
+		{Target{Scope: ScopeProject, Region: "ap-southeast-3"}, "t-sg"},
+		{Target{Scope: ScopeDomain}, "t-dom"},
+		{Target{Scope: ScopeNone}, "t-sg"},
+		{Target{Scope: ScopeProject, Region: "tr-west-1"}, "t-tr-west-1"},
+		{Target{Scope: ScopeProject, Region: "tr-west-1"}, "t-tr-west-1"}, // stored: no second exchange
+	} {
+		if got, err := send(c.tg); err != nil || got != c.want {
+			t.Errorf("%+v: %q %v, want %q", c.tg, got, err, c.want)
+		}
+	}
+	if !reflect.DeepEqual(calls, []call{{"t-dom", "acct", "tr-west-1"}}) {
+		t.Errorf("exchanges: %+v", calls)
+	}
+	if stored["tr-west-1"].Token != "t-tr-west-1" || !stored["tr-west-1"].ExpiresAt.Equal(now.Add(time.Hour)) {
+		t.Errorf("stored: %+v", stored)
+	}
+	// IAM refuses the exchange: exit 3, the fix named.
+	if got, err := send(Target{Scope: ScopeProject, Region: "cn-nowhere-1"}); exitcode.Of(err) != exitcode.Auth || got != "" ||
+		!strings.Contains(err.Error(), "no such project") || !strings.Contains(err.Error(), "run `flexusl auth login --region cn-nowhere-1`") {
+		t.Errorf("refused exchange: %q %v", got, err)
+	}
+
+	// A stored region token is used until it expires, then exchanged again.
+	cr, _ = FromConfig(load(t, file+`    region_tokens: '{"me-east-1":{"token":"t-old","expires_at":"2026-11-27T12:30:00Z"}}'`+"\n", nil))
+	calls = nil
+	if tok, err := cr.RegionToken(context.Background(), "me-east-1", now, exchange, store); err != nil || tok != "t-old" || len(calls) != 0 {
+		t.Errorf("stored token: %q %v %v", tok, err, calls)
+	}
+	if tok, err := cr.RegionToken(context.Background(), "me-east-1", now.Add(30*time.Minute), exchange, store); err != nil || tok != "t-me-east-1" || len(calls) != 1 {
+		t.Errorf("expired stored token: %q %v %v", tok, err, calls)
+	}
+
+	// No account token (a login before this release) or an expired one:
+	// exit 3 naming the command, nothing exchanged.
+	for name, f := range map[string]string{
+		"none":    "profiles:\n  default:\n    token: t-sg\n    token_region: ap-southeast-3\n",
+		"expired": strings.Replace(file, "domain_token_expires_at: 2026-11-28T11:00:00Z", "domain_token_expires_at: 2026-11-27T11:00:00Z", 1),
+	} {
+		cr, _ := FromConfig(load(t, f, nil))
+		calls = nil
+		_, err := cr.RegionToken(context.Background(), "tr-west-1", now, exchange, store)
+		if exitcode.Of(err) != exitcode.Auth || !strings.Contains(err.Error(), "run `flexusl auth login --region tr-west-1`") || len(calls) != 0 {
+			t.Errorf("%s: %v %v", name, err, calls)
+		}
+		r, _ := http.NewRequest("GET", "https://h/x", nil)
+		if cr.Authenticator(func() time.Time { return now }, nil).Authenticate(context.Background(), r, nil, Target{Scope: ScopeDomain}); r.Header.Get("X-Auth-Token") != "t-sg" {
+			t.Errorf("%s: a global call without a usable account token sends %q", name, r.Header.Get("X-Auth-Token"))
+		}
+	}
+
+	// A region_tokens value that is not ours: exit 3, no secret quoted.
+	if _, err := FromConfig(load(t, file+"    region_tokens: 'secret-ish{'\n", nil)); exitcode.Of(err) != exitcode.Auth || strings.Contains(err.Error(), "secret-ish") {
+		t.Errorf("bad region_tokens: %v", err)
 	}
 }

@@ -48,6 +48,9 @@ const (
 	KeyTokenRegion    = "token_region"
 	KeyTokenAccount   = "token_account"
 	KeyTokenUser      = "token_user"
+	KeyDomainToken    = "domain_token"
+	KeyDomainTokenExp = "domain_token_expires_at"
+	KeyRegionTokens   = "region_tokens"
 	KeyAccessKey      = "access_key"
 	KeySecretKey      = "secret_key"
 	KeySecurityToken  = "security_token"
@@ -90,6 +93,9 @@ var Options = []Option{
 	{Key: KeyTokenRegion, InFile: true, Usage: "the region the stored token is scoped to"},
 	{Key: KeyTokenAccount, InFile: true, Usage: "the account (domain) name the stored token was issued to"},
 	{Key: KeyTokenUser, InFile: true, Usage: "the IAM user name the stored token was issued to"},
+	{Key: KeyDomainToken, Secret: true, InFile: true, Usage: "account-scoped IAM token (flexusl auth login stores one; exchanged for other regions' tokens)"},
+	{Key: KeyDomainTokenExp, InFile: true, Usage: "when the stored account-scoped token expires (RFC 3339)", Check: checkTime},
+	{Key: KeyRegionTokens, Secret: true, InFile: true, Usage: "tokens of other regions than token_region, with their expiry (JSON; flexusl stores them)", Check: checkRegionTokens},
 	{Key: KeyAccessKey, Env: []string{"FLEXUSL_ACCESS_KEY", "HUAWEICLOUD_SDK_AK"}, Secret: true, InFile: true, Usage: "access key ID for AK/SK signing"},
 	{Key: KeySecretKey, Env: []string{"FLEXUSL_SECRET_KEY", "HUAWEICLOUD_SDK_SK"}, Secret: true, InFile: true, Usage: "secret access key for AK/SK signing"},
 	{Key: KeySecurityToken, Env: []string{"FLEXUSL_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"}, Secret: true, InFile: true, Usage: "security token of temporary AK/SK credentials"},

@@ -276,7 +276,7 @@ func TestIAM(t *testing.T) {
 	}
 	r := token(`{"project":{"name":"tr-west-1"}}`)
 	want(t, r, 201, "")
-	if r.hdr.Get("X-Subject-Token") != DefaultToken {
+	if !strings.HasPrefix(r.hdr.Get("X-Subject-Token"), DefaultToken+".") {
 		t.Errorf("X-Subject-Token %q", r.hdr.Get("X-Subject-Token"))
 	}
 	var tok tokenAnswer
@@ -307,6 +307,46 @@ func TestIAM(t *testing.T) {
 			t.Errorf("token request body logged: %s", lr.Body)
 		}
 	}
+	// The token method: an issued token exchanged for a region's project
+	// token, with the same expiry, refused for an unknown token or a
+	// project named without its account.
+	e.clk.Add(time.Hour)
+	r = token(`{"domain":{"name":"acct"}}`)
+	dom := r.hdr.Get("X-Subject-Token")
+	exchange := func(tokenID, scope string) *resp {
+		return e.do("POST", pathTokens, `{"auth":{"identity":{"methods":["token"],"token":{"id":"`+tokenID+`"}},"scope":`+scope+`}}`, noAuth)
+	}
+	e.clk.Add(time.Hour)
+	r = exchange(dom, `{"project":{"name":"me-east-1","domain":{"name":"acct"}}}`)
+	want(t, r, 201, "")
+	me := r.hdr.Get("X-Subject-Token")
+	json.Unmarshal(r.body, &tok)
+	exp, _ = time.Parse(time.RFC3339, tok.Token.ExpiresAt)
+	if !strings.HasPrefix(me, DefaultToken+".") || me == dom || exp.Sub(e.clk.Now()) != 23*time.Hour || tok.Token.Project.Name != "me-east-1" || tok.Token.Methods[0] != "token" {
+		t.Errorf("exchanged token %q %s", me, r.body)
+	}
+	want(t, exchange(dom, `{"project":{"name":"me-east-1"}}`), 400, "400")
+	want(t, exchange(dom, `{"project":{"name":"me-east-1","domain":{"name":"other"}}}`), 400, "400")
+	want(t, exchange("sandbox.forged", `{"project":{"name":"me-east-1","domain":{"name":"acct"}}}`), 401, "401")
+	// Issued tokens act in their own scope only: a project token in its
+	// region (the body's region for HCSS, the path's project for ECS),
+	// any issued token on global and IAM calls; none after it expires.
+	buy := func(tok, region string) *resp {
+		body := strings.Replace(pageBody, `"ap-southeast-3"`, `"`+region+`"`, 1)
+		return e.do("POST", pathCreate, body, header("X-Auth-Token", tok), header("Client-Request-Id", crid))
+	}
+	tr := exchange(dom, `{"project":{"name":"tr-west-1","domain":{"name":"acct"}}}`).hdr.Get("X-Subject-Token")
+	want(t, buy(tr, "ap-southeast-3"), 401, "APIGW.0301")
+	want(t, buy(dom, "tr-west-1"), 401, "APIGW.0301")
+	server := "/cloudservers/0b4e5a4c-7f3e-4f43-9a59-6d1f1b2e7c11"
+	want(t, e.do("GET", ecsPath("tr-west-1", server), nil, header("X-Auth-Token", me)), 401, "APIGW.0301")
+	want(t, e.do("GET", ecsPath("me-east-1", server), nil, header("X-Auth-Token", me)), 404, "")
+	want(t, buy(tr, "tr-west-1"), 202, "")
+	want(t, e.do("GET", pathOrderDetails+"CSX", nil, header("X-Auth-Token", dom)), 400, "")
+	want(t, e.do("GET", pathProjects, nil, header("X-Auth-Token", me)), 200, "")
+	e.clk.Add(23 * time.Hour)
+	want(t, e.do("GET", pathProjects, nil, header("X-Auth-Token", me)), 401, "401")
+	want(t, exchange(dom, `{"project":{"name":"me-east-1","domain":{"name":"acct"}}}`), 401, "401")
 	// Projects: enabled, domain_id; AK/SK without a scope is enough.
 	r = e.do("GET", pathProjects+"?name=me-east-1", nil, e.aksk("", ""))
 	want(t, r, 200, "")

@@ -282,7 +282,7 @@ func (s *Server) logRequest(c *call, route string) int {
 	case route == RouteECSPassword:
 		b = "[redacted: a password reset body]"
 	case route == RouteIAM && c.r.Method == http.MethodPost:
-		b = "[redacted: holds a password]"
+		b = "[redacted: holds a password or a token]"
 	case strings.Contains(strings.ToLower(b), "password"): // a password sent to the wrong route
 		b = "[redacted: may hold a password]"
 	}
@@ -333,7 +333,8 @@ func (s *Server) takeFault(route string) *Fault {
 	return &f
 }
 
-// authenticate accepts the sandbox token or a valid AK/SK signature; for
+// authenticate accepts the sandbox token, a token its IAM issued for the
+// call's scope (checkToken) or a valid AK/SK signature; for
 // AK/SK, project-scoped calls need X-Project-Id and global calls need the
 // sandbox's X-Domain-Id.
 func (s *Server) authenticate(c *call, sc scope) bool {
@@ -342,11 +343,7 @@ func (s *Server) authenticate(c *call, sc scope) bool {
 	}
 	r := c.r
 	if tok := r.Header.Get("X-Auth-Token"); tok != "" {
-		if tok == s.opts.Token {
-			return true
-		}
-		c.gatewayError(http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: verify token fail")
-		return false
+		return s.checkToken(c, tok, sc)
 	}
 	if r.Header.Get("Authorization") == "" {
 		c.gatewayError(http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: no X-Auth-Token or Authorization header")

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -25,7 +26,10 @@ type (
 	tokenRequest struct {
 		Auth *struct {
 			Identity *struct {
-				Methods  []string `json:"methods"`
+				Methods []string `json:"methods"`
+				Token   *struct {
+					ID string `json:"id"`
+				} `json:"token"`
 				Password *struct {
 					User *struct {
 						Name     string `json:"name"`
@@ -36,17 +40,20 @@ type (
 					} `json:"user"`
 				} `json:"password"`
 			} `json:"identity"`
-			Scope *struct {
-				Project *struct {
-					Name string `json:"name"`
-					ID   string `json:"id"`
-				} `json:"project"`
-				Domain *struct {
-					Name string `json:"name"`
-					ID   string `json:"id"`
-				} `json:"domain"`
-			} `json:"scope"`
+			Scope *tokenReqScope `json:"scope"`
 		} `json:"auth"`
+	}
+	tokenReqScope struct {
+		Project *struct {
+			Name   string     `json:"name"`
+			ID     string     `json:"id"`
+			Domain *idNameReq `json:"domain"`
+		} `json:"project"`
+		Domain *idNameReq `json:"domain"`
+	}
+	idNameReq struct {
+		Name string `json:"name"`
+		ID   string `json:"id"`
 	}
 	tokenAnswer struct {
 		Token tokenBody `json:"token"`
@@ -126,9 +133,47 @@ type (
 // baseURL is how the client reached the sandbox.
 func baseURL(r *http.Request) string { return "http://" + r.Host }
 
-// issueToken is the password-method token: project-scoped
-// (scope.project.name = a region) or domain-scoped (scope.domain.name = the
-// user's account). Errors in IAM's shape.
+// issuedToken is what a token the sandbox's IAM issued is for: one
+// region's project, or the account (Region "").
+type issuedToken struct {
+	Region  string
+	Account string
+	User    string
+	Expires time.Time
+}
+
+// newToken records a token for scope and returns its value: Options.Token
+// with a suffix, so a test looking for Options.Token in output finds every
+// issued token too.
+func (s *Server) newToken(t issuedToken) string {
+	s.tokMu.Lock()
+	defer s.tokMu.Unlock()
+	if s.tokens == nil {
+		s.tokens = map[string]issuedToken{}
+	}
+	scope := t.Region
+	if scope == "" {
+		scope = "account"
+	}
+	v := s.opts.Token + "." + scope + "." + randomHex(8)
+	s.tokens[v] = t
+	return v
+}
+
+// tokenScope finds an issued token; ok is false for an unknown or expired
+// one.
+func (s *Server) tokenScope(v string, now time.Time) (issuedToken, bool) {
+	s.tokMu.Lock()
+	defer s.tokMu.Unlock()
+	t, ok := s.tokens[v]
+	return t, ok && now.Before(t.Expires)
+}
+
+// issueToken is IAM's token: by the password method (any user, the
+// sandbox password) or the token method (a valid token, exchanged for
+// another scope with the same expiry, as Keystone does); scoped to a
+// project (scope.project.name = a region, or its id) or to the account
+// (scope.domain). Errors in IAM's shape.
 func (s *Server) issueToken(c *call) {
 	var req tokenRequest
 	if err := decodeStrict(c.body, &req); err != nil {
@@ -136,24 +181,48 @@ func (s *Server) issueToken(c *call) {
 		return
 	}
 	a := req.Auth
-	if a == nil || a.Identity == nil || a.Identity.Password == nil || a.Identity.Password.User == nil || a.Identity.Password.User.Domain == nil {
-		c.fail(http.StatusBadRequest, "", "The request body is invalid: auth.identity.password.user with name, password and domain.name is required")
+	if a == nil || a.Identity == nil {
+		c.fail(http.StatusBadRequest, "", "The request body is invalid: auth.identity is required")
 		return
 	}
-	if !contains(a.Identity.Methods, "password") {
-		c.fail(http.StatusBadRequest, "", "The request body is invalid: auth.identity.methods must include \"password\"")
+	var who issuedToken
+	method := "password"
+	switch id := a.Identity; {
+	case contains(id.Methods, "token") && !contains(id.Methods, "password"):
+		method = "token"
+		if id.Token == nil || id.Token.ID == "" || id.Password != nil {
+			c.fail(http.StatusBadRequest, "", "The request body is invalid: auth.identity.token.id is required with the token method")
+			return
+		}
+		t, ok := s.tokenScope(id.Token.ID, c.now)
+		if id.Token.ID == s.opts.Token { // the sandbox's own token: any account name
+			t, ok = issuedToken{Account: scopeAccount(a.Scope), User: "sandbox", Expires: c.now.Add(24 * time.Hour)}, true
+		}
+		if !ok {
+			c.fail(http.StatusUnauthorized, "", "The token is invalid or has expired.")
+			return
+		}
+		who = t
+	case contains(id.Methods, "password"):
+		if id.Password == nil || id.Password.User == nil || id.Password.User.Domain == nil {
+			c.fail(http.StatusBadRequest, "", "The request body is invalid: auth.identity.password.user with name, password and domain.name is required")
+			return
+		}
+		u := id.Password.User
+		if u.Name == "" || u.Domain.Name == "" || u.Password != s.opts.Password {
+			c.fail(http.StatusUnauthorized, "", "The username or password is wrong.")
+			return
+		}
+		who = issuedToken{Account: u.Domain.Name, User: u.Name, Expires: c.now.Add(24 * time.Hour)}
+	default:
+		c.fail(http.StatusBadRequest, "", "The request body is invalid: auth.identity.methods must be [\"password\"] or [\"token\"]")
 		return
 	}
-	u := a.Identity.Password.User
-	if u.Name == "" || u.Domain.Name == "" || u.Password != s.opts.Password {
-		c.fail(http.StatusUnauthorized, "", "The username or password is wrong.")
-		return
-	}
-	account := idName{ID: s.opts.DomainID, Name: u.Domain.Name}
+	account := idName{ID: s.opts.DomainID, Name: who.Account}
 	tok := tokenBody{
-		ExpiresAt: fmtTime(c.now.Add(24*time.Hour), layoutMicros), IssuedAt: fmtTime(c.now, layoutMicros),
-		Methods: []string{"password"}, Roles: []idName{{ID: "0", Name: "te_admin"}},
-		User: tokenUser{ID: uuidHex("user/" + u.Domain.Name + "/" + u.Name), Name: u.Name, Domain: account},
+		ExpiresAt: fmtTime(who.Expires, layoutMicros), IssuedAt: fmtTime(c.now, layoutMicros),
+		Methods: []string{method}, Roles: []idName{{ID: "0", Name: "te_admin"}},
+		User: tokenUser{ID: uuidHex("user/" + who.Account + "/" + who.User), Name: who.User, Domain: account},
 	}
 	scope := a.Scope
 	switch {
@@ -166,21 +235,83 @@ func (s *Server) issueToken(c *call) {
 			c.fail(http.StatusBadRequest, "", fmt.Sprintf("The request body is invalid: project %q does not exist", scope.Project.Name+scope.Project.ID))
 			return
 		}
+		if d := scope.Project.Domain; method == "token" && scope.Project.ID == "" && (d == nil || d.Name != who.Account && d.ID != s.opts.DomainID) {
+			c.fail(http.StatusBadRequest, "", "The request body is invalid: auth.scope.project.domain must name the token's account when the project is named")
+			return
+		}
+		who.Region = region
 		tok.Project = &tokenProject{ID: ProjectID(region), Name: region, Domain: account}
 		tok.Catalog = s.catalog(c.r, region)
 	case scope != nil && scope.Domain != nil && scope.Project == nil:
-		if scope.Domain.Name != u.Domain.Name && scope.Domain.ID != s.opts.DomainID {
+		if scope.Domain.Name != who.Account && scope.Domain.ID != s.opts.DomainID {
 			c.fail(http.StatusUnauthorized, "", fmt.Sprintf("The user has no access to domain %q.", scope.Domain.Name+scope.Domain.ID))
 			return
 		}
+		who.Region = ""
 		tok.Domain = &account
 		tok.Catalog = s.catalog(c.r, "*")
 	default:
 		c.fail(http.StatusBadRequest, "", "The request body is invalid: auth.scope must hold one of project or domain")
 		return
 	}
-	c.w.Header().Set("X-Subject-Token", s.opts.Token)
+	c.w.Header().Set("X-Subject-Token", s.newToken(who))
 	c.json(http.StatusCreated, tokenAnswer{Token: tok})
+}
+
+// scopeAccount is the account a token request's scope names, if any.
+func scopeAccount(sc *tokenReqScope) string {
+	switch {
+	case sc == nil:
+	case sc.Project != nil && sc.Project.Domain != nil:
+		return sc.Project.Domain.Name
+	case sc.Domain != nil:
+		return sc.Domain.Name
+	}
+	return ""
+}
+
+// checkToken accepts Options.Token for every call and a token IAM issued
+// that has not expired: for a project-scoped call, only a token of that
+// call's region (the path's project, or HCSS's body region), as a
+// project-scoped token is for one region.
+func (s *Server) checkToken(c *call, v string, sc scope) bool {
+	if v == s.opts.Token {
+		return true
+	}
+	t, ok := s.tokenScope(v, c.now)
+	if !ok {
+		c.gatewayError(http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: verify token fail")
+		return false
+	}
+	if sc != scopeProject {
+		return true
+	}
+	region := c.callRegion()
+	switch {
+	case t.Region == "":
+		c.gatewayError(http.StatusUnauthorized, "APIGW.0301", "Incorrect IAM authentication information: a token scoped to the account cannot call a project-scoped API; use a token scoped to the region's project")
+		return false
+	case region != "" && region != t.Region:
+		c.gatewayError(http.StatusUnauthorized, "APIGW.0301", fmt.Sprintf("Incorrect IAM authentication information: the token is scoped to project %s, not to %s", t.Region, region))
+		return false
+	}
+	return true
+}
+
+// callRegion is the region a project-scoped call acts in: its path's
+// project, else (HCSS) its body's region; "" when neither says.
+func (c *call) callRegion() string {
+	if p := c.r.PathValue("project_id"); p != "" {
+		r, _ := c.s.regionOfProject(p)
+		return r
+	}
+	var b struct {
+		Region string `json:"region"`
+	}
+	if json.Unmarshal(c.body, &b) == nil {
+		return b.Region
+	}
+	return ""
 }
 
 // catalog lists the sandbox's services, all at the address the client used.

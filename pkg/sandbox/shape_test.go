@@ -378,6 +378,7 @@ func TestDocumentedRequestsAccepted(t *testing.T) {
 		{"vpc/create-security-group-rule.request.json", "POST", vpcPath(sg, "/vpc/security-group-rules"), nil},
 		{"iam/token.request.json", "POST", pathTokens, []reqOpt{noAuth}},
 		{"iam/token.domain.request.json", "POST", pathTokens, []reqOpt{noAuth}},
+		{"iam/token.token.request.json", "POST", pathTokens, []reqOpt{noAuth}},
 	}
 	seen := map[string]bool{}
 	for _, f := range files {
@@ -387,7 +388,7 @@ func TestDocumentedRequestsAccepted(t *testing.T) {
 			if strings.Contains(f.file, "pay-orders") || strings.Contains(f.file, "cancel-order") {
 				order = pendingOrder()
 			}
-			body := wireWith(t, f.file, ids2(order)...)
+			body := wireWith(t, f.file, append(ids2(order), `"TOKEN"`, `"`+e.s.Token()+`"`)...)
 			method, path := f.method, f.path
 			var payload any = body
 			if strings.HasSuffix(f.file, ".http") {

@@ -108,6 +108,9 @@ type Server struct {
 	nextSeq   int64
 	nextIP    int
 	vpc       vpcState
+
+	tokMu  sync.Mutex
+	tokens map[string]issuedToken // tokens IAM issued (not Options.Token)
 }
 
 type order struct {
