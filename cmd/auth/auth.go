@@ -57,8 +57,9 @@ func newCmdLogin(f *cmdutil.Factory) *cobra.Command {
 	var account, user string
 	var passwordStdin bool
 	cmd := &cobra.Command{
-		Use:   "login [--account NAME] [--user NAME] [--password-stdin]",
-		Short: "Get a token for the profile's region from IAM and store it in the profile",
+		Use:        "login [--account NAME] [--user NAME] [--password-stdin]",
+		SuggestFor: []string{"signin"},
+		Short:      "Get a token for the profile's region from IAM and store it in the profile",
 		Long: `Get a project-scoped token for the profile's region from IAM (password
 method) and store token, token_expires_at and token_region in the profile
 (the config file is written 0600). On a terminal it asks for what is missing,
@@ -241,8 +242,9 @@ type Status struct {
 
 func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 	return &cobra.Command{
-		Use:   "status",
-		Short: "Show the profile's credentials, masked (exit 3 when none or expired)",
+		Use:        "status",
+		SuggestFor: []string{"whoami"},
+		Short:      "Show the profile's credentials, masked (exit 3 when none or expired)",
 		Example: `  flexusl auth status
   flexusl auth status --profile ci -o json`,
 		Args: cmdutil.NoArgs,

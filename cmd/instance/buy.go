@@ -57,8 +57,9 @@ var flagOf = map[string]string{
 func NewCmdBuy(f *cmdutil.Factory, runF func(*BuyOptions) error) *cobra.Command {
 	opts := &BuyOptions{}
 	cmd := &cobra.Command{
-		Use:   "buy --name NAME --spec CODE (--image NAME [--image-version V] | --image-id ID) [flags]",
-		Short: "Buy FlexusL instances (validated offline, confirmed, never sent twice)",
+		SuggestFor: []string{"create", "new", "purchase", "add"},
+		Use:        "buy --name NAME --spec CODE (--image NAME [--image-version V] | --image-id ID) [flags]",
+		Short:      "Buy FlexusL instances (validated offline, confirmed, never sent twice)",
 		Long: `Buy one or more FlexusL instances with POST /v1/light-instances.
 
 Every input is checked offline against the catalog first (image, version,

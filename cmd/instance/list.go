@@ -52,7 +52,9 @@ What it lists is remembered for shell completion of instance names and IDs
 	}
 	cmd.Flags().StringVar(&opts.Name, "name", "", "only instances with exactly this name")
 	cmd.Flags().StringVar(&opts.Status, "status", "", "only instances with this RMS status, any case (e.g. running)")
-	cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions([]string{"running", "stopped"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("status", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return instance.StatusNames(), cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
 }
 
@@ -67,8 +69,8 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 		}
 	}
 	if opts.Status != "" {
-		if err := resolve.CheckArg(opts.Status); err != nil || len(opts.Status) > 32 {
-			return cmdutil.UsageErrorf("--status %q: not a status (letters, at most 32 characters)", opts.Status)
+		if p := instance.CheckStatus(opts.Status); p != nil {
+			return cmdutil.UsageErrorf("%s (nothing was sent)", p)
 		}
 	}
 	if _, err := f.OutputFormat(); err != nil {

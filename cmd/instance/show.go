@@ -20,8 +20,9 @@ type ShowOptions struct {
 func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Command {
 	opts := &ShowOptions{}
 	cmd := &cobra.Command{
-		Use:   "show ID|NAME",
-		Short: "Show an instance: RMS entry, server (ECS) and subscription (BSS) in one view",
+		Use:        "show ID|NAME",
+		SuggestFor: []string{"get", "describe", "info", "view", "inspect"},
+		Short:      "Show an instance: RMS entry, server (ECS) and subscription (BSS) in one view",
 		Long: `Show one instance, named by its ID (24 hex characters) or its name, in one
 view: the RMS entry (status, public IP, order, tags, the resources inside
 the package), the ECS server (server status, private IP, flavor) and the

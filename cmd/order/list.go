@@ -44,8 +44,9 @@ func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	var refresh, remote bool
 	var ro remoteOptions
 	cmd := &cobra.Command{
-		Use:   "list [--refresh] | --remote [--since 30d] [--status S] [--type T]",
-		Short: "List orders: the local journal, or the account's orders from BSS (--remote)",
+		Use:        "list [--refresh] | --remote [--since 30d] [--status S] [--type T]",
+		SuggestFor: []string{"orders"},
+		Short:      "List orders: the local journal, or the account's orders from BSS (--remote)",
 		Long: `List the purchases, renewals, unsubscriptions, payments and cancellations
 recorded in the local order journal, newest first.
 KIND is what the attempt did: purchase, renew, unsubscribe, pay or

@@ -12,7 +12,9 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/cache"
+	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/suggest"
 )
 
 // Lister lists FlexusL instances (api.Client does).
@@ -23,6 +25,34 @@ type Lister interface {
 // StatusRunning is the RMS status of a running instance (properties.status).
 // Other spellings are not documented: they are shown as they come.
 const StatusRunning = "RUNNING"
+
+// Statuses are the instance states the FlexusL console names, upper-cased
+// as RMS spells RUNNING; `instance list --status` takes these (any case).
+// Their API spellings other than RUNNING are not documented.
+var Statuses = []string{"CREATING", "RUNNING", "UPDATING", "RESTARTING", "STARTING", "STOPPING", "STOPPED",
+	"UNSUBSCRIBING", "FROZEN", "UNFREEZING", "ABNORMAL"}
+
+// StatusNames are Statuses as --status is typed (lower case).
+func StatusNames() []string {
+	names := make([]string, len(Statuses))
+	for i, st := range Statuses {
+		names[i] = strings.ToLower(st)
+	}
+	return names
+}
+
+// CheckStatus checks an `instance list --status` value against Statuses,
+// suggesting the closest when it is not one.
+func CheckStatus(s string) *catalog.Problem {
+	for _, st := range Statuses {
+		if strings.EqualFold(s, st) {
+			return nil
+		}
+	}
+	allowed := StatusNames()
+	return &catalog.Problem{Field: "--status", Value: s, Reason: "is not an instance status", Allowed: allowed,
+		Suggestions: suggest.Closest(strings.ToLower(s), allowed)}
+}
 
 // View is one instance as `instance list -o json` prints it. The keys are
 // stable; PublicIP is "" when the instance has none (yet), Tags is an
