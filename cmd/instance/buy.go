@@ -86,8 +86,10 @@ most 1 MiB; - reads stdin); flags given override its fields, and fields it
 leaves out get the flags' defaults (period_type month, period_num 1). It is
 read strictly: unknown or repeated keys, wrong types, text that is not
 UTF-8, and YAML that JSON would not accept (anchors, aliases, merge keys,
-tags, numbers such as 0x1 or +1) are errors naming the field. See
-configs/purchase.example.yaml. --no-validate skips the catalog checks (not
+tags, numbers such as 0x1 or +1) are errors naming the field. An example:
+purchase.example.yaml, in examples/ of the release archive,
+/usr/share/doc/flexusl/examples/ of the deb and rpm, configs/ of the
+source. --no-validate skips the catalog checks (not
 the format checks), for plans newer than the catalog.
 
 With --wait it then follows the order until it completes, then its
