@@ -502,6 +502,16 @@ func FindOrder(entries []Entry, orderID string) (Entry, bool) {
 	return Entry{}, false
 }
 
+// FindJob returns the newest entry holding the ECS job jobID.
+func FindJob(entries []Entry, jobID string) (Entry, bool) {
+	for i := len(entries) - 1; i >= 0; i-- {
+		if slices.Contains(entries[i].JobIDs, jobID) {
+			return entries[i], true
+		}
+	}
+	return Entry{}, false
+}
+
 // Unresolved returns the attempts of kind and profile whose outcome is
 // unknown and that are newer than the newest such attempt with a known
 // outcome, oldest first: what the next attempt of that kind should warn
