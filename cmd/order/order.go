@@ -55,7 +55,7 @@ func resolveOrderIDOf(f *cmdutil.Factory, args []string, last bool, cmd string, 
 	case last:
 		for i := len(entries) - 1; i >= 0; i-- {
 			if id := entries[i].OrderID(); id != "" && (only == nil || only(entries[i])) {
-				e := entries[i]
+				e, _ := journal.FindOrder(entries, id) // the entry that placed it, not a later payment
 				return id, &e, nil
 			}
 		}

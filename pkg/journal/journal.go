@@ -492,12 +492,25 @@ func Newest(entries []Entry) []Entry {
 	return out
 }
 
-// FindOrder returns the newest entry holding orderID.
+// FindOrder returns the entry that placed orderID (the purchase, renewal
+// or unsubscription that holds it: what it bought, its region, its
+// instances), else the newest entry that acted on it (a payment or a
+// cancellation), so that paying an order does not hide what it bought.
 func FindOrder(entries []Entry, orderID string) (Entry, bool) {
+	actedOn := -1
 	for i := len(entries) - 1; i >= 0; i-- {
-		if slices.Contains(entries[i].OrderIDs, orderID) {
+		if !slices.Contains(entries[i].OrderIDs, orderID) {
+			continue
+		}
+		if k := entries[i].Kind; k != KindPay && k != KindCancelOrder {
 			return entries[i], true
 		}
+		if actedOn < 0 {
+			actedOn = i
+		}
+	}
+	if actedOn >= 0 {
+		return entries[actedOn], true
 	}
 	return Entry{}, false
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,6 +74,16 @@ func TestBeginFinishFold(t *testing.T) {
 	}
 	if e, ok := FindOrder(es, "CS1"); !ok || e.Name != "web-1" {
 		t.Errorf("FindOrder: %+v %v", e, ok)
+	}
+	// A later payment of the order does not hide the purchase that placed
+	// it (its instances, its region); an order only paid here is found by
+	// its payment.
+	es2 := append(slices.Clone(es), Entry{Kind: KindPay, OrderIDs: []string{"CS1"}}, Entry{Kind: KindPay, OrderIDs: []string{"CS9"}, Region: "r9"})
+	if e, ok := FindOrder(es2, "CS1"); !ok || e.Kind != KindPurchase || e.Name != "web-1" {
+		t.Errorf("FindOrder after a payment: %+v %v", e, ok)
+	}
+	if e, ok := FindOrder(es2, "CS9"); !ok || e.Kind != KindPay || e.Region != "r9" {
+		t.Errorf("FindOrder of a paid-only order: %+v %v", e, ok)
 	}
 	st, _ := os.Stat(path)
 	dst, _ := os.Stat(filepath.Dir(path))
