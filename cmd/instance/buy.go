@@ -97,7 +97,10 @@ instances until each is RUNNING with a public IP (exit 0; the table adds
 INSTANCE ID / PUBLIC IP rows, JSON an "instances" array in the instance
 list shape), all within --timeout. A cancelled order exits 4; a timeout
 exits 5 with the command that looks again. The result (with the last order
-status seen) is printed in every case, so the order ID is never lost.`,
+status seen) is printed in every case, so the order ID is never lost.
+Without a terminal, --wait without --auto-pay needs --timeout (how long to
+wait for a payment made elsewhere): otherwise it is refused before anything
+is sent (exit 2), since nobody there can pay.`,
 		Example: `  # interactive: shows what will be bought and asks
   flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
 
@@ -263,6 +266,9 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	}
 	if opts.Wait && (opts.WaitTimeout <= 0 || opts.WaitInterval <= 0) {
 		ps = append(ps, catalog.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"})
+	}
+	if p := cmdutil.PaymentWaitProblem(f, opts.Wait, req.AutoPay(), opts.changed != nil && opts.changed("timeout")); p != nil && !opts.DryRun {
+		ps = append(ps, *p)
 	}
 	if len(ps) > 0 {
 		return cmdutil.ProblemsError(ps, fieldFlags(req))
