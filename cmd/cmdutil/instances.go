@@ -3,8 +3,10 @@ package cmdutil
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
+	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/cache"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
@@ -98,6 +100,23 @@ func WaitInstances(ctx context.Context, f *Factory, orderID, region string, ids 
 	return vs, werr
 }
 
+// firstLoginHint tells, on stderr, how to log in to new instances the
+// first time: the purchase API sets no login password, so it is set (ECS
+// reset-password) and takes effect after a restart.
+func firstLoginHint(f *Factory, vs []instance.View) {
+	var ids []string
+	for _, v := range vs {
+		if api.ValidID(v.ID) && v.PublicIP != "" {
+			ids = append(ids, v.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	list := strings.Join(ids, " ")
+	f.IO.Infof("To log in the first time (the purchase sets no password): flexusl instance reset-password %s, then flexusl instance reboot %s, then flexusl instance ssh %s", list, list, ids[0])
+}
+
 // PrintWithInstances prints a result that may carry instances (buy --wait,
 // order wait): JSON and YAML print data as is (its "instances" key); a
 // table prints tbl, then, when there are instances, each with its public
@@ -106,6 +125,7 @@ func (f *Factory) PrintWithInstances(data any, tbl output.TableFunc, vs []instan
 	if err := f.Print(data, tbl); err != nil {
 		return err
 	}
+	firstLoginHint(f, vs)
 	format, _ := f.OutputFormat()
 	if format != output.Table || len(vs) == 0 {
 		return nil

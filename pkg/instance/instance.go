@@ -26,6 +26,10 @@ type Lister interface {
 // Other spellings are not documented: they are shown as they come.
 const StatusRunning = "RUNNING"
 
+// StatusStopped is the status the sandbox (and, by the console's name,
+// RMS) gives a stopped instance; not documented as an API value.
+const StatusStopped = "STOPPED"
+
 // Statuses are the instance states the FlexusL console names, upper-cased
 // as RMS spells RUNNING; `instance list --status` takes these (any case).
 // Their API spellings other than RUNNING are not documented.
