@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/sandbox"
 	"github.com/spf13/cobra"
 )
@@ -147,8 +149,17 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 		f.IO.Warnf("the sandbox listens on %s, which is not loopback: anyone who can reach it can use it", addr)
 	}
 	url := "http://" + addr
+	// What is tried against the sandbox is journaled and cached apart from
+	// the real account's orders and instances: a directory of its own per
+	// address, emptied at start (the sandbox remembers nothing either).
+	line := ExportLine(url, opts.Token)
+	if dir, err := stateDir(f, addr); err != nil {
+		f.IO.Warnf("the sandbox's own state directory could not be made (%v): commands run against it will journal into flexusl's usual journal", err)
+	} else {
+		line += " " + journal.StateDirEnv + "=" + shellQuote(dir)
+	}
 	fmt.Fprintf(f.IO.ErrOut, "flexusl sandbox listening on %s (Ctrl-C to stop)\n", url)
-	fmt.Fprintln(f.IO.Out, ExportLine(url, opts.Token))
+	fmt.Fprintln(f.IO.Out, line)
 	fmt.Fprintf(f.IO.Out, "# or AK/SK instead of the token:\n# export FLEXUSL_ACCESS_KEY=%s FLEXUSL_SECRET_KEY=%s\n", opts.AccessKey, opts.SecretKey)
 	if fl, ok := f.IO.Out.(interface{ Sync() error }); ok {
 		fl.Sync()
@@ -158,6 +169,40 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 	}
 	fmt.Fprintln(f.IO.ErrOut, "flexusl sandbox stopped")
 	return nil
+}
+
+// stateDir is the sandbox's state directory for addr, under flexusl's own
+// state directory (sandbox/HOST-PORT), emptied and made 0700.
+func stateDir(f *cmdutil.Factory, addr string) (string, error) {
+	base, err := journal.StateBase(f.Getenv)
+	if err != nil {
+		return "", err
+	}
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' {
+			return r
+		}
+		return '-'
+	}, addr)
+	dir := filepath.Join(base, "sandbox", name)
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	return dir, os.Chmod(dir, 0o700)
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// letters, digits and / . _ - : =.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-:=", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 // Endpoints are the variables that point flexusl at the sandbox, in the

@@ -38,7 +38,16 @@ type file struct {
 // Dir is flexusl's cache directory: $XDG_CACHE_HOME/flexusl, else
 // $HOME/.cache/flexusl. A relative XDG_CACHE_HOME is ignored (the XDG
 // rule); "" when no absolute location is known, and then nothing is cached.
+//
+// FLEXUSL_STATE_DIR (the sandbox's export line sets it) moves it to its
+// "cache" folder, beside that directory's journal.
 func Dir(getenv func(string) string) string {
+	if d := getenv("FLEXUSL_STATE_DIR"); d != "" {
+		if filepath.IsAbs(d) {
+			return filepath.Join(d, "cache")
+		}
+		return ""
+	}
 	if x := getenv("XDG_CACHE_HOME"); filepath.IsAbs(x) {
 		return filepath.Join(x, "flexusl")
 	}

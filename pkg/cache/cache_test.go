@@ -22,6 +22,8 @@ func TestDirIsAbsoluteOnly(t *testing.T) {
 		{map[string]string{"HOME": "."}, ""},
 		{map[string]string{"XDG_CACHE_HOME": "./c", "HOME": "h"}, ""},
 		{nil, ""},
+		{map[string]string{"FLEXUSL_STATE_DIR": "/s/sandbox/x", "XDG_CACHE_HOME": "/x/cache"}, "/s/sandbox/x/cache"},
+		{map[string]string{"FLEXUSL_STATE_DIR": "rel", "XDG_CACHE_HOME": "/x/cache"}, ""},
 	}
 	if runtime.GOOS == "windows" {
 		t.Skip("Unix paths")

@@ -549,9 +549,34 @@ func Unresolved(entries []Entry, kind, profile string) []Entry {
 // is an absolute path (the XDG spec says relative ones are ignored); the
 // home directory is $HOME, else os.UserHomeDir. A journal never lives
 // under a relative path: without an absolute home it is an error.
+//
+// FLEXUSL_STATE_DIR, when set, holds the journal (and the completion
+// cache, pkg/cache) instead: the sandbox's export line sets it, so what is
+// tried against a sandbox stays out of the real journal. It must be an
+// absolute path.
 func DefaultPath(getenv func(string) string) (string, error) {
+	if d := getenv(StateDirEnv); d != "" {
+		if !filepath.IsAbs(d) {
+			return "", fmt.Errorf("cannot place the order journal: %s %q is not an absolute path", StateDirEnv, d)
+		}
+		return filepath.Join(d, "orders.jsonl"), nil
+	}
+	base, err := StateBase(getenv)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(base, "orders.jsonl"), nil
+}
+
+// StateDirEnv names the variable that moves the journal and the cache to a
+// directory of their own (see DefaultPath).
+const StateDirEnv = "FLEXUSL_STATE_DIR"
+
+// StateBase is flexusl's state directory, whatever FLEXUSL_STATE_DIR says:
+// $XDG_STATE_HOME/flexusl, else ~/.local/state/flexusl.
+func StateBase(getenv func(string) string) (string, error) {
 	if x := getenv("XDG_STATE_HOME"); x != "" && filepath.IsAbs(x) {
-		return filepath.Join(x, "flexusl", "orders.jsonl"), nil
+		return filepath.Join(x, "flexusl"), nil
 	}
 	home := getenv("HOME")
 	if home == "" {
@@ -564,5 +589,5 @@ func DefaultPath(getenv func(string) string) (string, error) {
 	if !filepath.IsAbs(home) {
 		return "", fmt.Errorf("cannot place the order journal: the home directory %q is not an absolute path; set HOME or XDG_STATE_HOME to an absolute path", home)
 	}
-	return filepath.Join(home, ".local", "state", "flexusl", "orders.jsonl"), nil
+	return filepath.Join(home, ".local", "state", "flexusl"), nil
 }

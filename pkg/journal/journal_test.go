@@ -324,6 +324,19 @@ func TestDefaultPath(t *testing.T) {
 	if got, err := DefaultPath(getenv); err != nil || got != "/s/flexusl/orders.jsonl" {
 		t.Error(got, err)
 	}
+	// The sandbox's export line moves the journal to a directory of its own.
+	env[StateDirEnv] = "/s/flexusl/sandbox/127.0.0.1-8089"
+	if got, err := DefaultPath(getenv); err != nil || got != "/s/flexusl/sandbox/127.0.0.1-8089/orders.jsonl" {
+		t.Error(got, err)
+	}
+	if got, err := StateBase(getenv); err != nil || got != "/s/flexusl" {
+		t.Error(got, err)
+	}
+	env[StateDirEnv] = "rel"
+	if got, err := DefaultPath(getenv); err == nil || !strings.Contains(err.Error(), "FLEXUSL_STATE_DIR") {
+		t.Errorf("relative FLEXUSL_STATE_DIR: %q %v", got, err)
+	}
+	delete(env, StateDirEnv)
 	env["XDG_STATE_HOME"] = "relative/state" // ignored, as the XDG spec says
 	if got, err := DefaultPath(getenv); err != nil || got != "/h/.local/state/flexusl/orders.jsonl" {
 		t.Error(got, err)
