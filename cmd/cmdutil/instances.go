@@ -47,7 +47,7 @@ func (f *Factory) InstanceCachePath() string { return cache.InstancesPath(f.Gete
 // region), so cached ones missing from it are dropped. A cache that cannot
 // be written is never an error: completion just knows less.
 func RememberInstances(f *Factory, vs []instance.View, complete bool, region string) {
-	cache.UpdateInstances(f.InstanceCachePath(), cache.Update{Seen: instance.CacheEntries(vs), Complete: complete, Region: region})
+	cache.UpdateInstances(f.InstanceCachePath(), cache.Update{Seen: instance.CacheEntries(vs), Complete: complete, Region: region, At: f.Clock()})
 }
 
 // WaitInstances follows the instances of a completed purchase order until

@@ -77,7 +77,9 @@ Prices are made up. Requests are logged only when asked: --log FILE, or
 
 The "drop" fault does the work and then closes the connection without an
 answer: the case flexusl must never retry. On start it prints the shell lines
-that point flexusl at it; it stops on Ctrl-C or SIGTERM.`,
+that point flexusl at it (and FLEXUSL_STATE_DIR, a journal and completion
+cache of its own, so nothing tried there mixes with the real ones); it stops
+on Ctrl-C or SIGTERM.`,
 		Example: `  # terminal 1
   flexusl sandbox
   # terminal 2: paste the export line it printed, then
