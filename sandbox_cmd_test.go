@@ -97,3 +97,45 @@ func TestSandboxCommand(t *testing.T) {
 		t.Errorf("stderr %q", stderr.String())
 	}
 }
+
+// The export line of a sandbox started with a token a shell would
+// misread: evaluated as README says, it sets exactly that token (and the
+// sandbox accepts it); a token with a control character is refused.
+func TestSandboxExportLineQuoted(t *testing.T) {
+	token := "it's a $(touch pwned) token"
+	cmd := exec.Command(filepath.Join(binDirE2E, "flexusl"), "sandbox", "--listen", "127.0.0.1:0", "--token", token)
+	cmd.Dir = t.TempDir()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh := exec.Command("sh", "-c", `eval "$LINE"; printf '%s\n%s' "$FLEXUSL_TOKEN" "$FLEXUSL_RMS_ENDPOINT"`)
+	sh.Dir = cmd.Dir
+	sh.Env = append(sh.Environ(), "LINE="+line)
+	out, err := sh.CombinedOutput()
+	got := strings.SplitN(string(out), "\n", 2)
+	if err != nil || len(got) != 2 || got[0] != token || !strings.HasPrefix(got[1], "http://127.0.0.1:") {
+		t.Fatalf("%q: %v %q", line, err, out)
+	}
+	if _, err := os.Stat(filepath.Join(cmd.Dir, "pwned")); err == nil {
+		t.Fatal("evaluating the export line ran a command")
+	}
+	req, _ := http.NewRequest("GET", got[1]+"/v3/projects", nil)
+	req.Header.Set("X-Auth-Token", token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	bad := exec.Command(filepath.Join(binDirE2E, "flexusl"), "sandbox", "--listen", "127.0.0.1:0", "--token", "a\nexport X=1")
+	out, err = bad.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 2 || !strings.Contains(string(out), "--token holds a control character") {
+		t.Errorf("%v %s", err, out)
+	}
+}

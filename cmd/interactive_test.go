@@ -85,3 +85,37 @@ func TestConfigInitWizard(t *testing.T) {
 		t.Errorf("auth status: %d %s %s", r.code, r.out, r.err)
 	}
 }
+
+// --password-stdin whose first line is over 1 MiB: exit 2 with a clear
+// error, nothing sent, nothing of it echoed; one just under is read
+// (issue 18, item 12).
+func TestAuthLoginPasswordStdinOverOneMiB(t *testing.T) {
+	s, _ := sandbox.New(sandbox.Options{})
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	env := map[string]string{"FLEXUSL_CONFIG": filepath.Join(t.TempDir(), "config.yaml"), "FLEXUSL_IAM_ENDPOINT": srv.URL, "FLEXUSL_REGION": "tr-west-1"}
+	login := func(stdin string) result {
+		io, in, out, errOut := ui.Test()
+		in.WriteString(stdin)
+		f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
+		code := Run(context.Background(), f, []string{"auth", "login", "--account", "a", "--user", "u", "--password-stdin"})
+		return result{out.String(), errOut.String(), code}
+	}
+	big := strings.Repeat("Xk7-pq9.", (1<<20)/8+1)
+	r := login(big + "\n")
+	if r.code != 2 || !strings.Contains(r.err, "--password-stdin: the first line of stdin is over 1 MiB: not a password (nothing was sent)") ||
+		strings.Contains(r.out+r.err, "Xk7-pq9.Xk7") {
+		t.Errorf("exit %d: %.300s", r.code, r.err)
+	}
+	if n := len(s.Requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
+	}
+	// Without a newline too.
+	if r := login(big); r.code != 2 || !strings.Contains(r.err, "over 1 MiB") {
+		t.Errorf("exit %d: %.300s", r.code, r.err)
+	}
+	// A line of exactly 1 MiB is read and sent (IAM refuses it).
+	if r := login(big[:1<<20-1] + "\n"); r.code != 3 || len(s.Requests()) != 1 {
+		t.Errorf("exit %d: %.300s (%d requests)", r.code, r.err, len(s.Requests()))
+	}
+}

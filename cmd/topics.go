@@ -11,7 +11,9 @@ func exitCodesTopic() *cobra.Command {
 		Short: "What flexusl's exit codes mean",
 		Long: `flexusl exits with:
 
-  0    success
+  0    success; for order wait and instance buy --wait also a completed
+       purchase whose instances could not be followed (RMS refused or could
+       not be reached: a warning says how to look later)
   1    a failure not listed below: a server error, an outcome that is unknown
        (the purchase request was sent but no answer came: check the console
        and flexusl order list before buying again; the Client-Request-Id is

@@ -103,7 +103,7 @@ the password without echo; without a terminal it needs --account, --user and
 			switch {
 			case passwordStdin:
 				if password, err = f.IO.ReadSecretLine(); err != nil {
-					return cmdutil.UsageErrorf("--password-stdin: no password could be read from stdin (nothing was sent)")
+					return cmdutil.UsageErrorf("--password-stdin: %s (nothing was sent)", cmdutil.StdinProblem(err))
 				}
 			case prompt:
 				password, err = f.IO.Password("Password")
@@ -148,7 +148,7 @@ the password without echo; without a terminal it needs --account, --user and
 	}
 	cmd.Flags().StringVar(&account, "account", "", "account (domain) name")
 	cmd.Flags().StringVar(&user, "user", "", "IAM user name")
-	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin (one line)")
+	cmd.Flags().BoolVar(&passwordStdin, "password-stdin", false, "read the password from stdin (one line, at most 1 MiB)")
 	return cmd
 }
 

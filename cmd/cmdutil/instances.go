@@ -10,6 +10,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/cache"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/output"
 	"github.com/flexusl/flexusl/pkg/wait"
@@ -55,7 +56,11 @@ func RememberInstances(f *Factory, vs []instance.View, complete bool, region str
 // stderr (a spinner on a terminal, a timestamped line per change
 // elsewhere). It returns the instances last seen, in the `instance list`
 // shape, and the waiter's error (exit 4, 5 or 130 with the command that
-// looks again).
+// looks again). The order completed: the purchase is done. So when the
+// instances cannot be followed at all (RMS refuses the listing, as it does
+// without rms:resources:list; IAM or RMS cannot be reached), that is a
+// warning on stderr saying how to look later, not an error: a script must
+// never take a completed purchase for a failed one and buy again.
 func WaitInstances(ctx context.Context, f *Factory, orderID, region string, ids []string, timeout, interval time.Duration) ([]instance.View, error) {
 	client, err := f.APIClient()
 	if err != nil {
@@ -97,6 +102,15 @@ func WaitInstances(ctx context.Context, f *Factory, orderID, region string, ids 
 		vs[i] = instance.NewView(&rs[i])
 	}
 	RememberInstances(f, vs, false, "")
+	if werr != nil && !followedToTheEnd(werr) {
+		f.IO.Warnf("order %s completed: its instances (%s) are created, but they could not be followed: %s",
+			orderID, strings.Join(ids, ", "), FirstLine(werr.Error()))
+		if a := Advice(werr); a != "" {
+			f.IO.Warnf("%s", a)
+		}
+		f.IO.Infof("Look at them later with: %s (listing instances needs the IAM permission %s).", look, PermissionRMSList)
+		return vs, nil
+	}
 	return vs, werr
 }
 
@@ -115,6 +129,21 @@ func firstLoginHint(f *Factory, vs []instance.View) {
 	}
 	list := strings.Join(ids, " ")
 	f.IO.Infof("To log in the first time (the purchase sets no password): flexusl instance reset-password %s, then flexusl instance reboot %s, then flexusl instance ssh %s", list, list, ids[0])
+}
+
+// PermissionRMSList is the IAM permission RMS listings need.
+const PermissionRMSList = "rms:resources:list"
+
+// followedToTheEnd reports whether an instance wait ended on what it
+// watched: the instances failed (exit 4), the time ran out (exit 5) or the
+// user stopped it (exit 130). Any other error means they could not be
+// watched at all.
+func followedToTheEnd(err error) bool {
+	switch exitcode.Of(err) {
+	case exitcode.OrderFailed, exitcode.Timeout, exitcode.Interrupted:
+		return true
+	}
+	return false
 }
 
 // PrintWithInstances prints a result that may carry instances (buy --wait,

@@ -16,3 +16,12 @@ func PromptError(err error) error {
 	}
 	return UsageErrorf("cancelled (%v): nothing was sent", err)
 }
+
+// StdinProblem says why no password could be read from stdin, for
+// --password-stdin errors (never the text read).
+func StdinProblem(err error) string {
+	if errors.Is(err, ui.ErrLineTooLong) {
+		return "the first line of stdin is over 1 MiB: not a password"
+	}
+	return "no password could be read from stdin"
+}

@@ -96,8 +96,11 @@ With --wait it then follows the order until it completes, then its
 instances until each is RUNNING with a public IP (exit 0; the table adds
 INSTANCE ID / PUBLIC IP rows, JSON an "instances" array in the instance
 list shape), all within --timeout. A cancelled order exits 4; a timeout
-exits 5 with the command that looks again. The result (with the last order
-status seen) is printed in every case, so the order ID is never lost.
+exits 5 with the command that looks again. A completed order is a completed
+purchase: when its instances cannot be followed (RMS refuses the listing
+without rms:resources:list, or RMS or IAM cannot be reached) it exits 0 with
+a warning saying how to look later. The result (with the last order status
+seen) is printed in every case, so the order ID is never lost.
 Without a terminal, --wait without --auto-pay needs --timeout (how long to
 wait for a payment made elsewhere): otherwise it is refused before anything
 is sent (exit 2), since nobody there can pay.`,

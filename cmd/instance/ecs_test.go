@@ -554,3 +554,21 @@ func TestActionInterruptedWhileWaiting(t *testing.T) {
 		t.Errorf("%d batch requests", n)
 	}
 }
+
+// Two instances that RMS lists with the same server: stop (and every
+// server operation) exits 2 naming both, and nothing is sent (issue 18,
+// item 12).
+func TestActionRefusesInstancesSharingAServer(t *testing.T) {
+	c := newCloud(t, 2, "ap-southeast-3")
+	c.instances[1].server = c.instances[0].server
+	for _, args := range [][]string{{"instance", "stop", "web-1", "web-2"}, {"instance", "reboot", "web-1", "web-2", "--no-wait"}} {
+		r := c.run(t, false, "", "", args...)
+		if r.code != 2 || !strings.Contains(r.err, "web-2 (6743d0e3708be6007b8c0002)") ||
+			!strings.Contains(r.err, "RMS lists its ECS server 72a270de-665a-4f46-8d64-000000000001 for web-1 (6743d0e3708be6007b8c0001) too") {
+			t.Errorf("%v: exit %d: %s", args, r.code, r.err)
+		}
+	}
+	if len(c.requests("POST", "")) != 0 {
+		t.Errorf("sent: %+v", c.all())
+	}
+}

@@ -155,7 +155,11 @@ func TestCacheAndCompletion(t *testing.T) {
 	state := filepath.Join(dir, "state")
 	os.MkdirAll(filepath.Join(state, "flexusl"), 0o700)
 	os.WriteFile(filepath.Join(state, "flexusl", "orders.jsonl"), []byte(
-		`{"time":"2026-11-03T00:00:00Z","region":"me-east-1","name":"fresh","order_id":"CSNEW000000000002","instance_ids":["bbbbbbbbbbbbbbbbbbbbbbb1"],"state":"accepted"}`+"\n"), 0o600)
+		// Bought before the listing below, which does not hold it: gone
+		// (deleted, or its order cancelled): not offered.
+		`{"time":"2026-11-03T00:00:00Z","region":"me-east-1","name":"gone","order_id":"CSOLD000000000001","instance_ids":["bbbbbbbbbbbbbbbbbbbbbbb0"],"state":"accepted"}`+"\n"+
+			// Bought after it (the listing is made now): offered.
+			`{"time":"2999-11-03T00:00:00Z","region":"me-east-1","name":"fresh","order_id":"CSNEW000000000002","instance_ids":["bbbbbbbbbbbbbbbbbbbbbbb1"],"state":"accepted"}`+"\n"), 0o600)
 	env := map[string]string{"XDG_CACHE_HOME": filepath.Join(dir, "cache"), "XDG_STATE_HOME": state}
 	if _, _, code := c.run(t, env, "instance", "list"); code != 0 {
 		t.Fatal(code)
@@ -210,5 +214,35 @@ func TestCompletionEscapesCachedText(t *testing.T) {
 	out, _, code := c.run(t, map[string]string{"XDG_CACHE_HOME": dir}, "__complete", "instance", "show", "")
 	if code != 0 || strings.Contains(out, "\x1b") || !strings.HasPrefix(out, "6743d0e3708be6007b8c8012\tevil^[[2J ap-southeast-3\n") {
 		t.Errorf("%q", out)
+	}
+}
+
+// RMS leaves properties untyped: a number or an object where text is read
+// does not fail the listing; an entry that cannot be read at all is left
+// out with a warning naming its ID (issue 18, item 3).
+func TestListToleratesOddEntries(t *testing.T) {
+	c := newRMSFake(t)
+	c.add("6743d0e3708be6007b8c8012", "web-1", "ap-southeast-3", "RUNNING", "203.0.113.7", nil)
+	c.add("6743d0e3708be6007b8c8013", "web-2", "ap-southeast-3", "RUNNING", "203.0.113.8", nil)
+	c.add("6743d0e3708be6007b8c8014", "web-3", "ap-southeast-3", "RUNNING", "", nil)
+	c.mu.Lock()
+	props := c.instances[0]["properties"].(map[string]any)
+	props["metadata"].(map[string]any)["cpu"] = 2
+	props["metadata"].(map[string]any)["extend"] = map[string]any{"a": 1}
+	eip := props["resources"].([]any)[1].(map[string]any)
+	eip["resource_attributes"] = append(eip["resource_attributes"].([]any), map[string]any{"key": "bandwidth", "value": map[string]any{"size": 30}})
+	c.instances[1]["properties"] = "unavailable\x1b[31m"
+	c.instances[2]["tags"] = map[string]any{"tier": 2}
+	c.mu.Unlock()
+	out, errOut, code := c.run(t, nil, "instance", "list", "-o", "json")
+	var vs []map[string]any
+	if err := json.Unmarshal([]byte(out), &vs); err != nil || code != 0 || len(vs) != 2 {
+		t.Fatalf("exit %d %v\n%s\n%s", code, err, out, errOut)
+	}
+	if vs[0]["public_ip"] != "203.0.113.7" || vs[1]["id"] != "6743d0e3708be6007b8c8014" {
+		t.Errorf("%v", vs)
+	}
+	if !strings.Contains(errOut, "Warning: list instances: RMS entry 6743d0e3708be6007b8c8013 left out: it cannot be read") || strings.Count(errOut, "Warning") != 1 {
+		t.Errorf("stderr %q", errOut)
 	}
 }

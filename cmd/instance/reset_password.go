@@ -101,7 +101,7 @@ unknown.`,
 		},
 		ValidArgsFunction: completeInstances(f),
 	}
-	cmd.Flags().BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the new password from the first line of stdin")
+	cmd.Flags().BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the new password from the first line of stdin (at most 1 MiB)")
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "reset without asking (required without a terminal)")
 	return cmd
 }
@@ -111,7 +111,7 @@ func readNewPassword(f *cmdutil.Factory, fromStdin bool) (string, error) {
 	if fromStdin {
 		p, err := f.IO.ReadSecretLine()
 		if err != nil {
-			return "", cmdutil.UsageErrorf("--password-stdin: no password could be read from stdin (nothing was sent)")
+			return "", cmdutil.UsageErrorf("--password-stdin: %s (nothing was sent)", cmdutil.StdinProblem(err))
 		}
 		return p, nil
 	}

@@ -27,6 +27,7 @@ func TestResetPasswordRulesSendNothing(t *testing.T) {
 		{"reversed", "Xk7-toor.Lm2", "root or Administrator:"},
 		{"sequence", "Xk7-min.Lm2w", "Administrator sequence:"},
 		{"empty", "", "no password could be read"},
+		{"over 1 MiB", strings.Repeat("Xk7-pq9.", (1<<20)/8+1), "the first line of stdin is over 1 MiB: not a password"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCloud(t, 1, "ap-southeast-3")

@@ -108,3 +108,15 @@ func TestShowPartial(t *testing.T) {
 		t.Errorf("exit %d %q %v", code, errOut, c.requests[n:])
 	}
 }
+
+// BSS figures as strings (the SDK reads them as decimal.Decimal): the
+// subscription is read as if they were numbers (issue 18, item 2).
+func TestShowReadsBSSFiguresAsStrings(t *testing.T) {
+	c := showRMSFake(t)
+	c.subs["6743d0e3708be6007b8c8012"] = `{"resource_id":"6743d0e3708be6007b8c8012","region_code":"ap-southeast-3","is_main_resource":"1","status":"2",` +
+		`"effective_time":"2026-11-20T10:00:00Z","expire_time":"2026-12-20T15:59:59Z","expire_policy":"3","spec_size":"40.00","spec_size_measure_id":17}`
+	out, errOut, code := c.run(t, nil, "instance", "show", "web-1", "-o", "json")
+	if code != 0 || errOut != "" || !strings.Contains(out, `"auto_renew": true`) || !strings.Contains(out, `"expires": "2026-12-20T15:59:59Z"`) {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}

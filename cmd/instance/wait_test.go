@@ -102,3 +102,59 @@ func TestOrderWaitPurchaseWaitsForInstances(t *testing.T) {
 		t.Errorf("exit %d\n%s", code, out)
 	}
 }
+
+// The order completed but its instances cannot be followed (RMS refuses
+// the listing without rms:resources:list, or cannot be reached): the
+// purchase is done, so buy --wait and order wait print it and exit 0, with
+// a warning saying how to look later (issue 18, item 4).
+func TestWaitCompletedOrderInstancesNotFollowable(t *testing.T) {
+	c := newRMSFake(t)
+	c.add("aaaaaaaaaaaaaaaaaaaaaaa1", "web-0001", "ap-southeast-3", "RUNNING", "203.0.113.1", nil)
+	c.fail["rms"] = 403
+	out, errOut, code := c.run(t, nil, append(buyArgs, "-o", "json")...)
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil || code != 0 {
+		t.Fatalf("exit %d %v\n%s\n%s", code, err, out, errOut)
+	}
+	order, _ := r["order"].(map[string]any)
+	if ids, _ := r["instance_ids"].([]any); len(ids) != 2 || order["status_text"] != "completed" || r["order_id"] != "CS2611271000BBBBB" {
+		t.Errorf("%v", r)
+	}
+	for _, w := range []string{
+		"Warning: order CS2611271000BBBBB completed: its instances (aaaaaaaaaaaaaaaaaaaaaaa1, aaaaaaaaaaaaaaaaaaaaaaa2) are created, but they could not be followed: list instances: HTTP 403 FAKE.403",
+		"Look at them later with: flexusl instance list --region ap-southeast-3 (listing instances needs the IAM permission rms:resources:list).",
+	} {
+		if !strings.Contains(errOut, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, errOut)
+		}
+	}
+	if strings.Contains(errOut, "Error:") {
+		t.Errorf("an error for a completed purchase:\n%s", errOut)
+	}
+
+	// order wait on the same purchase from the journal: the same.
+	state := filepath.Join(t.TempDir(), "state")
+	os.MkdirAll(filepath.Join(state, "flexusl"), 0o700)
+	os.WriteFile(filepath.Join(state, "flexusl", "orders.jsonl"), []byte(
+		`{"time":"2026-11-27T10:00:00Z","region":"ap-southeast-3","name":"web","order_id":"CS2611271000BBBBB","instance_ids":["aaaaaaaaaaaaaaaaaaaaaaa1"],"state":"accepted"}`+"\n"), 0o600)
+	env := map[string]string{"XDG_STATE_HOME": state}
+	out, errOut, code = c.run(t, env, "order", "wait", "CS2611271000BBBBB", "--interval", "10ms")
+	if code != 0 || !strings.Contains(out, "CS2611271000BBBBB") || !strings.Contains(out, "aaaaaaaaaaaaaaaaaaaaaaa1") ||
+		!strings.Contains(errOut, "could not be followed: list instances: HTTP 403") || !strings.Contains(errOut, "rms:resources:list") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	// RMS cannot be reached: the same, exit 0.
+	c.fail = map[string]int{}
+	out, errOut, code = c.run(t, map[string]string{"FLEXUSL_RMS_ENDPOINT": "http://127.0.0.1:1"}, append(buyArgs, "-o", "json")...)
+	if code != 0 || !strings.Contains(out, `"status_text": "completed"`) || !strings.Contains(errOut, "could not be followed") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+
+	// Instances not listed before --timeout still exit 5.
+	c.appearAfter = 1 << 30
+	_, errOut, code = c.run(t, nil, append(buyArgs, "--timeout", "200ms")...)
+	if code != 5 || !strings.Contains(errOut, "timed out") || strings.Contains(errOut, "could not be followed") {
+		t.Errorf("exit %d\n%s", code, errOut)
+	}
+}

@@ -34,7 +34,10 @@ or in the console), it then waits, within the same
 (RMS lags behind the order) and prints them too: the table adds INSTANCE
 ID / PUBLIC IP rows, JSON an "instances" array in the instance list shape.
 Instances that do not show in time exit 5 with the command that looks
-again.
+again. The completed order is a completed purchase: when its instances
+cannot be followed (RMS refuses the listing without rms:resources:list, or
+RMS or IAM cannot be reached) it exits 0 with a warning saying how to look
+later (flexusl instance list).
 
 Progress goes to stderr: a spinner on a terminal, otherwise one timestamped
 line per status change. stdout holds only the final result.`,

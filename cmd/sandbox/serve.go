@@ -69,7 +69,7 @@ Prices are made up. Requests are logged only when asked: --log FILE, or
   GET  /_sandbox/instances             instances, with server, public IP and data package
   POST /_sandbox/instances             {"count":450,"regions":["ap-southeast-1","tr-west-1"]}: instances at once
   POST /_sandbox/instances/{id}/traffic   {"used_gb":281.5}
-  POST /_sandbox/faults                {"route":"ecs.action","kind":"429|500|latency|drop|job_fail|...","count":N}
+  POST /_sandbox/faults                {"route":"ecs.action","kind":"429|500|403|latency|drop|job_fail|...","count":N}
   POST /_sandbox/settings              {"complete_after":"1s","provision_after":"0s","job_after":"2s"}
   POST /_sandbox/orders/{id}/pay       pay an order waiting for payment
   POST /_sandbox/orders/{id}/cancel    cancel an order
@@ -115,6 +115,11 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 	case opts.JobAfter < 0:
 		return cmdutil.UsageErrorf("--job-after must be 0 or more, got %s", opts.JobAfter)
 	}
+	for _, c := range []struct{ flag, v string }{{"--token", opts.Token}, {"--access-key", opts.AccessKey}, {"--secret-key", opts.SecretKey}} {
+		if err := checkCredential(c.flag, c.v); err != nil {
+			return err
+		}
+	}
 	cat, err := f.Catalog()
 	if err != nil {
 		return err
@@ -158,11 +163,11 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 	if dir, err := stateDir(f, addr); err != nil {
 		f.IO.Warnf("the sandbox's own state directory could not be made (%v): commands run against it will journal into flexusl's usual journal", err)
 	} else {
-		line += " " + journal.StateDirEnv + "=" + shellQuote(dir)
+		line += " " + journal.StateDirEnv + "=" + shellWord(dir)
 	}
 	fmt.Fprintf(f.IO.ErrOut, "flexusl sandbox listening on %s (Ctrl-C to stop)\n", url)
 	fmt.Fprintln(f.IO.Out, line)
-	fmt.Fprintf(f.IO.Out, "# or AK/SK instead of the token:\n# export FLEXUSL_ACCESS_KEY=%s FLEXUSL_SECRET_KEY=%s\n", opts.AccessKey, opts.SecretKey)
+	fmt.Fprintf(f.IO.Out, "# or AK/SK instead of the token:\n# export FLEXUSL_ACCESS_KEY=%s FLEXUSL_SECRET_KEY=%s\n", shellWord(opts.AccessKey), shellWord(opts.SecretKey))
 	if fl, ok := f.IO.Out.(interface{ Sync() error }); ok {
 		fl.Sync()
 	}
@@ -196,27 +201,47 @@ func stateDir(f *cmdutil.Factory, addr string) (string, error) {
 	return dir, os.Chmod(dir, 0o700)
 }
 
-// shellQuote quotes s for a POSIX shell when it holds anything but
-// letters, digits and / . _ - : =.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("/._-:=", r))
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // Endpoints are the variables that point flexusl at the sandbox, in the
 // order the export line sets them.
 var Endpoints = []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT"}
 
 // ExportLine is the shell line that sets every endpoint to url and the
-// token.
+// token. README tells users to eval it: every value is one shell word
+// (see shellWord), whatever --listen and --token hold.
 func ExportLine(url, token string) string {
 	parts := []string{"export"}
 	for _, e := range Endpoints {
-		parts = append(parts, e+"="+url)
+		parts = append(parts, e+"="+shellWord(url))
 	}
-	return strings.Join(append(parts, "FLEXUSL_TOKEN="+token), " ")
+	return strings.Join(append(parts, "FLEXUSL_TOKEN="+shellWord(token)), " ")
+}
+
+// shellWord is s as one POSIX shell word: as it is when it holds only
+// characters no shell treats specially, else in single quotes.
+func shellWord(s string) string {
+	plain := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("@%+=:,./_-", r)) {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// checkCredential refuses a credential the printed lines could not carry
+// as one line: empty, or with a control character.
+func checkCredential(flag, v string) error {
+	if v == "" {
+		return cmdutil.UsageErrorf("%s must not be empty", flag)
+	}
+	for _, r := range v {
+		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 {
+			return cmdutil.UsageErrorf("%s holds a control character: the lines printed for a shell could not carry it", flag)
+		}
+	}
+	return nil
 }

@@ -483,6 +483,7 @@ type FreeResourceUsage struct {
 	Amount               float64 `json:"amount"`          // remaining in this cycle
 	OriginalAmount       float64 `json:"original_amount"` // the cycle's total
 	MeasureID            int     `json:"measure_id"`
+	unreadable           error   // a figure that could not be read (lenient.go)
 }
 
 // FreeResourceQuery is ListFreeResourceUsages' body (§15).

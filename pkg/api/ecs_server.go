@@ -1,7 +1,9 @@
 package api
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -22,8 +24,10 @@ const (
 )
 
 // Server is an ECS server (ShowServer's and UpdateServer's "server",
-// LIFECYCLE §3, the SDK's ServerDetail). Fields a source gives as a number
-// in one place and a string in another are read either way.
+// LIFECYCLE §3, §4: the SDK's ServerDetail and UpdateServerResult). Fields
+// a source gives as a number in one place and a string in another are read
+// either way; so is the image, an object in ShowServer and its ID alone in
+// UpdateServer.
 type Server struct {
 	ID                  string                     `json:"id"`
 	Name                string                     `json:"name"`
@@ -45,6 +49,49 @@ type Server struct {
 	Updated             string                     `json:"updated"`
 	Locked              bool                       `json:"locked"`
 	Tags                []string                   `json:"tags"` // "key=value"
+
+	// Read but not used; named so that a misspelt tag shows in the tests
+	// that decode the SDK-shaped examples strictly.
+	HostID          string           `json:"hostId"`
+	Host            string           `json:"OS-EXT-SRV-ATTR:host"`
+	InstanceName    string           `json:"OS-EXT-SRV-ATTR:instance_name"`
+	HypervisorHost  string           `json:"OS-EXT-SRV-ATTR:hypervisor_hostname"`
+	LaunchIndex     Int              `json:"OS-EXT-SRV-ATTR:launch_index"`
+	KernelID        string           `json:"OS-EXT-SRV-ATTR:kernel_id"`
+	RamdiskID       string           `json:"OS-EXT-SRV-ATTR:ramdisk_id"`
+	RootDeviceName  string           `json:"OS-EXT-SRV-ATTR:root_device_name"`
+	UserID          string           `json:"user_id"`
+	AccessIPv4      string           `json:"accessIPv4"`
+	AccessIPv6      string           `json:"accessIPv6"`
+	ConfigDrive     string           `json:"config_drive"`
+	DiskConfig      string           `json:"OS-DCF:diskConfig"`
+	LaunchedAt      string           `json:"OS-SRV-USG:launched_at"`
+	TerminatedAt    string           `json:"OS-SRV-USG:terminated_at"`
+	HostStatus      string           `json:"host_status"`
+	Progress        Int              `json:"progress"`
+	Links           []ServerLink     `json:"links"`
+	SecurityGroups  []ServerSecGroup `json:"security_groups"`
+	VolumesAttached []ServerVolume   `json:"os-extended-volumes:volumes_attached"`
+}
+
+// ServerLink is a link of a server or flavor (the SDK's Link).
+type ServerLink struct {
+	Href string `json:"href"`
+	Rel  string `json:"rel"`
+}
+
+// ServerSecGroup is a security group of a server.
+type ServerSecGroup struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// ServerVolume is a disk attached to a server.
+type ServerVolume struct {
+	ID                  string `json:"id"`
+	DeleteOnTermination string `json:"delete_on_termination"`
+	BootIndex           string `json:"bootIndex"`
+	Device              string `json:"device"`
 }
 
 // ServerAddress is one address of a server. Version is "4" in the ECS
@@ -58,9 +105,26 @@ type ServerAddress struct {
 	Primary bool   `json:"primary"`
 }
 
-// ServerImage is the image a server was built from.
+// ServerImage is the image a server was built from. ShowServer gives
+// {"id": ...}; UpdateServer gives the ID as a string (the SDK's
+// UpdateServerResult.Image): both are read.
 type ServerImage struct {
 	ID string `json:"id"`
+}
+
+// UnmarshalJSON reads {"id": "..."}, "..." or null.
+func (i *ServerImage) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &i.ID)
+	}
+	type plain ServerImage
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	*i = ServerImage(p)
+	return nil
 }
 
 // ServerFlavor is a server's flavor; ECS gives the figures as strings.
@@ -70,6 +134,8 @@ type ServerFlavor struct {
 	VCPUs string `json:"vcpus"`
 	RAM   string `json:"ram"` // MiB
 	Disk  string `json:"disk"`
+	// Links come in UpdateServer's flavor (the SDK's SimpleFlavor).
+	Links []ServerLink `json:"links"`
 }
 
 // addr is the first address of type t, IPv4 before IPv6, in network ID

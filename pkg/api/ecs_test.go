@@ -397,6 +397,15 @@ func TestUpdateServer(t *testing.T) {
 	if s.ID != server1 || s.Name != "web-1" || s.Hostname != "web-1a" || s.Description != "shop front" || s.Status != "ACTIVE" || s.Updated == "" {
 		t.Errorf("server %+v", s)
 	}
+	// The SDK's UpdateServerResult: the image is its ID as a string, the
+	// address version a number, the flavor an ID with links.
+	if s.Image.ID != "3b6c8f1e-2d4a-4c9b-8e7f-0a1b2c3d4e5f" || s.Flavor.ID != "hf.large.1.30m.linux" || len(s.Flavor.Links) != 1 ||
+		s.UserID == "" || s.HostID == "" || len(s.Links) != 2 {
+		t.Errorf("server %+v", s)
+	}
+	if a := s.Addresses["24bbb54c-7a1d-4c3e-9f0b-2d6e8a1c5b7f"]; len(a) != 2 || a[0].Version != 4 || a[0].Addr != "192.168.0.16" {
+		t.Errorf("addresses %+v", a)
+	}
 
 	// An empty description is sent (it clears the description).
 	empty := ""
@@ -411,6 +420,31 @@ func TestUpdateServer(t *testing.T) {
 	var a updateServerAnswer
 	if err := DecodeJSON(ecsWire(t, "show-server.response.json"), &a); err != nil || a.Server.Hostname != "web-1" || a.Server.Status != "ACTIVE" {
 		t.Errorf("%+v %v", a.Server, err)
+	}
+}
+
+// The image comes as an object (ShowServer), as its ID alone
+// (UpdateServer, the SDK's UpdateServerResult.Image string), or not at
+// all; anything else is unreadable.
+func TestServerImageShapes(t *testing.T) {
+	tests := []struct {
+		image, want string
+		ok          bool
+	}{
+		{`{"id":"img-1"}`, "img-1", true},
+		{`"img-1"`, "img-1", true},
+		{`""`, "", true},
+		{`null`, "", true},
+		{`{}`, "", true},
+		{`7`, "", false},
+		{`["img-1"]`, "", false},
+	}
+	for _, tt := range tests {
+		var a updateServerAnswer
+		err := DecodeJSON([]byte(`{"server":{"id":"s","image":`+tt.image+`}}`), &a)
+		if (err == nil) != tt.ok || (err == nil && a.Server.Image.ID != tt.want) {
+			t.Errorf("image %s: %+v %v", tt.image, a.Server, err)
+		}
 	}
 }
 

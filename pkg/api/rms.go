@@ -116,6 +116,8 @@ type ListResourcesPage struct {
 		CurrentCount int     `json:"current_count"`
 		NextMarker   *string `json:"next_marker"`
 	} `json:"page_info"`
+	// Skipped are entries that could not be read (see rms_lenient.go).
+	Skipped []SkippedResource `json:"-"`
 }
 
 // ListInstancesOptions filter ListInstances.
@@ -178,6 +180,7 @@ func (c *Client) ListInstances(ctx context.Context, o ListInstancesOptions) ([]R
 			out = make([]Resource, 0, 4*len(p.Resources)) // more pages follow
 		}
 		out = append(out, p.Resources...)
+		c.warnSkipped(cur.op, p.Skipped)
 		next := ""
 		if p.PageInfo.NextMarker != nil {
 			next = *p.PageInfo.NextMarker

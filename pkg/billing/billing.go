@@ -233,10 +233,25 @@ type Traffic struct {
 	ResetsAt    time.Time // end of the current cycle; zero when not given
 }
 
+// MaxTrafficFigure bounds a data package's figures (GB): far above any
+// package sold, low enough that no sum or share of them overflows.
+const MaxTrafficFigure = 1e12
+
 // TrafficOf reads a package's figures: used = original_amount - amount
 // (Huawei's own scripts). Only measure_id 10 (GB) is known; another unit
 // is an error rather than a wrong figure.
 func TrafficOf(u api.FreeResourceUsage) (Traffic, error) {
+	if err := u.Unreadable(); err != nil {
+		return Traffic{}, fmt.Errorf("BSS gave figures that are not numbers: %w", err)
+	}
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"amount", u.Amount}, {"original_amount", u.OriginalAmount}} {
+		if math.IsNaN(f.v) || math.Abs(f.v) > MaxTrafficFigure {
+			return Traffic{}, fmt.Errorf("BSS gave %s %g: not a traffic figure (at most %g GB)", f.name, f.v, float64(MaxTrafficFigure))
+		}
+	}
 	if u.MeasureID != api.MeasureGB {
 		return Traffic{}, fmt.Errorf("unit measure_id %d is not known (only %d = GB); remaining %g of %g", u.MeasureID, api.MeasureGB, u.Amount, u.OriginalAmount)
 	}

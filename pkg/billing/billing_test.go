@@ -1,7 +1,9 @@
 package billing
 
 import (
+	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -192,6 +194,23 @@ func TestTraffic(t *testing.T) {
 		}
 	}
 	if _, err := TrafficOf(api.FreeResourceUsage{MeasureID: 11, Amount: 5, OriginalAmount: 10}); err == nil || !strings.Contains(err.Error(), "measure_id 11 is not known") {
+		t.Error(err)
+	}
+	// Figures that are not traffic (issue 18, item 12): an error for the
+	// row, never a NaN or infinite share.
+	for _, u := range []api.FreeResourceUsage{
+		{MeasureID: 10, Amount: math.Inf(1), OriginalAmount: 10}, {MeasureID: 10, Amount: 1, OriginalAmount: math.NaN()},
+		{MeasureID: 10, Amount: -math.MaxFloat64, OriginalAmount: math.MaxFloat64}, {MeasureID: 10, Amount: 0, OriginalAmount: 2e12},
+	} {
+		if tr, err := TrafficOf(u); err == nil || !strings.Contains(err.Error(), "not a traffic figure") {
+			t.Errorf("%+v: %+v %v", u, tr, err)
+		}
+	}
+	var odd api.FreeResourceUsage
+	if err := json.Unmarshal([]byte(`{"amount":"Infinity","original_amount":10,"measure_id":10}`), &odd); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := TrafficOf(odd); err == nil || !strings.Contains(err.Error(), `BSS gave figures that are not numbers: amount: "Infinity" is not a finite number`) {
 		t.Error(err)
 	}
 	if tr, _ := TrafficOf(api.FreeResourceUsage{MeasureID: 10, OriginalAmount: 1}); !tr.ResetsAt.IsZero() {

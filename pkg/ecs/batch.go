@@ -105,8 +105,10 @@ func (b Batch) InstanceIDs() []string {
 
 // Plan groups targets into batches: one per region (regions sorted; within
 // a region, the order given), split into batches of at most max servers
-// (max <= 0: api.MaxBatchServers). A server named twice is acted on once.
-// Targets without a region or a server ID (RMS lists no ECS server yet),
+// (max <= 0: api.MaxBatchServers). An instance named twice is acted on
+// once; two instances that RMS lists with the same server are a problem
+// (one server is in one instance: the listing cannot be trusted). Targets
+// without a region or a server ID (RMS lists no ECS server yet),
 // or whose IDs or region do not have their documented shape (they come
 // from RMS and go into URL paths, hosts and suggested commands), are
 // problems, and then no batch is planned: nothing may be sent.
@@ -118,16 +120,21 @@ func Plan(ts []Target, max int) ([]Batch, catalog.Problems) {
 	type key struct{ region, project string }
 	groups := map[key][]Target{}
 	var keys []key
-	seen := map[string]bool{}
+	seen := map[string]Target{} // server -> the first target with it
 	for _, t := range ts {
 		if p := checkTarget(t); p != nil {
 			ps = append(ps, *p)
 			continue
 		}
-		if seen[t.Region+"/"+t.ServerID] {
+		if first, ok := seen[t.ServerID]; ok {
+			if first.InstanceID != t.InstanceID || first.Region != t.Region {
+				ps = append(ps, catalog.Problem{Field: "instance", Value: label(t), Reason: fmt.Sprintf(
+					"RMS lists its ECS server %s for %s too: a server is in one instance only, so RMS's listing cannot be trusted (check both with flexusl instance show)",
+					t.ServerID, label(first))})
+			}
 			continue
 		}
-		seen[t.Region+"/"+t.ServerID] = true
+		seen[t.ServerID] = t
 		k := key{t.Region, t.ProjectID}
 		if _, ok := groups[k]; !ok {
 			keys = append(keys, k)

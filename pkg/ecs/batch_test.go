@@ -253,3 +253,24 @@ func TestServerResults(t *testing.T) {
 		t.Errorf("%+v", rs)
 	}
 }
+
+// Two instances that RMS lists with one server: a problem naming both,
+// and nothing planned (issue 18, item 12). The same instance twice is
+// still acted on once.
+func TestPlanRefusesTwoInstancesSharingAServer(t *testing.T) {
+	a, b := target(1, "ap-southeast-3"), target(2, "ap-southeast-3")
+	b.ServerID = a.ServerID
+	bs, ps := Plan([]Target{a, b, target(3, "tr-west-1")}, 0)
+	if bs != nil || len(ps) != 1 || !strings.Contains(ps[0].Error(), label(b)) || !strings.Contains(ps[0].Error(), "RMS lists its ECS server "+a.ServerID+" for "+label(a)+" too") {
+		t.Fatalf("%v %v", bs, ps)
+	}
+	// In another region too.
+	c := target(4, "tr-west-1")
+	c.ServerID = a.ServerID
+	if bs, ps := Plan([]Target{a, c}, 0); bs != nil || len(ps) != 1 {
+		t.Errorf("%v %v", bs, ps)
+	}
+	if bs, ps := Plan([]Target{a, a}, 0); len(ps) != 0 || len(bs) != 1 || len(bs[0].Targets) != 1 {
+		t.Errorf("%v %v", bs, ps)
+	}
+}

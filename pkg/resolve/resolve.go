@@ -81,6 +81,10 @@ func Match(all []api.Resource, args []string, region string) ([]api.Resource, er
 	var problems []string
 	for _, a := range args {
 		i, ok := byID[a]
+		if ok && hasOther(byName[a], i) {
+			problems = append(problems, idAlsoName(all, a, i, byName[a]))
+			continue
+		}
 		if !ok {
 			switch m := byName[a]; len(m) {
 			case 0:
@@ -110,6 +114,30 @@ func Match(all []api.Resource, args []string, region string) ([]api.Resource, er
 		return nil, exitcode.Errorf(exitcode.Usage, "%s", strings.Join(problems, "\n"))
 	}
 	return out, nil
+}
+
+// hasOther reports whether the name matches hold an instance other than i.
+func hasOther(matches []int, i int) bool {
+	for _, j := range matches {
+		if j != i {
+			return true
+		}
+	}
+	return false
+}
+
+// idAlsoName is the problem with an argument that is the ID of instance i
+// and the name of others: which one is meant cannot be known (a name can
+// be chosen to look like another instance's ID).
+func idAlsoName(all []api.Resource, a string, i int, names []int) string {
+	lines := []string{fmt.Sprintf("    %s  %s  (its ID; name %q)", all[i].ID, all[i].RegionID, all[i].Name)}
+	for _, j := range names {
+		if j != i {
+			lines = append(lines, fmt.Sprintf("    %s  %s  (its name)", all[j].ID, all[j].RegionID))
+		}
+	}
+	return fmt.Sprintf("%q is the ID of one instance and the name of %d other(s); name the one you mean by its other ID or a unique name:\n%s",
+		a, len(lines)-1, strings.Join(lines, "\n"))
 }
 
 // ByRegion groups instances per region, in sorted region order.

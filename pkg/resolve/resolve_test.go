@@ -57,3 +57,24 @@ func TestInstances(t *testing.T) {
 		t.Error("IsInstanceID")
 	}
 }
+
+// A name that is another instance's ID is ambiguous: exit 2 listing both,
+// never silently the ID (issue 18, item 12). An instance whose name is its
+// own ID is not ambiguous.
+func TestIDThatIsAlsoAName(t *testing.T) {
+	all := []api.Resource{
+		{ID: "aaaaaaaaaaaaaaaaaaaaaaaa", Name: "web", RegionID: "tr-west-1"},
+		{ID: "bbbbbbbbbbbbbbbbbbbbbbbb", Name: "aaaaaaaaaaaaaaaaaaaaaaaa", RegionID: "me-east-1"},
+		{ID: "cccccccccccccccccccccccc", Name: "cccccccccccccccccccccccc", RegionID: "me-east-1"},
+	}
+	_, err := Match(all, []string{"aaaaaaaaaaaaaaaaaaaaaaaa"}, "")
+	if exitcode.Of(err) != exitcode.Usage || !strings.Contains(err.Error(), `"aaaaaaaaaaaaaaaaaaaaaaaa" is the ID of one instance and the name of 1 other(s)`) ||
+		!strings.Contains(err.Error(), `aaaaaaaaaaaaaaaaaaaaaaaa  tr-west-1  (its ID; name "web")`) || !strings.Contains(err.Error(), "bbbbbbbbbbbbbbbbbbbbbbbb  me-east-1  (its name)") {
+		t.Errorf("%v", err)
+	}
+	for _, arg := range []string{"web", "bbbbbbbbbbbbbbbbbbbbbbbb", "cccccccccccccccccccccccc"} {
+		if rs, err := Match(all, []string{arg}, ""); err != nil || len(rs) != 1 {
+			t.Errorf("%s: %v %v", arg, rs, err)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"strings"
 	"testing"
@@ -396,5 +397,18 @@ func TestTraffic(t *testing.T) {
 	}
 	if err := e.s.SetTrafficUsed("nope", 1); err == nil {
 		t.Error("unknown instance")
+	}
+	// Figures JSON cannot carry, or beyond any package: refused, and the
+	// answers (BSS and the control API) still encode.
+	for _, v := range []float64{math.Inf(1), math.Inf(-1), math.NaN(), -1, 2e9, math.MaxFloat64} {
+		if err := e.s.SetTrafficUsed(a.ID, v); err == nil || !strings.Contains(err.Error(), "must be a number from 0 to 1e+09") {
+			t.Errorf("%v: %v", v, err)
+		}
+	}
+	if r := e.do("POST", pathFreeResources, `{"free_resource_ids":["`+a.TrafficID+`"]}`); r.status != 200 {
+		t.Errorf("%s", r)
+	}
+	if _, err := json.Marshal(e.s.Instances()); err != nil {
+		t.Error(err)
 	}
 }

@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strings"
@@ -36,6 +37,7 @@ const (
 	FaultDrop                = "drop"                 // do the work, then close the connection without an answer
 	FaultJobFail             = "job_fail"             // ecs.action: the job's sub-jobs (or ServerID's) end FAIL
 	FaultInsufficientBalance = "insufficient_balance" // bss.pay: 400 CBC.99005003, the order stays unpaid
+	FaultForbidden           = "403"                  // HTTP 403 in the service's shape: the IAM policy lacks the route's permission
 )
 
 // Route names: faults are queued per route, and the request log names the
@@ -83,7 +85,7 @@ func (s *Server) AddFault(f Fault) error {
 		return fmt.Errorf("route %q: want one of %s", f.Route, strings.Join(Routes(), ", "))
 	}
 	switch f.Kind {
-	case FaultRateLimit, FaultServer, FaultLatency, FaultDrop:
+	case FaultRateLimit, FaultServer, FaultLatency, FaultDrop, FaultForbidden:
 	case FaultSoldOut, FaultQuota:
 		if f.Route != RouteCreate {
 			return fmt.Errorf("kind %s applies to route create only", f.Kind)
@@ -97,7 +99,7 @@ func (s *Server) AddFault(f Fault) error {
 			return fmt.Errorf("kind insufficient_balance applies to route bss.pay only")
 		}
 	default:
-		return fmt.Errorf("kind %q: want 429, 500, sold_out, quota, latency, drop, job_fail or insufficient_balance", f.Kind)
+		return fmt.Errorf("kind %q: want 429, 500, 403, sold_out, quota, latency, drop, job_fail or insufficient_balance", f.Kind)
 	}
 	if f.ServerID != "" && f.Kind != FaultJobFail {
 		return fmt.Errorf("server_id applies to job_fail only")
@@ -304,11 +306,16 @@ func (s *Server) imageFor(spec string) string {
 	return ""
 }
 
+// MaxTrafficGB bounds the traffic a test may set as used (1 EB).
+const MaxTrafficGB = 1e9
+
 // SetTrafficUsed sets how much of an instance's data package (GB) is used
 // in the current cycle.
 func (s *Server) SetTrafficUsed(instanceID string, usedGB float64) error {
-	if usedGB < 0 {
-		return fmt.Errorf("used_gb %v: must be 0 or more", usedGB)
+	if math.IsNaN(usedGB) || math.IsInf(usedGB, 0) || usedGB < 0 || usedGB > MaxTrafficGB {
+		// NaN and infinities have no JSON form: every answer carrying
+		// them would fail.
+		return fmt.Errorf("used_gb %v: must be a number from 0 to %g", usedGB, float64(MaxTrafficGB))
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -60,6 +60,38 @@ type (
 		Created          string                     `json:"created"`
 		Updated          string                     `json:"updated"`
 		Tags             []string                   `json:"tags"`
+		// The rest of what the SDK's ServerDetail marks required.
+		HostID         string           `json:"hostId"`
+		Host           string           `json:"OS-EXT-SRV-ATTR:host"`
+		InstanceName   string           `json:"OS-EXT-SRV-ATTR:instance_name"`
+		HypervisorHost string           `json:"OS-EXT-SRV-ATTR:hypervisor_hostname"`
+		LaunchIndex    int              `json:"OS-EXT-SRV-ATTR:launch_index"`
+		KernelID       string           `json:"OS-EXT-SRV-ATTR:kernel_id"`
+		RamdiskID      string           `json:"OS-EXT-SRV-ATTR:ramdisk_id"`
+		RootDevice     string           `json:"OS-EXT-SRV-ATTR:root_device_name"`
+		SecurityGroups []serverSecGroup `json:"security_groups"`
+		UserID         string           `json:"user_id"`
+		AccessIPv4     string           `json:"accessIPv4"`
+		AccessIPv6     string           `json:"accessIPv6"`
+		ConfigDrive    string           `json:"config_drive"`
+		LaunchedAt     string           `json:"OS-SRV-USG:launched_at"`
+		TerminatedAt   string           `json:"OS-SRV-USG:terminated_at"`
+		Volumes        []serverVolume   `json:"os-extended-volumes:volumes_attached"`
+		HostStatus     string           `json:"host_status"`
+	}
+	serverSecGroup struct {
+		Name string `json:"name"`
+		ID   string `json:"id"`
+	}
+	serverVolume struct {
+		ID                  string `json:"id"`
+		DeleteOnTermination string `json:"delete_on_termination"`
+		BootIndex           string `json:"bootIndex"`
+		Device              string `json:"device"`
+	}
+	serverLink struct {
+		Href string `json:"href"`
+		Rel  string `json:"rel"`
 	}
 	serverAddress struct {
 		Version string `json:"version"`
@@ -79,20 +111,39 @@ type (
 	serverImage struct {
 		ID string `json:"id"`
 	}
-	// updatedServer is UpdateServer's answer (model_update_server_result).
+	// updatedServer is UpdateServer's answer, in the shape of the SDK's
+	// UpdateServerResult: the image as its ID alone, addresses with a
+	// numeric version and no type, the flavor as an ID with links.
 	updatedServer struct {
-		ID          string                     `json:"id"`
-		Name        string                     `json:"name"`
-		Description string                     `json:"description"`
-		Status      string                     `json:"status"`
-		Addresses   map[string][]serverAddress `json:"addresses"`
-		Hostname    string                     `json:"OS-EXT-SRV-ATTR:hostname"`
-		Metadata    map[string]string          `json:"metadata"`
-		TenantID    string                     `json:"tenant_id"`
-		Locked      bool                       `json:"locked"`
-		Tags        []string                   `json:"tags"`
-		Created     string                     `json:"created"`
-		Updated     string                     `json:"updated"`
+		TenantID    string                      `json:"tenant_id"`
+		Image       string                      `json:"image"`
+		AccessIPv4  string                      `json:"accessIPv4"`
+		AccessIPv6  string                      `json:"accessIPv6"`
+		Metadata    map[string]string           `json:"metadata"`
+		Addresses   map[string][]updatedAddress `json:"addresses"`
+		Created     string                      `json:"created"`
+		HostID      string                      `json:"hostId"`
+		Flavor      simpleFlavor                `json:"flavor"`
+		DiskConfig  string                      `json:"OS-DCF:diskConfig"`
+		UserID      string                      `json:"user_id"`
+		Name        string                      `json:"name"`
+		Progress    int                         `json:"progress"`
+		Links       []serverLink                `json:"links"`
+		ID          string                      `json:"id"`
+		Updated     string                      `json:"updated"`
+		Locked      bool                        `json:"locked"`
+		Description string                      `json:"description"`
+		Tags        []string                    `json:"tags"`
+		Status      string                      `json:"status"`
+		Hostname    string                      `json:"OS-EXT-SRV-ATTR:hostname"`
+	}
+	updatedAddress struct {
+		Version int    `json:"version"`
+		Addr    string `json:"addr"`
+	}
+	simpleFlavor struct {
+		ID    string       `json:"id"`
+		Links []serverLink `json:"links"`
 	}
 	updateRequest struct {
 		Server *struct {
@@ -293,7 +344,41 @@ func (s *Server) serverView(in *instance, now time.Time) serverDetail {
 			"metering.resourcespeccode": in.Spec, "EcmResStatus": "normal", "os_type": osType, "image_name": in.ImageName},
 		Hostname: in.Server.Hostname, AvailabilityZone: in.Region + "a", TenantID: in.ProjectID, EnterpriseProjID: "0",
 		Created: fmtTime(in.VisibleAt, layoutSeconds), Updated: fmtTime(in.Server.Updated, layoutSeconds), Tags: in.tagStrings(),
+		HostID: s.hostID(in), Host: "pod01." + in.Region + "a", InstanceName: "instance-" + in.Server.ID[:min(8, len(in.Server.ID))],
+		HypervisorHost: "nova001@" + in.Region, RootDevice: "/dev/vda",
+		SecurityGroups: []serverSecGroup{{Name: "default", ID: uuidFrom("secgroup/" + in.Region)}},
+		UserID:         s.userID(), LaunchedAt: in.VisibleAt.UTC().Format("2006-01-02T15:04:05.000000"),
+		Volumes:    []serverVolume{{ID: uuidFrom("volume/" + in.Server.ID), DeleteOnTermination: "true", BootIndex: "0", Device: "/dev/vda"}},
+		HostStatus: "UP",
 	}
+}
+
+// hostID is the server's (stable) host ID.
+func (s *Server) hostID(in *instance) string {
+	return uuidHex("host/"+in.Server.ID) + uuidHex("host/" + in.Region)[:24]
+}
+
+// userID is the IAM user that created the servers.
+func (s *Server) userID() string { return uuidHex("user/" + s.opts.DomainID) }
+
+// serverLinks are a server's self and bookmark links.
+func serverLinks(c *call, projectID, path string) []serverLink {
+	base := baseURL(c.r)
+	return []serverLink{{Href: base + "/v2.1/" + projectID + path, Rel: "self"}, {Href: base + "/" + projectID + path, Rel: "bookmark"}}
+}
+
+// updatedView renders UpdateServer's answer from ShowServer's view.
+func updatedView(c *call, in *instance, d serverDetail) updatedServer {
+	addrs := map[string][]updatedAddress{}
+	for n, as := range d.Addresses {
+		for _, a := range as {
+			addrs[n] = append(addrs[n], updatedAddress{Version: 4, Addr: a.Addr})
+		}
+	}
+	return updatedServer{TenantID: d.TenantID, Image: d.Image.ID, Metadata: d.Metadata, Addresses: addrs, Created: d.Created,
+		HostID: d.HostID, Flavor: simpleFlavor{ID: d.Flavor.ID, Links: serverLinks(c, in.ProjectID, "/flavors/"+d.Flavor.ID)[1:]},
+		DiskConfig: "MANUAL", UserID: d.UserID, Name: d.Name, Links: serverLinks(c, in.ProjectID, "/servers/"+d.ID), ID: d.ID,
+		Updated: d.Updated, Locked: d.Locked, Description: d.Description, Tags: d.Tags, Status: d.Status, Hostname: d.Hostname}
 }
 
 func (s *Server) showServer(c *call) {
@@ -424,10 +509,7 @@ func (s *Server) updateServer(c *call) {
 			sv.Hostname = *u.Hostname
 		}
 		sv.Updated = c.now
-		d := s.serverView(in, c.now)
-		v = updatedServer{ID: d.ID, Name: d.Name, Description: d.Description, Status: d.Status, Addresses: d.Addresses,
-			Hostname: d.Hostname, Metadata: d.Metadata, TenantID: d.TenantID, Locked: d.Locked, Tags: d.Tags,
-			Created: d.Created, Updated: d.Updated}
+		v = updatedView(c, in, s.serverView(in, c.now))
 	}
 	s.mu.Unlock()
 	if in == nil {

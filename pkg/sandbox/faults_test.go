@@ -417,3 +417,25 @@ func TestConcurrentMixedCalls(t *testing.T) {
 		t.Errorf("%d requests logged", len(e.s.Requests()))
 	}
 }
+
+// A 403 fault answers in the service's error shape, naming the permission
+// the route needs; the next request is served.
+func TestForbiddenFault(t *testing.T) {
+	e := newEnv(t)
+	calls := routeCalls(t, e)
+	for route, file := range map[string]string{RouteRMSList: "rms/error.json", RouteOrder: "bss/error.json", RouteECSShow: "ecs/error.json", RouteCreate: "hcss/error.json"} {
+		if err := e.s.AddFault(Fault{Route: route, Kind: FaultForbidden}); err != nil {
+			t.Fatal(err)
+		}
+		c := calls[route]()
+		r := e.send(c)
+		want(t, r, 403, "")
+		checkShape(t, file, r.body)
+		if route == RouteRMSList && !strings.Contains(string(r.body), "Policy doesn't allow rms:resources:list to be performed.") {
+			t.Errorf("%s", r.body)
+		}
+		if r := e.send(calls[route]()); r.status < 200 || r.status > 299 {
+			t.Errorf("%s after the fault: %s", route, r)
+		}
+	}
+}

@@ -112,6 +112,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, name string, s
 		case FaultServer:
 			c.serverError()
 			return
+		case FaultForbidden:
+			c.forbidden(name)
+			return
 		case FaultSoldOut:
 			c.fail(http.StatusBadRequest, "HCSS.14000010", "Insufficient specifications.")
 			return
@@ -246,6 +249,19 @@ func (c *call) gatewayError(status int, code, msg string) {
 func (c *call) serverError() {
 	code := map[service]string{svcHCSS: "HCSS.15000001", svcBSS: "CBC.0999", svcRMS: "RMS.00010005", svcECS: "Ecs.0000"}[c.svc]
 	c.fail(http.StatusInternalServerError, code, "Server exception.")
+}
+
+// forbidden answers 403 as a service does when the caller's IAM policy
+// lacks the route's permission. The BSS code is documented (CBC.0151); the
+// others, and the message, are guesses.
+func (c *call) forbidden(route string) {
+	code := map[service]string{svcHCSS: "HCSS.14030001", svcBSS: "CBC.0151", svcRMS: "RMS.00010002", svcECS: "Ecs.0003", svcIAM: "403"}[c.svc]
+	perm := map[string]string{RouteRMSList: "rms:resources:list", RouteCreate: "hcss:instances:create", RouteECSShow: "ecs:cloudServers:get",
+		RouteOrder: "bss:order:view", RouteBSSOrders: "bss:order:view"}[route]
+	if perm == "" {
+		perm = "this action"
+	}
+	c.fail(http.StatusForbidden, code, "Policy doesn't allow "+perm+" to be performed.")
 }
 
 var secretHeaders = map[string]bool{"X-Auth-Token": true, "Authorization": true, "X-Security-Token": true, "X-Subject-Token": true}

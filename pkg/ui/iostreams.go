@@ -132,7 +132,7 @@ func (s *IOStreams) line() (string, error) {
 		ch = make(chan lineResult, 1)
 		s.pending = ch
 		go func(r *bufio.Reader) {
-			l, err := r.ReadString('\n')
+			l, err := readLine(r, MaxLine)
 			if err != nil && (l == "" || !errors.Is(err, io.EOF)) {
 				ch <- lineResult{"", err}
 				return
@@ -217,6 +217,29 @@ func (s *IOStreams) Password(question string) (string, error) {
 		restore() // echo back on: the reader is left blocked until exit
 		fmt.Fprintln(s.ErrOut)
 		return "", ErrInterrupted
+	}
+}
+
+// MaxLine bounds a line read from stdin (an answer, a password): stdin
+// may be anything piped in, and a line is held in memory whole.
+const MaxLine = 1 << 20
+
+// ErrLineTooLong: a line of stdin is over MaxLine bytes.
+var ErrLineTooLong = fmt.Errorf("the line is over %d bytes (1 MiB)", MaxLine)
+
+// readLine reads up to and including '\n', at most max bytes; a longer
+// line is ErrLineTooLong (what was read of it is dropped).
+func readLine(r *bufio.Reader, max int) (string, error) {
+	var b []byte
+	for {
+		chunk, err := r.ReadSlice('\n')
+		if len(b)+len(chunk) > max {
+			return "", ErrLineTooLong
+		}
+		b = append(b, chunk...)
+		if err != bufio.ErrBufferFull {
+			return string(b), err
+		}
 	}
 }
 

@@ -1,0 +1,60 @@
+package sandbox
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// The export line is what a shell evaluates (README: eval "$(head -1
+// sandbox.env)"): every value arrives as it was given, and nothing in it
+// runs.
+func TestExportLineIsShellQuoted(t *testing.T) {
+	if got := ExportLine("http://127.0.0.1:8089", "sandbox"); got != "export FLEXUSL_ENDPOINT=http://127.0.0.1:8089 FLEXUSL_BSS_ENDPOINT=http://127.0.0.1:8089 "+
+		"FLEXUSL_IAM_ENDPOINT=http://127.0.0.1:8089 FLEXUSL_RMS_ENDPOINT=http://127.0.0.1:8089 FLEXUSL_ECS_ENDPOINT=http://127.0.0.1:8089 FLEXUSL_TOKEN=sandbox" {
+		t.Errorf("plain values changed: %s", got)
+	}
+	if runtime.GOOS == "windows" {
+		t.Skip("needs a POSIX shell")
+	}
+	dir := t.TempDir()
+	pwned := filepath.Join(dir, "pwned")
+	for _, tt := range []struct{ url, token string }{
+		{"http://[::1]:8089", "sandbox"},
+		{"http://127.0.0.1:8089", "it's a $(touch " + pwned + ") `touch " + pwned + "` token; touch " + pwned},
+		{"http://127.0.0.1:8089", "a b\tc*?[x]~ 'q' \"d\" \\e !x &|<>#"},
+		{"http://h:1/$(touch " + pwned + ")", "''"},
+	} {
+		line := ExportLine(tt.url, tt.token)
+		out, err := exec.Command("sh", "-c", line+`; printf '%s\n%s\n%s' "$FLEXUSL_ENDPOINT" "$FLEXUSL_ECS_ENDPOINT" "$FLEXUSL_TOKEN"`).CombinedOutput()
+		if err != nil {
+			t.Fatalf("%s: %v %s", line, err, out)
+		}
+		if want := tt.url + "\n" + tt.url + "\n" + tt.token; string(out) != want {
+			t.Errorf("%s:\ngot  %q\nwant %q", line, out, want)
+		}
+		if _, err := os.Stat(pwned); err == nil {
+			t.Fatalf("%s ran a command", line)
+		}
+	}
+}
+
+func TestShellWord(t *testing.T) {
+	for in, want := range map[string]string{"sandbox": "sandbox", "": "''", "a b": "'a b'", "it's": `'it'\''s'`, "x=1,y@2%3+4:5/6.7_8-9": "x=1,y@2%3+4:5/6.7_8-9",
+		"é": "'é'", "[::1]": "'[::1]'", "~": "'~'"} {
+		if got := shellWord(in); got != want {
+			t.Errorf("%q: %s, want %s", in, got, want)
+		}
+	}
+	for _, v := range []string{"", "a\nb", "a\x1bb", "a\x7f", "a\u0085"} {
+		if err := checkCredential("--token", v); err == nil || strings.Contains(err.Error(), v+"\"") {
+			t.Errorf("%q: %v", v, err)
+		}
+	}
+	if err := checkCredential("--token", "it's fine"); err != nil {
+		t.Error(err)
+	}
+}
