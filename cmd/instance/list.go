@@ -30,10 +30,12 @@ exactly that name; --status those whose RMS status matches, in any case
 (RUNNING is the status of a running instance; others are shown as RMS
 gives them).
 
-Table: ID, NAME, REGION, STATUS, PUBLIC IP, CREATED, sorted by region and
-name. JSON (-o json): an array of {"id", "name", "region", "status",
-"public_ip", "server_id", "order_id", "charging_mode", "created", "tags"};
-public_ip is "" when the instance has none, tags is an object. No instances
+Table: ID, NAME, REGION, STATUS, SPEC, PUBLIC IP, EXPIRES, CREATED, sorted
+by region and name. JSON (-o json): an array of {"id", "name", "region",
+"status", "spec", "public_ip", "expires", "server_id", "order_id",
+"charging_mode", "created", "tags"}; public_ip is "" when the instance has
+none, tags is an object. The expiry comes from BSS (50 instances a query):
+without the billing permission it is left empty, with a warning. No instances
 is not an error: stdout has an empty table ([] in JSON) and stderr says so.
 
 What it lists is remembered for shell completion of instance names and IDs
@@ -85,6 +87,13 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 		progress = f.IO.StartProgress("listing instances...")
 	}
 	views, complete, err := instance.List(ctx, client, instance.ListOptions{Region: region, Name: opts.Name, Status: opts.Status})
+	if err == nil {
+		// Expiry comes from BSS: without it (no billing permission, BSS
+		// down) the listing is still printed, with a warning.
+		if xerr := instance.AddExpiries(ctx, client, views); xerr != nil {
+			f.IO.Warnf("expiry dates are not shown: %s", cmdutil.FirstLine(xerr.Error()))
+		}
+	}
 	if progress != nil {
 		progress.Stop()
 	}
