@@ -51,6 +51,44 @@ func RememberInstances(f *Factory, vs []instance.View, complete bool, region str
 	cache.UpdateInstances(f.InstanceCachePath(), cache.Update{Seen: instance.CacheEntries(vs), Complete: complete, Region: region, At: f.Clock()})
 }
 
+// WarnNameTaken warns, before a purchase is confirmed, when the instance
+// cache (what the last listings saw) holds instances in region that the
+// purchase's names would repeat: names are not unique, and a second web-1
+// makes every later `instance show web-1` ambiguous. With a quantity over
+// one, numbered names (web-1-0001) count too.
+func WarnNameTaken(f *Factory, region, name string, quantity int) {
+	st, _ := cache.Read(f.InstanceCachePath())
+	var same []string
+	for _, in := range st.Instances {
+		if in.Region != region {
+			continue
+		}
+		if in.Name == name || quantity > 1 && numbered(in.Name, name) {
+			same = append(same, in.ID)
+		}
+	}
+	if len(same) == 0 {
+		return
+	}
+	f.IO.Warnf("%d instance(s) named %q already exist in %s (%s, as the last instance list saw): names are not unique, "+
+		"and another makes `flexusl instance show %s` ambiguous (it then asks for an ID); choose another --name to tell them apart",
+		len(same), name, region, strings.Join(same, ", "), name)
+}
+
+// numbered reports whether s is base-NNNN.
+func numbered(s, base string) bool {
+	rest, ok := strings.CutPrefix(s, base+"-")
+	if !ok || len(rest) != 4 {
+		return false
+	}
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // WaitInstances follows the instances of a completed purchase order until
 // each is RUNNING in RMS with a public IP, within timeout, with progress on
 // stderr (a spinner on a terminal, a timestamped line per change

@@ -303,6 +303,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return fmt.Errorf("%w (nothing was sent)", err)
 	}
 	cmdutil.WarnUnresolved(f, journal.KindPurchase, "purchase")
+	cmdutil.WarnNameTaken(f, req.Region, req.InstanceName, req.Quantity())
 
 	// 4. Confirm, unless --yes. Never prompt without a terminal.
 	if !opts.Yes {

@@ -28,7 +28,8 @@ view: the RMS entry (status, public IP, order, tags, the resources inside
 the package), the ECS server (name, description, hostname, image, server status,
 private IP, flavor) and the
 BSS subscription (effective and expiry time, auto-renew). A name that
-matches several instances exits 2 and lists them (ID, region): name one by
+matches several instances exits 2 and lists them (ID, region, plan, public
+IP, creation time): name one by
 ID. Every region is searched unless --region is given on the command line.
 
 JSON (-o json): the fields of instance list plus "server_name",
