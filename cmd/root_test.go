@@ -295,6 +295,10 @@ func TestTypoSuggestions(t *testing.T) {
 
 // --version and -v print what `flexusl version` prints.
 func TestVersionFlagInProcess(t *testing.T) {
+	// For people one line, as gh prints it.
+	if r := run(t, nil, "--version"); r.code != 0 || strings.Count(r.out, "\n") != 1 || !strings.HasPrefix(r.out, "flexusl version ") || !strings.Contains(r.out, "(commit ") {
+		t.Errorf("--version: %+v", r)
+	}
 	for _, format := range []string{"table", "json"} {
 		want := run(t, nil, "version", "-o", format)
 		for _, flag := range []string{"--version", "-v"} {
