@@ -140,9 +140,9 @@ the password without echo; without a terminal it needs --account, --user and
 			if h := hiddenCredential(f, cfg); h != "" {
 				f.IO.Warnf("%s", h)
 			}
-			f.IO.Infof("Logged in as %s in account %s: profile %q has a token for %s until %s.", user, account, profile, region, tok.ExpiresAt.Format(time.RFC3339))
+			f.IO.Infof("Logged in as %s in account %s: profile %q has a token for %s until %s.", user, account, profile, region, cmdutil.TableTime(tok.ExpiresAt))
 			return f.Print(LoginResult{Profile: profile, Region: region, ExpiresAt: tok.ExpiresAt.Format(time.RFC3339), Config: cfg.Path}, func() ([]string, [][]string) {
-				return []string{"PROFILE", "REGION", "EXPIRES AT"}, [][]string{{profile, region, tok.ExpiresAt.Format(time.RFC3339)}}
+				return []string{"PROFILE", "REGION", "EXPIRES AT"}, [][]string{{profile, region, cmdutil.TableTime(tok.ExpiresAt)}}
 			})
 		},
 	}
@@ -290,7 +290,7 @@ func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 					rows = append(rows, []string{"not used", st.HiddenCredential})
 				}
 				if st.TokenExpiresAt != "" {
-					rows = append(rows, []string{"token expires", fmt.Sprintf("%s (%s)", st.TokenExpiresAt, st.TokenExpiresIn)})
+					rows = append(rows, []string{"token expires", fmt.Sprintf("%s (%s)", cmdutil.TableTimeString(st.TokenExpiresAt), st.TokenExpiresIn)})
 				}
 				if st.TokenRegion != "" {
 					rows = append(rows, []string{"token region", st.TokenRegion})

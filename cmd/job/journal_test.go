@@ -39,7 +39,7 @@ func journalStop(t *testing.T, stateDir, region string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := journal.Begin(path, journal.Entry{Time: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC), Profile: "default", Kind: journal.KindECSAction,
+	a, err := journal.Begin(path, journal.Entry{Time: time.Date(2026, 12, 4, 9, 0, 0, 123456789, time.UTC), Profile: "default", Kind: journal.KindECSAction,
 		Operation: "POST /v1/{project_id}/cloudservers/action os-stop SOFT", RequestID: "req-1", Region: region, ResourceIDs: []string{"6743d0e3708be6007b8c8012"}})
 	if err != nil {
 		t.Fatal(err)

@@ -78,7 +78,7 @@ func listRun(f *cmdutil.Factory, opts *ListOptions) error {
 		if opts.Limit > 0 && len(rows) == opts.Limit {
 			break
 		}
-		l := ListEntry{Entry: e}
+		l := ListEntry{Entry: e.InSeconds()}
 		if len(e.JobIDs) > 0 {
 			l.JobID = e.JobIDs[0]
 		}

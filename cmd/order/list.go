@@ -27,8 +27,11 @@ type ListEntry struct {
 	Refresh         string   `json:"refresh_error,omitempty"`
 }
 
-// newListEntry is e with the keys of earlier versions filled.
+// newListEntry is e with the keys of earlier versions filled, its times in
+// whole seconds UTC, as every command prints times (the journal keeps
+// nanoseconds).
 func newListEntry(e journal.Entry) ListEntry {
+	e = e.InSeconds()
 	l := ListEntry{Entry: e, ClientRequestID: e.RequestID}
 	if len(e.OrderIDs) > 0 {
 		l.FirstOrderID = e.OrderIDs[0]

@@ -108,6 +108,17 @@ type Entry struct {
 	NoOutcome bool       `json:"no_outcome,omitempty"` // begun, but no outcome recorded (killed, or still running)
 }
 
+// InSeconds is e with its times in whole seconds UTC, as commands print
+// times (the journal itself keeps nanoseconds, to order attempts).
+func (e Entry) InSeconds() Entry {
+	e.Time = e.Time.UTC().Truncate(time.Second)
+	if e.Finished != nil {
+		fin := e.Finished.UTC().Truncate(time.Second)
+		e.Finished = &fin
+	}
+	return e
+}
+
 // OrderID is the first order ID, or "".
 func (e Entry) OrderID() string {
 	if len(e.OrderIDs) == 0 {
