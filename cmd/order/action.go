@@ -136,7 +136,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	return f.Print(res, func() ([]string, [][]string) {
 		st := "-"
 		if res.Status != 0 {
-			st = fmt.Sprintf("%d %s", res.Status, res.StatusText)
+			st = res.StatusText
 		}
 		return []string{"ORDER ID", "ACTION", "TYPE", "AMOUNT", "CURRENCY", "STATUS"},
 			[][]string{{res.OrderID, res.Action, res.OrderType, fmt.Sprintf("%.2f", res.Amount), cmdutil.Dash(res.Currency), st}}

@@ -94,7 +94,7 @@ func PrintView(f *cmdutil.Factory, v *order.View) error {
 func viewTable(v *order.View) func() ([]string, [][]string) {
 	return func() ([]string, [][]string) {
 		return []string{"ORDER ID", "STATUS", "TYPE", "CREATED", "PAID", "AMOUNT", "CURRENCY", "INSTANCE IDS"},
-			[][]string{{v.OrderID, fmt.Sprintf("%d %s", v.Status, v.StatusText), v.OrderType, cmdutil.TableTimeString(v.CreateTime), cmdutil.TableTimeString(v.PaymentTime),
-				fmt.Sprintf("%.2f", v.AmountAfterDiscount), cmdutil.Dash(v.Currency), cmdutil.Dash(strings.Join(v.InstanceIDs, ","))}}
+			[][]string{{v.OrderID, v.StatusText, v.OrderType, cmdutil.TableTimeString(v.CreateTime), cmdutil.TableTimeString(v.PaymentTime),
+				fmt.Sprintf("%.2f", v.Amount), cmdutil.Dash(v.Currency), cmdutil.Dash(strings.Join(v.InstanceIDs, ","))}}
 	}
 }
