@@ -36,6 +36,8 @@ install: build ## install the binary, completions and man pages under $(PREFIX)
 	  echo "Warning: $(PREFIX)/bin is not on your PATH; add it, e.g.: export PATH=\"$(PREFIX)/bin:\$$PATH\"" >&2;; esac
 	@case "$(ZSHCOMPDIR)" in /usr/*) ;; *) \
 	  echo "zsh: add $(ZSHCOMPDIR) to fpath before compinit (fpath=($(ZSHCOMPDIR) \$$fpath))" >&2;; esac
+	@case "$(BASHCOMPDIR)" in /usr/share/bash-completion/completions|/usr/local/share/bash-completion/completions|$(HOME)/.local/share/bash-completion/completions|$${XDG_DATA_HOME:-$(HOME)/.local/share}/bash-completion/completions) ;; *) \
+	  echo "bash: bash-completion does not look in $(BASHCOMPDIR); it loads completions from \$${XDG_DATA_HOME:-~/.local/share}/bash-completion/completions and /usr/share/bash-completion/completions: ln -s $(BASHCOMPDIR)/flexusl ~/.local/share/bash-completion/completions/flexusl" >&2;; esac
 
 test: lint check-completions check-docs unit ## everything CI checks
 

@@ -43,7 +43,7 @@ func TestMakeDemo(t *testing.T) {
 			t.Errorf("make demo shows %q, want %q", shown[i][1], w)
 		}
 	}
-	if !strings.Contains(got, "5 completed") || !regexp.MustCompile(`CS[A-Z0-9]{15} .* completed`).MatchString(got) {
+	if !strings.Contains(got, "  completed  ") || !regexp.MustCompile(`CS[A-Z0-9]{15} .* completed`).MatchString(got) {
 		t.Errorf("the demo's order did not complete:\n%s", got)
 	}
 }

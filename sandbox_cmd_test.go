@@ -16,7 +16,9 @@ import (
 // The `flexusl sandbox` process: prints the lines for a shell, serves the
 // API, and stops cleanly (exit 0) on SIGTERM.
 func TestSandboxCommand(t *testing.T) {
+	state := t.TempDir()
 	cmd := exec.Command(filepath.Join(binDirE2E, "flexusl"), "sandbox", "--listen", "127.0.0.1:0")
+	cmd.Env = append(os.Environ(), "XDG_STATE_HOME="+state)
 	stdout, _ := cmd.StdoutPipe()
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -29,10 +31,16 @@ func TestSandboxCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	// export FLEXUSL_ENDPOINT=http://127.0.0.1:PORT FLEXUSL_BSS_ENDPOINT=... FLEXUSL_IAM_ENDPOINT=...
-	//   FLEXUSL_RMS_ENDPOINT=... FLEXUSL_ECS_ENDPOINT=... FLEXUSL_VPC_ENDPOINT=... FLEXUSL_TOKEN=sandbox
+	//   FLEXUSL_RMS_ENDPOINT=... FLEXUSL_ECS_ENDPOINT=... FLEXUSL_VPC_ENDPOINT=... FLEXUSL_TOKEN=sandbox FLEXUSL_STATE_DIR=...
 	fields := strings.Fields(line)
-	if len(fields) != 8 || fields[0] != "export" || !strings.HasPrefix(fields[1], "FLEXUSL_ENDPOINT=http://127.0.0.1:") || fields[7] != "FLEXUSL_TOKEN=sandbox" {
+	if len(fields) != 9 || fields[0] != "export" || !strings.HasPrefix(fields[1], "FLEXUSL_ENDPOINT=http://127.0.0.1:") || fields[7] != "FLEXUSL_TOKEN=sandbox" {
 		t.Fatalf("first line %q", line)
+	}
+	// What is tried against the sandbox is journaled apart from the real
+	// journal: a directory of its own under flexusl's state directory.
+	stateDir := strings.TrimPrefix(fields[8], "FLEXUSL_STATE_DIR=")
+	if want := filepath.Join(state, "flexusl", "sandbox", "127.0.0.1-"); !strings.HasPrefix(stateDir, want) {
+		t.Fatalf("state dir %q, want under %s", fields[7], want)
 	}
 	url := strings.TrimPrefix(fields[1], "FLEXUSL_ENDPOINT=")
 	for i, name := range []string{"FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT", "FLEXUSL_VPC_ENDPOINT"} {
@@ -51,6 +59,23 @@ func TestSandboxCommand(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 202 || !strings.Contains(string(body), `"order_id":"CS`) {
 		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	// A command run with the export line's variables journals into the
+	// sandbox's directory; the usual journal stays empty.
+	buy := exec.Command(filepath.Join(binDirE2E, "flexusl"), "instance", "buy", "--region", "ap-southeast-3", "--name", "w", "--image", "BT",
+		"--spec", "hf.large.1.30m.linux", "--yes", "-o", "json")
+	buy.Env = append(os.Environ(), "XDG_STATE_HOME="+state, "HOME="+state)
+	for _, kv := range fields[1:] {
+		buy.Env = append(buy.Env, kv)
+	}
+	if out, err := buy.CombinedOutput(); err != nil {
+		t.Fatalf("buy against the sandbox: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(filepath.Join(stateDir, "orders.jsonl")); err != nil {
+		t.Errorf("the sandbox's journal: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(state, "flexusl", "orders.jsonl")); err == nil {
+		t.Errorf("a sandbox order went into the real journal")
 	}
 	go io.Copy(io.Discard, stdout)
 	cmd.Process.Signal(syscall.SIGTERM)

@@ -67,6 +67,8 @@ var secretCaseArgsECS = map[string][]string{
 	"flexusl instance reset-password": {"web-0001", "--password-stdin", "--yes"},
 	"flexusl instance update":         {"web-0001", "--description", "walked"},
 	"flexusl job wait":                {"ff80808290c6b7b60191ef522de6257b", "--region", "ap-southeast-3", "--timeout", "1s"},
+	"flexusl job show":                {"ff80808290c6b7b60191ef522de6257b", "--region", "ap-southeast-3"},
+	"flexusl job list":                {},
 	"flexusl firewall list":           {"web-0001"},
 	"flexusl firewall allow":          {"web-0001", "--port", "22", "--yes"},
 	"flexusl firewall deny":           {"web-0001", "--port", "23", "--yes"},

@@ -42,7 +42,9 @@ func TestCompletion(t *testing.T) {
 	os.WriteFile(filepath.Join(state, "flexusl", "orders.jsonl"), []byte(
 		`{"time":"2026-11-01T00:00:00Z","region":"tr-west-1","name":"old","order_id":"CSOLD000000000001","state":"accepted"}`+"\n"+
 			`{"time":"2026-11-02T00:00:00Z","region":"tr-west-1","name":"lost","client_request_id":"x","state":"unknown"}`+"\n"+
-			`{"time":"2026-11-03T00:00:00Z","region":"me-east-1","name":"new","order_id":"CSNEW000000000002","state":"accepted"}`+"\n"), 0o600)
+			`{"time":"2026-11-03T00:00:00Z","region":"me-east-1","name":"new","order_id":"CSNEW000000000002","state":"accepted"}`+"\n"+
+			// Paying an order holds its ID again: still offered once, where it was placed.
+			`{"time":"2026-11-04T00:00:00Z","kind":"pay","order_ids":["CSOLD000000000001"],"state":"accepted"}`+"\n"), 0o600)
 	env := map[string]string{"FLEXUSL_CONFIG": cfg, "XDG_STATE_HOME": state}
 	noRegion := map[string]string{"XDG_STATE_HOME": state}
 

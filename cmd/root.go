@@ -38,7 +38,7 @@ var topCommands = []struct {
 }{
 	{"instance", "Buy, list and show FlexusL instances, log in, operate their servers, renew and unsubscribe them", instance.NewCmdInstance},
 	{"order", "Follow, pay and cancel orders (BSS); the local order journal", ordercmd.NewCmdOrder},
-	{"job", "Follow ECS jobs (server start, stop, reboot)", jobcmd.NewCmdJob},
+	{"job", "Follow ECS jobs (server start, stop, reboot): wait, show, list", jobcmd.NewCmdJob},
 	{"firewall", firewallcmd.Short, firewallcmd.NewCmdFirewall},
 	{"auth", "Get a token, and see which credentials a profile uses", authcmd.NewCmdAuth},
 	{"config", "Read and change profiles in the config file", configcmd.NewCmdConfig},

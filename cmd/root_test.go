@@ -267,6 +267,20 @@ func TestTypoSuggestions(t *testing.T) {
 		{[]string{"purchase"}, "did you mean `flexusl instance buy`?"},
 		{[]string{"whoami"}, "did you mean `flexusl auth status`?"},
 		{[]string{"wait"}, "did you mean `flexusl job wait` or `flexusl order wait`?"},
+		// Verbs other CLIs use, declared as the SuggestFor of the command
+		// that does it (gh, hcloud: create, get/describe, rm).
+		{[]string{"instance", "create"}, "unknown command \"create\" for \"flexusl instance\"; did you mean `flexusl instance buy`?"},
+		{[]string{"instance", "get"}, "did you mean `flexusl instance show`?"},
+		{[]string{"instance", "describe"}, "did you mean `flexusl instance show`?"},
+		{[]string{"instance", "rm"}, "did you mean `flexusl instance delete`?"},
+		{[]string{"create"}, "did you mean `flexusl instance buy`?"},
+		{[]string{"catalog"}, "did you mean `flexusl specs list`?"},
+		{[]string{"signin"}, "did you mean `flexusl auth login`?"},
+		// Values of --status are checked and suggested wherever it is taken.
+		{[]string{"instance", "list", "--status", "runing"}, `--status "runing": is not an instance status; allowed: creating, running,`},
+		{[]string{"instance", "list", "--status", "runing"}, "did you mean running?"},
+		{[]string{"order", "list", "--remote", "--status", "pendingpayment"}, "did you mean pending-payment?"},
+		{[]string{"order", "list", "--remote", "--type", "renwal"}, "did you mean renewal?"},
 		{[]string{"instance", "buy", "--nmae", "x"}, "unknown flag: --nmae; did you mean --name?; see: flexusl instance buy --help"},
 		{[]string{"instance", "buy", "-name", "x"}, "unknown shorthand flag: 'n' in -name; did you mean --name?"},
 		{[]string{"specs", "list", "--regoin", "x"}, "unknown flag: --regoin; did you mean --region?"},
@@ -287,6 +301,10 @@ func TestTypoSuggestions(t *testing.T) {
 
 // --version and -v print what `flexusl version` prints.
 func TestVersionFlagInProcess(t *testing.T) {
+	// For people one line, as gh prints it.
+	if r := run(t, nil, "--version"); r.code != 0 || strings.Count(r.out, "\n") != 1 || !strings.HasPrefix(r.out, "flexusl version ") || !strings.Contains(r.out, "(commit ") {
+		t.Errorf("--version: %+v", r)
+	}
 	for _, format := range []string{"table", "json"} {
 		want := run(t, nil, "version", "-o", format)
 		for _, flag := range []string{"--version", "-v"} {

@@ -61,8 +61,9 @@ func newCmdLogin(f *cmdutil.Factory) *cobra.Command {
 	var account, user string
 	var passwordStdin bool
 	cmd := &cobra.Command{
-		Use:   "login [--account NAME] [--user NAME] [--password-stdin]",
-		Short: "Get tokens from IAM and store them in the profile",
+		Use:        "login [--account NAME] [--user NAME] [--password-stdin]",
+		SuggestFor: []string{"signin"},
+		Short:      "Get tokens from IAM and store them in the profile",
 		Long: `Sign in to IAM with the password method and store, in the profile (the
 config file is written 0600, in a 0700 directory):
 
@@ -195,12 +196,12 @@ never prompts.`,
 			if h := hiddenCredential(f, cfg); h != "" {
 				f.IO.Warnf("%s", h)
 			}
-			f.IO.Infof("Logged in as %s in account %s: profile %q has a token for %s until %s.", user, account, profile, region, tok.ExpiresAt.Format(time.RFC3339))
+			f.IO.Infof("Logged in as %s in account %s: profile %q has a token for %s until %s.", user, account, profile, region, cmdutil.TableTime(tok.ExpiresAt))
 			if dom != nil {
-				f.IO.Infof("Commands in other regions get their region's token from IAM when they need one (with the account token, valid until %s); your password is not stored.", dom.ExpiresAt.Format(time.RFC3339))
+				f.IO.Infof("Commands in other regions get their region's token from IAM when they need one (with the account token, valid until %s); your password is not stored.", cmdutil.TableTime(dom.ExpiresAt))
 			}
 			return f.Print(LoginResult{Profile: profile, Region: region, ExpiresAt: tok.ExpiresAt.Format(time.RFC3339), Config: cfg.Path}, func() ([]string, [][]string) {
-				return []string{"PROFILE", "REGION", "EXPIRES AT"}, [][]string{{profile, region, tok.ExpiresAt.Format(time.RFC3339)}}
+				return []string{"PROFILE", "REGION", "EXPIRES AT"}, [][]string{{profile, region, cmdutil.TableTime(tok.ExpiresAt)}}
 			})
 		},
 	}
@@ -347,8 +348,9 @@ func expiresIn(t, now time.Time) string {
 
 func newCmdStatus(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "status",
-		Short: "Show the profile's credentials, masked (exit 3 when none or expired)",
+		Use:        "status",
+		SuggestFor: []string{"whoami"},
+		Short:      "Show the profile's credentials, masked (exit 3 when none or expired)",
 		Long: `Show the credentials the profile uses, masked: the mode, where the credential
 comes from, and for tokens "auth login" stored, which regions have a token and
 when each expires ("tokens" in JSON), and when the account token that gets the
@@ -410,16 +412,16 @@ login region's token has expired.`,
 					rows = append(rows, []string{"not used", st.HiddenCredential})
 				}
 				if st.TokenExpiresAt != "" {
-					rows = append(rows, []string{"token expires", fmt.Sprintf("%s (%s)", st.TokenExpiresAt, st.TokenExpiresIn)})
+					rows = append(rows, []string{"token expires", fmt.Sprintf("%s (%s)", cmdutil.TableTimeString(st.TokenExpiresAt), st.TokenExpiresIn)})
 				}
 				if st.TokenRegion != "" {
 					rows = append(rows, []string{"token region", st.TokenRegion})
 				}
 				for _, t := range st.Tokens {
-					rows = append(rows, []string{"token for " + t.Region, fmt.Sprintf("until %s (%s)", t.ExpiresAt, t.ExpiresIn)})
+					rows = append(rows, []string{"token for " + t.Region, fmt.Sprintf("until %s (%s)", cmdutil.TableTimeString(t.ExpiresAt), t.ExpiresIn)})
 				}
 				if st.AccountTokenExpiresAt != "" {
-					rows = append(rows, []string{"account token", fmt.Sprintf("until %s (%s); other regions' tokens are got with it", st.AccountTokenExpiresAt, expiresIn(cr.DomainTokenExpiresAt, f.Clock()))})
+					rows = append(rows, []string{"account token", fmt.Sprintf("until %s (%s); other regions' tokens are got with it", cmdutil.TableTimeString(st.AccountTokenExpiresAt), expiresIn(cr.DomainTokenExpiresAt, f.Clock()))})
 				}
 				rows = append(rows, []string{"project id", cmdutil.Dash(st.ProjectID)}, []string{"domain id", cmdutil.Dash(st.DomainID)})
 				return []string{"KEY", "VALUE"}, rows

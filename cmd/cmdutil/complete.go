@@ -93,8 +93,25 @@ func CompleteOrderIDs(f *Factory) compFunc {
 			entries, _, _ = journal.Read(path)
 		}
 		var out []cobra.Completion
-		for _, e := range journal.Newest(entries) {
+		seen := map[string]bool{}
+		// Orders as they were placed, newest first, each once: a payment or
+		// a cancellation holds the order too, and adds only an order placed
+		// elsewhere (the console).
+		newest := journal.Newest(entries)
+		var placed, actedOn []journal.Entry
+		for _, e := range newest {
+			if e.Kind == journal.KindPay || e.Kind == journal.KindCancelOrder {
+				actedOn = append(actedOn, e)
+			} else {
+				placed = append(placed, e)
+			}
+		}
+		for _, e := range append(placed, actedOn...) {
 			for _, id := range e.OrderIDs {
+				if seen[id] {
+					continue
+				}
+				seen[id] = true
 				if safetext.IsSafe(id) {
 					out = append(out, cobra.CompletionWithDesc(id, safetext.Line(fmt.Sprintf("%s %s %s", e.Name, e.Region, e.Time.Format("2006-01-02 15:04")))))
 				}
@@ -186,26 +203,12 @@ func validRegion(cat *catalog.Catalog, r string) string {
 func CompleteInstances(f *Factory) compFunc {
 	return func(cmd *cobra.Command, args []string, prefix string) ([]cobra.Completion, cobra.ShellCompDirective) {
 		region := flagValue(cmd, "region")
-		known, _ := cache.ReadInstances(f.InstanceCachePath())
-		seen := map[string]bool{}
-		for _, in := range known {
-			seen[in.ID] = true
-		}
+		st, _ := cache.Read(f.InstanceCachePath())
 		var entries []journal.Entry
 		if path, err := f.JournalPath(); err == nil {
 			entries, _, _ = journal.Read(path)
 		}
-		for _, e := range journal.Newest(entries) {
-			if e.Kind != journal.KindPurchase {
-				continue
-			}
-			for _, id := range e.ResourceIDs {
-				if !seen[id] {
-					seen[id] = true
-					known = append(known, cache.Instance{ID: id, Name: e.Name, Region: e.Region})
-				}
-			}
-		}
+		known := Completable(st, entries)
 		given := map[string]bool{}
 		for _, a := range args {
 			given[a] = true
@@ -235,6 +238,49 @@ func CompleteInstances(f *Factory) compFunc {
 		}
 		return withPrefix(append(byName, byID...), prefix), noFile | cobra.ShellCompDirectiveKeepOrder
 	}
+}
+
+// Completable is what instance completion offers: the latest listing (the
+// cache), with what the journal says happened since it: instances bought
+// (accepted purchases) added, instances unsubscribed (accepted) removed.
+// What the journal says happened before a listing of its region is
+// already reflected in it, so a deleted instance or an order cancelled
+// before it ran is not offered again.
+func Completable(st cache.State, entries []journal.Entry) []cache.Instance {
+	gone := map[string]bool{}
+	added := map[string]cache.Instance{}
+	for _, e := range entries { // oldest first: a later entry wins
+		if e.State != journal.StateAccepted || st.ListedSince(e.Region, e.Time) {
+			continue
+		}
+		for _, id := range e.ResourceIDs {
+			switch e.Kind {
+			case journal.KindPurchase:
+				added[id] = cache.Instance{ID: id, Name: e.Name, Region: e.Region}
+				delete(gone, id)
+			case journal.KindUnsubscribe:
+				gone[id] = true
+				delete(added, id)
+			}
+		}
+	}
+	var out []cache.Instance
+	seen := map[string]bool{}
+	for _, in := range st.Instances {
+		if !gone[in.ID] && !seen[in.ID] {
+			seen[in.ID] = true
+			out = append(out, in)
+		}
+	}
+	for i := len(entries) - 1; i >= 0; i-- { // newest purchases first, as before
+		for _, id := range entries[i].ResourceIDs {
+			if in, ok := added[id]; ok && !seen[id] {
+				seen[id] = true
+				out = append(out, in)
+			}
+		}
+	}
+	return out
 }
 
 // FirstArgOnly completes the first positional argument with fn and

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/cache"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
@@ -47,7 +48,45 @@ func (f *Factory) InstanceCachePath() string { return cache.InstancesPath(f.Gete
 // region), so cached ones missing from it are dropped. A cache that cannot
 // be written is never an error: completion just knows less.
 func RememberInstances(f *Factory, vs []instance.View, complete bool, region string) {
-	cache.UpdateInstances(f.InstanceCachePath(), cache.Update{Seen: instance.CacheEntries(vs), Complete: complete, Region: region})
+	cache.UpdateInstances(f.InstanceCachePath(), cache.Update{Seen: instance.CacheEntries(vs), Complete: complete, Region: region, At: f.Clock()})
+}
+
+// WarnNameTaken warns, before a purchase is confirmed, when the instance
+// cache (what the last listings saw) holds instances in region that the
+// purchase's names would repeat: names are not unique, and a second web-1
+// makes every later `instance show web-1` ambiguous. With a quantity over
+// one, numbered names (web-1-0001) count too.
+func WarnNameTaken(f *Factory, region, name string, quantity int) {
+	st, _ := cache.Read(f.InstanceCachePath())
+	var same []string
+	for _, in := range st.Instances {
+		if in.Region != region {
+			continue
+		}
+		if in.Name == name || quantity > 1 && numbered(in.Name, name) {
+			same = append(same, in.ID)
+		}
+	}
+	if len(same) == 0 {
+		return
+	}
+	f.IO.Warnf("%d instance(s) named %q already exist in %s (%s, as the last instance list saw): names are not unique, "+
+		"and another makes `flexusl instance show %s` ambiguous (it then asks for an ID); choose another --name to tell them apart",
+		len(same), name, region, strings.Join(same, ", "), name)
+}
+
+// numbered reports whether s is base-NNNN.
+func numbered(s, base string) bool {
+	rest, ok := strings.CutPrefix(s, base+"-")
+	if !ok || len(rest) != 4 {
+		return false
+	}
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // WaitInstances follows the instances of a completed purchase order until
@@ -113,6 +152,23 @@ func WaitInstances(ctx context.Context, f *Factory, orderID, region string, ids 
 	return vs, werr
 }
 
+// firstLoginHint tells, on stderr, how to log in to new instances the
+// first time: the purchase API sets no login password, so it is set (ECS
+// reset-password) and takes effect after a restart.
+func firstLoginHint(f *Factory, vs []instance.View) {
+	var ids []string
+	for _, v := range vs {
+		if api.ValidID(v.ID) && v.PublicIP != "" {
+			ids = append(ids, v.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return
+	}
+	list := strings.Join(ids, " ")
+	f.IO.Infof("To log in the first time (the purchase sets no password): flexusl instance reset-password %s, then flexusl instance reboot %s, then flexusl instance ssh %s", list, list, ids[0])
+}
+
 // PermissionRMSList is the IAM permission RMS listings need.
 const PermissionRMSList = "rms:resources:list"
 
@@ -136,6 +192,7 @@ func (f *Factory) PrintWithInstances(data any, tbl output.TableFunc, vs []instan
 	if err := f.Print(data, tbl); err != nil {
 		return err
 	}
+	firstLoginHint(f, vs)
 	format, _ := f.OutputFormat()
 	if s, _ := f.Shape(); s != nil || format != output.Table || len(vs) == 0 {
 		return nil

@@ -6,8 +6,24 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/order"
 )
+
+// PaymentWaitProblem is the one rule for --wait on orders that will wait
+// for payment (no --auto-pay) in a run without a terminal (buy, renew):
+// nobody there can pay, so the wait would last until --timeout (30 minutes
+// by default). Such a run must say how long to wait for a payment made
+// elsewhere (--timeout) or pay from the balance (--auto-pay); otherwise it
+// is refused before anything is sent.
+func PaymentWaitProblem(f *Factory, wait, autoPay, timeoutGiven bool) *catalog.Problem {
+	if !wait || autoPay || timeoutGiven || f.IO.CanPrompt() {
+		return nil
+	}
+	return &catalog.Problem{Field: "--wait", Value: "without --auto-pay",
+		Reason: "would wait, with no terminal, for a payment nobody here can make, for up to --timeout (30m by default): " +
+			"pass --auto-pay to pay from the balance, or --timeout to wait that long for a payment made elsewhere (flexusl order pay, the console)"}
+}
 
 // WaitOrder follows an order with progress on stderr (a spinner on a terminal,
 // a timestamped line per change elsewhere) and returns its final view.

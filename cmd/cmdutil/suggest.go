@@ -12,28 +12,10 @@ import (
 
 // One suggestion style for every typo: an unknown command at any level and
 // an unknown flag get "did you mean X?" naming what to type, found the same
-// way (pkg/suggest). Words people type first that are not top-level
-// commands ("buy", "login") point at the command that does it.
-
-// verb maps words users try at the top level to the command that does it,
-// for words that are not the name of a command somewhere in the tree
-// ("login" and "buy" are found as auth login and instance buy by name). A
-// switch, not a map: nothing to build at start-up.
-func verb(word string) (string, bool) {
-	switch word {
-	case "purchase", "create", "new":
-		return "instance buy", true
-	case "signin":
-		return "auth login", true
-	case "whoami":
-		return "auth status", true
-	case "orders":
-		return "order list", true
-	case "plans", "catalog":
-		return "specs list", true
-	}
-	return "", false
-}
+// way (pkg/suggest). Words people bring from other CLIs ("create", "get",
+// "rm", "login") are declared where they belong, as the SuggestFor of the
+// command that does it (instance buy: create, new, purchase), so the list
+// cannot drift from the tree.
 
 // UnknownCommandError is the error for an unknown subcommand word of c
 // (exit 2), with suggestions.
@@ -50,6 +32,9 @@ func UnknownCommandError(c *cobra.Command, word string) error {
 // deeper commands of that name or close to it ("login" -> auth login), else
 // for the top level the command a common verb means.
 func SuggestCommands(c *cobra.Command, word string) []string {
+	if out := suggestedFor(c, strings.ToLower(word)); len(out) > 0 {
+		return out
+	}
 	var names []string
 	byName := map[string][]*cobra.Command{}
 	add := func(s *cobra.Command, name string) {
@@ -97,13 +82,32 @@ func SuggestCommands(c *cobra.Command, word string) []string {
 			}
 		}
 	}
-	if len(out) == 0 && !c.HasParent() {
-		if v, ok := verb(strings.ToLower(word)); ok {
-			out = append(out, c.CommandPath()+" "+v)
-		}
-	}
 	if len(out) > 3 {
 		out = out[:3]
+	}
+	return out
+}
+
+// suggestedFor returns the commands below c (children first, then deeper)
+// that declare word among their SuggestFor: "instance create" and a
+// top-level "create" both lead to `flexusl instance buy`.
+func suggestedFor(c *cobra.Command, word string) []string {
+	var out []string
+	level := c.Commands()
+	for len(level) > 0 && len(out) == 0 {
+		var next []*cobra.Command
+		for _, s := range level {
+			if !s.IsAvailableCommand() {
+				continue
+			}
+			for _, w := range s.SuggestFor {
+				if w == word {
+					out = appendUnique(out, s.CommandPath())
+				}
+			}
+			next = append(next, s.Commands()...)
+		}
+		level = next
 	}
 	return out
 }

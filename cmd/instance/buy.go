@@ -61,8 +61,9 @@ var flagOf = map[string]string{
 func NewCmdBuy(f *cmdutil.Factory, runF func(*BuyOptions) error) *cobra.Command {
 	opts := &BuyOptions{}
 	cmd := &cobra.Command{
-		Use:   "buy --name NAME --spec CODE (--image NAME [--image-version V] | --image-id ID) [flags]",
-		Short: "Buy FlexusL instances (validated offline, confirmed, never sent twice)",
+		SuggestFor: []string{"create", "new", "purchase", "add"},
+		Use:        "buy --name NAME --spec CODE (--image NAME [--image-version V] | --image-id ID) [flags]",
+		Short:      "Buy FlexusL instances (validated offline, confirmed, never sent twice)",
 		Long: `Buy one or more FlexusL instances with POST /v1/light-instances.
 
 Every input is checked offline against the catalog first (image, version,
@@ -89,8 +90,10 @@ most 1 MiB; - reads stdin); flags given override its fields, and fields it
 leaves out get the flags' defaults (period_type month, period_num 1). It is
 read strictly: unknown or repeated keys, wrong types, text that is not
 UTF-8, and YAML that JSON would not accept (anchors, aliases, merge keys,
-tags, numbers such as 0x1 or +1) are errors naming the field. See
-configs/purchase.example.yaml. --no-validate skips the catalog checks (not
+tags, numbers such as 0x1 or +1) are errors naming the field. An example:
+purchase.example.yaml, in examples/ of the release archive,
+/usr/share/doc/flexusl/examples/ of the deb and rpm, configs/ of the
+source. --no-validate skips the catalog checks (not
 the format checks), for plans newer than the catalog.
 
 Before confirming it asks BSS what the purchase will cost (the rating call
@@ -121,7 +124,11 @@ group the instances are put in (sg-default-smb, shared by every FlexusL
 instance of the region: the confirmation says so), from anywhere unless
 --open-from CIDR narrows it; ports already open are not touched, and the
 rule is added once, journaled (kind firewall). A failure to open is a
-warning: the purchase still exits 0. See flexusl firewall --help.`,
+warning: the purchase still exits 0. See flexusl firewall --help.
+
+Without a terminal, --wait without --auto-pay needs --timeout (how long to
+wait for a payment made elsewhere): otherwise it is refused before anything
+is sent (exit 2), since nobody there can pay.`,
 		Example: `  # interactive: shows what will be bought and asks
   flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
 
@@ -306,7 +313,11 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		ps = append(ps, catalog.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"})
 	}
 	openRule, ops := cmdutil.OpenPlan(opts.Open, opts.OpenFrom, opts.changed("open-from"), opts.Wait)
-	if ps = append(ps, ops...); len(ps) > 0 {
+	ps = append(ps, ops...)
+	if p := cmdutil.PaymentWaitProblem(f, opts.Wait, req.AutoPay(), opts.changed != nil && opts.changed("timeout")); p != nil && !opts.DryRun {
+		ps = append(ps, *p)
+	}
+	if len(ps) > 0 {
 		return cmdutil.ProblemsError(ps, fieldFlags(req))
 	}
 	req.Normalize(cat)
@@ -340,6 +351,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	if !opts.Yes && !f.IO.CanPrompt() {
 		return cmdutil.UsageErrorf("refusing to buy without confirmation: no terminal to ask on; pass --yes to buy (nothing was sent)")
 	}
+	cmdutil.WarnNameTaken(f, req.Region, req.InstanceName, req.Quantity())
 
 	// 4. The price: a read within its timeout; its failure is only shown.
 	var quote *price.Quote

@@ -28,9 +28,10 @@ type DeleteOptions struct {
 func NewCmdDelete(f *cmdutil.Factory, runF func(*DeleteOptions) error) *cobra.Command {
 	opts := &DeleteOptions{}
 	cmd := &cobra.Command{
-		Use:     "delete ID|NAME... [--yes] [--dry-run]",
-		Aliases: []string{"unsubscribe"},
-		Short:   "Unsubscribe from instances, releasing them and everything bundled (BSS; typed confirmation)",
+		Use:        "delete ID|NAME... [--yes] [--dry-run]",
+		Aliases:    []string{"unsubscribe"},
+		SuggestFor: []string{"rm", "remove", "destroy", "terminate", "del", "release"},
+		Short:      "Unsubscribe from instances, releasing them and everything bundled (BSS; typed confirmation)",
 		Long: `Unsubscribe from FlexusL instances with BSS CancelResourcesSubscription
 (unsubscribe_type 1: the instance and its renewed periods). Each instance is
 named by its ID or its unique name (--region limits the search).

@@ -232,7 +232,14 @@ func (c *cloud) run(t *testing.T, tty bool, stdin, password string, args ...stri
 	c.journal = filepath.Join(env["XDG_STATE_HOME"], "flexusl", "orders.jsonl")
 	io, in, out, errOut := ui.Test()
 	io.SetTTY(tty, tty, tty)
-	io.SetPasswordReader(func(int) ([]byte, error) { return []byte(password), nil })
+	// password: what each prompt reads; several lines are successive
+	// entries (the last repeats).
+	entries, n := strings.Split(password, "\n"), 0
+	io.SetPasswordReader(func(int) ([]byte, error) {
+		p := entries[min(n, len(entries)-1)]
+		n++
+		return []byte(p), nil
+	})
 	in.WriteString(stdin)
 	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
 	code := cmd.Run(context.Background(), f, rest)

@@ -30,10 +30,12 @@ exactly that name; --status those whose RMS status matches, in any case
 (RUNNING is the status of a running instance; others are shown as RMS
 gives them).
 
-Table: ID, NAME, REGION, STATUS, PUBLIC IP, CREATED, sorted by region and
-name. JSON (-o json): an array of {"id", "name", "region", "status",
-"public_ip", "server_id", "order_id", "charging_mode", "created", "tags"};
-public_ip is "" when the instance has none, tags is an object. No instances
+Table: ID, NAME, REGION, STATUS, SPEC, PUBLIC IP, EXPIRES, CREATED, sorted
+by region and name. JSON (-o json): an array of {"id", "name", "region",
+"status", "spec", "public_ip", "expires", "server_id", "order_id",
+"charging_mode", "created", "tags"}; public_ip is "" when the instance has
+none, tags is an object. The expiry comes from BSS (50 instances a query):
+without the billing permission it is left empty, with a warning. No instances
 is not an error: stdout has an empty table ([] in JSON) and stderr says so.
 
 What it lists is remembered for shell completion of instance names and IDs
@@ -54,7 +56,9 @@ What it lists is remembered for shell completion of instance names and IDs
 	}
 	cmd.Flags().StringVar(&opts.Name, "name", "", "only instances with exactly this name")
 	cmd.Flags().StringVar(&opts.Status, "status", "", "only instances with this RMS status, any case (e.g. running)")
-	cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions([]string{"running", "stopped"}, cobra.ShellCompDirectiveNoFileComp))
+	cmd.RegisterFlagCompletionFunc("status", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return instance.StatusNames(), cobra.ShellCompDirectiveNoFileComp
+	})
 	cmdutil.JSONKeys(cmd, "", instance.View{})
 	return cmd
 }
@@ -70,8 +74,8 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 		}
 	}
 	if opts.Status != "" {
-		if err := resolve.CheckArg(opts.Status); err != nil || len(opts.Status) > 32 {
-			return cmdutil.UsageErrorf("--status %q: not a status (letters, at most 32 characters)", opts.Status)
+		if p := instance.CheckStatus(opts.Status); p != nil {
+			return cmdutil.UsageErrorf("%s (nothing was sent)", p)
 		}
 	}
 	if _, err := f.OutputFormat(); err != nil {
@@ -86,6 +90,13 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 		progress = f.IO.StartProgress("listing instances...")
 	}
 	views, complete, err := instance.List(ctx, client, instance.ListOptions{Region: region, Name: opts.Name, Status: opts.Status})
+	if err == nil {
+		// Expiry comes from BSS: without it (no billing permission, BSS
+		// down) the listing is still printed, with a warning.
+		if xerr := instance.AddExpiries(ctx, client, views); xerr != nil {
+			f.IO.Warnf("expiry dates are not shown: %s", cmdutil.FirstLine(xerr.Error()))
+		}
+	}
 	if progress != nil {
 		progress.Stop()
 	}

@@ -15,17 +15,20 @@ func TestListTableAndJSON(t *testing.T) {
 	c.add("6743d0e3708be6007b8c8012", "web-1", "ap-southeast-3", "RUNNING", "203.0.113.7", map[string]string{"env": "prod"})
 	c.add("6743d0e3708be6007b8c8013", "db", "tr-west-1", "STOPPED", "", nil)
 	c.add("6743d0e3708be6007b8c8014", "app", "ap-southeast-3", "RUNNING", "203.0.113.9", nil)
+	c.subs["6743d0e3708be6007b8c8012"] = `{"resource_id":"6743d0e3708be6007b8c8012","region_code":"ap-southeast-3","is_main_resource":1,"status":2,` +
+		`"effective_time":"2026-11-20T10:00:00Z","expire_time":"2026-12-20T15:59:59Z","expire_policy":3}`
 
 	out, errOut, code := c.run(t, nil, "instance", "list")
-	want := "ID                        NAME   REGION          STATUS   PUBLIC IP    CREATED\n" +
-		"6743d0e3708be6007b8c8014  app    ap-southeast-3  RUNNING  203.0.113.9  2026-11-20 10:00:00 UTC\n" +
-		"6743d0e3708be6007b8c8012  web-1  ap-southeast-3  RUNNING  203.0.113.7  2026-11-20 10:00:00 UTC\n" +
-		"6743d0e3708be6007b8c8013  db     tr-west-1       STOPPED  -            2026-11-20 10:00:00 UTC\n"
+	want := "ID                        NAME   REGION          STATUS   SPEC                  PUBLIC IP    EXPIRES                  CREATED\n" +
+		"6743d0e3708be6007b8c8014  app    ap-southeast-3  RUNNING  hf.large.1.30m.linux  203.0.113.9  -                        2026-11-20 10:00:00 UTC\n" +
+		"6743d0e3708be6007b8c8012  web-1  ap-southeast-3  RUNNING  hf.large.1.30m.linux  203.0.113.7  2026-12-20 15:59:59 UTC  2026-11-20 10:00:00 UTC\n" +
+		"6743d0e3708be6007b8c8013  db     tr-west-1       STOPPED  hf.large.1.30m.linux  -            -                        2026-11-20 10:00:00 UTC\n"
 	if code != 0 || out != want || errOut != "" {
 		t.Errorf("exit %d\n%s\nstderr %q", code, out, errOut)
 	}
-	// One RMS listing of every region, 200 a page, the documented type.
-	if c.count("GET /v1/resource-manager/domains/dom/all-resources?limit=200&type=hcss.l-instance") != 1 || len(c.requests) != 1 {
+	// One RMS listing of every region, 200 a page, the documented type;
+	// then one BSS query for the expiry dates.
+	if c.count("GET /v1/resource-manager/domains/dom/all-resources?limit=200&type=hcss.l-instance") != 1 || c.count("POST /v2/orders/suscriptions/resources/query") != 1 || len(c.requests) != 2 {
 		t.Errorf("requests %v", c.requests)
 	}
 
@@ -34,16 +37,16 @@ func TestListTableAndJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &vs); err != nil || code != 0 || len(vs) != 1 {
 		t.Fatalf("exit %d %v\n%s", code, err, out)
 	}
-	if keysOf(vs[0]) != "charging_mode,created,id,name,order_id,public_ip,region,server_id,status,tags" ||
+	if keysOf(vs[0]) != "charging_mode,created,expires,id,name,order_id,public_ip,region,server_id,spec,status,tags" ||
 		vs[0]["public_ip"] != "" || vs[0]["server_id"] != "srv-6743d0e3708be6007b8c8013" || vs[0]["order_id"] != "CS2611201000AAAAA" ||
 		vs[0]["charging_mode"] != "prePaid" || fmt.Sprint(vs[0]["tags"]) != "map[]" {
 		t.Errorf("%v", vs[0])
 	}
-	if !strings.Contains(c.requests[len(c.requests)-1], "region_id=tr-west-1") {
+	if !strings.Contains(c.requests[len(c.requests)-2], "region_id=tr-west-1") {
 		t.Errorf("region not sent: %v", c.requests)
 	}
 	// JSON keys keep the issue's order.
-	if !strings.HasPrefix(strings.Join(strings.Fields(out), " "), `[ { "id": "6743d0e3708be6007b8c8013", "name": "db", "region": "tr-west-1", "status": "STOPPED", "public_ip": "", "server_id":`) {
+	if !strings.HasPrefix(strings.Join(strings.Fields(out), " "), `[ { "id": "6743d0e3708be6007b8c8013", "name": "db", "region": "tr-west-1", "status": "STOPPED", "spec": "hf.large.1.30m.linux", "public_ip": "", "expires": "", "server_id":`) {
 		t.Errorf("order: %s", out)
 	}
 
@@ -55,8 +58,20 @@ func TestListTableAndJSON(t *testing.T) {
 	if strings.Count(out, `"id"`) != 1 || !strings.Contains(out, `"public_ip": "203.0.113.7"`) {
 		t.Errorf("--name: %s", out)
 	}
-	if !strings.Contains(c.requests[len(c.requests)-1], "name=web-1") {
-		t.Errorf("name not sent to RMS: %v", c.requests[len(c.requests)-1])
+	if !strings.Contains(c.requests[len(c.requests)-2], "name=web-1") {
+		t.Errorf("name not sent to RMS: %v", c.requests[len(c.requests)-2])
+	}
+}
+
+// Without billing permission the listing is still printed, with a warning
+// saying why the expiry dates are missing.
+func TestListWithoutBSS(t *testing.T) {
+	c := newRMSFake(t)
+	c.add("6743d0e3708be6007b8c8012", "web-1", "ap-southeast-3", "RUNNING", "203.0.113.7", nil)
+	c.fail["bss"] = 403
+	out, errOut, code := c.run(t, nil, "instance", "list")
+	if code != 0 || !strings.Contains(out, "web-1") || !strings.Contains(errOut, "expiry dates are not shown: ") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
 	}
 }
 
@@ -155,7 +170,11 @@ func TestCacheAndCompletion(t *testing.T) {
 	state := filepath.Join(dir, "state")
 	os.MkdirAll(filepath.Join(state, "flexusl"), 0o700)
 	os.WriteFile(filepath.Join(state, "flexusl", "orders.jsonl"), []byte(
-		`{"time":"2026-11-03T00:00:00Z","region":"me-east-1","name":"fresh","order_id":"CSNEW000000000002","instance_ids":["bbbbbbbbbbbbbbbbbbbbbbb1"],"state":"accepted"}`+"\n"), 0o600)
+		// Bought before the listing below, which does not hold it: gone
+		// (deleted, or its order cancelled): not offered.
+		`{"time":"2026-11-03T00:00:00Z","region":"me-east-1","name":"gone","order_id":"CSOLD000000000001","instance_ids":["bbbbbbbbbbbbbbbbbbbbbbb0"],"state":"accepted"}`+"\n"+
+			// Bought after it (the listing is made now): offered.
+			`{"time":"2999-11-03T00:00:00Z","region":"me-east-1","name":"fresh","order_id":"CSNEW000000000002","instance_ids":["bbbbbbbbbbbbbbbbbbbbbbb1"],"state":"accepted"}`+"\n"), 0o600)
 	env := map[string]string{"XDG_CACHE_HOME": filepath.Join(dir, "cache"), "XDG_STATE_HOME": state}
 	if _, _, code := c.run(t, env, "instance", "list"); code != 0 {
 		t.Fatal(code)

@@ -26,6 +26,7 @@ type RenewOptions struct {
 	NoPrice                   bool
 	Wait                      bool
 	WaitTimeout, WaitInterval time.Duration
+	TimeoutGiven              bool // --timeout was given (a wait for payment without a terminal needs it)
 }
 
 // NewCmdRenew is `flexusl instance renew`; runF replaces the run in tests.
@@ -59,7 +60,9 @@ unit; "amount" is after the best discount), left out when there is none.
 Without --auto-pay each renewal order waits for payment: pay it with
 flexusl order pay ORDER_ID (or in the console). With --wait it follows the
 orders until they complete (exit codes as order wait: 4 cancelled,
-5 timed out).
+5 timed out). Without a terminal, --wait without --auto-pay needs --timeout
+(how long to wait for a payment made elsewhere): otherwise it is refused
+before anything is sent (exit 2), as instance buy does.
 
 Every call is journaled before it is sent and its outcome before anything
 is printed. A call is repeated (with the same Client-Request-Id) only when
@@ -80,6 +83,7 @@ and exits 1.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
+			opts.TimeoutGiven = cmd.Flags().Changed("timeout")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -111,6 +115,9 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 	ps := billing.ValidateRenewal(opts.PeriodType, opts.Period)
 	if opts.Wait && (opts.WaitTimeout <= 0 || opts.WaitInterval <= 0) {
 		ps = append(ps, catalog.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"})
+	}
+	if p := cmdutil.PaymentWaitProblem(f, opts.Wait, opts.AutoPay, opts.TimeoutGiven); p != nil && !opts.DryRun {
+		ps = append(ps, *p)
 	}
 	if len(ps) > 0 {
 		return cmdutil.ProblemsError(ps, nil)

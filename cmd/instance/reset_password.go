@@ -47,7 +47,9 @@ ECS servers inside FlexusL instances, with ECS's batch password reset (one
 request per region, split only past 1,000 servers).
 
 The new password is read from stdin with --password-stdin (one line), or
-asked twice without echo on a terminal. It is never a flag or an argument,
+asked twice without echo on a terminal (ECS's rules are checked after the
+first entry: a refused one is asked again at once, up to three times). It
+is never a flag or an argument,
 and it appears in no output, log, --debug dump, journal entry or error.
 
 It is checked offline against ECS's documented password rules first; each
@@ -117,18 +119,36 @@ func readNewPassword(f *cmdutil.Factory, fromStdin bool) (string, error) {
 	if !f.IO.CanPrompt() {
 		return "", cmdutil.UsageErrorf("no terminal to ask for the new password on: pass it on stdin with --password-stdin (nothing was sent)")
 	}
-	p, err := f.IO.Password("New password")
-	if err != nil {
-		return "", err
+	// ECS's rules are checked after the first entry, so a person is asked
+	// again at once instead of typing a password twice to learn it is
+	// refused; a few tries, then the last reason is the error.
+	const tries = 3
+	var last error
+	for i := 0; i < tries; i++ {
+		p, err := f.IO.Password("New password")
+		if err != nil {
+			return "", err
+		}
+		if err := ecs.ValidatePassword(p); err != nil {
+			last = exitcode.New(exitcode.Usage, err)
+			if i < tries-1 {
+				f.IO.Warnf("%s\nTry again.", strings.TrimSuffix(strings.Replace(err.Error(), " (nothing was sent)", "", 1), "\n"))
+			}
+			continue
+		}
+		again, err := f.IO.Password("Repeat the new password")
+		if err != nil {
+			return "", err
+		}
+		if p == again {
+			return p, nil
+		}
+		last = cmdutil.UsageErrorf("the two passwords differ (nothing was sent)")
+		if i < tries-1 {
+			f.IO.Warnf("the two passwords differ. Try again.")
+		}
 	}
-	again, err := f.IO.Password("Repeat the new password")
-	if err != nil {
-		return "", err
-	}
-	if p != again {
-		return "", cmdutil.UsageErrorf("the two passwords differ (nothing was sent)")
-	}
-	return p, nil
+	return "", last
 }
 
 func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswordOptions) error {
@@ -217,14 +237,14 @@ func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswo
 	}); err != nil {
 		return err
 	}
-	ok := 0
+	var reset []string // instance IDs (checked when resolved), safe in a command line
 	for _, r := range results {
-		if r.Status == ecs.StatusSucceeded {
-			ok++
+		if r.Status == ecs.StatusSucceeded && api.ValidID(r.ID) {
+			reset = append(reset, r.ID)
 		}
 	}
-	if ok > 0 {
-		f.IO.Infof("The new password takes effect after the server is started or restarted (ECS): flexusl instance reboot ID|NAME...")
+	if len(reset) > 0 {
+		f.IO.Infof("The new password takes effect after the server is started or restarted (ECS): flexusl instance reboot %s", strings.Join(reset, " "))
 	}
 	if len(errs) == 0 {
 		return nil
@@ -281,6 +301,12 @@ func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, pass
 			}
 			return ecsAnswer{err: err}
 		case err != nil:
+			var ae *api.Error
+			if errors.As(err, &ae) && ae.Code == "Ecs.0114" {
+				ids := b.InstanceIDs()
+				err = cmdutil.WithAdvice(err, fmt.Sprintf("ECS does not know the server of %s in %s: check it with `flexusl instance show %s`",
+					strings.Join(ids, ", "), b.Region, ids[0]))
+			}
 			return ecsAnswer{err: err}
 		}
 		// The answer lists the servers whose password was reset; about a

@@ -120,6 +120,28 @@ func TestResetPasswordConfirmation(t *testing.T) {
 			t.Fatalf("exit %d: %s", r.code, r.err)
 		}
 	})
+	t.Run("terminal: a weak first entry is refused at once and asked again", func(t *testing.T) {
+		c := newCloud(t, 1, "ap-southeast-3")
+		r := c.run(t, true, "y\n", "password\n"+goodPassword+"\n"+goodPassword, "instance", "reset-password", "web-1")
+		if r.code != 0 || !strings.Contains(r.err, "character classes") || !strings.Contains(r.err, "Try again.") ||
+			strings.Count(r.err, "New password: ") != 2 || strings.Count(r.err, "Repeat the new password: ") != 1 {
+			t.Fatalf("exit %d: %s", r.code, r.err)
+		}
+		if len(c.requests("PUT", "/os-reset-passwords")) != 1 {
+			t.Error("not sent once")
+		}
+		// The restart it needs, for the instance it was reset on.
+		if !strings.Contains(r.err, "flexusl instance reboot 6743d0e3708be6007b8c0001\n") {
+			t.Errorf("no reboot command naming the instance: %s", r.err)
+		}
+	})
+	t.Run("terminal: weak three times: refused, never asked to repeat it", func(t *testing.T) {
+		c := newCloud(t, 1, "ap-southeast-3")
+		r := c.run(t, true, "y\n", "password", "instance", "reset-password", "web-1")
+		if r.code != 2 || strings.Count(r.err, "New password: ") != 3 || strings.Contains(r.err, "Repeat") || len(c.all()) != 0 {
+			t.Fatalf("exit %d: %s", r.code, r.err)
+		}
+	})
 	t.Run("terminal: weak password, nothing sent", func(t *testing.T) {
 		c := newCloud(t, 1, "ap-southeast-3")
 		r := c.run(t, true, "y\n", "password", "instance", "reset-password", "web-1")
@@ -139,6 +161,18 @@ func TestResetPasswordFailures(t *testing.T) {
 		}
 		if !strings.Contains(r.out, `"status": "unknown"`) {
 			t.Errorf("%s", r.out)
+		}
+	})
+	t.Run("Ecs.0114 for the batch: the hint names the instance", func(t *testing.T) {
+		c := newCloud(t, 1, "ap-southeast-3")
+		c.answer = func(n int, w http.ResponseWriter) bool {
+			w.WriteHeader(404)
+			io.WriteString(w, `{"error":{"code":"Ecs.0114","message":"Instance could not be found."}}`)
+			return true
+		}
+		r := c.run(t, false, goodPassword+"\n", "", "instance", "reset-password", "web-1", "--password-stdin", "--yes")
+		if r.code != 1 || !strings.Contains(r.err, "check it with `flexusl instance show 6743d0e3708be6007b8c0001`") {
+			t.Fatalf("exit %d: %s", r.code, r.err)
 		}
 	})
 	t.Run("internalError names one server", func(t *testing.T) {

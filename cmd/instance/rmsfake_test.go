@@ -58,7 +58,7 @@ func (c *rmsFake) add(id, name, region, status, ip string, tags map[string]strin
 	defer c.mu.Unlock()
 	c.instances = append(c.instances, map[string]any{"id": id, "name": name, "provider": "hcss", "type": "l-instance", "region_id": region,
 		"project_id": "proj-" + region, "created": "2026-11-20T10:00:00Z", "state": "Normal", "provisioning_state": "Succeeded", "tags": tags,
-		"properties": map[string]any{"status": status, "metadata": map[string]any{"charging_mode": "prePaid", "order_id": "CS2611201000AAAAA"}, "resources": res}})
+		"properties": map[string]any{"status": status, "metadata": map[string]any{"charging_mode": "prePaid", "order_id": "CS2611201000AAAAA", "resource_spec_code": "hf.large.1.30m.linux"}, "resources": res}})
 }
 
 func (c *rmsFake) count(prefix string) int {

@@ -21,16 +21,20 @@ type ShowOptions struct {
 func NewCmdShow(f *cmdutil.Factory, runF func(*ShowOptions) error) *cobra.Command {
 	opts := &ShowOptions{}
 	cmd := &cobra.Command{
-		Use:   "show ID|NAME",
-		Short: "Show an instance: RMS entry, server (ECS) and subscription (BSS) in one view",
+		Use:        "show ID|NAME",
+		SuggestFor: []string{"get", "describe", "info", "view", "inspect"},
+		Short:      "Show an instance: RMS entry, server (ECS) and subscription (BSS) in one view",
 		Long: `Show one instance, named by its ID (24 hex characters) or its name, in one
 view: the RMS entry (status, public IP, order, tags, the resources inside
-the package), the ECS server (server status, private IP, flavor) and the
-BSS subscription (effective and expiry time, auto-renew). A name that
-matches several instances exits 2 and lists them (ID, region): name one by
-ID. Every region is searched unless --region is given on the command line.
+the package), the ECS server (name, description, hostname, image, server
+status, private IP, flavor) and the BSS subscription (effective and expiry
+time, auto-renew). A name that matches several instances exits 2 and lists
+them (ID, region, plan, public IP, creation time): name one by ID. Every
+region is searched unless --region is given on the command line.
 
-JSON (-o json): the fields of instance list plus "server_status",
+JSON (-o json): the fields of instance list plus "server_name",
+"description", "hostname" (what instance update changes), "image",
+"server_status",
 "private_ip", "flavor", "effective", "expires", "auto_renew" (true, false,
 or null when BSS does not know the instance yet) and "resources" (an array
 of {"type", "id"}). When the server or the subscription cannot be read,

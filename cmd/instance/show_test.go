@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-const showServer = `{"server":{"id":"srv-6743d0e3708be6007b8c8012","name":"web-1","status":"ACTIVE",
+const showServer = `{"server":{"id":"srv-6743d0e3708be6007b8c8012","name":"web-1-srv","status":"ACTIVE","description":"shop front",
+ "OS-EXT-SRV-ATTR:hostname":"web-1a","image":"img-1","metadata":{"image_name":"Ubuntu 22.04"},
  "addresses":{"net-1":[{"version":"4","addr":"192.168.0.16","OS-EXT-IPS:type":"fixed"},{"version":4,"addr":"203.0.113.7","OS-EXT-IPS:type":"floating"}]},
  "flavor":{"id":"f-1","name":"hf.large.1","vcpus":"2","ram":"2048","disk":"0"}}}`
 
@@ -29,11 +30,13 @@ func TestShowByIDAndName(t *testing.T) {
 		if err := json.Unmarshal([]byte(out), &d); err != nil || code != 0 || errOut != "" {
 			t.Fatalf("%s: exit %d %v %s %s", arg, code, err, out, errOut)
 		}
-		if keysOf(d) != "auto_renew,charging_mode,created,effective,expires,flavor,id,name,order_id,private_ip,public_ip,region,resources,server_id,server_status,status,tags" {
+		if keysOf(d) != "auto_renew,charging_mode,created,description,effective,expires,flavor,hostname,id,image,name,order_id,private_ip,public_ip,region,resources,server_id,server_name,server_status,spec,status,tags" {
 			t.Errorf("keys %s", keysOf(d))
 		}
 		if d["id"] != "6743d0e3708be6007b8c8012" || d["server_status"] != "ACTIVE" || d["private_ip"] != "192.168.0.16" || d["public_ip"] != "203.0.113.7" ||
-			d["expires"] != "2026-12-20T15:59:59Z" || d["auto_renew"] != true || d["flavor"] != "hf.large.1" || d["effective"] != "2026-11-20T10:00:00Z" {
+			d["expires"] != "2026-12-20T15:59:59Z" || d["auto_renew"] != true || d["flavor"] != "hf.large.1" || d["effective"] != "2026-11-20T10:00:00Z" ||
+			// What instance update changes, and the plan and image (#22 trap 5).
+			d["server_name"] != "web-1-srv" || d["description"] != "shop front" || d["hostname"] != "web-1a" || d["image"] != "Ubuntu 22.04" || d["spec"] != "hf.large.1.30m.linux" {
 			t.Errorf("%v", d)
 		}
 		res, _ := json.Marshal(d["resources"])

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"os/exec"
+	"strings"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/resolve"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
 
@@ -29,7 +31,7 @@ type SSHOptions struct {
 func NewCmdSSH(f *cmdutil.Factory, runF func(*SSHOptions) error) *cobra.Command {
 	opts := &SSHOptions{}
 	cmd := &cobra.Command{
-		Use:   "ssh ID|NAME [--user root] [-- SSH_ARGS...]",
+		Use:   "ssh ID|NAME [--user root] [COMMAND...] [-- SSH_ARGS...]",
 		Short: "Log in to an instance with the system ssh, at its public IP",
 		Long: `Log in to an instance (named by ID or name) with the system's ssh client:
 flexusl finds the instance's public IP (RMS, else the server's floating
@@ -38,27 +40,27 @@ address in ECS) and runs
   ssh USER@PUBLIC_IP SSH_ARGS...
 
 replacing itself with ssh where the operating system allows (Linux, macOS,
-BSD), else running it and exiting with its exit code. Everything after --
-goes to ssh as it is: options (-i KEY, -p PORT, -o ...) and then a remote
-command. The user is root unless --user is given.
+BSD), else running it and exiting with its exit code. Everything after the
+instance goes to ssh as it is, as hcloud server ssh does: a remote command
+(flexusl instance ssh web-1 uptime), and after -- ssh's own options
+(-i KEY, -p PORT, -o ...), which flexusl would otherwise read as its own.
+The user is root unless --user is given.
 
 Before connecting it reads the instance's security groups (VPC): when no
 inbound rule can let TCP 22 in (or the port given with -p / -o Port=),
 it says so on stderr with the command that opens it (flexusl firewall
 allow), then runs ssh anyway. --no-firewall-check skips that check.
 
-It fails (exit 1) before connecting when ssh is not on PATH or the
-instance has no public IP (yet); an unknown or ambiguous name exits 2.`,
+It fails before connecting when ssh is not on PATH or the instance has no
+public IP (yet) (exit 1), and when the instance is STOPPED (exit 2, with
+the command that starts it); an unknown or ambiguous name exits 2.`,
 		Example: `  flexusl instance ssh web-1
+  flexusl instance ssh web-1 uptime
   flexusl instance ssh web-1 --user ubuntu -- -i ~/.ssh/flexus_ed25519
   flexusl instance ssh 6743d0e3708be6007b8c8012 -- -o StrictHostKeyChecking=accept-new uptime`,
 		Args: func(cmd *cobra.Command, args []string) error {
-			before := args
-			if dash := cmd.ArgsLenAtDash(); dash >= 0 {
-				before = args[:dash]
-			}
-			if len(before) != 1 {
-				return cmdutil.UsageErrorf("%s takes one ID|NAME, got %d; ssh's own arguments go after --, e.g. %s web-1 -- -p 2222 uptime", cmd.CommandPath(), len(before), cmd.CommandPath())
+			if len(args) == 0 || cmd.ArgsLenAtDash() == 0 {
+				return cmdutil.UsageErrorf("%s needs an instance ID or name before anything for ssh, e.g. %s web-1 -- -p 2222 uptime", cmd.CommandPath(), cmd.CommandPath())
 			}
 			return nil
 		},
@@ -103,6 +105,10 @@ func sshRun(ctx context.Context, f *cmdutil.Factory, opts *SSHOptions) error {
 	}
 	r := &rs[0]
 	cmdutil.RememberInstances(f, []instance.View{instance.NewView(r)}, false, "")
+	if strings.EqualFold(r.Properties.Status, instance.StatusStopped) {
+		return cmdutil.UsageErrorf("instance %s (%s) is %s: there is nothing to log in to; start it with: flexusl instance start %s",
+			safetext.Line(r.Name), r.ID, safetext.Line(r.Properties.Status), r.ID)
+	}
 	ip := r.PublicIP()
 	var server *api.Server
 	if ip == "" && r.ServerID() != "" {

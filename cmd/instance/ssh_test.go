@@ -123,7 +123,7 @@ func TestSSHErrors(t *testing.T) {
 	}
 }
 
-// Arguments: one ID|NAME before --; the rest goes to ssh untouched.
+// Arguments: an ID|NAME first; the rest goes to ssh untouched.
 func TestSSHArgs(t *testing.T) {
 	io, _, _, _ := ui.Test()
 	f := &cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }}
@@ -136,7 +136,13 @@ func TestSSHArgs(t *testing.T) {
 	if got.Instance != "web-1" || got.User != "ubuntu" || strings.Join(got.SSHArgs, " ") != "-i key -- ls -l" {
 		t.Errorf("%+v", got)
 	}
-	for _, args := range [][]string{{"web-1", "uptime"}, {}, {"--", "web-1"}} {
+	// A remote command may follow the instance directly.
+	c = NewCmdSSH(f, func(o *SSHOptions) error { got = o; return nil })
+	c.SetArgs([]string{"web-1", "uptime"})
+	if err := c.Execute(); err != nil || got.Instance != "web-1" || strings.Join(got.SSHArgs, " ") != "uptime" {
+		t.Errorf("%+v %v", got, err)
+	}
+	for _, args := range [][]string{{}, {"--", "web-1"}} {
 		c := NewCmdSSH(f, func(o *SSHOptions) error { return nil })
 		c.SetArgs(args)
 		c.SilenceErrors, c.SilenceUsage = true, true

@@ -29,7 +29,7 @@ func TestBuyWaitEndsWithIPs(t *testing.T) {
 		t.Fatalf("%v", r)
 	}
 	first := insts[0].(map[string]any)
-	if keysOf(first) != "charging_mode,created,id,name,order_id,public_ip,region,server_id,status,tags" ||
+	if keysOf(first) != "charging_mode,created,expires,id,name,order_id,public_ip,region,server_id,spec,status,tags" ||
 		first["id"] != "aaaaaaaaaaaaaaaaaaaaaaa1" || first["public_ip"] != "203.0.113.1" || insts[1].(map[string]any)["public_ip"] != "203.0.113.2" {
 		t.Errorf("%v", insts)
 	}

@@ -10,12 +10,14 @@ import (
 func NewCmdJob(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "job",
-		Short: "Follow ECS jobs (server start, stop, reboot)",
+		Short: "Follow ECS jobs (server start, stop, reboot): wait, show, list",
 		Long: `Follow ECS jobs. ECS runs server actions (instance start, stop, reboot)
 as jobs: the request returns a job ID at once, and the job reaches SUCCESS
 or FAIL later, with one sub-job per server. A job belongs to a region.`,
-		Example: "  flexusl job wait ff80808290c6b7b60191ef522de6257b --region ap-southeast-3",
+		Example: `  flexusl job list
+  flexusl job show ff80808290c6b7b60191ef522de6257b
+  flexusl job wait ff80808290c6b7b60191ef522de6257b --region ap-southeast-3`,
 	}
-	cmd.AddCommand(NewCmdWait(f, nil))
+	cmd.AddCommand(NewCmdWait(f, nil), NewCmdShow(f, nil), NewCmdList(f, nil))
 	return cmdutil.GroupCommand(cmd)
 }

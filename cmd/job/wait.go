@@ -8,7 +8,6 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/wait"
@@ -49,13 +48,15 @@ type SubJobView struct {
 func NewCmdWait(f *cmdutil.Factory, runF func(*WaitOptions) error) *cobra.Command {
 	opts := &WaitOptions{}
 	cmd := &cobra.Command{
-		Use:   "wait JOB_ID --region R [--timeout 10m] [--interval 10s]",
+		Use:   "wait JOB_ID [--region R] [--timeout 10m] [--interval 10s]",
 		Short: "Wait until an ECS job ends",
 		Long: `Wait until an ECS job (instance start, stop or reboot) ends. It is the
 command "instance start|stop|reboot" print to resume a wait that timed out
 or was interrupted, and follows any ECS job of the region.
 
---region is the job's region (the flag, FLEXUSL_REGION or the profile).
+--region is the job's region (the flag or FLEXUSL_REGION). Without it, a
+job flexusl started from this machine is asked for in the region its
+journal recorded (see job list); any other job in the profile's region.
 It checks at once, then with growing gaps up to --interval. Rate limits,
 server errors and network errors do not end the wait. Progress goes to
 stderr: a spinner on a terminal, otherwise one line per status change.
@@ -70,7 +71,8 @@ ERROR; with -o json {"job_id","job_type","region","status","begin_time",
 Exit codes: 0 SUCCESS; 4 FAIL (the failed servers are named); 5 --timeout
 passed; 130 interrupted (the job goes on; both print the resume command);
 2 bad input; 3 credentials.`,
-		Example: `  flexusl job wait ff80808290c6b7b60191ef522de6257b --region ap-southeast-3
+		Example: `  flexusl job wait ff80808290c6b7b60191ef522de6257b      # a job flexusl started: region from the journal
+  flexusl job wait ff80808290c6b7b60191ef522de6257b --region ap-southeast-3
   flexusl job wait ff80808290c6b7b60191ef522de6257b --region tr-west-1 --timeout 30m -o json`,
 		Args: cmdutil.ExactArgs(1, "a job ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -80,7 +82,7 @@ passed; 130 interrupted (the job goes on; both print the resume command);
 			}
 			return waitRun(cmd.Context(), f, opts)
 		},
-		ValidArgsFunction: cobra.NoFileCompletions,
+		ValidArgsFunction: completeJobIDs(f),
 	}
 	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 10*time.Minute, "give up after this long (exit 5; the job goes on)")
 	cmd.Flags().DurationVar(&opts.Interval, "interval", 10*time.Second, "the longest gap between status checks")
@@ -95,16 +97,9 @@ func waitRun(ctx context.Context, f *cmdutil.Factory, opts *WaitOptions) error {
 	if !api.ValidID(opts.JobID) {
 		return cmdutil.UsageErrorf("%q is not an ECS job ID (%s are allowed; nothing was sent)", opts.JobID, api.IDRule)
 	}
-	cfg, err := f.Config()
+	region, err := jobRegion(f, "job wait", opts.JobID)
 	if err != nil {
 		return err
-	}
-	region := cfg.Get(config.KeyRegion)
-	if region == "" {
-		return cmdutil.UsageErrorf("job wait needs the job's region: pass --region (nothing was sent)")
-	}
-	if !api.ValidRegion(region) {
-		return cmdutil.UsageErrorf("region %q is not a region ID (%s; nothing was sent)", region, ecs.RegionRule)
 	}
 	if _, err := f.OutputFormat(); err != nil {
 		return err

@@ -84,7 +84,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	}
 	cmdutil.WarnUnresolved(f, a.kind, a.noun)
 	if !o.yes {
-		fmt.Fprintf(f.IO.ErrOut, "Order %s: %s, created %s, %s.\n", id, api.OrderTypeText(info.OrderType), safetext.Line(cmdutil.Dash(info.CreateTime)),
+		fmt.Fprintf(f.IO.ErrOut, "Order %s: %s, created %s, %s.\n", id, api.OrderTypeText(info.OrderType), safetext.Line(cmdutil.TableTimeString(info.CreateTime)),
 			safetext.Line(money(info.AmountAfterDiscount, info.Currency)))
 		if a.kind == journal.KindPay {
 			fmt.Fprintln(f.IO.ErrOut, "It is paid from the account: monthly settlement if enabled, else the balance (cash before credit).")
@@ -136,7 +136,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	return f.Print(res, func() ([]string, [][]string) {
 		st := "-"
 		if res.Status != 0 {
-			st = fmt.Sprintf("%d %s", res.Status, res.StatusText)
+			st = res.StatusText
 		}
 		return []string{"ORDER ID", "ACTION", "TYPE", "AMOUNT", "CURRENCY", "STATUS"},
 			[][]string{{res.OrderID, res.Action, res.OrderType, fmt.Sprintf("%.2f", res.Amount), cmdutil.Dash(res.Currency), st}}

@@ -27,8 +27,11 @@ type ListEntry struct {
 	Refresh         string   `json:"refresh_error,omitempty"`
 }
 
-// newListEntry is e with the keys of earlier versions filled.
+// newListEntry is e with the keys of earlier versions filled, its times in
+// whole seconds UTC, as every command prints times (the journal keeps
+// nanoseconds).
 func newListEntry(e journal.Entry) ListEntry {
+	e = e.InSeconds()
 	l := ListEntry{Entry: e, ClientRequestID: e.RequestID}
 	if len(e.OrderIDs) > 0 {
 		l.FirstOrderID = e.OrderIDs[0]
@@ -44,8 +47,9 @@ func NewCmdList(f *cmdutil.Factory) *cobra.Command {
 	var refresh, remote bool
 	var ro remoteOptions
 	cmd := &cobra.Command{
-		Use:   "list [--refresh] | --remote [--since 30d] [--status S] [--type T]",
-		Short: "List orders: the local journal, or the account's orders from BSS (--remote)",
+		Use:        "list [--refresh] | --remote [--since 30d] [--status S] [--type T]",
+		SuggestFor: []string{"orders"},
+		Short:      "List orders: the local journal, or the account's orders from BSS (--remote)",
 		Long: `List the purchases, renewals, unsubscriptions, payments and cancellations
 recorded in the local order journal, newest first.
 KIND is what the attempt did: purchase, renew, unsubscribe, pay or

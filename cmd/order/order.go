@@ -55,7 +55,7 @@ func resolveOrderIDOf(f *cmdutil.Factory, args []string, last bool, cmd string, 
 	case last:
 		for i := len(entries) - 1; i >= 0; i-- {
 			if id := entries[i].OrderID(); id != "" && (only == nil || only(entries[i])) {
-				e := entries[i]
+				e, _ := journal.FindOrder(entries, id) // the entry that placed it, not a later payment
 				return id, &e, nil
 			}
 		}
@@ -94,7 +94,7 @@ func PrintView(f *cmdutil.Factory, v *order.View) error {
 func viewTable(v *order.View) func() ([]string, [][]string) {
 	return func() ([]string, [][]string) {
 		return []string{"ORDER ID", "STATUS", "TYPE", "CREATED", "PAID", "AMOUNT", "CURRENCY", "INSTANCE IDS"},
-			[][]string{{v.OrderID, fmt.Sprintf("%d %s", v.Status, v.StatusText), v.OrderType, cmdutil.TableTimeString(v.CreateTime), cmdutil.TableTimeString(v.PaymentTime),
-				fmt.Sprintf("%.2f", v.AmountAfterDiscount), cmdutil.Dash(v.Currency), cmdutil.Dash(strings.Join(v.InstanceIDs, ","))}}
+			[][]string{{v.OrderID, v.StatusText, v.OrderType, cmdutil.TableTimeString(v.CreateTime), cmdutil.TableTimeString(v.PaymentTime),
+				fmt.Sprintf("%.2f", v.Amount), cmdutil.Dash(v.Currency), cmdutil.Dash(strings.Join(v.InstanceIDs, ","))}}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/billing"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/order"
 )
 
 // MatchWindow is how long after an attempt with an unknown outcome an
@@ -25,19 +26,19 @@ const (
 // RemoteOrder is one of the account's orders, with what the journal knows
 // of it.
 type RemoteOrder struct {
-	OrderID       string   `json:"order_id"`
-	CreateTime    string   `json:"create_time"`
-	PaymentTime   string   `json:"payment_time,omitempty"`
-	OrderType     int      `json:"order_type"`
-	OrderTypeText string   `json:"order_type_text"`
-	Status        int      `json:"status"`
-	StatusText    string   `json:"status_text"`
-	Amount        float64  `json:"amount"`
-	Currency      string   `json:"currency"`
-	Name          string   `json:"name,omitempty"` // from the journal
-	Spec          string   `json:"spec,omitempty"`
-	Region        string   `json:"region,omitempty"`
-	InstanceIDs   []string `json:"instance_ids,omitempty"`
+	OrderID     string   `json:"order_id"`
+	CreateTime  string   `json:"created"`
+	PaymentTime string   `json:"paid"` // "" until paid
+	OrderType   string   `json:"order_type"`
+	typeCode    int      // BSS order_type, to match unknown attempts
+	Status      int      `json:"status"`
+	StatusText  string   `json:"status_text"`
+	Amount      float64  `json:"amount"`
+	Currency    string   `json:"currency"`
+	Name        string   `json:"name,omitempty"` // from the journal
+	Spec        string   `json:"spec,omitempty"`
+	Region      string   `json:"region,omitempty"`
+	InstanceIDs []string `json:"instance_ids,omitempty"`
 }
 
 // UnknownAttempt is a journal attempt whose outcome is unknown, with the
@@ -151,7 +152,7 @@ func joinRemote(orders []api.OrderInfo, entries []journal.Entry, from time.Time)
 	}
 	list := &RemoteList{Orders: []RemoteOrder{}, UnknownAttempts: []UnknownAttempt{}}
 	for _, o := range orders {
-		r := RemoteOrder{OrderID: o.OrderID, CreateTime: o.CreateTime, PaymentTime: o.PaymentTime, OrderType: o.OrderType, OrderTypeText: api.OrderTypeText(o.OrderType),
+		r := RemoteOrder{OrderID: o.OrderID, CreateTime: order.RFC3339(o.CreateTime), PaymentTime: order.RFC3339(o.PaymentTime), OrderType: api.OrderTypeText(o.OrderType), typeCode: o.OrderType,
 			Status: o.Status, StatusText: api.StatusText(o.Status), Amount: o.AmountAfterDiscount, Currency: o.Currency}
 		if e, ok := byOrder[o.OrderID]; ok {
 			r.Name, r.Spec, r.Region, r.InstanceIDs = e.Name, e.Spec, e.Region, e.ResourceIDs
@@ -172,7 +173,7 @@ func joinRemote(orders []api.OrderInfo, entries []journal.Entry, from time.Time)
 		if want := orderTypeOf(kind); want != 0 {
 			for _, o := range list.Orders {
 				t, ok := api.ParseBSSTime(o.CreateTime)
-				if ok && o.OrderType == want && !placed[o.OrderID] && !t.Before(e.Time.Add(-MatchSkew)) && !t.After(e.Time.Add(MatchWindow)) {
+				if ok && o.typeCode == want && !placed[o.OrderID] && !t.Before(e.Time.Add(-MatchSkew)) && !t.After(e.Time.Add(MatchWindow)) {
 					u.PossibleMatches = append(u.PossibleMatches, o.OrderID)
 				}
 			}
@@ -195,7 +196,7 @@ func remoteTable(l *RemoteList) ([]string, [][]string) {
 		if o.Spec != "" {
 			name += " (" + o.Spec + ")"
 		}
-		rows = append(rows, row{o.CreateTime, []string{o.OrderID, cmdutil.Dash(o.CreateTime), o.OrderTypeText, fmt.Sprintf("%d %s", o.Status, o.StatusText),
+		rows = append(rows, row{o.CreateTime, []string{o.OrderID, cmdutil.Dash(o.CreateTime), o.OrderType, o.StatusText,
 			amount(o.Amount, o.Currency), cmdutil.Dash(name), ""}})
 	}
 	for _, u := range l.UnknownAttempts {

@@ -28,7 +28,8 @@ order, or that BSS has no such order, does (exit 1). An ORDER_ID that is not
 1-64 letters, digits, - or _ is refused before anything is sent (exit 2).
 Renewal and unsubscription orders are followed the same way.
 
-For a purchase in the local journal, it then waits, within the same
+For a purchase in the local journal (paid with --auto-pay, with order pay,
+or in the console), it then waits, within the same
 --timeout, until each of the order's instances is RUNNING with a public IP
 (RMS lags behind the order) and prints them too: the table adds INSTANCE
 ID / PUBLIC IP rows, JSON an "instances" array in the instance list shape.

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/sandbox"
 	"github.com/spf13/cobra"
 )
@@ -88,9 +90,11 @@ so in its X-Sandbox-Note header and its discount names. Requests are logged only
 
 The "drop" fault does the work and then closes the connection without an
 answer: the case flexusl must never retry. The rating routes (bss.subscribe-rate,
-bss.renew-rate) also take "product_not_found" (400 CBC.99006006) and "403"
-(CBC.0151), and "latency" with a large latency_ms makes them hang. On start it prints the shell lines
-that point flexusl at it; it stops on Ctrl-C or SIGTERM.`,
+bss.renew-rate) also take "product_not_found" (400 CBC.99006006), and
+"latency" with a large latency_ms makes them hang. On start it prints the
+shell lines that point flexusl at it (and FLEXUSL_STATE_DIR, a journal and
+completion cache of its own, so nothing tried there mixes with the real
+ones); it stops on Ctrl-C or SIGTERM.`,
 		Example: `  # terminal 1
   flexusl sandbox
   # terminal 2: paste the export line it printed, then
@@ -168,8 +172,17 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 		f.IO.Warnf("the sandbox listens on %s, which is not loopback: anyone who can reach it can use it", addr)
 	}
 	url := "http://" + addr
+	// What is tried against the sandbox is journaled and cached apart from
+	// the real account's orders and instances: a directory of its own per
+	// address, emptied at start (the sandbox remembers nothing either).
+	line := ExportLine(url, opts.Token)
+	if dir, err := stateDir(f, addr); err != nil {
+		f.IO.Warnf("the sandbox's own state directory could not be made (%v): commands run against it will journal into flexusl's usual journal", err)
+	} else {
+		line += " " + journal.StateDirEnv + "=" + shellWord(dir)
+	}
 	fmt.Fprintf(f.IO.ErrOut, "flexusl sandbox listening on %s (Ctrl-C to stop)\n", url)
-	fmt.Fprintln(f.IO.Out, ExportLine(url, opts.Token))
+	fmt.Fprintln(f.IO.Out, line)
 	fmt.Fprintf(f.IO.Out, "# or AK/SK instead of the token:\n# export FLEXUSL_ACCESS_KEY=%s FLEXUSL_SECRET_KEY=%s\n", shellWord(opts.AccessKey), shellWord(opts.SecretKey))
 	if fl, ok := f.IO.Out.(interface{ Sync() error }); ok {
 		fl.Sync()
@@ -179,6 +192,29 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 	}
 	fmt.Fprintln(f.IO.ErrOut, "flexusl sandbox stopped")
 	return nil
+}
+
+// stateDir is the sandbox's state directory for addr, under flexusl's own
+// state directory (sandbox/HOST-PORT), emptied and made 0700.
+func stateDir(f *cmdutil.Factory, addr string) (string, error) {
+	base, err := journal.StateBase(f.Getenv)
+	if err != nil {
+		return "", err
+	}
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '.' || r == '-' {
+			return r
+		}
+		return '-'
+	}, addr)
+	dir := filepath.Join(base, "sandbox", name)
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	return dir, os.Chmod(dir, 0o700)
 }
 
 // Endpoints are the variables that point flexusl at the sandbox, in the

@@ -38,8 +38,9 @@ type ListOptions struct {
 func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
 	opts := &ListOptions{}
 	cmd := &cobra.Command{
-		Use:   "list",
-		Short: "List plan specs, optionally those an image version supports in a region",
+		Use:        "list",
+		SuggestFor: []string{"plans", "catalog"},
+		Short:      "List plan specs, optionally those an image version supports in a region",
 		Long: `List plan spec codes with their figures, from the catalog (offline; only
 --price asks BSS).
 

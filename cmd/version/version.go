@@ -2,8 +2,11 @@
 package version
 
 import (
+	"fmt"
+
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/buildinfo"
+	"github.com/flexusl/flexusl/pkg/output"
 	"github.com/spf13/cobra"
 )
 
@@ -27,10 +30,17 @@ revision Go embedded in it.`,
 }
 
 // Print prints the build's identity in the resolved output format, as
-// `flexusl version` and `flexusl --version` do.
+// `flexusl version` and `flexusl --version` do: for people one line, as gh
+// and hcloud print it; JSON and YAML the same fields as keys.
 func Print(f *cmdutil.Factory) error {
 	info := buildinfo.Get()
-	return f.Print(info, func() ([]string, [][]string) {
-		return []string{"VERSION", "COMMIT", "GO"}, [][]string{{info.Version, info.Commit, info.GoVersion}}
-	})
+	format, err := f.OutputFormat()
+	if err != nil {
+		return err
+	}
+	if shape, _ := f.Shape(); shape == nil && format == output.Table {
+		_, err := fmt.Fprintf(f.IO.Out, "flexusl version %s (commit %s, %s)\n", info.Version, info.Commit, info.GoVersion)
+		return err
+	}
+	return f.Print(info, nil)
 }

@@ -40,9 +40,11 @@ func main() {
 	if err := doc.GenMarkdownTree(root, md); err != nil {
 		fail(err)
 	}
-	// A fixed date keeps the pages reproducible (make test checks them).
+	// A fixed date keeps the pages reproducible (make test checks them). No
+	// Title: cobra then heads each page with its command (FLEXUSL-INSTANCE-BUY),
+	// not FLEXUSL on every page.
 	date := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	if err := doc.GenManTree(root, &doc.GenManHeader{Title: "FLEXUSL", Section: "1", Source: "flexusl", Manual: "flexusl manual", Date: &date}, man); err != nil {
+	if err := doc.GenManTree(root, &doc.GenManHeader{Section: "1", Source: "flexusl", Manual: "flexusl manual", Date: &date}, man); err != nil {
 		fail(err)
 	}
 	fmt.Println("wrote", md, "and", man)

@@ -15,6 +15,7 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/suggest"
 )
 
 // Period types, as the flags spell them.
@@ -189,7 +190,12 @@ func parseCode(field, s string, names map[string]int) (int, *catalog.Problem) {
 	sort.Slice(allowed, func(i, j int) bool {
 		return names[strings.Fields(allowed[i])[0]] < names[strings.Fields(allowed[j])[0]]
 	})
-	return 0, &catalog.Problem{Field: field, Value: s, Reason: "is not known", Allowed: allowed}
+	names2 := make([]string, 0, len(names))
+	for k := range names {
+		names2 = append(names2, k)
+	}
+	sort.Strings(names2)
+	return 0, &catalog.Problem{Field: field, Value: s, Reason: "is not known", Allowed: allowed, Suggestions: suggest.Closest(key, names2)}
 }
 
 // ParseSince reads --since: a Go duration (36h, 90m) or a number of days

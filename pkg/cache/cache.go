@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"time"
 )
 
 // Instance is one instance as completion offers it.
@@ -33,12 +34,49 @@ const fileVersion = 1
 type file struct {
 	Version   int        `json:"version"`
 	Instances []Instance `json:"instances"`
+	// Listed is when the last complete listing of a scope was cached: a
+	// region, or "" for every region.
+	Listed map[string]time.Time `json:"listed,omitempty"`
+}
+
+// State is the cache as completion reads it.
+type State struct {
+	Instances []Instance
+	Listed    map[string]time.Time
+}
+
+// ListedSince reports whether a complete listing covering region was
+// cached after t: what the journal says happened before it (a purchase, an
+// unsubscription) is already in Instances, or rightly absent.
+func (s State) ListedSince(region string, t time.Time) bool {
+	for _, scope := range []string{"", region} {
+		if at, ok := s.Listed[scope]; ok && at.After(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// Read reads the cache with when its listings were made. A missing cache
+// is empty; one that does not parse is an error.
+func Read(path string) (State, error) {
+	f, err := readFile(path)
+	return State{Instances: f.Instances, Listed: f.Listed}, err
 }
 
 // Dir is flexusl's cache directory: $XDG_CACHE_HOME/flexusl, else
 // $HOME/.cache/flexusl. A relative XDG_CACHE_HOME is ignored (the XDG
 // rule); "" when no absolute location is known, and then nothing is cached.
+//
+// FLEXUSL_STATE_DIR (the sandbox's export line sets it) moves it to its
+// "cache" folder, beside that directory's journal.
 func Dir(getenv func(string) string) string {
+	if d := getenv("FLEXUSL_STATE_DIR"); d != "" {
+		if filepath.IsAbs(d) {
+			return filepath.Join(d, "cache")
+		}
+		return ""
+	}
 	if x := getenv("XDG_CACHE_HOME"); filepath.IsAbs(x) {
 		return filepath.Join(x, "flexusl")
 	}
@@ -61,21 +99,26 @@ func InstancesPath(getenv func(string) string) string {
 // ReadInstances reads the cache. A missing cache is empty; one that does
 // not parse is an error (completion ignores it; the next write replaces it).
 func ReadInstances(path string) ([]Instance, error) {
+	f, err := readFile(path)
+	return f.Instances, err
+}
+
+func readFile(path string) (file, error) {
+	var f file
 	if path == "" {
-		return nil, nil
+		return f, nil
 	}
 	data, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return f, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("instance cache: %w", err)
+		return file{}, fmt.Errorf("instance cache: %w", err)
 	}
-	var f file
 	if err := json.Unmarshal(data, &f); err != nil || f.Version != fileVersion {
-		return nil, fmt.Errorf("instance cache %s: not in a format this flexusl reads", path)
+		return file{}, fmt.Errorf("instance cache %s: not in a format this flexusl reads", path)
 	}
-	return f.Instances, nil
+	return f, nil
 }
 
 // Update is what a command saw.
@@ -86,6 +129,8 @@ type Update struct {
 	// gone and dropped. Otherwise Seen is only added or refreshed.
 	Complete bool
 	Region   string
+	// At is when the listing was made (recorded for a Complete one).
+	At time.Time
 }
 
 // UpdateInstances merges u into the cache at path and writes it back
@@ -95,7 +140,19 @@ func UpdateInstances(path string, u Update) error {
 	if path == "" {
 		return nil
 	}
-	old, _ := ReadInstances(path) // a broken cache is replaced
+	prev, _ := readFile(path) // a broken cache is replaced
+	old := prev.Instances
+	listed := prev.Listed
+	if u.Complete && !u.At.IsZero() {
+		listed = map[string]time.Time{}
+		for scope, at := range prev.Listed {
+			// A listing of every region supersedes each region's.
+			if u.Region != "" || scope == "" {
+				listed[scope] = at
+			}
+		}
+		listed[u.Region] = u.At.UTC()
+	}
 	seen := make(map[string]bool, len(u.Seen))
 	var out []Instance
 	for _, in := range u.Seen {
@@ -127,7 +184,7 @@ func UpdateInstances(path string, u Update) error {
 	if out == nil {
 		out = []Instance{}
 	}
-	data, err := json.Marshal(file{Version: fileVersion, Instances: out})
+	data, err := json.Marshal(file{Version: fileVersion, Instances: out, Listed: listed})
 	if err != nil {
 		return fmt.Errorf("instance cache: %w", err)
 	}

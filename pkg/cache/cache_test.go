@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -22,6 +23,8 @@ func TestDirIsAbsoluteOnly(t *testing.T) {
 		{map[string]string{"HOME": "."}, ""},
 		{map[string]string{"XDG_CACHE_HOME": "./c", "HOME": "h"}, ""},
 		{nil, ""},
+		{map[string]string{"FLEXUSL_STATE_DIR": "/s/sandbox/x", "XDG_CACHE_HOME": "/x/cache"}, "/s/sandbox/x/cache"},
+		{map[string]string{"FLEXUSL_STATE_DIR": "rel", "XDG_CACHE_HOME": "/x/cache"}, ""},
 	}
 	if runtime.GOOS == "windows" {
 		t.Skip("Unix paths")
@@ -151,5 +154,28 @@ func check(t *testing.T, path string, want ...Instance) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("cache = %v, want %v", got, want)
+	}
+}
+
+// A complete listing records when it was made, per scope; a listing of
+// every region supersedes each region's.
+func TestListedTimes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "instances.json")
+	t1, t2 := time.Date(2026, 12, 4, 1, 0, 0, 0, time.UTC), time.Date(2026, 12, 4, 2, 0, 0, 0, time.UTC)
+	if err := UpdateInstances(path, Update{Seen: []Instance{{ID: "a", Region: "r1"}}, Complete: true, Region: "r1", At: t1}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := Read(path)
+	if err != nil || !st.Listed["r1"].Equal(t1) || !st.ListedSince("r1", t1.Add(-time.Second)) || st.ListedSince("r1", t1) || st.ListedSince("r2", t1.Add(-time.Hour)) {
+		t.Fatalf("%+v %v", st, err)
+	}
+	// Seen alone (instance show) records no listing.
+	UpdateInstances(path, Update{Seen: []Instance{{ID: "b", Region: "r2"}}, At: t2})
+	if st, _ := Read(path); len(st.Listed) != 1 || len(st.Instances) != 2 {
+		t.Fatalf("%+v", st)
+	}
+	UpdateInstances(path, Update{Seen: []Instance{{ID: "a", Region: "r1"}}, Complete: true, At: t2})
+	if st, _ := Read(path); len(st.Listed) != 1 || !st.Listed[""].Equal(t2) || !st.ListedSince("r2", t1) || len(st.Instances) != 1 {
+		t.Fatalf("%+v", st)
 	}
 }

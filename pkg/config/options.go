@@ -205,7 +205,12 @@ func CheckProfileName(s string) error {
 // The checks are plain functions, not closures made by calls, so that the
 // compiler lays Options out statically: no work at program start.
 
-func checkOutput(s string) error     { return oneOf(s, "table", "json", "yaml") }
+func checkOutput(s string) error { // any case, and yml: output.ParseFormat reads them
+	if strings.EqualFold(s, "yml") {
+		return nil
+	}
+	return oneOf(strings.ToLower(s), "table", "json", "yaml")
+}
 func checkAuthMode(s string) error   { return oneOf(s, "token", "aksk") }
 func checkMaxRetries(s string) error { return intRange(s, 0, 10) }
 

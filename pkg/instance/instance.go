@@ -9,10 +9,13 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/cache"
+	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/suggest"
 )
 
 // Lister lists FlexusL instances (api.Client does).
@@ -24,15 +27,50 @@ type Lister interface {
 // Other spellings are not documented: they are shown as they come.
 const StatusRunning = "RUNNING"
 
+// StatusStopped is the status the sandbox (and, by the console's name,
+// RMS) gives a stopped instance; not documented as an API value.
+const StatusStopped = "STOPPED"
+
+// Statuses are the instance states the FlexusL console names, upper-cased
+// as RMS spells RUNNING; `instance list --status` takes these (any case).
+// Their API spellings other than RUNNING are not documented.
+var Statuses = []string{"CREATING", "RUNNING", "UPDATING", "RESTARTING", "STARTING", "STOPPING", "STOPPED",
+	"UNSUBSCRIBING", "FROZEN", "UNFREEZING", "ABNORMAL"}
+
+// StatusNames are Statuses as --status is typed (lower case).
+func StatusNames() []string {
+	names := make([]string, len(Statuses))
+	for i, st := range Statuses {
+		names[i] = strings.ToLower(st)
+	}
+	return names
+}
+
+// CheckStatus checks an `instance list --status` value against Statuses,
+// suggesting the closest when it is not one.
+func CheckStatus(s string) *catalog.Problem {
+	for _, st := range Statuses {
+		if strings.EqualFold(s, st) {
+			return nil
+		}
+	}
+	allowed := StatusNames()
+	return &catalog.Problem{Field: "--status", Value: s, Reason: "is not an instance status", Allowed: allowed,
+		Suggestions: suggest.Closest(strings.ToLower(s), allowed)}
+}
+
 // View is one instance as `instance list -o json` prints it. The keys are
-// stable; PublicIP is "" when the instance has none (yet), Tags is an
-// object (empty when there are none).
+// stable; PublicIP is "" when the instance has none (yet), Spec "" when
+// RMS names none, Expires "" when BSS was not asked or does not know it
+// (yet), Tags is an object (empty when there are none).
 type View struct {
 	ID           string            `json:"id"`
 	Name         string            `json:"name"`
 	Region       string            `json:"region"`
 	Status       string            `json:"status"`
+	Spec         string            `json:"spec"`
 	PublicIP     string            `json:"public_ip"`
+	Expires      string            `json:"expires"`
 	ServerID     string            `json:"server_id"`
 	OrderID      string            `json:"order_id"`
 	ChargingMode string            `json:"charging_mode"`
@@ -46,7 +84,7 @@ func NewView(r *api.Resource) View {
 	if tags == nil {
 		tags = map[string]string{}
 	}
-	return View{ID: r.ID, Name: r.Name, Region: r.RegionID, Status: r.Properties.Status, PublicIP: r.PublicIP(),
+	return View{ID: r.ID, Name: r.Name, Region: r.RegionID, Status: r.Properties.Status, Spec: r.Properties.Metadata["resource_spec_code"], PublicIP: r.PublicIP(),
 		ServerID: r.ServerID(), OrderID: r.OrderID(), ChargingMode: r.ChargingMode(), Created: r.Created, Tags: tags}
 }
 
@@ -101,6 +139,63 @@ func List(ctx context.Context, l Lister, o ListOptions) (views []View, complete 
 	return Views(kept), o.Name == "" && o.Status == "", nil
 }
 
+// SubscriptionReader reads subscriptions by instance ID (api.Client does).
+type SubscriptionReader interface {
+	ListPayPerUseCustomerResources(ctx context.Context, resourceIDs []string) ([]api.Subscription, error)
+}
+
+// expiryConcurrency is how many BSS subscription queries AddExpiries has in
+// flight at once.
+const expiryConcurrency = 4
+
+// AddExpiries fills each view's Expires from BSS: the instances' IDs in
+// calls of api.MaxSubscriptionIDs, a few at once. On an error the views
+// keep what was read and the first error is returned (a listing shows the
+// rest without the expiry).
+func AddExpiries(ctx context.Context, rd SubscriptionReader, vs []View) error {
+	if len(vs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(vs))
+	for i, v := range vs {
+		ids[i] = v.ID
+	}
+	var (
+		mu       sync.Mutex
+		expires  = map[string]string{}
+		firstErr error
+		wg       sync.WaitGroup
+		slots    = make(chan struct{}, expiryConcurrency)
+	)
+	for start := 0; start < len(ids); start += api.MaxSubscriptionIDs {
+		chunk := ids[start:min(start+api.MaxSubscriptionIDs, len(ids))]
+		wg.Add(1)
+		slots <- struct{}{}
+		go func() {
+			defer func() { <-slots; wg.Done() }()
+			subs, err := rd.ListPayPerUseCustomerResources(ctx, chunk)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				if firstErr == nil {
+					firstErr = err
+				}
+				return
+			}
+			for _, s := range subs {
+				if _, seen := expires[s.ResourceID]; !seen {
+					expires[s.ResourceID] = s.ExpireTime
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i := range vs {
+		vs[i].Expires = expires[vs[i].ID]
+	}
+	return firstErr
+}
+
 // CacheEntries are the completion cache's records of views.
 func CacheEntries(vs []View) []cache.Instance {
 	out := make([]cache.Instance, len(vs))
@@ -112,10 +207,11 @@ func CacheEntries(vs []View) []cache.Instance {
 
 // ListTable is `instance list`'s table.
 func ListTable(vs []View) (header []string, rows [][]string) {
-	header = []string{"ID", "NAME", "REGION", "STATUS", "PUBLIC IP", "CREATED"}
+	header = []string{"ID", "NAME", "REGION", "STATUS", "SPEC", "PUBLIC IP", "EXPIRES", "CREATED"}
 	rows = make([][]string, len(vs))
 	for i, v := range vs {
-		rows[i] = []string{v.ID, dash(v.Name), dash(v.Region), dash(v.Status), dash(v.PublicIP), output.TableTimeString(v.Created)}
+		rows[i] = []string{v.ID, dash(v.Name), dash(v.Region), dash(v.Status), dash(v.Spec), dash(v.PublicIP),
+			output.TableTimeString(v.Expires), output.TableTimeString(v.Created)}
 	}
 	return header, rows
 }

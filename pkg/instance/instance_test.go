@@ -41,14 +41,14 @@ func example(t *testing.T) api.Resource {
 func TestViewJSONShape(t *testing.T) {
 	r := example(t)
 	got, _ := json.Marshal(NewView(&r))
-	want := `{"id":"6743d0e3708be6007b8c8012","name":"web-1","region":"ap-southeast-3","status":"RUNNING","public_ip":"203.0.113.7",` +
+	want := `{"id":"6743d0e3708be6007b8c8012","name":"web-1","region":"ap-southeast-3","status":"RUNNING","spec":"","public_ip":"203.0.113.7","expires":"",` +
 		`"server_id":"72a270de-665a-4f46-8d64-24ad6edccdd1","order_id":"CS2411251851XXXXX","charging_mode":"prePaid","created":"2024-11-25T10:51:12Z","tags":{}}`
 	if string(got) != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 	bare := api.Resource{ID: "x", Tags: map[string]string{"env": "prod"}}
 	got, _ = json.Marshal(NewView(&bare))
-	if string(got) != `{"id":"x","name":"","region":"","status":"","public_ip":"","server_id":"","order_id":"","charging_mode":"","created":"","tags":{"env":"prod"}}` {
+	if string(got) != `{"id":"x","name":"","region":"","status":"","spec":"","public_ip":"","expires":"","server_id":"","order_id":"","charging_mode":"","created":"","tags":{"env":"prod"}}` {
 		t.Errorf("bare: %s", got)
 	}
 }
@@ -121,10 +121,11 @@ func TestListFiltersAndSorts(t *testing.T) {
 func TestTables(t *testing.T) {
 	r := example(t)
 	vs := []View{NewView(&r), NewView(&api.Resource{ID: "x"})}
+	vs[0].Spec, vs[0].Expires = "hf.large.1.30m.linux", "2024-12-25T15:59:59Z"
 	h, rows := ListTable(vs)
-	if strings.Join(h, "|") != "ID|NAME|REGION|STATUS|PUBLIC IP|CREATED" ||
-		strings.Join(rows[0], "|") != "6743d0e3708be6007b8c8012|web-1|ap-southeast-3|RUNNING|203.0.113.7|2024-11-25 10:51:12 UTC" ||
-		strings.Join(rows[1], "|") != "x|-|-|-|-|-" {
+	if strings.Join(h, "|") != "ID|NAME|REGION|STATUS|SPEC|PUBLIC IP|EXPIRES|CREATED" ||
+		strings.Join(rows[0], "|") != "6743d0e3708be6007b8c8012|web-1|ap-southeast-3|RUNNING|hf.large.1.30m.linux|203.0.113.7|2024-12-25 15:59:59 UTC|2024-11-25 10:51:12 UTC" ||
+		strings.Join(rows[1], "|") != "x|-|-|-|-|-|-|-" {
 		t.Errorf("%v %v", h, rows)
 	}
 	h, rows = AddressTable(vs)
@@ -257,5 +258,54 @@ func TestWaitRunningInterrupted(t *testing.T) {
 	_, err := WaitRunning(ctx, l, []string{"i1"}, WaitOptions{Timeout: time.Hour, Interval: time.Second, Resume: "flexusl order wait CS1"})
 	if exitcode.Of(err) != exitcode.Interrupted || !strings.Contains(err.Error(), "resume with: flexusl order wait CS1") {
 		t.Errorf("%v", err)
+	}
+}
+
+type subsReader struct {
+	mu    sync.Mutex
+	calls [][]string
+	fail  string // a chunk holding this ID fails
+}
+
+func (s *subsReader) ListPayPerUseCustomerResources(_ context.Context, ids []string) ([]api.Subscription, error) {
+	s.mu.Lock()
+	s.calls = append(s.calls, ids)
+	s.mu.Unlock()
+	var out []api.Subscription
+	for _, id := range ids {
+		if id == s.fail {
+			return nil, errors.New("403 no billing permission")
+		}
+		out = append(out, api.Subscription{ResourceID: id, ExpireTime: "2027-01-01T00:00:00Z"})
+	}
+	return out, nil
+}
+
+// Expiry dates: the IDs in calls of at most api.MaxSubscriptionIDs; one
+// failing call leaves its instances without a date and reports the error.
+func TestAddExpiries(t *testing.T) {
+	vs := make([]View, 120)
+	for i := range vs {
+		vs[i].ID = fmt.Sprintf("%024d", i)
+	}
+	rd := &subsReader{}
+	if err := AddExpiries(context.Background(), rd, vs); err != nil || len(rd.calls) != 3 || vs[119].Expires != "2027-01-01T00:00:00Z" {
+		t.Fatalf("%v: %d calls, %q", err, len(rd.calls), vs[119].Expires)
+	}
+	for _, c := range rd.calls {
+		if len(c) > api.MaxSubscriptionIDs {
+			t.Errorf("%d IDs in one call", len(c))
+		}
+	}
+	rd = &subsReader{fail: vs[60].ID}
+	for i := range vs {
+		vs[i].Expires = ""
+	}
+	err := AddExpiries(context.Background(), rd, vs)
+	if err == nil || vs[60].Expires != "" || vs[0].Expires == "" || vs[110].Expires == "" {
+		t.Errorf("%v %q %q %q", err, vs[60].Expires, vs[0].Expires, vs[110].Expires)
+	}
+	if err := AddExpiries(context.Background(), rd, nil); err != nil || len(rd.calls) != 3 {
+		t.Errorf("no views: %v, %d calls", err, len(rd.calls))
 	}
 }

@@ -26,11 +26,14 @@ type Reader interface {
 // auto_renew null).
 type Detail struct {
 	View
+	ServerName   string `json:"server_name"`
+	Description  string `json:"description"`
+	Hostname     string `json:"hostname"`
+	Image        string `json:"image"`
 	ServerStatus string `json:"server_status"`
 	PrivateIP    string `json:"private_ip"`
 	Flavor       string `json:"flavor"`
-	Effective    string `json:"effective"`
-	Expires      string `json:"expires"`
+	Effective    string `json:"effective"` // Expires is View's
 	AutoRenew    *bool  `json:"auto_renew"`
 	Resources    []Part `json:"resources"`
 
@@ -104,6 +107,11 @@ func Detailed(ctx context.Context, rd Reader, r *api.Resource) (*Detail, error) 
 			}
 			d.server = s
 			d.ServerStatus, d.PrivateIP = s.Status, s.PrivateIP()
+			d.ServerName, d.Description, d.Hostname = s.Name, s.Description, s.Hostname
+			d.Image = s.Metadata["image_name"] // ECS metadata names the image; else its ID
+			if d.Image == "" {
+				d.Image = s.Image.ID
+			}
 			d.Flavor = s.Flavor.Name
 			if d.Flavor == "" {
 				d.Flavor = s.Flavor.ID
@@ -169,7 +177,8 @@ func DetailTable(d *Detail) (header []string, rows [][]string) {
 		tags[i] = k + "=" + d.Tags[k]
 	}
 	rows = [][]string{
-		{"ID", d.ID}, {"NAME", dash(d.Name)}, {"REGION", dash(d.Region)}, {"STATUS", dash(d.Status)},
+		{"ID", d.ID}, {"NAME", dash(d.Name)}, {"REGION", dash(d.Region)}, {"STATUS", dash(d.Status)}, {"SPEC", dash(d.Spec)},
+		{"IMAGE", dash(d.Image)}, {"SERVER NAME", dash(d.ServerName)}, {"HOSTNAME", dash(d.Hostname)}, {"DESCRIPTION", dash(d.Description)},
 		{"SERVER STATUS", dash(d.ServerStatus)}, {"PUBLIC IP", dash(d.PublicIP)}, {"PRIVATE IP", dash(d.PrivateIP)},
 		{"FLAVOR", dash(d.Flavor)}, {"SERVER ID", dash(d.ServerID)}, {"ORDER ID", dash(d.OrderID)},
 		{"CHARGING MODE", dash(d.ChargingMode)}, {"CREATED", output.TableTimeString(d.Created)}, {"EFFECTIVE", output.TableTimeString(d.Effective)},

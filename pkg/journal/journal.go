@@ -109,6 +109,17 @@ type Entry struct {
 	NoOutcome bool       `json:"no_outcome,omitempty"` // begun, but no outcome recorded (killed, or still running)
 }
 
+// InSeconds is e with its times in whole seconds UTC, as commands print
+// times (the journal itself keeps nanoseconds, to order attempts).
+func (e Entry) InSeconds() Entry {
+	e.Time = e.Time.UTC().Truncate(time.Second)
+	if e.Finished != nil {
+		fin := e.Finished.UTC().Truncate(time.Second)
+		e.Finished = &fin
+	}
+	return e
+}
+
 // OrderID is the first order ID, or "".
 func (e Entry) OrderID() string {
 	if len(e.OrderIDs) == 0 {
@@ -493,10 +504,33 @@ func Newest(entries []Entry) []Entry {
 	return out
 }
 
-// FindOrder returns the newest entry holding orderID.
+// FindOrder returns the entry that placed orderID (the purchase, renewal
+// or unsubscription that holds it: what it bought, its region, its
+// instances), else the newest entry that acted on it (a payment or a
+// cancellation), so that paying an order does not hide what it bought.
 func FindOrder(entries []Entry, orderID string) (Entry, bool) {
+	actedOn := -1
 	for i := len(entries) - 1; i >= 0; i-- {
-		if slices.Contains(entries[i].OrderIDs, orderID) {
+		if !slices.Contains(entries[i].OrderIDs, orderID) {
+			continue
+		}
+		if k := entries[i].Kind; k != KindPay && k != KindCancelOrder {
+			return entries[i], true
+		}
+		if actedOn < 0 {
+			actedOn = i
+		}
+	}
+	if actedOn >= 0 {
+		return entries[actedOn], true
+	}
+	return Entry{}, false
+}
+
+// FindJob returns the newest entry holding the ECS job jobID.
+func FindJob(entries []Entry, jobID string) (Entry, bool) {
+	for i := len(entries) - 1; i >= 0; i-- {
+		if slices.Contains(entries[i].JobIDs, jobID) {
 			return entries[i], true
 		}
 	}
@@ -527,9 +561,34 @@ func Unresolved(entries []Entry, kind, profile string) []Entry {
 // is an absolute path (the XDG spec says relative ones are ignored); the
 // home directory is $HOME, else os.UserHomeDir. A journal never lives
 // under a relative path: without an absolute home it is an error.
+//
+// FLEXUSL_STATE_DIR, when set, holds the journal (and the completion
+// cache, pkg/cache) instead: the sandbox's export line sets it, so what is
+// tried against a sandbox stays out of the real journal. It must be an
+// absolute path.
 func DefaultPath(getenv func(string) string) (string, error) {
+	if d := getenv(StateDirEnv); d != "" {
+		if !filepath.IsAbs(d) {
+			return "", fmt.Errorf("cannot place the order journal: %s %q is not an absolute path", StateDirEnv, d)
+		}
+		return filepath.Join(d, "orders.jsonl"), nil
+	}
+	base, err := StateBase(getenv)
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(base, "orders.jsonl"), nil
+}
+
+// StateDirEnv names the variable that moves the journal and the cache to a
+// directory of their own (see DefaultPath).
+const StateDirEnv = "FLEXUSL_STATE_DIR"
+
+// StateBase is flexusl's state directory, whatever FLEXUSL_STATE_DIR says:
+// $XDG_STATE_HOME/flexusl, else ~/.local/state/flexusl.
+func StateBase(getenv func(string) string) (string, error) {
 	if x := getenv("XDG_STATE_HOME"); x != "" && filepath.IsAbs(x) {
-		return filepath.Join(x, "flexusl", "orders.jsonl"), nil
+		return filepath.Join(x, "flexusl"), nil
 	}
 	home := getenv("HOME")
 	if home == "" {
@@ -542,5 +601,5 @@ func DefaultPath(getenv func(string) string) (string, error) {
 	if !filepath.IsAbs(home) {
 		return "", fmt.Errorf("cannot place the order journal: the home directory %q is not an absolute path; set HOME or XDG_STATE_HOME to an absolute path", home)
 	}
-	return filepath.Join(home, ".local", "state", "flexusl", "orders.jsonl"), nil
+	return filepath.Join(home, ".local", "state", "flexusl"), nil
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,6 +74,16 @@ func TestBeginFinishFold(t *testing.T) {
 	}
 	if e, ok := FindOrder(es, "CS1"); !ok || e.Name != "web-1" {
 		t.Errorf("FindOrder: %+v %v", e, ok)
+	}
+	// A later payment of the order does not hide the purchase that placed
+	// it (its instances, its region); an order only paid here is found by
+	// its payment.
+	es2 := append(slices.Clone(es), Entry{Kind: KindPay, OrderIDs: []string{"CS1"}}, Entry{Kind: KindPay, OrderIDs: []string{"CS9"}, Region: "r9"})
+	if e, ok := FindOrder(es2, "CS1"); !ok || e.Kind != KindPurchase || e.Name != "web-1" {
+		t.Errorf("FindOrder after a payment: %+v %v", e, ok)
+	}
+	if e, ok := FindOrder(es2, "CS9"); !ok || e.Kind != KindPay || e.Region != "r9" {
+		t.Errorf("FindOrder of a paid-only order: %+v %v", e, ok)
 	}
 	st, _ := os.Stat(path)
 	dst, _ := os.Stat(filepath.Dir(path))
@@ -313,6 +324,19 @@ func TestDefaultPath(t *testing.T) {
 	if got, err := DefaultPath(getenv); err != nil || got != "/s/flexusl/orders.jsonl" {
 		t.Error(got, err)
 	}
+	// The sandbox's export line moves the journal to a directory of its own.
+	env[StateDirEnv] = "/s/flexusl/sandbox/127.0.0.1-8089"
+	if got, err := DefaultPath(getenv); err != nil || got != "/s/flexusl/sandbox/127.0.0.1-8089/orders.jsonl" {
+		t.Error(got, err)
+	}
+	if got, err := StateBase(getenv); err != nil || got != "/s/flexusl" {
+		t.Error(got, err)
+	}
+	env[StateDirEnv] = "rel"
+	if got, err := DefaultPath(getenv); err == nil || !strings.Contains(err.Error(), "FLEXUSL_STATE_DIR") {
+		t.Errorf("relative FLEXUSL_STATE_DIR: %q %v", got, err)
+	}
+	delete(env, StateDirEnv)
 	env["XDG_STATE_HOME"] = "relative/state" // ignored, as the XDG spec says
 	if got, err := DefaultPath(getenv); err != nil || got != "/h/.local/state/flexusl/orders.jsonl" {
 		t.Error(got, err)

@@ -16,15 +16,15 @@ import (
 
 // View is an order as flexusl prints it (`order show -o json`).
 type View struct {
-	OrderID             string   `json:"order_id"`
-	Status              int      `json:"status"`
-	StatusText          string   `json:"status_text"`
-	OrderType           string   `json:"order_type"`
-	CreateTime          string   `json:"create_time"`
-	PaymentTime         string   `json:"payment_time"`
-	AmountAfterDiscount float64  `json:"amount_after_discount"`
-	Currency            string   `json:"currency"`
-	InstanceIDs         []string `json:"instance_ids"`
+	OrderID     string   `json:"order_id"`
+	Status      int      `json:"status"`
+	StatusText  string   `json:"status_text"`
+	OrderType   string   `json:"order_type"`
+	CreateTime  string   `json:"created"`
+	PaymentTime string   `json:"paid"`   // "" until paid
+	Amount      float64  `json:"amount"` // after discounts: what is (or was) paid
+	Currency    string   `json:"currency"`
+	InstanceIDs []string `json:"instance_ids"`
 }
 
 // NewView builds the view of an order; instanceIDs come from the journal
@@ -35,7 +35,7 @@ func NewView(d *api.OrderDetails, instanceIDs []string) *View {
 		instanceIDs = []string{}
 	}
 	return &View{OrderID: i.OrderID, Status: i.Status, StatusText: api.StatusText(i.Status), OrderType: api.OrderTypeText(i.OrderType),
-		CreateTime: RFC3339(i.CreateTime), PaymentTime: RFC3339(i.PaymentTime), AmountAfterDiscount: i.AmountAfterDiscount, Currency: i.Currency, InstanceIDs: instanceIDs}
+		CreateTime: RFC3339(i.CreateTime), PaymentTime: RFC3339(i.PaymentTime), Amount: i.AmountAfterDiscount, Currency: i.Currency, InstanceIDs: instanceIDs}
 }
 
 // RFC3339 rewrites a time BSS gave as "2006-01-02 15:04:05" or

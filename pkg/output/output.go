@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/flexusl/flexusl/pkg/safetext"
@@ -30,10 +31,15 @@ const (
 var Formats = []string{string(Table), string(JSON), string(YAML)}
 
 // ParseFormat checks a format name.
+// Any case is taken, and yml for yaml (-o JSON, -o yml).
 func ParseFormat(s string) (Format, error) {
-	switch Format(s) {
+	f := Format(strings.ToLower(strings.TrimSpace(s)))
+	if f == "yml" {
+		f = YAML
+	}
+	switch f {
 	case Table, JSON, YAML:
-		return Format(s), nil
+		return f, nil
 	}
 	return "", fmt.Errorf("output format %q is not one of table, json, yaml", s)
 }

@@ -72,6 +72,12 @@ func TestParseFormat(t *testing.T) {
 	if _, err := ParseFormat("xml"); err == nil {
 		t.Error("xml accepted")
 	}
+	// People type -o JSON and -o yml as gh and kubectl take them.
+	for in, want := range map[string]Format{"JSON": JSON, "Json": JSON, "yml": YAML, "YML": YAML, "Table": Table, "YAML": YAML} {
+		if got, err := ParseFormat(in); err != nil || got != want {
+			t.Errorf("ParseFormat(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
 }
 
 // A server's text in a table cannot rewrite the screen or add lines; the

@@ -10,6 +10,7 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/output"
 )
 
 // Lister lists FlexusL instances (api.Client does).
@@ -99,7 +100,7 @@ func Match(all []api.Resource, args []string, region string) ([]api.Resource, er
 			default:
 				var lines []string
 				for _, j := range m {
-					lines = append(lines, fmt.Sprintf("    %s  %s", all[j].ID, all[j].RegionID))
+					lines = append(lines, "    "+describe(&all[j]))
 				}
 				problems = append(problems, fmt.Sprintf("the name %q matches %d instances; name one by ID:\n%s", a, len(m), strings.Join(lines, "\n")))
 				continue
@@ -114,6 +115,19 @@ func Match(all []api.Resource, args []string, region string) ([]api.Resource, er
 		return nil, exitcode.Errorf(exitcode.Usage, "%s", strings.Join(problems, "\n"))
 	}
 	return out, nil
+}
+
+// describe is one line telling an instance from others of the same name:
+// ID, region, plan, public IP and creation time.
+func describe(r *api.Resource) string {
+	dash := func(s string) string {
+		if s == "" {
+			return "-"
+		}
+		return s
+	}
+	return fmt.Sprintf("%s  %s  %s  %s  created %s", r.ID, dash(r.RegionID), dash(r.Properties.Metadata["resource_spec_code"]),
+		dash(r.PublicIP()), output.TableTimeString(r.Created))
 }
 
 // hasOther reports whether the name matches hold an instance other than i.

@@ -68,6 +68,7 @@ func main() {
 // Expected is what the repository says a release must hold.
 type Expected struct {
 	ManPages []string // base names, e.g. flexusl.1
+	Examples []string // base names of configs/*.example.yaml, which --help names
 }
 
 // ExpectedFrom reads the man pages make docs generated.
@@ -84,6 +85,14 @@ func ExpectedFrom(repo string) (Expected, error) {
 		e.ManPages = append(e.ManPages, filepath.Base(p))
 	}
 	sort.Strings(e.ManPages)
+	examples, err := filepath.Glob(filepath.Join(repo, "configs", "*.example.yaml"))
+	if err != nil {
+		return Expected{}, err
+	}
+	for _, p := range examples {
+		e.Examples = append(e.Examples, filepath.Base(p))
+	}
+	sort.Strings(e.Examples)
 	return e, nil
 }
 
@@ -99,6 +108,9 @@ func (e Expected) ArchiveFiles(goos string) []string {
 	}
 	for _, m := range e.ManPages {
 		files = append(files, "man/man1/"+m)
+	}
+	for _, x := range e.Examples {
+		files = append(files, "examples/"+x)
 	}
 	sort.Strings(files)
 	return files
@@ -120,6 +132,9 @@ func (e Expected) PackageFiles(format string) []string {
 	}
 	for _, m := range e.ManPages {
 		files = append(files, "/usr/share/man/man1/"+m+".gz")
+	}
+	for _, x := range e.Examples {
+		files = append(files, "/usr/share/doc/flexusl/examples/"+x)
 	}
 	sort.Strings(files)
 	return files

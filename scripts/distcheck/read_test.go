@@ -7,7 +7,9 @@ import (
 	"compress/gzip"
 	"encoding/binary"
 	"fmt"
+	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -161,5 +163,39 @@ func TestExpected(t *testing.T) {
 	}
 	if got := e.PackageFiles("deb"); !strings.Contains(strings.Join(got, " "), "/usr/share/zsh/vendor-completions/_flexusl") {
 		t.Errorf("%v", got)
+	}
+}
+
+// The example file instance buy --help names ships in archives and packages.
+func TestExpectedShipsExamples(t *testing.T) {
+	e, err := ExpectedFrom("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(e.ArchiveFiles("linux"), "examples/purchase.example.yaml") {
+		t.Errorf("archive: %v", e.ArchiveFiles("linux"))
+	}
+	if !slices.Contains(e.PackageFiles("deb"), "/usr/share/doc/flexusl/examples/purchase.example.yaml") {
+		t.Errorf("deb: %v", e.PackageFiles("deb"))
+	}
+	goreleaser, err := os.ReadFile("../../.goreleaser.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"src: configs/*.example.yaml\n        dst: examples\n", "src: configs/*.example.yaml\n        dst: /usr/share/doc/flexusl/examples/\n"} {
+		if !strings.Contains(string(goreleaser), want) {
+			t.Errorf(".goreleaser.yaml lacks %q", want)
+		}
+	}
+}
+
+// Each man page is headed with its own command, not FLEXUSL on every page.
+func TestManPageHeaders(t *testing.T) {
+	page, err := os.ReadFile("../../docs/man/flexusl-instance-buy.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `.TH "FLEXUSL-INSTANCE-BUY" "1"`) {
+		t.Errorf("header: %q", strings.SplitN(string(page), "\n", 3)[1])
 	}
 }
