@@ -64,10 +64,7 @@ func TestSandboxCommand(t *testing.T) {
 	// sandbox's directory; the usual journal stays empty.
 	buy := exec.Command(filepath.Join(binDirE2E, "flexusl"), "instance", "buy", "--region", "ap-southeast-3", "--name", "w", "--image", "BT",
 		"--spec", "hf.large.1.30m.linux", "--yes", "-o", "json")
-	buy.Env = append(os.Environ(), "XDG_STATE_HOME="+state, "HOME="+state)
-	for _, kv := range fields[1:] {
-		buy.Env = append(buy.Env, kv)
-	}
+	buy.Env = append(append(os.Environ(), "XDG_STATE_HOME="+state, "HOME="+state), fields[1:]...)
 	if out, err := buy.CombinedOutput(); err != nil {
 		t.Fatalf("buy against the sandbox: %v\n%s", err, out)
 	}
