@@ -1,6 +1,9 @@
 package instance_test
 
 import (
+	"io"
+	"net/http"
+	"os"
 	"strings"
 	"testing"
 )
@@ -15,4 +18,48 @@ func TestResetPasswordConfirmationEscapesNames(t *testing.T) {
 		t.Fatalf("exit %d: %q", r.code, r.err)
 	}
 	noControls(t, "confirmation", r.err)
+}
+
+// ECS echoing the new password JSON-escaped (\/, \u0021), URL-escaped in a
+// header, in a 5xx body or in a refusal naming the server: the password
+// reaches neither stdout (the table), stderr (errors, --debug) nor the
+// journal, in any encoding. Before: JSON escapes were decoded into the
+// error text and the table in plain text.
+func TestResetPasswordEchoedInAnyEncodingIsRedacted(t *testing.T) {
+	const pw = "Xk7/pq9!Lm2w"
+	jsonEsc, urlEsc := `Xk7\/pq9\u0021Lm2w`, "Xk7%2Fpq9%21Lm2w"
+	for name, answer := range map[string]func(w http.ResponseWriter){
+		"500 JSON-escaped": func(w http.ResponseWriter) {
+			w.Header().Set("X-Echo", urlEsc)
+			w.WriteHeader(500)
+			io.WriteString(w, `{"error":{"code":"Ecs.0000","message":"adminPass `+jsonEsc+` rejected"}}`)
+		},
+		"400 naming the server": func(w http.ResponseWriter) {
+			w.WriteHeader(400)
+			io.WriteString(w, `{"error":{"code":"Ecs.0005","message":"`+jsonEsc+`"},"internalError":[{"id":"72a270de-665a-4f46-8d64-000000000001","error_code":"Ecs.0020","error_message":"new password `+jsonEsc+` too weak"}]}`)
+		},
+		"302 Location": func(w http.ResponseWriter) {
+			w.Header().Set("Location", "https://x.example/?adminPass="+urlEsc)
+			w.WriteHeader(302)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := newCloud(t, 1, "ap-southeast-3")
+			c.answer = func(_ int, w http.ResponseWriter) bool { answer(w); return true }
+			for _, format := range []string{"table", "json"} {
+				r := c.run(t, false, pw+"\n", "", "instance", "reset-password", "web-1", "--password-stdin", "--yes", "--debug", "-o", format)
+				if r.code == 0 {
+					t.Fatalf("exit 0: %s", r.err)
+				}
+				journal, _ := os.ReadFile(c.journal)
+				for where, text := range map[string]string{"stdout": r.out, "stderr": r.err, "journal": string(journal)} {
+					for _, form := range []string{pw, jsonEsc, urlEsc, "pq9!Lm2w", `pq9\u0021`, `pq9\\u0021`} {
+						if strings.Contains(text, form) {
+							t.Errorf("-o %s: the password (as %q) reached %s:\n%s", format, form, where, text)
+						}
+					}
+				}
+			}
+		})
+	}
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -104,5 +105,65 @@ func TestValidIDAndRegion(t *testing.T) {
 		if ValidRegion(s) {
 			t.Errorf("%q accepted", s)
 		}
+	}
+}
+
+// A new password that ECS echoes JSON-escaped (\/, \u0021), URL-escaped in
+// a Location, raw in a header, or inside a 5xx or 2xx body never reaches an
+// error, an answer handed on, or the --debug dump: redacted in every
+// encoding. Before: only the raw bytes of the body were replaced, so a
+// JSON-escaped echo came out decoded in plain text.
+func TestEchoedSecretInEveryEncodingIsRedacted(t *testing.T) {
+	const pw = "Xk7/pq9!Lm2+"
+	jsonEsc := `Xk7\/pq9\u0021Lm2\u002B`
+	urlEsc := "Xk7%2Fpq9%21Lm2%2b"
+	cases := []struct {
+		name   string
+		status int
+		header map[string]string
+		body   string
+	}{
+		{"400 JSON-escaped", 400, nil, `{"error":{"code":"Ecs.0005","message":"bad adminPass ` + jsonEsc + `"}}`},
+		{"400 ECS internalError", 400, nil, `{"error":{"code":"Ecs.0005","message":"x"},"internalError":[{"id":"` + jsonEsc + `","error_code":"Ecs.1","error_message":"` + jsonEsc + `"}]}`},
+		{"500 JSON-escaped", 500, nil, `{"error_code":"ECS.500","error_msg":"` + jsonEsc + `"}`},
+		{"500 raw body", 502, nil, `<html>` + pw + ` ` + urlEsc + `</html>`},
+		{"302 Location", 302, map[string]string{"Location": "https://evil.example/?p=" + urlEsc}, ``},
+		{"header echo", 400, map[string]string{"X-Request-Id": jsonEsc, "X-Echo": pw}, `{}`},
+		{"200 body and header", 200, map[string]string{"X-Echo": urlEsc}, `{"job_id":"` + jsonEsc + `"}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range tc.header {
+					w.Header().Set(k, v)
+				}
+				w.WriteHeader(tc.status)
+				w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			var dbg bytes.Buffer
+			c, _ := newClient(srv.URL, &dbg)
+			c.ECSEndpoint = srv.URL
+			resp, err := c.Do(context.Background(), &Op{Name: "reset passwords", Service: ECS, Method: http.MethodPut, Path: "/x",
+				Body: []byte(`{}`), SensitiveBody: true, Secrets: []string{pw}, RequestID: "r"}, AtMostOnce)
+			var seen []string
+			if err != nil {
+				seen = append(seen, err.Error())
+			}
+			if resp != nil {
+				seen = append(seen, string(resp.Body), fmt.Sprint(resp.Header), resp.RequestID)
+			}
+			seen = append(seen, dbg.String())
+			for _, s := range seen {
+				for _, form := range []string{pw, jsonEsc, urlEsc, "pq9!Lm2", "pq9\\u0021"} {
+					if strings.Contains(s, form) {
+						t.Errorf("the password (as %q) reached the output:\n%s", form, s)
+					}
+				}
+			}
+			if !strings.Contains(strings.Join(seen, "\n"), "REDACTED") {
+				t.Errorf("no REDACTED mark: %q", seen)
+			}
+		})
 	}
 }
