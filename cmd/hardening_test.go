@@ -126,3 +126,34 @@ func TestOrderListShowsPurchasesFolded(t *testing.T) {
 		t.Errorf("%+v", r)
 	}
 }
+
+// order pay X and order cancel X act only on an answer about X that is
+// pending payment: an answer about another (pending) order, or
+// {"total_count":0} (which read as status 0 before), is refused and
+// nothing is sent. Before: an answer about another pending order was paid
+// (its amount shown), and total_count 0 said "status 0".
+func TestOrderPayAndCancelCheckTheAnswerIsAboutTheOrder(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"total_count":1,"order_info":{"order_id":"CS-OTHER","status":6,"order_type":1,"amount_after_discount":99,"currency":"USD"}}`: `asked about order CS1 but answered about order "CS-OTHER"`,
+		`{"total_count":0}`: "BSS has no order CS1 (total_count 0)",
+	} {
+		var writes atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet {
+				writes.Add(1)
+			}
+			io.WriteString(w, body)
+		}))
+		env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d", "XDG_STATE_HOME": t.TempDir()}
+		for _, verb := range []string{"pay", "cancel"} {
+			r := run(t, env, "order", verb, "CS1", "--yes")
+			if r.code != 1 || r.out != "" || !strings.Contains(r.err, want) || !strings.Contains(r.err, "nothing was sent") || strings.Contains(r.err, "status 0") {
+				t.Errorf("%s on %s: %+v", verb, body, r)
+			}
+		}
+		srv.Close()
+		if writes.Load() != 0 {
+			t.Errorf("%s: %d pay/cancel requests sent", body, writes.Load())
+		}
+	}
+}
