@@ -157,3 +157,50 @@ func TestOrderPayAndCancelCheckTheAnswerIsAboutTheOrder(t *testing.T) {
 		}
 	}
 }
+
+// A renew or unsubscribe answer about resources that were not asked about
+// (fail_resource_infos naming another instance), or naming an order ID
+// that is not an ID (a shell command, a path, terminal escapes), is an
+// unknown outcome for the batch: journaled unknown, the do-not-repeat
+// advice, exit 1, and the bad ID never printed raw. Before: journaled
+// accepted, exit 1 with "see the warnings above" and no warnings; the
+// order ID reached the resume line as `flexusl order wait CS1$(touch...)`.
+func TestRenewAndDeleteAnswersAboutOtherThingsAreUnknown(t *testing.T) {
+	for name, body := range map[string]string{
+		"fail_resource_infos outside":  `{"order_ids":[],"fail_resource_infos":[{"error_code":"CBC.1","error_msg":"x","resource_id":"ffffffffffffffffffffffff"}]}`,
+		"fail_resource_infos repeated": `{"order_ids":[],"fail_resource_infos":[{"error_code":"CBC.1","resource_id":"6743d0e3708be6007b8c0000"},{"error_code":"CBC.1","resource_id":"6743d0e3708be6007b8c0000"}]}`,
+		"order id shell":               `{"order_ids":["CS1$(touch${IFS}pwned)"]}`,
+		"order id escapes":             `{"order_ids":["CS1\u001b]0;x\u0007"]}`,
+		"order id dot-dot":             `{"order_ids":[".."]}`,
+	} {
+		for _, mc := range []moneyCall{moneyCalls["renew"], moneyCalls["delete"]} {
+			t.Run(name+"/"+mc.route, func(t *testing.T) {
+				fb := newFakeBSS(t, 1)
+				dir := t.TempDir()
+				fb.fault(mc.route, "body:"+body)
+				r := runIn(t, fb.env(dir), false, "", append(mc.args(fb), "--yes", "--wait")...)
+				if r.code != 1 || !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "Do not") || strings.Contains(r.err, "see the warnings above") {
+					t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
+				}
+				for _, bad := range []string{"$(touch", "\x1b", "\x07", "^[", "order wait ..", "details/..", "ffffffffffffffffffffffff"} {
+					if strings.Contains(r.out+r.err, bad) {
+						t.Errorf("%q reached the output:\n%s\n%s", bad, r.out, r.err)
+					}
+				}
+				if n := len(fb.requests(mc.route)); n != 1 {
+					t.Errorf("%d %s requests", n, mc.route)
+				}
+				if n := len(fb.requests("order")); n != 0 {
+					t.Errorf("%d order reads after an unknown outcome", n)
+				}
+				var states []string
+				for _, e := range journalOf(t, dir) {
+					states = append(states, e.State)
+				}
+				if got := strings.Join(states, ","); got != "unknown" {
+					t.Errorf("journal states %s", got)
+				}
+			})
+		}
+	}
+}

@@ -140,7 +140,46 @@ func (c *Client) placeOrders(ctx context.Context, p *Prepared) (*OrdersResult, e
 		return nil, &UnknownOutcomeError{Op: p.op.Name, RequestID: p.op.RequestID,
 			Cause: fmt.Errorf("HTTP %d with an answer that names no order: %.200q", resp.Status, resp.Body)}
 	}
+	if err := checkOrdersAnswer(p.Body, &res); err != nil {
+		// The call was taken, but the answer is about something else (or
+		// names an order no command can safely follow): what it did is
+		// not known.
+		return nil, &UnknownOutcomeError{Op: p.op.Name, RequestID: p.op.RequestID, Cause: fmt.Errorf("HTTP %d: %w", resp.Status, err)}
+	}
 	return &res, nil
+}
+
+// checkOrdersAnswer makes sure a renew or unsubscribe answer is about the
+// request (body: its resource_ids): every order ID is an ID (ValidID: it
+// goes into paths, prompts and printed commands) and every resource in
+// fail_resource_infos is one that was asked about.
+func checkOrdersAnswer(body []byte, res *OrdersResult) error {
+	var req struct {
+		ResourceIDs []string `json:"resource_ids"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return fmt.Errorf("the request's resource_ids could not be read back: %w", err)
+	}
+	asked := map[string]bool{}
+	for _, id := range req.ResourceIDs {
+		asked[id] = true
+	}
+	for _, oid := range res.OrderIDs {
+		if !ValidID(oid) {
+			return fmt.Errorf("the answer names an order ID that is not an ID (1-64 letters, digits, '-' or '_'; %d bytes, not shown)", len(oid))
+		}
+	}
+	seen := map[string]bool{}
+	for _, fi := range res.FailResourceInfos {
+		switch {
+		case !asked[fi.ResourceID]:
+			return fmt.Errorf("the answer's fail_resource_infos names a resource that was not in the request (%d in the request)", len(req.ResourceIDs))
+		case seen[fi.ResourceID]:
+			return fmt.Errorf("the answer's fail_resource_infos names resource %s twice", fi.ResourceID)
+		}
+		seen[fi.ResourceID] = true
+	}
+	return nil
 }
 
 // ---- auto-renew, pay, cancel: calls without an answer body ----
