@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -201,6 +202,38 @@ func TestRenewAndDeleteAnswersAboutOtherThingsAreUnknown(t *testing.T) {
 					t.Errorf("journal states %s", got)
 				}
 			})
+		}
+	}
+}
+
+// An order ID in the journal that is not an ID (written by an older
+// version from a hostile renew answer) never reaches the --last prompt, a
+// path or a printed command: refused, nothing read or sent. Before: ESC
+// and BEL reached the prompt ("Pay order CS1^[]0;x^G?" raw) and ".." was
+// read as /details/.. .
+func TestLastOrderIDFromTheJournalIsChecked(t *testing.T) {
+	for _, bad := range []string{"CS1\x1b]0;x\x07", "..", "CS1$(touch${IFS}pwned)"} {
+		var n atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			io.WriteString(w, `{"total_count":1,"order_info":{"order_id":"CS1","status":6}}`)
+		}))
+		dir := t.TempDir()
+		env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d", "XDG_STATE_HOME": dir}
+		os.MkdirAll(filepath.Join(dir, "flexusl"), 0o700)
+		line := `{"attempt":"a1","time":"2026-01-01T00:00:00Z","kind":"renew","request_id":"r1","order_ids":[` + strconv.Quote(bad) + `],"state":"accepted","finished":"2026-01-01T00:00:01Z"}` + "\n"
+		if err := os.WriteFile(filepath.Join(dir, "flexusl", "orders.jsonl"), []byte(line), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"order", "pay", "--last"}, {"order", "cancel", "--last", "--yes"}, {"order", "show", "--last"}, {"order", "wait", "--last"}} {
+			r := runIn(t, env, true, "y\n", args...)
+			if r.code != 2 || strings.ContainsAny(r.out+r.err, "\x1b\x07") || strings.Contains(r.out+r.err, "order wait CS1$(") {
+				t.Errorf("%v with %q: %+v", args, bad, r)
+			}
+		}
+		srv.Close()
+		if n.Load() != 0 {
+			t.Errorf("%q: %d requests sent", bad, n.Load())
 		}
 	}
 }

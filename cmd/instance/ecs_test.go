@@ -44,7 +44,10 @@ type cloud struct {
 	url    string
 }
 
-type inst struct{ id, name, region, server string }
+type inst struct {
+	id, name, region, server string
+	project                  string // RMS's project_id; "" is project(region)
+}
 
 type seen struct {
 	Method, Path, RequestID string
@@ -102,7 +105,11 @@ func (c *cloud) serve(w http.ResponseWriter, r *http.Request) {
 			if region != "" && in.region != region {
 				continue
 			}
-			rs = append(rs, map[string]any{"id": in.id, "name": in.name, "region_id": in.region, "project_id": project(in.region),
+			proj := in.project
+			if proj == "" {
+				proj = project(in.region)
+			}
+			rs = append(rs, map[string]any{"id": in.id, "name": in.name, "region_id": in.region, "project_id": proj,
 				"properties": map[string]any{"status": "RUNNING", "resources": []map[string]any{{"logical_resource_type": "huaweicloudinternal_ecs_instance", "physical_resource_id": in.server}}}})
 		}
 		json.NewEncoder(w).Encode(map[string]any{"resources": rs, "page_info": map[string]any{"current_count": len(rs), "next_marker": nil}})

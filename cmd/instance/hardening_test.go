@@ -63,3 +63,29 @@ func TestResetPasswordEchoedInAnyEncodingIsRedacted(t *testing.T) {
 		})
 	}
 }
+
+// RMS's project_id goes into ECS paths: one that is not an ID ("..",
+// "a/b", ESC) is refused before anything is sent to ECS, by show, ssh and
+// the server actions alike. Before: `instance show` sent
+// GET /v1/../cloudservers/... .
+func TestProjectIDFromRMSIsChecked(t *testing.T) {
+	for _, bad := range []string{"..", "p/../../v3", "p\x1b[2J"} {
+		for _, args := range [][]string{{"instance", "show", "web-1"}, {"instance", "ssh", "web-1"}, {"instance", "stop", "web-1", "--no-wait"}} {
+			c := newCloud(t, 1, "ap-southeast-3")
+			c.instances[0].project = bad
+			r := c.run(t, false, "", "", append(args, "FLEXUSL_BSS_ENDPOINT="+c.url)...)
+			if r.code == 0 {
+				t.Errorf("%v with project_id %q: exit 0", args, bad)
+			}
+			for _, s := range c.all() {
+				if strings.Contains(s.Path, "cloudservers") || strings.Contains(s.Path, "..") { // ECS: needs the project ID
+					t.Errorf("%v with project_id %q: sent %s %s", args, bad, s.Method, s.Path)
+				}
+			}
+			if args[1] == "stop" && r.code != 2 { // refused by the plan, as before
+				t.Errorf("%v with project_id %q: exit %d\n%s", args, bad, r.code, r.err)
+			}
+			noControls(t, strings.Join(args, " "), r.out+r.err)
+		}
+	}
+}

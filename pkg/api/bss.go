@@ -237,8 +237,8 @@ func (c *Client) PrepareCancelOrder(requestID, orderID string) (*Prepared, error
 }
 
 func checkOrderID(id string) error {
-	if id == "" || len(id) > 64 {
-		return fmt.Errorf("invalid order ID %q: 1 to 64 characters", id)
+	if !ValidID(id) {
+		return fmt.Errorf("invalid order ID %.80q: %s", id, IDRule)
 	}
 	return nil
 }

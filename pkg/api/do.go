@@ -159,12 +159,21 @@ func (c *Client) resolve(ctx context.Context, p *Prepared) error {
 			}
 			p.target.ProjectID = id
 		}
+		if !ValidID(p.target.ProjectID) {
+			// It may come from a server (RMS's project_id, IAM's list):
+			// ".." or "a/b" would change the path, a control character
+			// the headers.
+			return exitcode.Errorf(exitcode.Failure, "%s: the project ID of %s is not an ID (%s; %d bytes, not shown): nothing was sent", p.op.Name, p.target.Region, IDRule, len(p.target.ProjectID))
+		}
 		p.URL = strings.ReplaceAll(p.URL, "{project_id}", url.PathEscape(p.target.ProjectID))
 	}
 	if strings.Contains(p.URL, "{domain_id}") || (sends && p.target.Scope == auth.ScopeDomain) {
 		id, err := c.domain(ctx)
 		if err != nil {
 			return fmt.Errorf("%s: the account (domain) ID: %w", p.op.Name, err)
+		}
+		if !ValidID(id) {
+			return exitcode.Errorf(exitcode.Failure, "%s: the account (domain) ID is not an ID (%s; %d bytes, not shown): nothing was sent", p.op.Name, IDRule, len(id))
 		}
 		p.target.DomainID = id
 		p.URL = strings.ReplaceAll(p.URL, "{domain_id}", url.PathEscape(id))

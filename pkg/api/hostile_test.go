@@ -167,3 +167,40 @@ func TestEchoedSecretInEveryEncodingIsRedacted(t *testing.T) {
 		})
 	}
 }
+
+// IDs that came from a server (an order ID from an answer or the journal,
+// a project ID from RMS or IAM, a domain ID from IAM) never enter a path
+// unless they are IDs: ".." in /details/.. or /v1/../cloudservers, "/" or
+// a control character. Nothing is sent. Before: ShowOrder checked only for
+// "/?#", and project and domain IDs were not checked at all.
+func TestIDsFromServersNeverEnterAPath(t *testing.T) {
+	rec := &hostRecorder{}
+	c := &Client{BSSEndpoint: "https://bss.example", ECSEndpoint: "https://ecs.{region}.example", IAMEndpoint: "https://iam.example",
+		HTTP: &http.Client{Transport: rec}, Auth: auth.Token{Value: "t"}, UserAgent: "t"}
+	ctx := context.Background()
+	for _, bad := range []string{"..", "a/b", "CS1\x1b]0;x\x07", "CS1$(touch${IFS}pwned)", ""} {
+		if _, err := c.ShowOrder(ctx, bad); err == nil {
+			t.Errorf("ShowOrder(%q) accepted", bad)
+		}
+		if _, err := c.PreparePayOrder("r", bad); err == nil {
+			t.Errorf("PreparePayOrder(%q) accepted", bad)
+		}
+		if _, err := c.PrepareCancelOrder("r", bad); err == nil {
+			t.Errorf("PrepareCancelOrder(%q) accepted", bad)
+		}
+		if bad == "" {
+			continue // looked up through IAM
+		}
+		_, err := c.ShowServer(ctx, ServerRef{Region: "ap-southeast-3", ProjectID: bad, ServerID: "72a270de-665a-4f46-8d64-24ad6edccdd1"})
+		if err == nil || strings.ContainsAny(err.Error(), "\x1b\x07") || strings.Contains(err.Error(), "$(") {
+			t.Errorf("ShowServer with project %q: %v", bad, err)
+		}
+		d := &Client{BSSEndpoint: c.BSSEndpoint, HTTP: c.HTTP, Auth: c.Auth, DomainID: bad}
+		if _, err := d.Do(ctx, &Op{Name: "probe", Service: BSS, Method: http.MethodGet, Path: "/v2/{domain_id}/x"}, Idempotent); err == nil {
+			t.Errorf("domain %q accepted", bad)
+		}
+	}
+	if len(rec.hosts) != 0 {
+		t.Errorf("sent: %v", rec.hosts)
+	}
+}
