@@ -1,6 +1,7 @@
 package cmd
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -235,5 +236,47 @@ func TestLastOrderIDFromTheJournalIsChecked(t *testing.T) {
 		if n.Load() != 0 {
 			t.Errorf("%q: %d requests sent", bad, n.Load())
 		}
+	}
+}
+
+// Unbounded answers: an 8 MiB RMS page of empty entries (3.5 GB of memory
+// and a 100 MB table before), RMS markers going round A->B->A, and BSS
+// total_count 1e9 (hundreds of requests without end) each stop with a
+// clear error naming the service, within a bounded number of requests,
+// and print nothing on stdout.
+func TestUnboundedAnswersStop(t *testing.T) {
+	var big strings.Builder
+	big.WriteString(`{"resources":[{}`)
+	for big.Len() < 8<<20-100 {
+		big.WriteString(`,{}`)
+	}
+	big.WriteString(`],"page_info":{"current_count":1,"next_marker":null}}`)
+	for name, tc := range map[string]struct {
+		answer func(n int, r *http.Request) string
+		args   []string
+		want   string
+		max    int32
+	}{
+		"RMS 8 MiB of entries": {func(int, *http.Request) string { return big.String() }, []string{"instance", "list"}, "RMS answered more than 200 entries", 1},
+		"RMS markers A->B->A": {func(n int, _ *http.Request) string {
+			return fmt.Sprintf(`{"resources":[],"page_info":{"current_count":0,"next_marker":%q}}`, []string{"A", "B"}[(n-1)%2])
+		}, []string{"instance", "list"}, `RMS named page marker "A" again`, 4},
+		"BSS total_count 1e9": {func(n int, _ *http.Request) string {
+			return fmt.Sprintf(`{"total_count":1000000000,"order_infos":[{"order_id":"CS%08d","status":5,"order_type":1,"create_time":"2026-12-01T00:00:00Z"}]}`, n)
+		}, []string{"order", "list", "--remote"}, "BSS keeps answering with more pages", 101},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var n atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.WriteString(w, tc.answer(int(n.Add(1)), r))
+			}))
+			defer srv.Close()
+			env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_RMS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d",
+				"XDG_STATE_HOME": t.TempDir(), "FLEXUSL_MAX_RETRIES": "0"}
+			r := run(t, env, tc.args...)
+			if r.code != 1 || r.out != "" || !strings.Contains(r.err, tc.want) || n.Load() > tc.max {
+				t.Errorf("%d requests, exit %d, stdout %d bytes\n%.2000s", n.Load(), r.code, len(r.out), r.err)
+			}
+		})
 	}
 }

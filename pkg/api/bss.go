@@ -380,7 +380,11 @@ func (c *Client) ListPayPerUseCustomerResources(ctx context.Context, resourceIDs
 	var out []Subscription
 	for start := 0; start < len(ids); start += MaxSubscriptionIDs {
 		chunk := ids[start:min(start+MaxSubscriptionIDs, len(ids))]
+		pages := newPager(BSS, "list subscriptions", MaxBSSPages)
 		for offset := 0; ; {
+			if err := pages.next(strconv.Itoa(offset)); err != nil {
+				return nil, err
+			}
 			q := SubscriptionsQuery{ResourceIDs: chunk, OnlyMainResource: 1, Offset: offset, Limit: MaxSubscriptionIDs}
 			body, err := json.Marshal(q)
 			if err != nil {
@@ -388,7 +392,7 @@ func (c *Client) ListPayPerUseCustomerResources(ctx context.Context, resourceIDs
 			}
 			op := &Op{Name: "list subscriptions", Service: BSS, Method: http.MethodPost, Path: SubscriptionsQueryPath, Body: body, Scope: auth.ScopeDomain}
 			var page subscriptionsPage
-			if _, err := c.DoJSON(ctx, op, Idempotent, &page); err != nil {
+			if err := c.doPage(ctx, op, &page, "data", MaxSubscriptionIDs); err != nil {
 				return nil, err
 			}
 			out = append(out, page.Data...)
@@ -473,11 +477,15 @@ func (c *Client) ListCustomerOrders(ctx context.Context, o ListOrdersOptions) ([
 	q.Set("limit", strconv.Itoa(size))
 	var out []OrderInfo
 	seen := map[string]bool{}
+	pages := newPager(BSS, "list orders", MaxBSSPages)
 	for offset := 0; ; {
+		if err := pages.next(strconv.Itoa(offset)); err != nil {
+			return nil, err
+		}
 		q.Set("offset", strconv.Itoa(offset))
 		op := &Op{Name: "list orders", Service: BSS, Method: http.MethodGet, Path: CustomerOrdersPath, Query: cloneValues(q), Scope: auth.ScopeDomain}
 		var page customerOrdersPage
-		if _, err := c.DoJSON(ctx, op, Idempotent, &page); err != nil {
+		if err := c.doPage(ctx, op, &page, "order_infos", size); err != nil {
 			return nil, err
 		}
 		for _, oi := range page.OrderInfos {
@@ -550,7 +558,7 @@ func (c *Client) ListFreeResourceUsages(ctx context.Context, freeResourceIDs []s
 		op := &Op{Name: "list traffic packages", Service: BSS, Method: http.MethodPost, Path: FreeResourceUsagesPath, Body: body,
 			Scope: auth.ScopeDomain, Header: http.Header{"X-Language": {"en_US"}}}
 		var a freeResourcesAnswer
-		if _, err := c.DoJSON(ctx, op, Idempotent, &a); err != nil {
+		if err := c.doPage(ctx, op, &a, "free_resources", 10*MaxFreeResourceIDs); err != nil { // a package may have a row per usage type
 			return nil, err
 		}
 		out = append(out, a.FreeResources...)
