@@ -116,10 +116,18 @@ func TestBSSPagingIsBounded(t *testing.T) {
 		max  int32
 	}{
 		"orders total_count 1e9": {func(k int) string { return `{"total_count":1000000000,"order_infos":[` + order(k) + `]}` },
-			func(c *Client) error { _, err := c.ListCustomerOrders(context.Background(), ListOrdersOptions{}); return err },
+			func(c *Client) error {
+				_, err := c.ListCustomerOrders(context.Background(), ListOrdersOptions{})
+				return err
+			},
 			"BSS keeps answering with more pages: over 100", MaxBSSPages},
-		"orders page too long": {func(k int) string { return `{"total_count":5,"order_infos":[` + strings.Repeat(order(k)+",", 100) + order(k) + `]}` },
-			func(c *Client) error { _, err := c.ListCustomerOrders(context.Background(), ListOrdersOptions{}); return err },
+		"orders page too long": {func(k int) string {
+			return `{"total_count":5,"order_infos":[` + strings.Repeat(order(k)+",", 100) + order(k) + `]}`
+		},
+			func(c *Client) error {
+				_, err := c.ListCustomerOrders(context.Background(), ListOrdersOptions{})
+				return err
+			},
 			`BSS answered more than 100 entries in "order_infos"`, 1},
 		"subscriptions total_count 1e9": {func(k int) string { return `{"total_count":1000000000,"data":[` + sub(k) + `]}` },
 			func(c *Client) error {
