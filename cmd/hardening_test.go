@@ -280,3 +280,29 @@ func TestUnboundedAnswersStop(t *testing.T) {
 		})
 	}
 }
+
+// --region scopes what a name or ID resolves to: RMS answering an
+// ap-southeast-3 query with a tr-west-1 "web-1" must not let a command for
+// ap-southeast-3 act on it. Before: `instance delete web-1 --region
+// ap-southeast-3 --yes` unsubscribed the tr-west-1 instance.
+func TestRegionScopesResolution(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	fb.instances[0].Region = "tr-west-1" // the fake RMS ignores region_id
+	id := fb.instances[0].ID
+	for _, args := range [][]string{
+		{"instance", "delete", "web-1", "--region", "ap-southeast-3", "--yes"},
+		{"instance", "delete", id, "--region", "ap-southeast-3", "--yes"},
+		{"instance", "renew", "web-1", "--period", "1", "--region", "ap-southeast-3", "--yes"},
+		{"instance", "auto-renew", "web-1", "off", "--region", "ap-southeast-3"},
+		{"instance", "show", "web-1", "--region", "ap-southeast-3"},
+	} {
+		r := runIn(t, fb.env(t.TempDir()), false, "", args...)
+		if r.code != 2 || !strings.Contains(r.err, "in ap-southeast-3") || fb.changes() != 0 {
+			t.Errorf("%v: exit %d, %d changes\n%s%s", args, r.code, fb.changes(), r.out, r.err)
+		}
+	}
+	r := runIn(t, fb.env(t.TempDir()), false, "", "instance", "list", "--region", "ap-southeast-3", "-o", "json")
+	if r.code != 0 || strings.Contains(r.out, id) {
+		t.Errorf("list: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}

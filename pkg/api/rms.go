@@ -186,7 +186,7 @@ func (c *Client) ListInstances(ctx context.Context, o ListInstancesOptions) ([]R
 		}
 		if next == "" {
 			ahead.drop()
-			return out, nil
+			return inRegion(out, o.Region), nil
 		}
 		if err := pages.next(next); err != nil {
 			ahead.drop()
@@ -261,4 +261,22 @@ func peekMarker(body []byte) (marker string, ok bool) {
 		return "", true
 	}
 	return *info.NextMarker, true
+}
+
+// inRegion keeps the entries of region ("" keeps all): RMS is asked for
+// one region, but what it answers about another must never be acted on
+// as if it were there (`instance delete web --region R` must not find a
+// "web" of another region). Every listing goes through here, so every
+// command resolves within the region asked for, as `instance list` shows.
+func inRegion(rs []Resource, region string) []Resource {
+	if region == "" {
+		return rs
+	}
+	out := rs[:0]
+	for _, r := range rs {
+		if r.RegionID == region {
+			out = append(out, r)
+		}
+	}
+	return out
 }
