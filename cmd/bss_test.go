@@ -167,6 +167,10 @@ func (fb *fakeBSS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(400)
 		fmt.Fprintf(w, `{"error_code":%q,"error_msg":"refused by the test"}`, strings.TrimPrefix(fault, "400:"))
 		return
+	case strings.HasPrefix(fault, "500:"):
+		w.WriteHeader(500)
+		fmt.Fprintf(w, `{"error_code":%q,"error_msg":"a 5xx with a refusal's code"}`, strings.TrimPrefix(fault, "500:"))
+		return
 	case strings.HasPrefix(fault, "body:"): // a hostile 200 answer, state untouched
 		io.WriteString(w, strings.TrimPrefix(fault, "body:"))
 		return

@@ -306,3 +306,21 @@ func TestRegionScopesResolution(t *testing.T) {
 		t.Errorf("list: exit %d\n%s%s", r.code, r.out, r.err)
 	}
 }
+
+// `auto-renew off` answered 500 with the "already off" code is an unknown
+// outcome (exit 1, journaled unknown, do-not-repeat advice), never "was
+// already off": only a refusal (4xx) says that. Before: exit 0, "ok (was
+// already off)".
+func TestAutoRenewOff500IsUnknown(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	dir := t.TempDir()
+	fb.fault("autorenew", "500:CBC.99003605")
+	r := runIn(t, fb.env(dir), false, "", "instance", "auto-renew", "web-1", "off", "-o", "json")
+	if r.code != 1 || strings.Contains(r.out, "already off") || !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "Do not run the command again") {
+		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	es := journalOf(t, dir)
+	if len(es) != 1 || es[0].State != "unknown" {
+		t.Errorf("journal %+v", es)
+	}
+}
