@@ -204,3 +204,22 @@ func TestIDsFromServersNeverEnterAPath(t *testing.T) {
 		t.Errorf("sent: %v", rec.hosts)
 	}
 }
+
+// A ShowJob answer about another job (or with a job_id that is not an ID)
+// is refused: it says nothing about the job asked for. Before: a job_id
+// that was not an ID was silently replaced, another job's was shown.
+func TestShowJobAboutAnotherJobIsRefused(t *testing.T) {
+	for _, body := range []string{
+		`{"status":"SUCCESS","job_id":"other-job"}`,
+		`{"status":"SUCCESS","job_id":"job1\u001b]0;x\u0007"}`,
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) }))
+		c, _ := newClient(srv.URL, nil)
+		c.ECSEndpoint = srv.URL
+		_, err := c.ShowJob(context.Background(), ECSCall{Region: "ap-southeast-3", ProjectID: "p"}, "job1")
+		srv.Close()
+		if err == nil || !strings.Contains(err.Error(), "answered about another job") || strings.ContainsAny(err.Error(), "\x1b\x07") {
+			t.Errorf("%s: %v", body, err)
+		}
+	}
+}
