@@ -21,7 +21,7 @@ type fakeBSS struct {
 	t         *testing.T
 	mu        sync.Mutex
 	reqs      []fakeReq
-	faults    map[string][]string // route -> "429", "500", "drop", "timeout", "400:CODE"
+	faults    map[string][]string // route -> "429", "500", "drop", "timeout", "400:CODE", "body:JSON"
 	instances []fakeInstance
 	orders    map[string]*fakeOrder
 	seq       int
@@ -166,6 +166,13 @@ func (fb *fakeBSS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case strings.HasPrefix(fault, "400:"):
 		w.WriteHeader(400)
 		fmt.Fprintf(w, `{"error_code":%q,"error_msg":"refused by the test"}`, strings.TrimPrefix(fault, "400:"))
+		return
+	case strings.HasPrefix(fault, "500:"):
+		w.WriteHeader(500)
+		fmt.Fprintf(w, `{"error_code":%q,"error_msg":"a 5xx with a refusal's code"}`, strings.TrimPrefix(fault, "500:"))
+		return
+	case strings.HasPrefix(fault, "body:"): // a hostile 200 answer, state untouched
+		io.WriteString(w, strings.TrimPrefix(fault, "body:"))
 		return
 	case strings.HasPrefix(fault, "403"):
 		w.WriteHeader(403)

@@ -1,11 +1,13 @@
 package cmd
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -124,5 +126,201 @@ func TestOrderListShowsPurchasesFolded(t *testing.T) {
 	if r.code != 0 || len(lines) != 3 || !strings.Contains(lines[1], "- (request c3)") || !strings.HasSuffix(lines[1], "unknown") ||
 		!strings.HasPrefix(lines[2], "CS1 ") || !strings.HasSuffix(lines[2], "accepted") {
 		t.Errorf("%+v", r)
+	}
+}
+
+// order pay X and order cancel X act only on an answer about X that is
+// pending payment: an answer about another (pending) order, or
+// {"total_count":0} (which read as status 0 before), is refused and
+// nothing is sent. Before: an answer about another pending order was paid
+// (its amount shown), and total_count 0 said "status 0".
+func TestOrderPayAndCancelCheckTheAnswerIsAboutTheOrder(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"total_count":1,"order_info":{"order_id":"CS-OTHER","status":6,"order_type":1,"amount_after_discount":99,"currency":"USD"}}`: `asked about order CS1 but answered about order "CS-OTHER"`,
+		`{"total_count":0}`: "BSS has no order CS1 (total_count 0)",
+	} {
+		var writes atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method != http.MethodGet {
+				writes.Add(1)
+			}
+			io.WriteString(w, body)
+		}))
+		env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d", "XDG_STATE_HOME": t.TempDir()}
+		for _, verb := range []string{"pay", "cancel"} {
+			r := run(t, env, "order", verb, "CS1", "--yes")
+			if r.code != 1 || r.out != "" || !strings.Contains(r.err, want) || !strings.Contains(r.err, "nothing was sent") || strings.Contains(r.err, "status 0") {
+				t.Errorf("%s on %s: %+v", verb, body, r)
+			}
+		}
+		srv.Close()
+		if writes.Load() != 0 {
+			t.Errorf("%s: %d pay/cancel requests sent", body, writes.Load())
+		}
+	}
+}
+
+// A renew or unsubscribe answer about resources that were not asked about
+// (fail_resource_infos naming another instance), or naming an order ID
+// that is not an ID (a shell command, a path, terminal escapes), is an
+// unknown outcome for the batch: journaled unknown, the do-not-repeat
+// advice, exit 1, and the bad ID never printed raw. Before: journaled
+// accepted, exit 1 with "see the warnings above" and no warnings; the
+// order ID reached the resume line as `flexusl order wait CS1$(touch...)`.
+func TestRenewAndDeleteAnswersAboutOtherThingsAreUnknown(t *testing.T) {
+	for name, body := range map[string]string{
+		"fail_resource_infos outside":  `{"order_ids":[],"fail_resource_infos":[{"error_code":"CBC.1","error_msg":"x","resource_id":"ffffffffffffffffffffffff"}]}`,
+		"fail_resource_infos repeated": `{"order_ids":[],"fail_resource_infos":[{"error_code":"CBC.1","resource_id":"6743d0e3708be6007b8c0000"},{"error_code":"CBC.1","resource_id":"6743d0e3708be6007b8c0000"}]}`,
+		"order id shell":               `{"order_ids":["CS1$(touch${IFS}pwned)"]}`,
+		"order id escapes":             `{"order_ids":["CS1\u001b]0;x\u0007"]}`,
+		"order id dot-dot":             `{"order_ids":[".."]}`,
+	} {
+		for _, mc := range []moneyCall{moneyCalls["renew"], moneyCalls["delete"]} {
+			t.Run(name+"/"+mc.route, func(t *testing.T) {
+				fb := newFakeBSS(t, 1)
+				dir := t.TempDir()
+				fb.fault(mc.route, "body:"+body)
+				r := runIn(t, fb.env(dir), false, "", append(mc.args(fb), "--yes", "--wait", "--timeout", "1m")...)
+				if r.code != 1 || !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "Do not") || strings.Contains(r.err, "see the warnings above") {
+					t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
+				}
+				for _, bad := range []string{"$(touch", "\x1b", "\x07", "^[", "order wait ..", "details/..", "ffffffffffffffffffffffff"} {
+					if strings.Contains(r.out+r.err, bad) {
+						t.Errorf("%q reached the output:\n%s\n%s", bad, r.out, r.err)
+					}
+				}
+				if n := len(fb.requests(mc.route)); n != 1 {
+					t.Errorf("%d %s requests", n, mc.route)
+				}
+				if n := len(fb.requests("order")); n != 0 {
+					t.Errorf("%d order reads after an unknown outcome", n)
+				}
+				var states []string
+				for _, e := range journalOf(t, dir) {
+					states = append(states, e.State)
+				}
+				if got := strings.Join(states, ","); got != "unknown" {
+					t.Errorf("journal states %s", got)
+				}
+			})
+		}
+	}
+}
+
+// An order ID in the journal that is not an ID (written by an older
+// version from a hostile renew answer) never reaches the --last prompt, a
+// path or a printed command: refused, nothing read or sent. Before: ESC
+// and BEL reached the prompt ("Pay order CS1^[]0;x^G?" raw) and ".." was
+// read as /details/.. .
+func TestLastOrderIDFromTheJournalIsChecked(t *testing.T) {
+	for _, bad := range []string{"CS1\x1b]0;x\x07", "..", "CS1$(touch${IFS}pwned)"} {
+		var n atomic.Int32
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n.Add(1)
+			io.WriteString(w, `{"total_count":1,"order_info":{"order_id":"CS1","status":6}}`)
+		}))
+		dir := t.TempDir()
+		env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d", "XDG_STATE_HOME": dir}
+		os.MkdirAll(filepath.Join(dir, "flexusl"), 0o700)
+		line := `{"attempt":"a1","time":"2026-01-01T00:00:00Z","kind":"renew","request_id":"r1","order_ids":[` + strconv.Quote(bad) + `],"state":"accepted","finished":"2026-01-01T00:00:01Z"}` + "\n"
+		if err := os.WriteFile(filepath.Join(dir, "flexusl", "orders.jsonl"), []byte(line), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, args := range [][]string{{"order", "pay", "--last"}, {"order", "cancel", "--last", "--yes"}, {"order", "show", "--last"}, {"order", "wait", "--last"}} {
+			r := runIn(t, env, true, "y\n", args...)
+			if r.code != 2 || strings.ContainsAny(r.out+r.err, "\x1b\x07") || strings.Contains(r.out+r.err, "order wait CS1$(") {
+				t.Errorf("%v with %q: %+v", args, bad, r)
+			}
+		}
+		srv.Close()
+		if n.Load() != 0 {
+			t.Errorf("%q: %d requests sent", bad, n.Load())
+		}
+	}
+}
+
+// Unbounded answers: an 8 MiB RMS page of empty entries (3.5 GB of memory
+// and a 100 MB table before), RMS markers going round A->B->A, and BSS
+// total_count 1e9 (hundreds of requests without end) each stop with a
+// clear error naming the service, within a bounded number of requests,
+// and print nothing on stdout.
+func TestUnboundedAnswersStop(t *testing.T) {
+	var big strings.Builder
+	big.WriteString(`{"resources":[{}`)
+	for big.Len() < 8<<20-100 {
+		big.WriteString(`,{}`)
+	}
+	big.WriteString(`],"page_info":{"current_count":1,"next_marker":null}}`)
+	for name, tc := range map[string]struct {
+		answer func(n int, r *http.Request) string
+		args   []string
+		want   string
+		max    int32
+	}{
+		"RMS 8 MiB of entries": {func(int, *http.Request) string { return big.String() }, []string{"instance", "list"}, "RMS answered more than 200 entries", 1},
+		"RMS markers A->B->A": {func(n int, _ *http.Request) string {
+			return fmt.Sprintf(`{"resources":[],"page_info":{"current_count":0,"next_marker":%q}}`, []string{"A", "B"}[(n-1)%2])
+		}, []string{"instance", "list"}, `RMS named page marker "A" again`, 4},
+		"BSS total_count 1e9": {func(n int, _ *http.Request) string {
+			return fmt.Sprintf(`{"total_count":1000000000,"order_infos":[{"order_id":"CS%08d","status":5,"order_type":1,"create_time":"2026-12-01T00:00:00Z"}]}`, n)
+		}, []string{"order", "list", "--remote"}, "BSS keeps answering with more pages", 101},
+	} {
+		t.Run(name, func(t *testing.T) {
+			var n atomic.Int32
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.WriteString(w, tc.answer(int(n.Add(1)), r))
+			}))
+			defer srv.Close()
+			env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_RMS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d",
+				"XDG_STATE_HOME": t.TempDir(), "FLEXUSL_MAX_RETRIES": "0"}
+			r := run(t, env, tc.args...)
+			if r.code != 1 || r.out != "" || !strings.Contains(r.err, tc.want) || n.Load() > tc.max {
+				t.Errorf("%d requests, exit %d, stdout %d bytes\n%.2000s", n.Load(), r.code, len(r.out), r.err)
+			}
+		})
+	}
+}
+
+// --region scopes what a name or ID resolves to: RMS answering an
+// ap-southeast-3 query with a tr-west-1 "web-1" must not let a command for
+// ap-southeast-3 act on it. Before: `instance delete web-1 --region
+// ap-southeast-3 --yes` unsubscribed the tr-west-1 instance.
+func TestRegionScopesResolution(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	fb.instances[0].Region = "tr-west-1" // the fake RMS ignores region_id
+	id := fb.instances[0].ID
+	for _, args := range [][]string{
+		{"instance", "delete", "web-1", "--region", "ap-southeast-3", "--yes"},
+		{"instance", "delete", id, "--region", "ap-southeast-3", "--yes"},
+		{"instance", "renew", "web-1", "--period", "1", "--region", "ap-southeast-3", "--yes"},
+		{"instance", "auto-renew", "web-1", "off", "--region", "ap-southeast-3"},
+		{"instance", "show", "web-1", "--region", "ap-southeast-3"},
+	} {
+		r := runIn(t, fb.env(t.TempDir()), false, "", args...)
+		if r.code != 2 || !strings.Contains(r.err, "in ap-southeast-3") || fb.changes() != 0 {
+			t.Errorf("%v: exit %d, %d changes\n%s%s", args, r.code, fb.changes(), r.out, r.err)
+		}
+	}
+	r := runIn(t, fb.env(t.TempDir()), false, "", "instance", "list", "--region", "ap-southeast-3", "-o", "json")
+	if r.code != 0 || strings.Contains(r.out, id) {
+		t.Errorf("list: exit %d\n%s%s", r.code, r.out, r.err)
+	}
+}
+
+// `auto-renew off` answered 500 with the "already off" code is an unknown
+// outcome (exit 1, journaled unknown, do-not-repeat advice), never "was
+// already off": only a refusal (4xx) says that. Before: exit 0, "ok (was
+// already off)".
+func TestAutoRenewOff500IsUnknown(t *testing.T) {
+	fb := newFakeBSS(t, 1)
+	dir := t.TempDir()
+	fb.fault("autorenew", "500:CBC.99003605")
+	r := runIn(t, fb.env(dir), false, "", "instance", "auto-renew", "web-1", "off", "-o", "json")
+	if r.code != 1 || strings.Contains(r.out, "already off") || !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "Do not run the command again") {
+		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	}
+	es := journalOf(t, dir)
+	if len(es) != 1 || es[0].State != "unknown" {
+		t.Errorf("journal %+v", es)
 	}
 }

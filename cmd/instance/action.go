@@ -184,7 +184,7 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 	var werr error
 	if !opts.NoWait && len(tracker.Jobs) > 0 {
 		werr = waitJobs(ctx, f, client, tracker, opts.Timeout, opts.Interval)
-		results = mergeResults(results, tracker.Results())
+		results = confirmAlready(ctx, client, opts.Action, mergeResults(results, tracker.Results()))
 	} else if len(tracker.Jobs) > 0 {
 		for _, j := range tracker.Jobs {
 			f.IO.Infof("Job %s (%d instances in %s) submitted; follow it with: %s", j.JobID, len(j.Batch.Targets), j.Batch.Region, ecs.ResumeCommand(j.JobID, j.Batch.Region))
@@ -238,6 +238,28 @@ func batchStatus(err error) string {
 		return ecs.StatusRejected
 	}
 	return ecs.StatusNotSent
+}
+
+// confirmAlready reads the server of each failed start or stop: one that
+// is in the state asked for (ECS fails a stop of a stopped server) is
+// "already" there. Only the server's status decides; a server that cannot
+// be read stays failed.
+func confirmAlready(ctx context.Context, client *api.Client, a ecs.Action, rs []ecs.Result) []ecs.Result {
+	if a != ecs.Start && a != ecs.Stop {
+		return rs
+	}
+	quiet := client.WithNotify(nil)
+	for i, r := range rs {
+		if r.Status != ecs.StatusFailed || ctx.Err() != nil {
+			continue
+		}
+		s, err := quiet.ShowServer(ctx, api.ServerRef{Region: r.Region, ProjectID: r.ProjectID, ServerID: r.ServerID})
+		if err != nil {
+			continue
+		}
+		rs[i], _ = ecs.Already(a, r, s.Status)
+	}
+	return rs
 }
 
 // mergeResults puts the jobs' results in place of the submitted ones,
@@ -314,6 +336,16 @@ func actionExit(a ecs.Action, rs []ecs.Result, failures []error, werr error, f *
 	errs = append(errs, failures...) // an unknown outcome carries its advice (sendAction)
 	if c := ecs.Count(rs); c.Failed > 0 {
 		errs = append(errs, exitcode.Errorf(exitcode.OrderFailed, "%d of %d instances failed to %s: %s", c.Failed, len(rs), a, ecs.FailedSummary(rs)))
+	}
+	var unnamed []string // an ended job said nothing about them
+	for _, r := range rs {
+		if r.Status == ecs.StatusUnknown && r.JobID != "" {
+			unnamed = append(unnamed, r.InstanceID)
+		}
+	}
+	if len(unnamed) > 0 {
+		err := exitcode.Errorf(exitcode.Failure, "%s: the outcome for %d of %d instances is unknown: ECS's job ended without naming their servers", a, len(unnamed), len(rs))
+		errs = append(errs, cmdutil.WithAdvice(err, fmt.Sprintf("ECS may or may not have acted on %s. Do not repeat the command until you know: check each server's status with `flexusl instance show ID`.", strings.Join(unnamed, ", "))))
 	}
 	if len(errs) == 0 {
 		return nil

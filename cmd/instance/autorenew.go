@@ -154,7 +154,9 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 		}
 		err = client.Send(ctx, prep)
 		var apiErr *api.Error
-		if !on && errors.As(err, &apiErr) && apiErr.Code == alreadyOff {
+		// Only a refusal (4xx) says "already off": the same code in a 5xx
+		// answer is an unknown outcome like any other 5xx.
+		if !on && !api.IsUnknownOutcome(err) && errors.As(err, &apiErr) && apiErr.StatusCode < 500 && apiErr.Code == alreadyOff {
 			at.Finish(err, nil) // rejected: nothing changed
 			r.OK, r.Note = true, "was already off"
 			results = append(results, r)

@@ -40,11 +40,18 @@ type cloud struct {
 	jobs       map[string][]string // job -> servers
 	// answer, when set, answers batch actions (and resets) instead
 	answer func(n int, w http.ResponseWriter) bool
-	posts  int
-	url    string
+	// jobAnswer, when set, answers an ended job's read instead
+	jobAnswer func(id string) string
+	// serverStatus is what ShowServer says of a server ("" is ACTIVE)
+	serverStatus map[string]string
+	posts        int
+	url          string
 }
 
-type inst struct{ id, name, region, server string }
+type inst struct {
+	id, name, region, server string
+	project                  string // RMS's project_id; "" is project(region)
+}
 
 type seen struct {
 	Method, Path, RequestID string
@@ -102,7 +109,11 @@ func (c *cloud) serve(w http.ResponseWriter, r *http.Request) {
 			if region != "" && in.region != region {
 				continue
 			}
-			rs = append(rs, map[string]any{"id": in.id, "name": in.name, "region_id": in.region, "project_id": project(in.region),
+			proj := in.project
+			if proj == "" {
+				proj = project(in.region)
+			}
+			rs = append(rs, map[string]any{"id": in.id, "name": in.name, "region_id": in.region, "project_id": proj,
 				"properties": map[string]any{"status": "RUNNING", "resources": []map[string]any{{"logical_resource_type": "huaweicloudinternal_ecs_instance", "physical_resource_id": in.server}}}})
 		}
 		json.NewEncoder(w).Encode(map[string]any{"resources": rs, "page_info": map[string]any{"current_count": len(rs), "next_marker": nil}})
@@ -134,6 +145,10 @@ func (c *cloud) serve(w http.ResponseWriter, r *http.Request) {
 		status := "RUNNING"
 		if c.jobReads[id] >= c.jobAfter {
 			status = "SUCCESS"
+			if c.jobAnswer != nil {
+				io.WriteString(w, c.jobAnswer(id))
+				return
+			}
 		}
 		var subs []map[string]any
 		overall := status
@@ -160,6 +175,12 @@ func (c *cloud) serve(w http.ResponseWriter, r *http.Request) {
 			out = append(out, map[string]string{"id": s.ID})
 		}
 		json.NewEncoder(w).Encode(map[string]any{"response": out})
+	case r.Method == "GET" && len(parts) == 4 && parts[2] == "cloudservers":
+		st := c.serverStatus[parts[3]]
+		if st == "" {
+			st = "ACTIVE"
+		}
+		fmt.Fprintf(w, `{"server":{"id":%q,"name":"srv","status":%q}}`, parts[3], st)
 	case r.Method == "PUT" && len(parts) == 4 && parts[2] == "cloudservers":
 		var req struct {
 			Server map[string]string `json:"server"`
@@ -381,6 +402,42 @@ func TestActionExitCodes(t *testing.T) {
 		rs := decodeActions(t, r.out)
 		if rs[0].Status != "succeeded" || rs[1].Status != "failed" || rs[1].Error != "Ecs.0103: Server is locked." {
 			t.Errorf("%+v", rs)
+		}
+	})
+	t.Run("already stopped only when the server is stopped", func(t *testing.T) {
+		// The reason says "already stopped", but the server, read
+		// afterwards, is running: a failure (exit 4), never "already
+		// stopped". Before: the reason's words decided.
+		c := newCloud(t, 1, "ap-southeast-3")
+		c.failServer, c.failReason = "72a270de-665a-4f46-8d64-000000000001", "Server 72a2... is already stopped (SHUTOFF)."
+		r := c.run(t, false, "", "", "instance", "stop", "web-1", "--interval", "10ms", "-o", "json")
+		if rs := decodeActions(t, r.out); r.code != 4 || rs[0].Status != "failed" {
+			t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
+		}
+		c = newCloud(t, 1, "ap-southeast-3")
+		c.failServer, c.failReason = "72a270de-665a-4f46-8d64-000000000001", "Ecs.0103: bad state"
+		c.serverStatus = map[string]string{"72a270de-665a-4f46-8d64-000000000001": "SHUTOFF"}
+		r = c.run(t, false, "", "", "instance", "stop", "web-1", "--interval", "10ms")
+		if r.code != 0 || !strings.Contains(r.out, "already stopped") {
+			t.Fatalf("server SHUTOFF: exit %d\n%s\n%s", r.code, r.out, r.err)
+		}
+	})
+	t.Run("a job that does not name the server is an unknown outcome", func(t *testing.T) {
+		// SUCCESS with sub-jobs about another server, or none: not
+		// "stopped". Before: both instances read "stopped", exit 0.
+		for _, answer := range []string{
+			`{"status":"SUCCESS","job_id":"job-1","entities":{"sub_jobs_total":1,"sub_jobs":[{"status":"SUCCESS","entities":{"server_id":"72a270de-665a-4f46-8d64-0000000000ff"}}]}}`,
+			`{"status":"SUCCESS","job_id":"job-1","entities":{}}`,
+		} {
+			c := newCloud(t, 2, "ap-southeast-3")
+			c.jobAnswer = func(string) string { return answer }
+			r := c.run(t, false, "", "", "instance", "stop", "web-1", "web-2", "--interval", "10ms", "-o", "json")
+			if r.code != 1 || !strings.Contains(r.err, "outcome for 2 of 2 instances is unknown") || !strings.Contains(r.err, "Do not repeat") {
+				t.Fatalf("%s: exit %d\n%s", answer, r.code, r.err)
+			}
+			if rs := decodeActions(t, r.out); rs[0].Status != "unknown" || rs[1].Status != "unknown" {
+				t.Errorf("%+v", rs)
+			}
 		}
 	})
 	t.Run("already running is no error", func(t *testing.T) {

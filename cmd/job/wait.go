@@ -144,18 +144,19 @@ func waitRun(ctx context.Context, f *cmdutil.Factory, opts *WaitOptions) error {
 	if err := printView(f, v); err != nil {
 		return err
 	}
-	if last.Status == api.JobFail {
-		var failed []string
-		for _, s := range v.SubJobs {
-			if s.Status == api.JobFail {
-				failed = append(failed, fmt.Sprintf("%s: %s", serverLabel(s), s.Error))
-			}
+	// A failed sub-job fails the wait (exit 4, as instance stop does),
+	// whatever the job's own status says.
+	var failed []string
+	for _, s := range v.SubJobs {
+		if s.Status == api.JobFail {
+			failed = append(failed, fmt.Sprintf("%s: %s", serverLabel(s), s.Error))
 		}
-		msg := fmt.Sprintf("job %s failed: %s", last.JobID, v.Error)
-		if len(failed) > 0 {
-			msg = fmt.Sprintf("job %s failed for %d of %d servers: %s", last.JobID, len(failed), len(v.SubJobs), strings.Join(failed, "; "))
-		}
-		return exitcode.Errorf(exitcode.OrderFailed, "%s", msg)
+	}
+	switch {
+	case len(failed) > 0:
+		return exitcode.Errorf(exitcode.OrderFailed, "job %s (%s) failed for %d of %d servers: %s", last.JobID, last.Status, len(failed), len(v.SubJobs), strings.Join(failed, "; "))
+	case last.Status == api.JobFail:
+		return exitcode.Errorf(exitcode.OrderFailed, "job %s failed: %s", last.JobID, v.Error)
 	}
 	return nil
 }

@@ -120,7 +120,7 @@ func TestJobWaitSuccess(t *testing.T) {
 func TestJobWaitFailureNamesInstance(t *testing.T) {
 	f := &fake{answers: []string{job("FAIL", sub(server1, "FAIL", "Instance[x] could not be found."), sub(server2, "SUCCESS", ""))}}
 	out, errOut, code := run(t, f, "job1", "--region", "ap-southeast-3", "--interval", "10ms")
-	if code != 4 || !strings.Contains(errOut, "job job1 failed for 1 of 2 servers: web-1 (6743d0e3708be6007b8c8012): Ecs.0114: Instance[x] could not be found.") {
+	if code != 4 || !strings.Contains(errOut, "job job1 (FAIL) failed for 1 of 2 servers: web-1 (6743d0e3708be6007b8c8012): Ecs.0114: Instance[x] could not be found.") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	if !strings.Contains(out, "INSTANCE ID") || !strings.Contains(out, "FAIL") {
@@ -178,4 +178,14 @@ func TestJobWaitEnds(t *testing.T) {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 	})
+}
+
+// A job that ends SUCCESS with a failed sub-job exits 4, as instance stop
+// does for the same answer, naming the server. Before: exit 0.
+func TestJobWaitFailedSubJobOfASuccessfulJobExits4(t *testing.T) {
+	f := &fake{answers: []string{job("SUCCESS", sub(server1, "FAIL", "Instance[x] could not be found."), sub(server2, "SUCCESS", ""))}}
+	_, errOut, code := run(t, f, "job1", "--region", "ap-southeast-3", "--interval", "10ms")
+	if code != 4 || !strings.Contains(errOut, "job job1 (SUCCESS) failed for 1 of 2 servers: web-1 (6743d0e3708be6007b8c8012): Ecs.0114") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
 }

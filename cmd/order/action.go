@@ -9,6 +9,7 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/google/uuid"
 )
@@ -78,6 +79,9 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	if err != nil {
 		return err
 	}
+	if err := order.CheckAnswer(id, d); err != nil { // never act on an answer about another order
+		return fmt.Errorf("%w; nothing was sent", err)
+	}
 	info := d.OrderInfo
 	if info.Status != api.StatusPendingPayment {
 		return cmdutil.UsageErrorf("order %s is %s (status %d), not pending payment (6): it cannot be %s; nothing was sent", id, api.StatusText(info.Status), info.Status, a.done)
@@ -128,7 +132,11 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 		return err
 	}
 	res := ActionResult{OrderID: id, Action: a.done, OrderType: api.OrderTypeText(info.OrderType), Amount: info.AmountAfterDiscount, Currency: info.Currency}
-	if after, err := client.WithNotify(nil).ShowOrder(ctx, id); err == nil {
+	after, err := client.WithNotify(nil).ShowOrder(ctx, id)
+	if err == nil {
+		err = order.CheckAnswer(id, after)
+	}
+	if err == nil {
 		res.Status, res.StatusText = after.OrderInfo.Status, api.StatusText(after.OrderInfo.Status)
 	} else {
 		f.IO.Warnf("order %s was %s, but its status could not be read: %s", id, a.done, cmdutil.FirstLine(err.Error()))

@@ -20,7 +20,8 @@ func NewCmdCancel(f *cmdutil.Factory) *cobra.Command {
 		Short: "Cancel an unpaid order (BSS CancelCustomerOrder)",
 		Long: `Cancel an order that waits for payment (status 6); it becomes cancelled (4)
 and nothing is charged. The order is read first: one that is not pending
-payment is refused before anything is sent (exit 2, with its status). On a
+payment is refused before anything is sent (exit 2, with its status), and
+so is an answer about another order or about none (exit 1). On a
 terminal it shows the order and asks; without a terminal it needs --yes.
 The call is journaled before it is sent and never repeated after an unknown
 outcome (then check with flexusl order show).`,

@@ -55,6 +55,9 @@ func resolveOrderIDOf(f *cmdutil.Factory, args []string, last bool, cmd string, 
 	case last:
 		for i := len(entries) - 1; i >= 0; i-- {
 			if id := entries[i].OrderID(); id != "" && (only == nil || only(entries[i])) {
+				if err := order.CheckID(id); err != nil { // it came from a server: never into a prompt or a path unchecked
+					return "", nil, fmt.Errorf("--last: the newest order in the journal %s: %w", path, err)
+				}
 				e, _ := journal.FindOrder(entries, id) // the entry that placed it, not a later payment
 				return id, &e, nil
 			}

@@ -26,7 +26,8 @@ account: monthly settlement if enabled, else the balance (cash account
 before credit).
 
 The order is read first: one that is not pending payment is refused before
-anything is sent (exit 2, with its status). On a terminal it shows the
+anything is sent (exit 2, with its status), and so is an answer about
+another order or about none (exit 1). On a terminal it shows the
 amount and currency and asks; without a terminal it needs --yes. --dry-run
 prints the exact request and sends nothing. The call is journaled before it
 is sent and never repeated after an unknown outcome (then check with

@@ -140,7 +140,46 @@ func (c *Client) placeOrders(ctx context.Context, p *Prepared) (*OrdersResult, e
 		return nil, &UnknownOutcomeError{Op: p.op.Name, RequestID: p.op.RequestID,
 			Cause: fmt.Errorf("HTTP %d with an answer that names no order: %.200q", resp.Status, resp.Body)}
 	}
+	if err := checkOrdersAnswer(p.Body, &res); err != nil {
+		// The call was taken, but the answer is about something else (or
+		// names an order no command can safely follow): what it did is
+		// not known.
+		return nil, &UnknownOutcomeError{Op: p.op.Name, RequestID: p.op.RequestID, Cause: fmt.Errorf("HTTP %d: %w", resp.Status, err)}
+	}
 	return &res, nil
+}
+
+// checkOrdersAnswer makes sure a renew or unsubscribe answer is about the
+// request (body: its resource_ids): every order ID is an ID (ValidID: it
+// goes into paths, prompts and printed commands) and every resource in
+// fail_resource_infos is one that was asked about.
+func checkOrdersAnswer(body []byte, res *OrdersResult) error {
+	var req struct {
+		ResourceIDs []string `json:"resource_ids"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		return fmt.Errorf("the request's resource_ids could not be read back: %w", err)
+	}
+	asked := map[string]bool{}
+	for _, id := range req.ResourceIDs {
+		asked[id] = true
+	}
+	for _, oid := range res.OrderIDs {
+		if !ValidID(oid) {
+			return fmt.Errorf("the answer names an order ID that is not an ID (1-64 letters, digits, '-' or '_'; %d bytes, not shown)", len(oid))
+		}
+	}
+	seen := map[string]bool{}
+	for _, fi := range res.FailResourceInfos {
+		switch {
+		case !asked[fi.ResourceID]:
+			return fmt.Errorf("the answer's fail_resource_infos names a resource that was not in the request (%d in the request)", len(req.ResourceIDs))
+		case seen[fi.ResourceID]:
+			return fmt.Errorf("the answer's fail_resource_infos names resource %s twice", fi.ResourceID)
+		}
+		seen[fi.ResourceID] = true
+	}
+	return nil
 }
 
 // ---- auto-renew, pay, cancel: calls without an answer body ----
@@ -198,8 +237,8 @@ func (c *Client) PrepareCancelOrder(requestID, orderID string) (*Prepared, error
 }
 
 func checkOrderID(id string) error {
-	if id == "" || len(id) > 64 {
-		return fmt.Errorf("invalid order ID %q: 1 to 64 characters", id)
+	if !ValidID(id) {
+		return fmt.Errorf("invalid order ID %.80q: %s", id, IDRule)
 	}
 	return nil
 }
@@ -341,7 +380,11 @@ func (c *Client) ListPayPerUseCustomerResources(ctx context.Context, resourceIDs
 	var out []Subscription
 	for start := 0; start < len(ids); start += MaxSubscriptionIDs {
 		chunk := ids[start:min(start+MaxSubscriptionIDs, len(ids))]
+		pages := newPager(BSS, "list subscriptions", MaxBSSPages)
 		for offset := 0; ; {
+			if err := pages.next(strconv.Itoa(offset)); err != nil {
+				return nil, err
+			}
 			q := SubscriptionsQuery{ResourceIDs: chunk, OnlyMainResource: 1, Offset: offset, Limit: MaxSubscriptionIDs}
 			body, err := json.Marshal(q)
 			if err != nil {
@@ -349,7 +392,7 @@ func (c *Client) ListPayPerUseCustomerResources(ctx context.Context, resourceIDs
 			}
 			op := &Op{Name: "list subscriptions", Service: BSS, Method: http.MethodPost, Path: SubscriptionsQueryPath, Body: body, Scope: auth.ScopeDomain}
 			var page subscriptionsPage
-			if _, err := c.DoJSON(ctx, op, Idempotent, &page); err != nil {
+			if err := c.doPage(ctx, op, &page, "data", MaxSubscriptionIDs); err != nil {
 				return nil, err
 			}
 			out = append(out, page.Data...)
@@ -434,11 +477,15 @@ func (c *Client) ListCustomerOrders(ctx context.Context, o ListOrdersOptions) ([
 	q.Set("limit", strconv.Itoa(size))
 	var out []OrderInfo
 	seen := map[string]bool{}
+	pages := newPager(BSS, "list orders", MaxBSSPages)
 	for offset := 0; ; {
+		if err := pages.next(strconv.Itoa(offset)); err != nil {
+			return nil, err
+		}
 		q.Set("offset", strconv.Itoa(offset))
 		op := &Op{Name: "list orders", Service: BSS, Method: http.MethodGet, Path: CustomerOrdersPath, Query: cloneValues(q), Scope: auth.ScopeDomain}
 		var page customerOrdersPage
-		if _, err := c.DoJSON(ctx, op, Idempotent, &page); err != nil {
+		if err := c.doPage(ctx, op, &page, "order_infos", size); err != nil {
 			return nil, err
 		}
 		for _, oi := range page.OrderInfos {
@@ -512,7 +559,7 @@ func (c *Client) ListFreeResourceUsages(ctx context.Context, freeResourceIDs []s
 		op := &Op{Name: "list traffic packages", Service: BSS, Method: http.MethodPost, Path: FreeResourceUsagesPath, Body: body,
 			Scope: auth.ScopeDomain, Header: http.Header{"X-Language": {"en_US"}}}
 		var a freeResourcesAnswer
-		if _, err := c.DoJSON(ctx, op, Idempotent, &a); err != nil {
+		if err := c.doPage(ctx, op, &a, "free_resources", 10*MaxFreeResourceIDs); err != nil { // a package may have a row per usage type
 			return nil, err
 		}
 		out = append(out, a.FreeResources...)

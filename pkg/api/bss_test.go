@@ -300,11 +300,13 @@ func TestBSSAtMostOnce(t *testing.T) {
 }
 
 // A 2xx renew or unsubscribe answer that names no order is an unknown
-// outcome; one naming only failed resources is an answer.
+// outcome; one naming only failed resources is an answer, when they are
+// resources of the request; an order ID that is not an ID is unknown too.
 func TestPlaceOrdersAnswers(t *testing.T) {
-	for body, unknown := range map[string]bool{`{}`: true, ``: true, `{"order_ids":[]}`: true, wireCompact(t, "bss/renew.partial.response.json"): false, wireCompact(t, "bss/renew.response.json"): false} {
+	for body, unknown := range map[string]bool{`{}`: true, ``: true, `{"order_ids":[]}`: true, wireCompact(t, "bss/renew.partial.response.json"): false, wireCompact(t, "bss/renew.response.json"): false,
+		`{"order_ids":[],"fail_resource_infos":[{"resource_id":"other"}]}`: true, `{"order_ids":["CS/../x"]}`: true} {
 		c, _ := bssServer(t, func(_ int, w http.ResponseWriter, _ *http.Request, _ []byte) { io.WriteString(w, body) })
-		p, _ := c.PrepareRenew(crid, RenewRequest{ResourceIDs: []string{"i"}, PeriodType: 2, PeriodNum: 1})
+		p, _ := c.PrepareRenew(crid, RenewRequest{ResourceIDs: []string{"i", "6743d0e3708be6007b8c8013"}, PeriodType: 2, PeriodNum: 1})
 		_, err := c.RenewalResources(context.Background(), p)
 		if IsUnknownOutcome(err) != unknown || (!unknown && err != nil) {
 			t.Errorf("%q: %v", body, err)

@@ -186,7 +186,7 @@ func (c *Client) send(ctx context.Context, p *Prepared) attempt {
 	a.resp = resp
 	a.body, a.err = io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	if a.err == nil && len(a.body) > maxAnswer {
-		a.err = fmt.Errorf("the answer is larger than %d MiB", maxAnswer>>20)
+		a.err = fmt.Errorf("%s's answer is larger than %d MiB (flexusl reads no more)", p.op.Service.Name(), maxAnswer>>20)
 	}
 	return a
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/redact"
 	"github.com/flexusl/flexusl/pkg/safetext"
 )
 
@@ -56,20 +57,26 @@ func (t *debugTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	b.Reset()
 	if err != nil {
 		fmt.Fprintf(&b, "< error after %s: %v\n", time.Since(start).Round(time.Millisecond), err)
-		t.print(b.String())
+		out := b.String()
+		if secrets, ok := req.Context().Value(sensitiveBodyKey{}).([]string); ok {
+			out = redact.String(out, secrets) // a malformed answer is quoted in the error
+		}
+		t.print(out)
 		return nil, err
 	}
 	// Read what the client will read (it refuses more than maxAnswer) and
 	// hand the rest on untouched.
 	rbody, rerr := io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	resp.Body = readCloser{io.MultiReader(bytes.NewReader(rbody), resp.Body), resp.Body}
-	if secrets, ok := req.Context().Value(sensitiveBodyKey{}).([]string); ok {
-		rbody = scrub(bytes.Clone(rbody), secrets)
+	secrets, _ := req.Context().Value(sensitiveBodyKey{}).([]string)
+	if len(secrets) > 0 {
+		rbody = redact.Bytes(rbody, secrets) // whole, before the dump cuts it
 	}
 	fmt.Fprintf(&b, "< %s (%s)\n", resp.Status, time.Since(start).Round(time.Millisecond))
 	writeHeaders(&b, "< ", resp.Header)
 	writeBody(&b, "< ", rbody)
-	t.print(b.String())
+	out := redact.String(b.String(), secrets) // echoed in the status line or a header
+	t.print(out)
 	if rerr != nil {
 		return nil, rerr
 	}

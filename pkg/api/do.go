@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/redact"
 )
 
 // Service names an API service; each has its own endpoint.
@@ -162,12 +162,21 @@ func (c *Client) resolve(ctx context.Context, p *Prepared) error {
 			}
 			p.target.ProjectID = id
 		}
+		if !ValidID(p.target.ProjectID) {
+			// It may come from a server (RMS's project_id, IAM's list):
+			// ".." or "a/b" would change the path, a control character
+			// the headers.
+			return exitcode.Errorf(exitcode.Failure, "%s: the project ID of %s is not an ID (%s; %d bytes, not shown): nothing was sent", p.op.Name, p.target.Region, IDRule, len(p.target.ProjectID))
+		}
 		p.URL = strings.ReplaceAll(p.URL, "{project_id}", url.PathEscape(p.target.ProjectID))
 	}
 	if strings.Contains(p.URL, "{domain_id}") || (sends && p.target.Scope == auth.ScopeDomain) {
 		id, err := c.domain(ctx)
 		if err != nil {
 			return fmt.Errorf("%s: the account (domain) ID: %w", p.op.Name, err)
+		}
+		if !ValidID(id) {
+			return exitcode.Errorf(exitcode.Failure, "%s: the account (domain) ID is not an ID (%s; %d bytes, not shown): nothing was sent", p.op.Name, IDRule, len(id))
 		}
 		p.target.DomainID = id
 		p.URL = strings.ReplaceAll(p.URL, "{domain_id}", url.PathEscape(id))
@@ -260,6 +269,9 @@ func (c *Client) DoPrepared(ctx context.Context, p *Prepared, policy Policy) (*R
 	}
 	for try := 0; ; try++ {
 		a := c.send(ctx, &pp)
+		if len(op.Secrets) > 0 {
+			a.redact(op.Secrets) // before any of it can reach an error, a table or the journal
+		}
 		var ae *authError
 		if errors.As(a.err, &ae) {
 			return nil, ae.err
@@ -321,7 +333,7 @@ func (c *Client) DoPrepared(ctx context.Context, p *Prepared, policy Policy) (*R
 				return nil, &NotSentError{Op: op.Name, URL: pp.URL, Cause: errors.Join(errInterrupted, err), Answered: true}
 			}
 		case status >= 500 && policy == AtMostOnce:
-			return nil, unknown(decodeError(op.Name, status, a.resp.Header, scrub(a.body, op.Secrets)))
+			return nil, unknown(decodeError(op.Name, status, a.resp.Header, a.body))
 		case status >= 500 && try < c.MaxRetries:
 			d := backoff(try, a.resp)
 			c.notify("%s: HTTP %d; retry %d/%d in %s", op.Name, status, try+1, c.MaxRetries, round(d))
@@ -329,9 +341,9 @@ func (c *Client) DoPrepared(ctx context.Context, p *Prepared, policy Policy) (*R
 				return nil, fmt.Errorf("%s: %w", op.Name, err)
 			}
 		case status >= 500 || status == http.StatusTooManyRequests:
-			return nil, &TransientError{Op: op.Name, Cause: decodeError(op.Name, status, a.resp.Header, scrub(a.body, op.Secrets))}
+			return nil, &TransientError{Op: op.Name, Cause: decodeError(op.Name, status, a.resp.Header, a.body)}
 		default:
-			return nil, decodeError(op.Name, status, a.resp.Header, scrub(a.body, op.Secrets))
+			return nil, decodeError(op.Name, status, a.resp.Header, a.body)
 		}
 	}
 }
@@ -427,15 +439,49 @@ func ValidID(s string) bool {
 	return true
 }
 
-// scrub replaces every secret in b (a server's answer) with REDACTED.
-func scrub(b []byte, secrets []string) []byte {
-	for _, s := range secrets {
-		if s != "" {
-			b = bytes.ReplaceAll(b, []byte(s), []byte("REDACTED"))
+// redact replaces every secret a server echoed (in any encoding: see
+// package redact) in the answer's body, headers and transport error.
+//
+// A 2xx answer will be decoded: only its JSON string values are redacted,
+// so that it keeps its shape. Any other answer is only ever shown (in an
+// error): all of it is.
+func (a *attempt) redact(secrets []string) {
+	if a.resp != nil && a.resp.StatusCode >= 200 && a.resp.StatusCode < 300 {
+		a.body = redact.JSON(a.body, secrets)
+	} else {
+		a.body = redact.Bytes(a.body, secrets)
+	}
+	if a.resp != nil {
+		a.resp.Header = redactHeader(a.resp.Header, secrets)
+	}
+	if a.err != nil && redact.Contains(a.err.Error(), secrets) {
+		a.err = &redactedError{err: a.err, secrets: secrets}
+	}
+}
+
+// redactHeader is a copy of h with the secrets in its values redacted.
+func redactHeader(h http.Header, secrets []string) http.Header {
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		name := redact.String(k, secrets)
+		for _, v := range vs {
+			out[name] = append(out[name], redact.String(v, secrets))
 		}
 	}
-	return b
+	return out
 }
+
+// redactedError is a transport error (which may quote what a server sent)
+// with the secrets redacted from its text.
+type redactedError struct {
+	err     error
+	secrets []string
+}
+
+func (e *redactedError) Error() string { return redact.String(e.err.Error(), e.secrets) }
+
+// Unwrap keeps errors.Is working (a timeout stays a timeout).
+func (e *redactedError) Unwrap() error { return e.err }
 
 // Int reads a JSON number or a numeric string (sources disagree on some
 // fields' types).

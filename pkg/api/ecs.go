@@ -287,7 +287,8 @@ func (c *Client) startJob(ctx context.Context, op *Op) (string, error) {
 }
 
 // ShowJob reads an ECS job of region (Idempotent). A 2xx answer that
-// carries the call's own error (code, message) and no status is an *Error.
+// carries the call's own error (code, message) and no status is an *Error;
+// one whose job_id is another job's is an error too.
 func (c *Client) ShowJob(ctx context.Context, call ECSCall, jobID string) (*Job, error) {
 	if err := checkPathID("job ID", jobID); err != nil {
 		return nil, err
@@ -305,8 +306,16 @@ func (c *Client) ShowJob(ctx context.Context, call ECSCall, jobID string) (*Job,
 	if j.Status == "" {
 		return nil, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: HTTP %d with an answer that has no status: %.200q", op.Name, resp.Status, resp.Body)}
 	}
-	if !ValidID(j.JobID) { // absent, or not an ID to show
+	switch {
+	case j.JobID == "":
 		j.JobID = jobID
+	case j.JobID != jobID:
+		// An answer about another job says nothing about this one.
+		shown := "one that is not an ID"
+		if ValidID(j.JobID) {
+			shown = j.JobID
+		}
+		return nil, fmt.Errorf("%s: ECS answered about another job (%s): not using that answer", op.Name, shown)
 	}
 	return &j, nil
 }

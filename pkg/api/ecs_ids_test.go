@@ -54,13 +54,14 @@ func TestIDsThatAreNotIDsStayOutOfPaths(t *testing.T) {
 	}
 }
 
-// A job answer naming a job_id that is not an ID shows the one asked for.
+// A job answer naming a job_id that is not an ID is not about the job
+// asked for: refused, and the bad ID is never shown.
 func TestShowJobKeepsTheAskedID(t *testing.T) {
 	c, _, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
 		io.WriteString(w, `{"status":"SUCCESS","job_id":"x $(id)"}`)
 	})
 	j, err := c.ShowJob(context.Background(), call, "j1")
-	if err != nil || j.JobID != "j1" {
+	if err == nil || j != nil || strings.Contains(err.Error(), "$(id)") {
 		t.Fatalf("%+v %v", j, err)
 	}
 }

@@ -3,6 +3,7 @@ package api
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -103,6 +104,122 @@ func TestValidIDAndRegion(t *testing.T) {
 	for _, s := range []string{"", "x@127.0.0.2:1/#", "x.attacker.example", "AP-1", "-a", "a-"} {
 		if ValidRegion(s) {
 			t.Errorf("%q accepted", s)
+		}
+	}
+}
+
+// A new password that ECS echoes JSON-escaped (\/, \u0021), URL-escaped in
+// a Location, raw in a header, or inside a 5xx or 2xx body never reaches an
+// error, an answer handed on, or the --debug dump: redacted in every
+// encoding. Before: only the raw bytes of the body were replaced, so a
+// JSON-escaped echo came out decoded in plain text.
+func TestEchoedSecretInEveryEncodingIsRedacted(t *testing.T) {
+	const pw = "Xk7/pq9!Lm2+"
+	jsonEsc := `Xk7\/pq9\u0021Lm2\u002B`
+	urlEsc := "Xk7%2Fpq9%21Lm2%2b"
+	cases := []struct {
+		name   string
+		status int
+		header map[string]string
+		body   string
+	}{
+		{"400 JSON-escaped", 400, nil, `{"error":{"code":"Ecs.0005","message":"bad adminPass ` + jsonEsc + `"}}`},
+		{"400 ECS internalError", 400, nil, `{"error":{"code":"Ecs.0005","message":"x"},"internalError":[{"id":"` + jsonEsc + `","error_code":"Ecs.1","error_message":"` + jsonEsc + `"}]}`},
+		{"500 JSON-escaped", 500, nil, `{"error_code":"ECS.500","error_msg":"` + jsonEsc + `"}`},
+		{"500 raw body", 502, nil, `<html>` + pw + ` ` + urlEsc + `</html>`},
+		{"302 Location", 302, map[string]string{"Location": "https://evil.example/?p=" + urlEsc}, ``},
+		{"header echo", 400, map[string]string{"X-Request-Id": jsonEsc, "X-Echo": pw}, `{}`},
+		{"200 body and header", 200, map[string]string{"X-Echo": urlEsc}, `{"job_id":"` + jsonEsc + `"}`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				for k, v := range tc.header {
+					w.Header().Set(k, v)
+				}
+				w.WriteHeader(tc.status)
+				w.Write([]byte(tc.body))
+			}))
+			defer srv.Close()
+			var dbg bytes.Buffer
+			c, _ := newClient(srv.URL, &dbg)
+			c.ECSEndpoint = srv.URL
+			resp, err := c.Do(context.Background(), &Op{Name: "reset passwords", Service: ECS, Method: http.MethodPut, Path: "/x",
+				Body: []byte(`{}`), SensitiveBody: true, Secrets: []string{pw}, RequestID: "r"}, AtMostOnce)
+			var seen []string
+			if err != nil {
+				seen = append(seen, err.Error())
+			}
+			if resp != nil {
+				seen = append(seen, string(resp.Body), fmt.Sprint(resp.Header), resp.RequestID)
+			}
+			seen = append(seen, dbg.String())
+			for _, s := range seen {
+				for _, form := range []string{pw, jsonEsc, urlEsc, "pq9!Lm2", "pq9\\u0021"} {
+					if strings.Contains(s, form) {
+						t.Errorf("the password (as %q) reached the output:\n%s", form, s)
+					}
+				}
+			}
+			if !strings.Contains(strings.Join(seen, "\n"), "REDACTED") {
+				t.Errorf("no REDACTED mark: %q", seen)
+			}
+		})
+	}
+}
+
+// IDs that came from a server (an order ID from an answer or the journal,
+// a project ID from RMS or IAM, a domain ID from IAM) never enter a path
+// unless they are IDs: ".." in /details/.. or /v1/../cloudservers, "/" or
+// a control character. Nothing is sent. Before: ShowOrder checked only for
+// "/?#", and project and domain IDs were not checked at all.
+func TestIDsFromServersNeverEnterAPath(t *testing.T) {
+	rec := &hostRecorder{}
+	c := &Client{BSSEndpoint: "https://bss.example", ECSEndpoint: "https://ecs.{region}.example", IAMEndpoint: "https://iam.example",
+		HTTP: &http.Client{Transport: rec}, Auth: auth.Token{Value: "t"}, UserAgent: "t"}
+	ctx := context.Background()
+	for _, bad := range []string{"..", "a/b", "CS1\x1b]0;x\x07", "CS1$(touch${IFS}pwned)", ""} {
+		if _, err := c.ShowOrder(ctx, bad); err == nil {
+			t.Errorf("ShowOrder(%q) accepted", bad)
+		}
+		if _, err := c.PreparePayOrder("r", bad); err == nil {
+			t.Errorf("PreparePayOrder(%q) accepted", bad)
+		}
+		if _, err := c.PrepareCancelOrder("r", bad); err == nil {
+			t.Errorf("PrepareCancelOrder(%q) accepted", bad)
+		}
+		if bad == "" {
+			continue // looked up through IAM
+		}
+		_, err := c.ShowServer(ctx, ServerRef{Region: "ap-southeast-3", ProjectID: bad, ServerID: "72a270de-665a-4f46-8d64-24ad6edccdd1"})
+		if err == nil || strings.ContainsAny(err.Error(), "\x1b\x07") || strings.Contains(err.Error(), "$(") {
+			t.Errorf("ShowServer with project %q: %v", bad, err)
+		}
+		d := &Client{BSSEndpoint: c.BSSEndpoint, HTTP: c.HTTP, Auth: c.Auth, DomainID: bad}
+		if _, err := d.Do(ctx, &Op{Name: "probe", Service: BSS, Method: http.MethodGet, Path: "/v2/{domain_id}/x"}, Idempotent); err == nil {
+			t.Errorf("domain %q accepted", bad)
+		}
+	}
+	if len(rec.hosts) != 0 {
+		t.Errorf("sent: %v", rec.hosts)
+	}
+}
+
+// A ShowJob answer about another job (or with a job_id that is not an ID)
+// is refused: it says nothing about the job asked for. Before: a job_id
+// that was not an ID was silently replaced, another job's was shown.
+func TestShowJobAboutAnotherJobIsRefused(t *testing.T) {
+	for _, body := range []string{
+		`{"status":"SUCCESS","job_id":"other-job"}`,
+		`{"status":"SUCCESS","job_id":"job1\u001b]0;x\u0007"}`,
+	} {
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) }))
+		c, _ := newClient(srv.URL, nil)
+		c.ECSEndpoint = srv.URL
+		_, err := c.ShowJob(context.Background(), ECSCall{Region: "ap-southeast-3", ProjectID: "p"}, "job1")
+		srv.Close()
+		if err == nil || !strings.Contains(err.Error(), "answered about another job") || strings.ContainsAny(err.Error(), "\x1b\x07") {
+			t.Errorf("%s: %v", body, err)
 		}
 	}
 }

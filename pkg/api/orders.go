@@ -2,13 +2,12 @@ package api
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/exitcode"
 )
 
 // OrderPath is the BSS order details path (international and Chinese sites).
@@ -118,8 +117,8 @@ type OrderDetails struct {
 // ShowOrder reads an order from BSS. It retries on 429, 5xx and network
 // errors (bounded); 401/403 are *Error with exit code 3.
 func (c *Client) ShowOrder(ctx context.Context, orderID string) (*OrderDetails, error) {
-	if orderID == "" || strings.ContainsAny(orderID, "/?#") {
-		return nil, fmt.Errorf("invalid order ID %q", orderID)
+	if !ValidID(orderID) { // it may come from a server or the journal: ".." would change the path
+		return nil, exitcode.Errorf(exitcode.Usage, "show order: %.80q is not an order ID (%s): nothing was sent", orderID, IDRule)
 	}
 	var d OrderDetails
 	op := &Op{Name: "show order " + orderID, Service: BSS, Method: http.MethodGet, Path: OrderPath + url.PathEscape(orderID), Scope: auth.ScopeDomain}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -128,9 +127,6 @@ type ListInstancesOptions struct {
 	Limit  int    // page size, 1-200; 0 = 200
 }
 
-// MaxRMSPages bounds a listing (200 a page: 200,000 instances).
-const MaxRMSPages = 1000
-
 // ListInstances reads every page of RMS ListAllResources for FlexusL
 // instances. Pages follow each other (each names the next one's marker).
 // To overlap the next request with the decoding of a page, the marker is
@@ -162,13 +158,19 @@ func (c *Client) ListInstances(ctx context.Context, o ListInstancesOptions) ([]R
 		return fetchedPage{marker, op, resp, err}
 	}
 	var out []Resource
+	pages := newPager(RMS, "list instances", MaxRMSPages)
+	pages.next("")
 	cur := fetch(ctx, "")
 	for page := 0; ; page++ {
 		if cur.err != nil {
 			return nil, cur.err
 		}
+		// Bounded before it is decoded: RMS was asked for limit entries.
+		if err := checkEntries(RMS, cur.op.Name, cur.resp.Body, "resources", limit); err != nil {
+			return nil, err
+		}
 		var ahead *prefetch
-		if m, ok := peekMarker(cur.resp.Body); ok && m != "" && m != cur.marker && page+1 < MaxRMSPages {
+		if m, ok := peekMarker(cur.resp.Body); ok && m != "" && !pages.seen[m] && page+1 < MaxRMSPages {
 			ahead = startPrefetch(ctx, m, fetch)
 		}
 		var p ListResourcesPage
@@ -185,13 +187,15 @@ func (c *Client) ListInstances(ctx context.Context, o ListInstancesOptions) ([]R
 		if p.PageInfo.NextMarker != nil {
 			next = *p.PageInfo.NextMarker
 		}
+		if next == "" {
+			ahead.drop()
+			return inRegion(out, o.Region), nil
+		}
+		if err := pages.next(next); err != nil {
+			ahead.drop()
+			return nil, err
+		}
 		switch {
-		case next == "":
-			ahead.drop()
-			return out, nil
-		case next == cur.marker || page+1 >= MaxRMSPages:
-			ahead.drop()
-			return nil, &TransientError{Op: cur.op.Name, Cause: fmt.Errorf("%s: RMS keeps answering with more pages (marker %q); stopped after %d", cur.op.Name, capText(next), page+1)}
 		case ahead != nil && ahead.marker == next:
 			cur = <-ahead.done
 		default:
@@ -260,4 +264,22 @@ func peekMarker(body []byte) (marker string, ok bool) {
 		return "", true
 	}
 	return *info.NextMarker, true
+}
+
+// inRegion keeps the entries of region ("" keeps all): RMS is asked for
+// one region, but what it answers about another must never be acted on
+// as if it were there (`instance delete web --region R` must not find a
+// "web" of another region). Every listing goes through here, so every
+// command resolves within the region asked for, as `instance list` shows.
+func inRegion(rs []Resource, region string) []Resource {
+	if region == "" {
+		return rs
+	}
+	out := rs[:0]
+	for _, r := range rs {
+		if r.RegionID == region {
+			out = append(out, r)
+		}
+	}
+	return out
 }

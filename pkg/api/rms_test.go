@@ -37,7 +37,8 @@ func TestRMSDecodesDocumentedExample(t *testing.T) {
 	}
 }
 
-// Every page is read, following next_marker, with the documented query.
+// Every page is read, following next_marker, with the documented query;
+// entries of another region than the one asked for are dropped.
 func TestListInstancesPages(t *testing.T) {
 	var queries []string
 	srv, _ := counting(t, func(n int, w http.ResponseWriter, r *http.Request) {
@@ -46,7 +47,7 @@ func TestListInstancesPages(t *testing.T) {
 		if n == 3 {
 			next = "null"
 		}
-		fmt.Fprintf(w, `{"resources":[{"id":"%024d","name":"n%d"}],"page_info":{"current_count":1,"next_marker":%s}}`, n, n, next)
+		fmt.Fprintf(w, `{"resources":[{"id":"%024d","name":"n%d","region_id":"tr-west-1"},{"id":"x%d","region_id":"ap-southeast-3"}],"page_info":{"current_count":2,"next_marker":%s}}`, n, n, n, next)
 	})
 	c, _ := newClient(srv.URL, nil)
 	c.RMSEndpoint, c.DomainID = srv.URL, "dom"

@@ -202,8 +202,8 @@ const (
 	StatusSubmitted      = "submitted"       // --no-wait: the job was created
 	StatusRunning        = "running"         // the job had not ended when the wait stopped
 	StatusSucceeded      = "succeeded"       // the action was done
-	StatusAlreadyRunning = "already_running" // start: ECS says the server was already running
-	StatusAlreadyStopped = "already_stopped" // stop: ECS says the server was already stopped
+	StatusAlreadyRunning = "already_running" // start: it failed, and the server, read afterwards, is running
+	StatusAlreadyStopped = "already_stopped" // stop: it failed, and the server, read afterwards, is stopped
 	StatusFailed         = "failed"          // the job (or this server's sub-job) failed
 	StatusUnknown        = "unknown"         // the batch request's outcome is unknown
 	StatusRejected       = "rejected"        // the service refused the batch request
@@ -265,8 +265,11 @@ func BatchResults(b Batch, jobID, status, errText string) []Result {
 }
 
 // JobResults maps a job's state back to the batch's instances: each
-// server's sub-job when the job lists it, else the job's own status. j nil
-// (never read) leaves every instance running.
+// server's sub-job when the job lists it, else, for a job without sub-jobs
+// about this very server (entities.server_id), the job's own status. An
+// ended job that names the server nowhere says nothing about it: its
+// outcome is unknown (never "succeeded" or "stopped"). j nil (never read)
+// leaves every instance running.
 func JobResults(a Action, b Batch, jobID string, j *api.Job) []Result {
 	subs := map[string]*api.SubJob{}
 	if j != nil {
@@ -281,16 +284,17 @@ func JobResults(a Action, b Batch, jobID string, j *api.Job) []Result {
 		switch s := subs[t.ServerID]; {
 		case j == nil:
 		case s != nil:
-			r.Status, r.Error = subJobStatus(a, s)
+			r.Status, r.Error = subJobStatus(s)
+		case !j.Ended():
+		case len(subs) > 0 || j.Entities.ServerID != t.ServerID:
+			r.Status = StatusUnknown
+			r.Error = fmt.Sprintf("ECS's job ended %s without naming this server (%d sub-job(s) about other servers)", j.Status, len(subs))
 		case j.Status == api.JobSuccess:
 			r.Status = StatusSucceeded
-		case j.Status == api.JobFail:
+		default:
 			r.Status, r.Error = StatusFailed, failText(j.ErrorCode, j.FailReason, "")
 			if r.Error == "" {
 				r.Error = "the job failed"
-			}
-			if len(subs) > 0 {
-				r.Error = "the job failed and lists no sub-job for this server: " + r.Error
 			}
 		}
 		out[i] = r
@@ -298,14 +302,11 @@ func JobResults(a Action, b Batch, jobID string, j *api.Job) []Result {
 	return out
 }
 
-func subJobStatus(a Action, s *api.SubJob) (string, string) {
+func subJobStatus(s *api.SubJob) (string, string) {
 	switch s.Status {
 	case api.JobSuccess:
 		return StatusSucceeded, ""
 	case api.JobFail:
-		if st, ok := alreadyDone(a, s); ok {
-			return st, ""
-		}
 		t := failText(s.ErrorCode, s.FailReason, s.Entities.ErrorcodeMessage)
 		if t == "" {
 			t = "the sub-job failed without a reason"
@@ -331,31 +332,25 @@ func failText(code, reason, message string) string {
 	return text
 }
 
-// alreadyDone reads a failed sub-job whose reason says the server was
-// already in the state asked for: a start of a running server, a stop of a
-// stopped one. ECS documents no code for it, so the reason's words decide
-// ("already" with running/started/active, or stopped/shutoff/shut
-// down/powered off).
-func alreadyDone(a Action, s *api.SubJob) (string, bool) {
-	text := strings.ToLower(s.FailReason + " " + s.Entities.ErrorcodeMessage)
-	if !strings.Contains(text, "already") {
-		return "", false
-	}
-	has := func(words ...string) bool {
-		for _, w := range words {
-			if strings.Contains(text, w) {
-				return true
-			}
-		}
-		return false
+// Already is the result of a failed start or stop whose server is, read
+// afterwards (ECS ShowServer's status), in the state asked for: ECS fails
+// a start of a running server and a stop of a stopped one. The server's
+// status decides, never the words of the failure's reason (a reason can
+// say anything). ok is false for any other result, action or status.
+func Already(a Action, r Result, serverStatus string) (Result, bool) {
+	if r.Status != StatusFailed {
+		return r, false
 	}
 	switch {
-	case a == Start && has("running", "started", "active"):
-		return StatusAlreadyRunning, true
-	case a == Stop && has("stopped", "shutoff", "shut off", "shut down", "shutdown", "powered off"):
-		return StatusAlreadyStopped, true
+	case a == Start && serverStatus == "ACTIVE":
+		r.Status = StatusAlreadyRunning
+	case a == Stop && serverStatus == "SHUTOFF":
+		r.Status = StatusAlreadyStopped
+	default:
+		return r, false
 	}
-	return "", false
+	r.Error = ""
+	return r, true
 }
 
 // Counts summarises results.

@@ -134,6 +134,16 @@ func TestJobResults(t *testing.T) {
 		j.Entities.SubJobs = subs
 		return j
 	}
+	single := func(status, server, code, reason string) *api.Job {
+		j := &api.Job{Status: status, ErrorCode: code, FailReason: reason}
+		j.Entities.ServerID = server
+		return j
+	}
+	other := func(status string) api.SubJob {
+		s := api.SubJob{Status: status}
+		s.Entities.ServerID = "72a270de-665a-4f46-8d64-0000000000ff"
+		return s
+	}
 	tests := []struct {
 		name   string
 		a      Action
@@ -143,16 +153,20 @@ func TestJobResults(t *testing.T) {
 	}{
 		{"not read yet", Stop, nil, [2]string{StatusRunning, StatusRunning}, ""},
 		{"running", Stop, job("RUNNING", sub(0, "SUCCESS", "", "", ""), sub(1, "RUNNING", "", "", "")), [2]string{StatusSucceeded, StatusRunning}, ""},
-		{"success without sub-jobs", Stop, job("SUCCESS"), [2]string{StatusSucceeded, StatusSucceeded}, ""},
-		{"fail without sub-jobs", Stop, &api.Job{Status: "FAIL", ErrorCode: "Ecs.0001", FailReason: "quota"}, [2]string{StatusFailed, StatusFailed}, "Ecs.0001: quota"},
-		{"code not repeated", Stop, job("FAIL", sub(0, "FAIL", "Ecs.0114", "Ecs.0114: Instance[x] could not be found.", "")), [2]string{StatusFailed, StatusFailed}, "Ecs.0114: Instance[x] could not be found."},
-		{"errorcode_message preferred", Stop, job("FAIL", sub(0, "FAIL", "Ecs.0114", "Ecs.0114: long", "Instance[x] could not be found.")), [2]string{StatusFailed, StatusFailed}, "Ecs.0114: Instance[x] could not be found."},
-		{"already running", Start, job("FAIL", sub(0, "FAIL", "Ecs.0103", "Ecs.0103: Server x is already running (ACTIVE).", "Server x is already running (ACTIVE)."), sub(1, "SUCCESS", "", "", "")), [2]string{StatusAlreadyRunning, StatusSucceeded}, ""},
-		{"already stopped", Stop, job("FAIL", sub(0, "FAIL", "Ecs.0103", "", "Server x is already stopped (SHUTOFF)."), sub(1, "SUCCESS", "", "", "")), [2]string{StatusAlreadyStopped, StatusSucceeded}, ""},
-		{"already stopped is a failure of start", Start, job("FAIL", sub(0, "FAIL", "Ecs.0103", "", "Server x is already stopped (SHUTOFF)."), sub(1, "SUCCESS", "", "", "")), [2]string{StatusFailed, StatusSucceeded}, "Ecs.0103: Server x is already stopped (SHUTOFF)."},
+		{"success without sub-jobs names nobody", Stop, job("SUCCESS"), [2]string{StatusUnknown, StatusUnknown}, "ECS's job ended SUCCESS without naming this server (0 sub-job(s) about other servers)"},
+		{"single-server job", Stop, single("SUCCESS", b.Targets[0].ServerID, "", ""), [2]string{StatusSucceeded, StatusUnknown}, ""},
+		{"fail without sub-jobs names nobody", Stop, &api.Job{Status: "FAIL", ErrorCode: "Ecs.0001", FailReason: "quota"}, [2]string{StatusUnknown, StatusUnknown}, "ECS's job ended FAIL without naming this server (0 sub-job(s) about other servers)"},
+		{"single-server job failed", Stop, single("FAIL", b.Targets[0].ServerID, "Ecs.0001", "quota"), [2]string{StatusFailed, StatusUnknown}, "Ecs.0001: quota"},
+		{"success about other servers only", Stop, job("SUCCESS", other("SUCCESS")), [2]string{StatusUnknown, StatusUnknown}, "ECS's job ended SUCCESS without naming this server (1 sub-job(s) about other servers)"},
+		{"code not repeated", Stop, job("FAIL", sub(0, "FAIL", "Ecs.0114", "Ecs.0114: Instance[x] could not be found.", "")), [2]string{StatusFailed, StatusUnknown}, "Ecs.0114: Instance[x] could not be found."},
+		{"errorcode_message preferred", Stop, job("FAIL", sub(0, "FAIL", "Ecs.0114", "Ecs.0114: long", "Instance[x] could not be found.")), [2]string{StatusFailed, StatusUnknown}, "Ecs.0114: Instance[x] could not be found."},
+		// The reason's words never make a failure "already": only the
+		// server's status read afterwards does (see TestAlready).
+		{"already running is a failure here", Start, job("FAIL", sub(0, "FAIL", "Ecs.0103", "Ecs.0103: Server x is already running (ACTIVE).", "Server x is already running (ACTIVE)."), sub(1, "SUCCESS", "", "", "")), [2]string{StatusFailed, StatusSucceeded}, "Ecs.0103: Server x is already running (ACTIVE)."},
+		{"already stopped is a failure here", Stop, job("FAIL", sub(0, "FAIL", "Ecs.0103", "", "Server x is already stopped (SHUTOFF)."), sub(1, "SUCCESS", "", "", "")), [2]string{StatusFailed, StatusSucceeded}, "Ecs.0103: Server x is already stopped (SHUTOFF)."},
 		{"reboot of a stopped server fails", Reboot, job("FAIL", sub(0, "FAIL", "Ecs.0103", "", "Server x is stopped (SHUTOFF) and cannot be rebooted."), sub(1, "SUCCESS", "", "", "")), [2]string{StatusFailed, StatusSucceeded}, "Ecs.0103: Server x is stopped (SHUTOFF) and cannot be rebooted."},
 		{"fail with no reason", Stop, job("FAIL", sub(0, "FAIL", "", "", ""), sub(1, "SUCCESS", "", "", "")), [2]string{StatusFailed, StatusSucceeded}, "the sub-job failed without a reason"},
-		{"server missing from sub-jobs", Stop, job("FAIL", sub(1, "SUCCESS", "", "", "")), [2]string{StatusFailed, StatusSucceeded}, "the job failed and lists no sub-job for this server: the job failed"},
+		{"server missing from sub-jobs", Stop, job("FAIL", sub(1, "SUCCESS", "", "", "")), [2]string{StatusUnknown, StatusSucceeded}, "ECS's job ended FAIL without naming this server (1 sub-job(s) about other servers)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -161,6 +175,31 @@ func TestJobResults(t *testing.T) {
 				t.Errorf("%+v", rs)
 			}
 		})
+	}
+}
+
+// A failed start or stop is "already" running or stopped only when the
+// server, read afterwards, is in that state; whatever its reason says.
+func TestAlready(t *testing.T) {
+	failed := Result{Status: StatusFailed, Error: "Ecs.0103: Server x is already stopped (SHUTOFF)."}
+	for _, tc := range []struct {
+		a      Action
+		r      Result
+		status string
+		want   string
+	}{
+		{Stop, failed, "SHUTOFF", StatusAlreadyStopped},
+		{Stop, failed, "ACTIVE", StatusFailed}, // the words say stopped; the server does not
+		{Start, failed, "ACTIVE", StatusAlreadyRunning},
+		{Start, failed, "SHUTOFF", StatusFailed},
+		{Reboot, failed, "ACTIVE", StatusFailed},
+		{Stop, Result{Status: StatusUnknown}, "SHUTOFF", StatusUnknown},
+		{Stop, failed, "", StatusFailed},
+	} {
+		got, ok := Already(tc.a, tc.r, tc.status)
+		if got.Status != tc.want || ok != (tc.want != tc.r.Status) || (ok && got.Error != "") {
+			t.Errorf("%s %s with server %q: %+v %v", tc.a, tc.r.Status, tc.status, got, ok)
+		}
 	}
 }
 
@@ -202,9 +241,11 @@ func TestTrackerPoll(t *testing.T) {
 	b1 := Batch{Region: "a", Targets: []Target{target(1, "a")}}
 	b2 := Batch{Region: "b", Targets: []Target{target(2, "b")}}
 	transient := &api.TransientError{Op: "show job", Cause: errors.New("HTTP 503")}
+	done1, done2 := &api.Job{Status: "SUCCESS"}, &api.Job{Status: "SUCCESS"}
+	done1.Entities.ServerID, done2.Entities.ServerID = b1.Targets[0].ServerID, b2.Targets[0].ServerID
 	f := &fakeJobs{answers: map[string][]any{
-		"j1": {&api.Job{Status: "RUNNING"}, &api.Job{Status: "SUCCESS"}},
-		"j2": {transient, &api.Job{Status: "RUNNING"}, &api.Job{Status: "SUCCESS"}},
+		"j1": {&api.Job{Status: "RUNNING"}, done1},
+		"j2": {transient, &api.Job{Status: "RUNNING"}, done2},
 	}}
 	tr := &Tracker{Action: Stop, Jobs: []*Tracked{{Batch: b1, JobID: "j1"}, {Batch: b2, JobID: "j2"}}}
 	if !strings.Contains(tr.Text(), "0 of 2 instances done") || !strings.Contains(tr.Text(), "job j1 checking") {
