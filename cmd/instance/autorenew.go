@@ -60,7 +60,12 @@ current setting.`,
 		Example: `  flexusl instance auto-renew web-1 on
   flexusl instance auto-renew web-1 web-2 on --times 3
   flexusl instance auto-renew 6743d0e3708be6007b8c8012 off -o json`,
-		Args: cobra.ArbitraryArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 2 {
+				return cmdutil.ArgCountError(cmd, "at least one instance ID or name and then on or off", len(args))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			opts.TimesGiven = cmd.Flags().Changed("times")
@@ -80,7 +85,7 @@ current setting.`,
 
 func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOptions) error {
 	if len(opts.Args) < 2 {
-		return cmdutil.UsageErrorf("auto-renew takes one or more instances and then on or off, got %d argument(s); see: flexusl instance auto-renew --help", len(opts.Args))
+		return cmdutil.UsageErrorf("auto-renew takes at least one instance ID or name and then on or off, got %d argument(s)", len(opts.Args))
 	}
 	names, sw := opts.Args[:len(opts.Args)-1], opts.Args[len(opts.Args)-1]
 	on, p := billing.ParseOnOff(sw)
