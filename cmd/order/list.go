@@ -179,10 +179,7 @@ func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error
 		go func(r *ListEntry) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			d, err := client.ShowOrder(ctx, r.OrderID())
-			if err == nil {
-				err = order.CheckAnswer(r.OrderID(), d)
-			}
+			d, err := order.Show(ctx, client, r.OrderID())
 			if err != nil {
 				r.Refresh = cmdutil.FirstLine(err.Error())
 				return

@@ -75,6 +75,7 @@ type Target struct {
 	Region     string
 	ProjectID  string // the region's project, as RMS lists it ("" = look it up)
 	ServerID   string
+	Status     string // RMS status (properties.status), as listed
 }
 
 // Batch is the instances one request acts on: one region (and project),
