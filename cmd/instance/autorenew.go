@@ -120,7 +120,7 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 		}
 		var preps []*api.Prepared
 		for _, t := range targets {
-			p, err := bare.PrepareAutoRenew("CLIENT-REQUEST-ID", t.ID, on, body)
+			p, err := bare.PrepareAutoRenew(cmdutil.DryRunRequestID, t.ID, on, body)
 			if err != nil {
 				return err
 			}

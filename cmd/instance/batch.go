@@ -58,7 +58,7 @@ func (b batch) dryRun(f *cmdutil.Factory, what string, targets []api.Resource) e
 	}
 	var preps []*api.Prepared
 	for _, chunk := range billing.Split(ids(targets), billing.MaxIDsPerCall) {
-		p, err := b.prepare(bare, "CLIENT-REQUEST-ID", chunk)
+		p, err := b.prepare(bare, cmdutil.DryRunRequestID, chunk)
 		if err != nil {
 			return err
 		}

@@ -69,7 +69,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 		if err != nil {
 			return err
 		}
-		p, err := a.prepare(bare, "CLIENT-REQUEST-ID", id)
+		p, err := a.prepare(bare, cmdutil.DryRunRequestID, id)
 		if err != nil {
 			return cmdutil.UsageError(err)
 		}
