@@ -30,10 +30,10 @@ type AutoRenewResult struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
 	AutoRenew bool   `json:"auto_renew"`      // the state asked for
-	Times     *int   `json:"times,omitempty"` // with --times: renewals allowed (0 unlimited)
+	Times     *int   `json:"times"` // with --times: renewals allowed (0 unlimited)
 	OK        bool   `json:"ok"`
-	Note      string `json:"note,omitempty"`
-	Error     string `json:"error,omitempty"`
+	Note      string `json:"note"`
+	Error     string `json:"error"`
 }
 
 // alreadyOff is BSS's answer to turning off an auto-renewal that is off.

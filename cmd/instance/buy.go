@@ -271,7 +271,7 @@ type BuyResult struct {
 	Order           *order.View `json:"order,omitempty"`
 	// Price is what BSS quoted before the purchase (absent when it gave
 	// no price or none was asked).
-	Price *price.Quote `json:"price,omitempty"`
+	Price *price.Quote `json:"price"`
 	// Instances (with --wait, once the order completed): each instance in
 	// the `instance list` shape.
 	Instances *[]instance.View `json:"instances,omitempty"`

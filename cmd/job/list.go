@@ -14,7 +14,7 @@ import (
 // the call started.
 type ListEntry struct {
 	journal.Entry
-	JobID string `json:"job_id,omitempty"`
+	JobID string `json:"job_id"`
 }
 
 // ListOptions are the inputs of `job list`.

@@ -19,9 +19,9 @@ type ListEntry struct {
 	// The keys `order list -o json` had before the journal held several
 	// kinds, kept so scripts written then go on working: the first order
 	// ID, a purchase's instance IDs, the Client-Request-Id.
-	FirstOrderID    string   `json:"order_id,omitempty"`
-	InstanceIDs     []string `json:"instance_ids,omitempty"`
-	ClientRequestID string   `json:"client_request_id,omitempty"`
+	FirstOrderID    string   `json:"order_id"`
+	InstanceIDs     []string `json:"instance_ids"`
+	ClientRequestID string   `json:"client_request_id"`
 	Status          int      `json:"status,omitempty"`
 	StatusText      string   `json:"status_text,omitempty"`
 	Refresh         string   `json:"refresh_error,omitempty"`

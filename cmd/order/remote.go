@@ -35,10 +35,10 @@ type RemoteOrder struct {
 	StatusText  string   `json:"status_text"`
 	Amount      float64  `json:"amount"`
 	Currency    string   `json:"currency"`
-	Name        string   `json:"name,omitempty"` // from the journal
-	Spec        string   `json:"spec,omitempty"`
-	Region      string   `json:"region,omitempty"`
-	InstanceIDs []string `json:"instance_ids,omitempty"`
+	Name        string   `json:"name"` // from the journal
+	Spec        string   `json:"spec"`
+	Region      string   `json:"region"`
+	InstanceIDs []string `json:"instance_ids"`
 }
 
 // UnknownAttempt is a journal attempt whose outcome is unknown, with the
@@ -47,10 +47,10 @@ type UnknownAttempt struct {
 	Time            time.Time `json:"time"`
 	Kind            string    `json:"kind"`
 	RequestID       string    `json:"request_id"`
-	Name            string    `json:"name,omitempty"`
-	Region          string    `json:"region,omitempty"`
-	ResourceIDs     []string  `json:"resource_ids,omitempty"`
-	OrderIDs        []string  `json:"order_ids,omitempty"` // the orders it acted on (pay, cancel)
+	Name            string    `json:"name"`
+	Region          string    `json:"region"`
+	ResourceIDs     []string  `json:"resource_ids"`
+	OrderIDs        []string  `json:"order_ids"` // the orders it acted on (pay, cancel)
 	PossibleMatches []string  `json:"possible_matches"`
 }
 
