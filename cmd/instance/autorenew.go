@@ -29,8 +29,8 @@ type AutoRenewOptions struct {
 type AutoRenewResult struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
-	AutoRenew bool   `json:"auto_renew"`      // the state asked for
-	Times     *int   `json:"times"` // with --times: renewals allowed (0 unlimited)
+	AutoRenew bool   `json:"auto_renew"` // the state asked for
+	Times     *int   `json:"times"`      // with --times: renewals allowed (0 unlimited)
 	OK        bool   `json:"ok"`
 	Note      string `json:"note"`
 	Error     string `json:"error"`

@@ -22,7 +22,7 @@ type OrdersResult struct {
 	OrderIDs []string       `json:"order_ids"`
 	Failed   []Failed       `json:"failed"`
 	Orders   []*order.View  `json:"orders,omitempty"` // with --wait: each order as last seen
-	Price    *price.Renewal `json:"price"`  // renew: what BSS quoted before renewing
+	Price    *price.Renewal `json:"price"`            // renew: what BSS quoted before renewing
 
 	rows []orderRow
 }
