@@ -123,7 +123,7 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 				}
 			}
 			return f.Print(rows, func() ([]string, [][]string) {
-				h := []string{"ORDER ID", "CREATED", "KIND", "REGION", "NAME", "SPEC", "QTY", "REQUEST OUTCOME"}
+				h := []string{"ORDER ID", "NAME", "REGION", "CREATED", "KIND", "SPEC", "QTY", "REQUEST OUTCOME"} // ID, NAME, REGION first, as every table
 				if refresh {
 					h = append(h, "STATUS")
 				}
@@ -137,7 +137,7 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 					if r.Quantity > 0 {
 						qty = strconv.Itoa(r.Quantity)
 					}
-					out[i] = []string{id, cmdutil.TableTime(r.Time), r.Kind, cmdutil.Dash(r.Region), cmdutil.Dash(r.Name), cmdutil.Dash(r.Spec), qty, r.State}
+					out[i] = []string{id, cmdutil.Dash(r.Name), cmdutil.Dash(r.Region), cmdutil.TableTime(r.Time), r.Kind, cmdutil.Dash(r.Spec), qty, r.State}
 					if refresh {
 						st := r.StatusText
 						if r.Refresh != "" {
