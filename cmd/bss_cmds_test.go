@@ -358,11 +358,15 @@ func TestOrderPayAndCancelRefuseWhatIsNotPending(t *testing.T) {
 	done := fb.newOrder(1, nil, 5)
 	pending := fb.newOrder(2, nil, 6)
 	fb.mu.Unlock()
-	for _, verb := range []string{"pay", "cancel"} {
-		r := runIn(t, env, false, "", "order", verb, done, "--yes")
-		if r.code != 2 || fb.changes() != 0 || !strings.Contains(r.err, "is completed (status 5), not pending payment (6)") || !strings.Contains(r.err, "nothing was sent") {
-			t.Errorf("%s completed: exit %d\n%s", verb, r.code, r.err)
-		}
+	// Paying a completed order: already paid, nothing sent, exit 0 (as stop
+	// on a stopped server). Cancelling it: its state forbids it, exit 2.
+	r0 := runIn(t, env, false, "", "order", "pay", done, "--yes", "-o", "json")
+	if r0.code != 0 || fb.changes() != 0 || !strings.Contains(r0.err, "is already paid (completed): nothing was sent") || !strings.Contains(r0.out, `"action": "already_paid"`) {
+		t.Errorf("pay completed: exit %d\n%s\n%s", r0.code, r0.out, r0.err)
+	}
+	r0 = runIn(t, env, false, "", "order", "cancel", done, "--yes")
+	if r0.code != 2 || fb.changes() != 0 || !strings.Contains(r0.err, "is completed (status 5), not pending payment (6)") || !strings.Contains(r0.err, "nothing was sent") {
+		t.Errorf("cancel completed: exit %d\n%s", r0.code, r0.err)
 	}
 	// On a terminal pay shows the amount and currency, then pays.
 	r := runIn(t, env, true, "y\n", "order", "pay", pending)

@@ -178,7 +178,7 @@ func TestShapeFlags(t *testing.T) {
 		{[]string{"config", "path", "--jq", "."}, nil, 2, "", "Error: flexusl config path prints no result to shape: --jq, --template and --columns do not apply"},
 		{[]string{"sandbox", "--columns", "a"}, nil, 2, "", "Error: flexusl sandbox prints no result to shape"},
 		{append(buyDryRun, "--columns", "method,url"), nil, 0, "METHOD  URL\nPOST    https://hcss.ap-southeast-3.myhuaweicloud.com/v1/light-instances\n", ""},
-		{append(buyDryRun, "--jq", ".body.plan_spec"), nil, 0, "hf.large.1.30m.linux\n", ""},
+		{append(buyDryRun, "--jq", ".[0].body.plan_spec"), nil, 0, "hf.large.1.30m.linux\n", ""},
 		{[]string{"specs", "list", "--jq", ".code"}, nil, 1, "", "Error: --jq: expected an object but got: array"},
 		{[]string{"version", "--columns", "nope"}, nil, 2, "", "Error: --columns: nope is not a key of this result; the keys are version, commit, go_version"},
 		// --version declares no keys: the result shows the column unknown.

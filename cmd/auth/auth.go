@@ -313,21 +313,21 @@ type Status struct {
 	Profile          string `json:"profile"`
 	AuthMode         string `json:"auth_mode"`
 	Region           string `json:"region"`
-	Account          string `json:"account,omitempty"`
-	User             string `json:"user,omitempty"`
+	Account          string `json:"account"`
+	User             string `json:"user"`
 	Credential       string `json:"credential"`
 	CredentialSource string `json:"credential_source"`
-	HiddenCredential string `json:"hidden_credential,omitempty"`
-	TokenExpiresAt   string `json:"token_expires_at,omitempty"`
-	TokenExpiresIn   string `json:"token_expires_in,omitempty"`
-	TokenRegion      string `json:"token_region,omitempty"`
+	HiddenCredential string `json:"hidden_credential"`
+	TokenExpiresAt   string `json:"token_expires_at"`
+	TokenExpiresIn   string `json:"token_expires_in"`
+	TokenRegion      string `json:"token_region"`
 	// Tokens are the stored tokens per region (token_region's first).
-	Tokens []RegionToken `json:"tokens,omitempty"`
+	Tokens []RegionToken `json:"tokens"`
 	// AccountTokenExpiresAt is when the stored account-scoped token (the
 	// one other regions' tokens are got with) expires.
-	AccountTokenExpiresAt string `json:"account_token_expires_at,omitempty"`
-	ProjectID             string `json:"project_id,omitempty"`
-	DomainID              string `json:"domain_id,omitempty"`
+	AccountTokenExpiresAt string `json:"account_token_expires_at"`
+	ProjectID             string `json:"project_id"`
+	DomainID              string `json:"domain_id"`
 }
 
 // RegionToken is one region's stored token in `auth status` (no secret).

@@ -20,6 +20,10 @@ type DryRunRequest struct {
 	Body    json.RawMessage   `json:"body"` // the exact bytes; null without a body
 }
 
+// DryRunRequestID is the Client-Request-Id a dry run shows where the real
+// run makes one anew (every at-most-once call sends a fresh one).
+const DryRunRequestID = "CLIENT-REQUEST-ID"
+
 // DryRunOf is p as --dry-run shows it.
 func (f *Factory) DryRunOf(p *api.Prepared) DryRunRequest {
 	hdr := api.RedactHeaders(p.Header)

@@ -34,11 +34,32 @@ func ProblemsError(ps catalog.Problems, flags map[string]string) error {
 	return UsageError(fmt.Errorf("%d problems:\n  %s", len(ps), strings.Join(lines, "\n  ")))
 }
 
-// ExactArgs is cobra.ExactArgs with exit code 2 and the usage line.
+// ArgCountError is the one wording for a command given too few or too
+// many arguments (exit 2): "flexusl order show takes an order ID (or
+// --last), got 0 arguments; see: flexusl order show --help". wants says
+// what it takes, as a person would ("an instance ID or name", "at least
+// one rule ID").
+func ArgCountError(cmd *cobra.Command, wants string, got int) error {
+	return UsageErrorf("%s takes %s, got %d argument%s; see: %s --help", cmd.CommandPath(), wants, got, plural(got), cmd.CommandPath())
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+// ExactArgs is cobra.ExactArgs with exit code 2 and the usage line; what
+// says what the arguments are ("an instance ID or name", "KEY").
 func ExactArgs(n int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) != n {
-			return UsageErrorf("%s takes %d argument(s) (%s), got %d; see: %s --help", cmd.CommandPath(), n, what, len(args), cmd.CommandPath())
+			wants := what
+			if n != 1 {
+				wants = fmt.Sprintf("%d arguments (%s)", n, what)
+			}
+			return ArgCountError(cmd, wants, len(args))
 		}
 		return nil
 	}
@@ -48,7 +69,7 @@ func ExactArgs(n int, what string) cobra.PositionalArgs {
 func RangeArgs(lo, hi int, what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < lo || len(args) > hi {
-			return UsageErrorf("%s takes %d to %d argument(s) (%s), got %d; see: %s --help", cmd.CommandPath(), lo, hi, what, len(args), cmd.CommandPath())
+			return ArgCountError(cmd, fmt.Sprintf("%d to %d arguments (%s)", lo, hi, what), len(args))
 		}
 		return nil
 	}
@@ -59,7 +80,7 @@ func RangeArgs(lo, hi int, what string) cobra.PositionalArgs {
 func AtLeastOneArg(what string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) == 0 {
-			return UsageErrorf("%s takes at least one %s; see: %s --help", cmd.CommandPath(), what, cmd.CommandPath())
+			return ArgCountError(cmd, "at least one "+what, 0)
 		}
 		return nil
 	}

@@ -376,7 +376,7 @@ type OpenResult struct {
 	AlreadyOpen string                 `json:"already_open"` // ports that were open already
 	RuleID      string                 `json:"rule_id"`
 	Status      string                 `json:"status"` // opened, already_open, failed
-	Error       string                 `json:"error,omitempty"`
+	Error       string                 `json:"error"`
 }
 
 // OpenPorts opens r's ports for the instances just bought (IDs, all of

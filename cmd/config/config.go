@@ -82,7 +82,7 @@ func newGet(f *cmdutil.Factory) *cobra.Command {
 		Use:               "get KEY",
 		Short:             "Print one setting's resolved value (secrets masked)",
 		Example:           "  flexusl config get region",
-		Args:              cmdutil.ExactArgs(1, "KEY"),
+		Args:              cmdutil.ExactArgs(1, "a KEY"),
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := config.CheckKey(args[0]); err != nil {
@@ -187,7 +187,7 @@ func newUnset(f *cmdutil.Factory) *cobra.Command {
 		Use:               "unset KEY",
 		Short:             "Remove a setting from the profile",
 		Example:           "  flexusl config unset token",
-		Args:              cmdutil.ExactArgs(1, "KEY"),
+		Args:              cmdutil.ExactArgs(1, "a KEY"),
 		ValidArgsFunction: completeKeys,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := f.Config()
@@ -292,7 +292,7 @@ func profileCommand(f *cmdutil.Factory, use, short, example string, op func(*con
 		Use:               use,
 		Short:             short,
 		Example:           example,
-		Args:              cmdutil.ExactArgs(1, "NAME"),
+		Args:              cmdutil.ExactArgs(1, "a profile NAME"),
 		ValidArgsFunction: cmdutil.CompleteProfiles(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, err := f.Config()

@@ -25,9 +25,9 @@ type DeleteOptions struct {
 type DeleteResult struct {
 	ID        string                 `json:"id"`
 	Status    string                 `json:"status"` // deleted, already_gone, not_sent, rejected, unknown
-	Rule      *firewall.RuleView     `json:"rule,omitempty"`
+	Rule      *firewall.RuleView     `json:"rule"`
 	Instances []firewall.InstanceRef `json:"instances"` // the instances its group protects
-	Error     string                 `json:"error,omitempty"`
+	Error     string                 `json:"error"`
 }
 
 // Delete statuses.

@@ -12,7 +12,9 @@ import (
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/resolve"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/flexusl/flexusl/pkg/wait"
 	"github.com/spf13/cobra"
 )
@@ -109,9 +111,32 @@ func resolveTargets(ctx context.Context, f *cmdutil.Factory, client *api.Client,
 	ts := make([]ecs.Target, len(rs))
 	for i := range rs {
 		r := &rs[i]
-		ts[i] = ecs.Target{InstanceID: r.ID, Name: r.Name, Region: r.RegionID, ProjectID: r.ProjectID, ServerID: r.ServerID()}
+		ts[i] = ecs.Target{InstanceID: r.ID, Name: r.Name, Region: r.RegionID, ProjectID: r.ProjectID, ServerID: r.ServerID(), Status: r.Properties.Status}
 	}
 	return ts, nil
+}
+
+// refuseRebootOfStopped refuses, before anything is sent (exit 2), to
+// reboot instances RMS lists as STOPPED: a state that forbids the action
+// is said up front, with what to run instead, not learnt from a failed job
+// (exit 4). Stop on a stopped server, and start on a running one, are
+// already in the state asked for and go on (reported "already ...").
+func refuseRebootOfStopped(a ecs.Action, ts []ecs.Target) error {
+	if a != ecs.Reboot {
+		return nil
+	}
+	var stopped, ids []string
+	for _, t := range ts {
+		if strings.EqualFold(t.Status, instance.StatusStopped) && api.ValidID(t.InstanceID) {
+			stopped = append(stopped, fmt.Sprintf("%s (%s)", safetext.Line(t.Name), t.InstanceID))
+			ids = append(ids, t.InstanceID)
+		}
+	}
+	if len(stopped) == 0 {
+		return nil
+	}
+	return cmdutil.UsageErrorf("cannot reboot %s: STOPPED (as RMS lists it); start it instead: flexusl instance start %s (nothing was sent)",
+		strings.Join(stopped, ", "), strings.Join(ids, " "))
 }
 
 func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) error {
@@ -144,6 +169,9 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 	// 2. Instances -> servers, one batch per region (split past 1,000).
 	targets, err := resolveTargets(ctx, f, client, opts.Args)
 	if err != nil {
+		return err
+	}
+	if err := refuseRebootOfStopped(opts.Action, targets); err != nil {
 		return err
 	}
 	batches, ps := ecs.Plan(targets, 0)

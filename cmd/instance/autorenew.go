@@ -29,11 +29,11 @@ type AutoRenewOptions struct {
 type AutoRenewResult struct {
 	ID        string `json:"id"`
 	Name      string `json:"name"`
-	AutoRenew bool   `json:"auto_renew"`      // the state asked for
-	Times     *int   `json:"times,omitempty"` // with --times: renewals allowed (0 unlimited)
+	AutoRenew bool   `json:"auto_renew"` // the state asked for
+	Times     *int   `json:"times"`      // with --times: renewals allowed (0 unlimited)
 	OK        bool   `json:"ok"`
-	Note      string `json:"note,omitempty"`
-	Error     string `json:"error,omitempty"`
+	Note      string `json:"note"`
+	Error     string `json:"error"`
 }
 
 // alreadyOff is BSS's answer to turning off an auto-renewal that is off.
@@ -60,7 +60,12 @@ current setting.`,
 		Example: `  flexusl instance auto-renew web-1 on
   flexusl instance auto-renew web-1 web-2 on --times 3
   flexusl instance auto-renew 6743d0e3708be6007b8c8012 off -o json`,
-		Args: cobra.ArbitraryArgs,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 2 {
+				return cmdutil.ArgCountError(cmd, "at least one instance ID or name and then on or off", len(args))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			opts.TimesGiven = cmd.Flags().Changed("times")
@@ -80,7 +85,7 @@ current setting.`,
 
 func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOptions) error {
 	if len(opts.Args) < 2 {
-		return cmdutil.UsageErrorf("auto-renew takes one or more instances and then on or off, got %d argument(s); see: flexusl instance auto-renew --help", len(opts.Args))
+		return cmdutil.UsageErrorf("auto-renew takes at least one instance ID or name and then on or off, got %d argument(s)", len(opts.Args))
 	}
 	names, sw := opts.Args[:len(opts.Args)-1], opts.Args[len(opts.Args)-1]
 	on, p := billing.ParseOnOff(sw)
@@ -115,7 +120,7 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 		}
 		var preps []*api.Prepared
 		for _, t := range targets {
-			p, err := bare.PrepareAutoRenew("CLIENT-REQUEST-ID", t.ID, on, body)
+			p, err := bare.PrepareAutoRenew(cmdutil.DryRunRequestID, t.ID, on, body)
 			if err != nil {
 				return err
 			}

@@ -22,7 +22,7 @@ type OrdersResult struct {
 	OrderIDs []string       `json:"order_ids"`
 	Failed   []Failed       `json:"failed"`
 	Orders   []*order.View  `json:"orders,omitempty"` // with --wait: each order as last seen
-	Price    *price.Renewal `json:"price,omitempty"`  // renew: what BSS quoted before renewing
+	Price    *price.Renewal `json:"price"`            // renew: what BSS quoted before renewing
 
 	rows []orderRow
 }
@@ -58,7 +58,7 @@ func (b batch) dryRun(f *cmdutil.Factory, what string, targets []api.Resource) e
 	}
 	var preps []*api.Prepared
 	for _, chunk := range billing.Split(ids(targets), billing.MaxIDsPerCall) {
-		p, err := b.prepare(bare, "CLIENT-REQUEST-ID", chunk)
+		p, err := b.prepare(bare, cmdutil.DryRunRequestID, chunk)
 		if err != nil {
 			return err
 		}

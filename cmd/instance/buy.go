@@ -271,7 +271,7 @@ type BuyResult struct {
 	Order           *order.View `json:"order,omitempty"`
 	// Price is what BSS quoted before the purchase (absent when it gave
 	// no price or none was asked).
-	Price *price.Quote `json:"price,omitempty"`
+	Price *price.Quote `json:"price"`
 	// Instances (with --wait, once the order completed): each instance in
 	// the `instance list` shape.
 	Instances *[]instance.View `json:"instances,omitempty"`
@@ -332,6 +332,14 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return err
 	}
 	if opts.DryRun {
+		// As every dry run: the Client-Request-Id a run would make anew
+		// reads as a placeholder; one given with --client-request-id is
+		// shown as it would be sent.
+		if opts.ClientRequestID == "" {
+			if prep, err = bare.PrepareCreate(cmdutil.DryRunRequestID, req); err != nil {
+				return err
+			}
+		}
 		line, asked := dryRunPrice(ctx, f, req, opts.NoPrice)
 		return printDryRun(f, format, prep, req, cat, line, asked)
 	}
@@ -486,7 +494,7 @@ func printDryRun(f *cmdutil.Factory, format output.Format, p *api.Prepared, req 
 		if priceLine != nil {
 			f.IO.Infof("price: %s", priceLine.Value)
 		}
-		return f.Print(d, nil)
+		return f.Print([]cmdutil.DryRunRequest{d}, nil) // an array, as every dry run prints
 	}
 	lines := req.Summary(cat)
 	if priceLine != nil {

@@ -57,7 +57,7 @@ as for renew.`,
 
   # the exact request, nothing sent
   flexusl instance delete 6743d0e3708be6007b8c8012 --dry-run`,
-		Args: cobra.ArbitraryArgs,
+		Args: cmdutil.AtLeastOneArg("instance ID or name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			if runF != nil {

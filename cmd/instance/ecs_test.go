@@ -356,7 +356,7 @@ func TestStopBatchesPerRegion(t *testing.T) {
 	}
 	// Table output.
 	r = c.run(t, false, "", "", "instance", "stop", "web-1", "--type", "hard", "--interval", "10ms")
-	if r.code != 0 || !strings.Contains(r.out, "INSTANCE ID") || !strings.Contains(r.out, "stopped") || strings.Contains(r.err, "Error") {
+	if r.code != 0 || !strings.Contains(r.out, "INSTANCE ID") || !strings.Contains(r.out, "succeeded") || strings.Contains(r.err, "Error") {
 		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 	if p := c.requests("POST", "/cloudservers/action"); !strings.Contains(p[len(p)-1].Body, `"type":"HARD"`) {
@@ -418,7 +418,7 @@ func TestActionExitCodes(t *testing.T) {
 		c.failServer, c.failReason = "72a270de-665a-4f46-8d64-000000000001", "Ecs.0103: bad state"
 		c.serverStatus = map[string]string{"72a270de-665a-4f46-8d64-000000000001": "SHUTOFF"}
 		r = c.run(t, false, "", "", "instance", "stop", "web-1", "--interval", "10ms")
-		if r.code != 0 || !strings.Contains(r.out, "already stopped") {
+		if r.code != 0 || !strings.Contains(r.out, "already_stopped") {
 			t.Fatalf("server SHUTOFF: exit %d\n%s\n%s", r.code, r.out, r.err)
 		}
 	})
@@ -444,7 +444,7 @@ func TestActionExitCodes(t *testing.T) {
 		c := newCloud(t, 2, "ap-southeast-3")
 		c.failServer, c.failReason = "72a270de-665a-4f46-8d64-000000000001", "Server 72a2... is already running (ACTIVE)."
 		r := c.run(t, false, "", "", "instance", "start", "web-1", "web-2", "--interval", "10ms")
-		if r.code != 0 || !strings.Contains(r.out, "already running") || !strings.Contains(r.out, "started") {
+		if r.code != 0 || !strings.Contains(r.out, "already_running") || !strings.Contains(r.out, "succeeded") {
 			t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
 		}
 	})

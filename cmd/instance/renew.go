@@ -80,7 +80,7 @@ and exits 1.`,
 
   # the price of a yearly renewal, as JSON on stdout after renewing
   flexusl instance renew web-1 --period-type year --period 1 --yes -o json   # .price.amount`,
-		Args: cobra.ArbitraryArgs,
+		Args: cmdutil.AtLeastOneArg("instance ID or name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Args = args
 			opts.TimeoutGiven = cmd.Flags().Changed("timeout")

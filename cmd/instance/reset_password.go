@@ -261,17 +261,13 @@ func resetResults(b ecs.Batch, status, errText string) []ResetResult {
 	return out
 }
 
+// resetText is the RESULT cell: the JSON status (as every table shows the
+// value JSON has), with the error where there is one.
 func resetText(r ResetResult) string {
-	switch r.Status {
-	case ecs.StatusSucceeded:
-		return "password reset"
-	case ecs.StatusUnknown:
-		return "outcome unknown"
+	if r.Error != "" && r.Status != ecs.StatusSucceeded {
+		return r.Status + ": " + r.Error
 	}
-	if r.Error != "" {
-		return strings.ReplaceAll(r.Status, "_", " ") + ": " + r.Error
-	}
-	return strings.ReplaceAll(r.Status, "_", " ")
+	return r.Status
 }
 
 // sendReset journals and sends one batch and maps the answer to its

@@ -210,7 +210,7 @@ func TestUpdateRulesSendNothing(t *testing.T) {
 		{"hostname dots", []string{"--hostname", "a..b"}, `--hostname (server.hostname) "a..b": must not contain ".."`},
 		{"hostname underscore", []string{"--hostname", "a_b"}, `holds '_'`},
 		{"hostname edge", []string{"--hostname", "-ab"}, "must not start or end with . or -"},
-		{"two instances", []string{"web-2", "--hostname", "ok"}, "takes 1 argument(s)"},
+		{"two instances", []string{"web-2", "--hostname", "ok"}, "takes an instance ID or name, got 2 arguments"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := newCloud(t, 1, "ap-southeast-3")

@@ -44,7 +44,7 @@ the rest is still printed, the missing fields empty, and flexusl exits 1
   flexusl instance show 6743d0e3708be6007b8c8012 -o json
   flexusl instance show web-1 --region ap-southeast-3 --jq .expires
   flexusl instance show web-1 --columns name,status,public_ip,expires`,
-		Args: cmdutil.ExactArgs(1, "ID|NAME"),
+		Args: cmdutil.ExactArgs(1, "an instance ID or name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.Instance = args[0]
 			if runF != nil {

@@ -79,7 +79,7 @@ func TestShowAmbiguousAndUnknown(t *testing.T) {
 		t.Errorf("exit %d %q", code, errOut)
 	}
 	_, errOut, code = c.run(t, nil, "instance", "show")
-	if code != 2 || !strings.Contains(errOut, "takes 1 argument(s) (ID|NAME)") {
+	if code != 2 || !strings.Contains(errOut, "flexusl instance show takes an instance ID or name, got 0 arguments; see: flexusl instance show --help") {
 		t.Errorf("exit %d %q", code, errOut)
 	}
 	if c.count("GET /v1/proj") != 1 || c.count("POST") != 1 { // only the dup --region show

@@ -60,7 +60,7 @@ the command that starts it); an unknown or ambiguous name exits 2.`,
   flexusl instance ssh 6743d0e3708be6007b8c8012 -- -o StrictHostKeyChecking=accept-new uptime`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 || cmd.ArgsLenAtDash() == 0 {
-				return cmdutil.UsageErrorf("%s needs an instance ID or name before anything for ssh, e.g. %s web-1 -- -p 2222 uptime", cmd.CommandPath(), cmd.CommandPath())
+				return cmdutil.ArgCountError(cmd, "an instance ID or name first (then a remote command, and ssh's options after --: web-1 -- -p 2222 uptime)", 0)
 			}
 			return nil
 		},

@@ -25,7 +25,7 @@ trying again.
 Then it waits for each ECS job to end (SUCCESS, or FAIL with each server's
 reason): a spinner on a terminal, a line per change otherwise. A start
 that ECS fails on a server that is running when read afterwards (ECS
-ShowServer status ACTIVE) is shown as "already running", not as an error;
+ShowServer status ACTIVE) is shown as already_running, not as an error;
 the failure's wording never decides. An instance whose server the ended
 job does not name has an unknown outcome (exit 1). --no-wait returns once ECS has taken the requests, with the job
 IDs; follow them with "flexusl job wait JOB_ID --region R".

@@ -23,8 +23,8 @@ type TrafficRow struct {
 	UsedGB      *float64 `json:"used_gb"`
 	RemainingGB *float64 `json:"remaining_gb"`
 	UsedPercent *float64 `json:"used_percent"`
-	ResetsAt    string   `json:"resets_at,omitempty"` // end of the current cycle, where BSS says
-	Error       string   `json:"error,omitempty"`
+	ResetsAt    string   `json:"resets_at"` // end of the current cycle, where BSS says
+	Error       string   `json:"error"`
 }
 
 // NewCmdTraffic is `flexusl instance traffic`.

@@ -25,7 +25,7 @@ func TestBuyWaitEndsWithIPs(t *testing.T) {
 		t.Fatalf("exit %d %v\n%s\n%s", code, err, out, errOut)
 	}
 	insts, _ := r["instances"].([]any)
-	if keysOf(r) != "client_request_id,instance_ids,instances,order,order_id,region" || len(insts) != 2 {
+	if keysOf(r) != "client_request_id,instance_ids,instances,order,order_id,price,region" || len(insts) != 2 {
 		t.Fatalf("%v", r)
 	}
 	first := insts[0].(map[string]any)

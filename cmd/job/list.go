@@ -14,7 +14,7 @@ import (
 // the call started.
 type ListEntry struct {
 	journal.Entry
-	JobID string `json:"job_id,omitempty"`
+	JobID string `json:"job_id"`
 }
 
 // ListOptions are the inputs of `job list`.
@@ -94,10 +94,10 @@ func listRun(f *cmdutil.Factory, opts *ListOptions) error {
 			if jobs == "" {
 				jobs = "- (request " + r.RequestID + ")"
 			}
-			out[i] = []string{jobs, cmdutil.TableTime(r.Time), cmdutil.Dash(r.Region), cmdutil.Dash(operationName(r.Operation)),
+			out[i] = []string{jobs, cmdutil.Dash(r.Region), cmdutil.TableTime(r.Time), cmdutil.Dash(operationName(r.Operation)),
 				cmdutil.Dash(strings.Join(r.ResourceIDs, ",")), r.State}
 		}
-		return []string{"JOB ID", "CREATED", "REGION", "OPERATION", "INSTANCES", "REQUEST OUTCOME"}, out
+		return []string{"JOB ID", "REGION", "CREATED", "OPERATION", "INSTANCES", "REQUEST OUTCOME"}, out // ID, REGION first, as every table
 	})
 }
 

@@ -1,10 +1,13 @@
 package job
 
 import (
+	"fmt"
+
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/ecs"
+	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/journal"
 )
 
@@ -30,6 +33,16 @@ func jobRegion(f *cmdutil.Factory, verb, jobID string) (string, error) {
 		return "", cmdutil.UsageErrorf("region %q is not a region ID (%s; nothing was sent)", region, ecs.RegionRule)
 	}
 	return region, nil
+}
+
+// noSuchJob is the one error for a job ECS does not have in the region
+// (HTTP 404): exit 2, as an order or an instance that does not exist;
+// other errors are returned as they are.
+func noSuchJob(err error, jobID, region string) error {
+	if !api.IsNotFound(err) {
+		return err
+	}
+	return exitcode.New(exitcode.Usage, fmt.Errorf("no job %s in %s (ECS: %s): check the job ID and the region (flexusl job list shows the jobs flexusl started)", jobID, region, cmdutil.FirstLine(err.Error())))
 }
 
 // journaledJob is the journal entry of the call that started jobID, if

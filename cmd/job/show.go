@@ -61,7 +61,7 @@ func showRun(ctx context.Context, f *cmdutil.Factory, opts *ShowOptions) error {
 	}
 	j, err := client.ShowJob(ctx, api.ECSCall{Region: region}, opts.JobID)
 	if err != nil {
-		return err
+		return noSuchJob(err, opts.JobID, region)
 	}
 	return printView(f, view(j, region, instancesOf(ctx, f, client, j, region)))
 }

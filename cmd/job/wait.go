@@ -130,7 +130,7 @@ func waitRun(ctx context.Context, f *cmdutil.Factory, opts *WaitOptions) error {
 		func(ctx context.Context) (wait.State, error) {
 			j, err := quiet.ShowJob(ctx, call, opts.JobID)
 			if err != nil {
-				return wait.State{}, err
+				return wait.State{}, noSuchJob(err, opts.JobID, region)
 			}
 			last = j
 			st := wait.State{Text: progressText(j), Done: j.Ended()}

@@ -171,10 +171,10 @@ func TestJobWaitEnds(t *testing.T) {
 			}
 		}
 	})
-	t.Run("unknown job", func(t *testing.T) {
+	t.Run("unknown job: exit 2, as an unknown order or instance", func(t *testing.T) {
 		f := &fake{}
 		_, errOut, code := run(t, f, "nojob", "--region", "ap-southeast-3")
-		if code != 1 || !strings.Contains(errOut, "no such job") {
+		if code != 2 || !strings.Contains(errOut, "no job nojob in ap-southeast-3") {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 	})

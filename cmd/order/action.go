@@ -18,12 +18,21 @@ import (
 // read after the call.
 type ActionResult struct {
 	OrderID    string  `json:"order_id"`
-	Action     string  `json:"action"` // "paid" or "cancelled"
+	Action     string  `json:"action"` // "paid" or "cancelled"; "already_paid" or "already_cancelled" when nothing was sent
 	OrderType  string  `json:"order_type"`
 	Amount     float64 `json:"amount"`
 	Currency   string  `json:"currency"`
 	Status     int     `json:"status"` // after the call; 0 when it could not be read
 	StatusText string  `json:"status_text"`
+}
+
+// already reports whether an order in status is already what the action
+// makes it: paid (processing or completed) for pay, cancelled for cancel.
+func (a orderAction) already(status int) bool {
+	if a.kind == journal.KindPay {
+		return status == api.StatusProcessing || status == api.StatusCompleted
+	}
+	return status == api.StatusCancelled
 }
 
 // actionOptions are the inputs of `order pay` and `order cancel`.
@@ -60,7 +69,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 		if err != nil {
 			return err
 		}
-		p, err := a.prepare(bare, "CLIENT-REQUEST-ID", id)
+		p, err := a.prepare(bare, cmdutil.DryRunRequestID, id)
 		if err != nil {
 			return cmdutil.UsageError(err)
 		}
@@ -75,14 +84,19 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	}
 	// Only an order waiting for payment can be paid or cancelled: anything
 	// else is refused here, before sending.
-	d, err := client.ShowOrder(ctx, id)
+	d, err := order.Show(ctx, client, id) // never acts on an answer about another order
 	if err != nil {
-		return err
-	}
-	if err := order.CheckAnswer(id, d); err != nil { // never act on an answer about another order
 		return fmt.Errorf("%w; nothing was sent", err)
 	}
 	info := d.OrderInfo
+	// Already in the state asked for: said, nothing sent, exit 0 (as stop
+	// on a stopped server is). A state that forbids it: exit 2.
+	if a.already(info.Status) {
+		f.IO.Infof("Order %s is already %s (%s): nothing was sent.", id, a.done, api.StatusText(info.Status))
+		res := ActionResult{OrderID: id, Action: "already_" + a.done, OrderType: api.OrderTypeText(info.OrderType), Amount: info.AmountAfterDiscount,
+			Currency: info.Currency, Status: info.Status, StatusText: api.StatusText(info.Status)}
+		return printAction(f, res)
+	}
 	if info.Status != api.StatusPendingPayment {
 		return cmdutil.UsageErrorf("order %s is %s (status %d), not pending payment (6): it cannot be %s; nothing was sent", id, api.StatusText(info.Status), info.Status, a.done)
 	}
@@ -132,15 +146,17 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 		return err
 	}
 	res := ActionResult{OrderID: id, Action: a.done, OrderType: api.OrderTypeText(info.OrderType), Amount: info.AmountAfterDiscount, Currency: info.Currency}
-	after, err := client.WithNotify(nil).ShowOrder(ctx, id)
-	if err == nil {
-		err = order.CheckAnswer(id, after)
-	}
+	after, err := order.Show(ctx, client.WithNotify(nil), id)
 	if err == nil {
 		res.Status, res.StatusText = after.OrderInfo.Status, api.StatusText(after.OrderInfo.Status)
 	} else {
 		f.IO.Warnf("order %s was %s, but its status could not be read: %s", id, a.done, cmdutil.FirstLine(err.Error()))
 	}
+	return printAction(f, res)
+}
+
+// printAction prints what pay or cancel did to the order.
+func printAction(f *cmdutil.Factory, res ActionResult) error {
 	return f.Print(res, func() ([]string, [][]string) {
 		st := "-"
 		if res.Status != 0 {

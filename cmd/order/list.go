@@ -19,9 +19,9 @@ type ListEntry struct {
 	// The keys `order list -o json` had before the journal held several
 	// kinds, kept so scripts written then go on working: the first order
 	// ID, a purchase's instance IDs, the Client-Request-Id.
-	FirstOrderID    string   `json:"order_id,omitempty"`
-	InstanceIDs     []string `json:"instance_ids,omitempty"`
-	ClientRequestID string   `json:"client_request_id,omitempty"`
+	FirstOrderID    string   `json:"order_id"`
+	InstanceIDs     []string `json:"instance_ids"`
+	ClientRequestID string   `json:"client_request_id"`
 	Status          int      `json:"status,omitempty"`
 	StatusText      string   `json:"status_text,omitempty"`
 	Refresh         string   `json:"refresh_error,omitempty"`
@@ -123,7 +123,7 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 				}
 			}
 			return f.Print(rows, func() ([]string, [][]string) {
-				h := []string{"ORDER ID", "CREATED", "KIND", "REGION", "NAME", "SPEC", "QTY", "REQUEST OUTCOME"}
+				h := []string{"ORDER ID", "NAME", "REGION", "CREATED", "KIND", "SPEC", "QTY", "REQUEST OUTCOME"} // ID, NAME, REGION first, as every table
 				if refresh {
 					h = append(h, "STATUS")
 				}
@@ -137,7 +137,7 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 					if r.Quantity > 0 {
 						qty = strconv.Itoa(r.Quantity)
 					}
-					out[i] = []string{id, cmdutil.TableTime(r.Time), r.Kind, cmdutil.Dash(r.Region), cmdutil.Dash(r.Name), cmdutil.Dash(r.Spec), qty, r.State}
+					out[i] = []string{id, cmdutil.Dash(r.Name), cmdutil.Dash(r.Region), cmdutil.TableTime(r.Time), r.Kind, cmdutil.Dash(r.Spec), qty, r.State}
 					if refresh {
 						st := r.StatusText
 						if r.Refresh != "" {
@@ -179,10 +179,7 @@ func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error
 		go func(r *ListEntry) {
 			defer wg.Done()
 			defer func() { <-sem }()
-			d, err := client.ShowOrder(ctx, r.OrderID())
-			if err == nil {
-				err = order.CheckAnswer(r.OrderID(), d)
-			}
+			d, err := order.Show(ctx, client, r.OrderID())
 			if err != nil {
 				r.Refresh = cmdutil.FirstLine(err.Error())
 				return

@@ -64,7 +64,7 @@ func resolveOrderIDOf(f *cmdutil.Factory, args []string, last bool, cmd string, 
 		}
 		return "", nil, cmdutil.UsageErrorf("--last: the order journal %s has no orders", path)
 	case len(args) != 1:
-		return "", nil, cmdutil.UsageErrorf("%s takes one ORDER_ID (or --last)", cmd)
+		return "", nil, cmdutil.UsageErrorf("%s takes an order ID (or --last), got %d arguments; see: %s --help", cmd, len(args), cmd)
 	}
 	if err := order.CheckID(args[0]); err != nil {
 		return "", nil, err

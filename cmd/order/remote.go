@@ -35,10 +35,10 @@ type RemoteOrder struct {
 	StatusText  string   `json:"status_text"`
 	Amount      float64  `json:"amount"`
 	Currency    string   `json:"currency"`
-	Name        string   `json:"name,omitempty"` // from the journal
-	Spec        string   `json:"spec,omitempty"`
-	Region      string   `json:"region,omitempty"`
-	InstanceIDs []string `json:"instance_ids,omitempty"`
+	Name        string   `json:"name"` // from the journal
+	Spec        string   `json:"spec"`
+	Region      string   `json:"region"`
+	InstanceIDs []string `json:"instance_ids"`
 }
 
 // UnknownAttempt is a journal attempt whose outcome is unknown, with the
@@ -47,10 +47,10 @@ type UnknownAttempt struct {
 	Time            time.Time `json:"time"`
 	Kind            string    `json:"kind"`
 	RequestID       string    `json:"request_id"`
-	Name            string    `json:"name,omitempty"`
-	Region          string    `json:"region,omitempty"`
-	ResourceIDs     []string  `json:"resource_ids,omitempty"`
-	OrderIDs        []string  `json:"order_ids,omitempty"` // the orders it acted on (pay, cancel)
+	Name            string    `json:"name"`
+	Region          string    `json:"region"`
+	ResourceIDs     []string  `json:"resource_ids"`
+	OrderIDs        []string  `json:"order_ids"` // the orders it acted on (pay, cancel)
 	PossibleMatches []string  `json:"possible_matches"`
 }
 
@@ -196,8 +196,8 @@ func remoteTable(l *RemoteList) ([]string, [][]string) {
 		if o.Spec != "" {
 			name += " (" + o.Spec + ")"
 		}
-		rows = append(rows, row{o.CreateTime, []string{o.OrderID, cmdutil.Dash(o.CreateTime), o.OrderType, o.StatusText,
-			amount(o.Amount, o.Currency), cmdutil.Dash(name), ""}})
+		rows = append(rows, row{o.CreateTime, []string{o.OrderID, cmdutil.Dash(name), o.CreateTime, o.OrderType, o.StatusText,
+			amount(o.Amount, o.Currency), ""}})
 	}
 	for _, u := range l.UnknownAttempts {
 		note := "no order created within 10 minutes after it"
@@ -212,16 +212,16 @@ func remoteTable(l *RemoteList) ([]string, [][]string) {
 			note = "possible match: " + strings.Join(ms, ", ")
 		}
 		at := u.Time.UTC().Format(api.BSSTimeFormat)
-		rows = append(rows, row{at, []string{"? request " + u.RequestID, at, u.Kind, "unknown outcome", "-", cmdutil.Dash(u.Name), note}})
+		rows = append(rows, row{at, []string{"? request " + u.RequestID, cmdutil.Dash(u.Name), at, u.Kind, "unknown outcome", "-", note}})
 	}
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].at > rows[j].at })
 	out := make([][]string, len(rows))
 	for i, r := range rows {
-		r.cells[1] = cmdutil.TableTimeString(r.cells[1])
+		r.cells[2] = cmdutil.TableTimeString(r.cells[2])
 		r.cells[6] = cmdutil.Dash(r.cells[6])
 		out[i] = r.cells
 	}
-	return []string{"ORDER ID", "CREATED", "TYPE", "STATUS", "AMOUNT", "NAME", "NOTE"}, out
+	return []string{"ORDER ID", "NAME", "CREATED", "TYPE", "STATUS", "AMOUNT", "NOTE"}, out // ID, NAME first, as every table
 }
 
 func amount(a float64, currency string) string {

@@ -24,11 +24,8 @@ func NewCmdShow(f *cmdutil.Factory) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d, err := client.ShowOrder(cmd.Context(), id)
+			d, err := order.Show(cmd.Context(), client, id)
 			if err != nil {
-				return err
-			}
-			if err := order.CheckAnswer(id, d); err != nil {
 				return err
 			}
 			return PrintView(f, order.NewView(d, instanceIDs(entry)))

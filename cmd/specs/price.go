@@ -17,7 +17,7 @@ import (
 type PricedSpec struct {
 	catalog.Spec
 	Price      *price.Quote `json:"price"` // null when BSS gave none
-	PriceError string       `json:"price_error,omitempty"`
+	PriceError string       `json:"price_error"`
 }
 
 // checkPriceFlags checks --price, --period and --period-type offline:

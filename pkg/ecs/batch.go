@@ -75,6 +75,7 @@ type Target struct {
 	Region     string
 	ProjectID  string // the region's project, as RMS lists it ("" = look it up)
 	ServerID   string
+	Status     string // RMS status (properties.status), as listed
 }
 
 // Batch is the instances one request acts on: one region (and project),
@@ -228,30 +229,13 @@ func (r Result) Ok() bool {
 	return false
 }
 
-// Text is the result for the table's RESULT column.
-func (r Result) Text(a Action) string {
-	switch r.Status {
-	case StatusSucceeded:
-		return a.Done()
-	case StatusAlreadyRunning:
-		return "already running"
-	case StatusAlreadyStopped:
-		return "already stopped"
-	case StatusSubmitted:
-		return "job submitted"
-	case StatusRunning:
-		return "still running"
-	case StatusUnknown:
-		return "outcome unknown"
-	case StatusRejected:
-		return "refused: " + r.Error
-	case StatusNotSent:
-		return "not sent: " + r.Error
+// Text is the result for the table's RESULT column: the JSON status, as
+// every table shows the value JSON has, and the error where there is one.
+func (r Result) Text(Action) string {
+	if r.Error != "" && (r.Status == StatusRejected || r.Status == StatusNotSent || r.Status == StatusFailed) {
+		return r.Status + ": " + r.Error
 	}
-	if r.Error != "" {
-		return "failed: " + r.Error
-	}
-	return "failed"
+	return r.Status
 }
 
 // BatchResults are the same status and error for every target of a batch

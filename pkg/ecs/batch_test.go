@@ -94,7 +94,7 @@ func TestJobResultsFromDocumentedExample(t *testing.T) {
 		{InstanceID: "i2", Name: "web-2", Region: "ap-southeast-3", ServerID: "72a270de-665a-4f46-8d64-24ad6edccdd2"},
 	}}
 	rs := JobResults(Reboot, b, "ff80", j)
-	if rs[0].Status != StatusSucceeded || rs[0].Error != "" || rs[0].JobID != "ff80" || rs[0].Text(Reboot) != "rebooted" {
+	if rs[0].Status != StatusSucceeded || rs[0].Error != "" || rs[0].JobID != "ff80" || rs[0].Text(Reboot) != "succeeded" {
 		t.Errorf("first %+v", rs[0])
 	}
 	if rs[1].Status != StatusFailed || rs[1].Error != "Ecs.0114: Instance[72a270de-665a-4f46-8d64-24ad6edccdd2] could not be found." || rs[1].Ok() {
@@ -205,9 +205,10 @@ func TestAlready(t *testing.T) {
 
 func TestResultText(t *testing.T) {
 	for st, want := range map[string]string{
-		StatusSucceeded: "stopped", StatusAlreadyRunning: "already running", StatusAlreadyStopped: "already stopped",
-		StatusSubmitted: "job submitted", StatusRunning: "still running", StatusUnknown: "outcome unknown",
-		StatusRejected: "refused: E", StatusNotSent: "not sent: E", StatusFailed: "failed: E",
+		// The JSON value, as every table shows it (#22).
+		StatusSucceeded: "succeeded", StatusAlreadyRunning: "already_running", StatusAlreadyStopped: "already_stopped",
+		StatusSubmitted: "submitted", StatusRunning: "running", StatusUnknown: "unknown",
+		StatusRejected: "rejected: E", StatusNotSent: "not_sent: E", StatusFailed: "failed: E",
 	} {
 		if got := (Result{Status: st, Error: "E"}).Text(Stop); got != want {
 			t.Errorf("%s: %q, want %q", st, got, want)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
@@ -104,9 +105,43 @@ func CheckAnswer(orderID string, d *api.OrderDetails) error {
 	case d.OrderInfo.OrderID != orderID:
 		return fmt.Errorf("BSS was asked about order %s but answered about order %q: not using that answer", orderID, d.OrderInfo.OrderID)
 	case d.TotalCount == 0 && d.OrderInfo.Status == 0:
-		return fmt.Errorf("BSS has no order %s (total_count 0): check the order ID and that the profile's credentials are of the account that placed it: %w", orderID, ErrNotFound)
+		return notFound(orderID, "total_count 0")
 	}
 	return nil
+}
+
+// notFoundCodes are BSS's answers to a well-formed order ID it has no
+// order for: CBC.0101 (invalid parameter: the ID is the only one) and
+// CBC.30000010 (invalid order), as HTTP 400; or a 404.
+var notFoundCodes = map[string]bool{"CBC.0101": true, "CBC.30000010": true}
+
+// notFound is the one error for an order BSS does not have, wherever it
+// is asked (show, wait, pay, cancel): exit 2, as a name that matches no
+// instance is, wrapping ErrNotFound.
+func notFound(orderID, why string) error {
+	return exitcode.New(exitcode.Usage, fmt.Errorf("no order %s in this account (BSS: %s): check the order ID, and that the profile's credentials are of the account that placed it: %w", orderID, why, ErrNotFound))
+}
+
+// Show reads orderID from BSS and checks that the answer is about it: an
+// order BSS does not have is notFound (exit 2, ErrNotFound), an answer
+// about another order an error.
+func Show(ctx context.Context, s Shower, orderID string) (*api.OrderDetails, error) {
+	d, err := s.ShowOrder(ctx, orderID)
+	var ae *api.Error
+	if errors.As(err, &ae) && !api.IsUnknownOutcome(err) && (notFoundCodes[ae.Code] || ae.StatusCode == http.StatusNotFound) {
+		why := ae.Code
+		if why == "" {
+			why = fmt.Sprintf("HTTP %d", ae.StatusCode)
+		}
+		return nil, notFound(orderID, why)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckAnswer(orderID, d); err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 // ResumeHint is the line that picks a wait up again.
@@ -132,11 +167,8 @@ func Wait(ctx context.Context, s Shower, orderID string, o Options) (*api.OrderD
 		}
 	}
 	_, err := wait.Until(ctx, wo, func(ctx context.Context) (wait.State, error) {
-		d, err := s.ShowOrder(ctx, orderID)
-		if err != nil {
-			return wait.State{}, err
-		}
-		if cerr := CheckAnswer(orderID, d); cerr != nil {
+		d, cerr := Show(ctx, s, orderID)
+		if cerr != nil {
 			if !errors.Is(cerr, ErrNotFound) || now().Sub(start) >= o.NotFoundGrace {
 				return wait.State{}, cerr
 			}

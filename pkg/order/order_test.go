@@ -209,7 +209,7 @@ func TestWaitChecksTheAnswerIsAboutTheOrder(t *testing.T) {
 	}
 	none := &shower{d: api.OrderDetails{TotalCount: 0, OrderInfo: api.OrderInfo{OrderID: "CS1"}}} // what {"total_count":0} decodes to
 	_, err = Wait(context.Background(), none, "CS1", Options{Timeout: time.Minute, Interval: time.Second, Clock: clk})
-	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "BSS has no order CS1 (total_count 0)") || none.polls != 1 {
+	if !errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "no order CS1 in this account (BSS: total_count 0)") || exitcode.Of(err) != exitcode.Usage || none.polls != 1 {
 		t.Errorf("no order: %v after %d polls", err, none.polls)
 	}
 	// Just placed: not listed yet is waited through for the grace period.

@@ -45,11 +45,11 @@ type Quote struct {
 	Amount         api.Amount `json:"amount"`
 	DiscountAmount api.Amount `json:"discount_amount"`
 	// Discount names the discount Amount uses, as BSS names it.
-	Discount string `json:"discount,omitempty"`
+	Discount string `json:"discount"`
 	// Excludes lists what the price leaves out (a purchase's extra
 	// resources: evs, cbr, hss, which BSS prices under codes flexusl does
 	// not know).
-	Excludes []string `json:"excludes,omitempty"`
+	Excludes []string `json:"excludes"`
 }
 
 // Text is the quote in one line: "35.70 USD (list price 42.00 USD,
@@ -113,7 +113,7 @@ func best(ds []api.DiscountRating, official api.Amount) (d api.DiscountRating, o
 
 // quoteOf makes a quote from a list price and the discounts offered.
 func quoteOf(cur string, official api.Amount, ds []api.DiscountRating) Quote {
-	q := Quote{Currency: currency(cur), OfficialAmount: official, Amount: official}
+	q := Quote{Currency: currency(cur), OfficialAmount: official, Amount: official, Excludes: []string{}}
 	if d, ok := best(ds, official); ok {
 		q.Amount, q.DiscountAmount, q.Discount = d.Amount, official-d.Amount, d.DiscountName
 	}
@@ -162,7 +162,7 @@ func Purchase(ctx context.Context, r Rater, req *purchase.Request) (*Quote, erro
 // instances BSS priced, and those it did not with why.
 type Renewal struct {
 	Quote
-	NotPriced []NotPriced `json:"not_priced,omitempty"`
+	NotPriced []NotPriced `json:"not_priced"`
 }
 
 // NotPriced is an instance a renewal inquiry gave no price for. Error is
@@ -191,7 +191,7 @@ func RenewalOf(ctx context.Context, r Rater, ids []string, periodType string, pe
 	if len(ids) == 0 {
 		return nil, errors.New("no instances to price")
 	}
-	out := &Renewal{}
+	out := &Renewal{Quote: Quote{Excludes: []string{}}, NotPriced: []NotPriced{}}
 	var first error
 	var discounts []string
 	priced := 0
