@@ -1,0 +1,122 @@
+package fleet
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/firewall"
+	"github.com/flexusl/flexusl/pkg/journal"
+)
+
+// Reader is what Read reads with (api.Client is one).
+type Reader interface {
+	firewall.Reader
+	ListInstances(ctx context.Context, o api.ListInstancesOptions) ([]api.Resource, error)
+	ListCustomerOrders(ctx context.Context, o api.ListOrdersOptions) ([]api.OrderInfo, error)
+	ListPayPerUseCustomerResources(ctx context.Context, resourceIDs []string) ([]api.Subscription, error)
+}
+
+// OrderTypeNew is BSS's order_type of a new purchase.
+const OrderTypeNew = 1
+
+// Read gathers the state a plan compares the file with: every FlexusL
+// instance of the account (one RMS listing), the new-purchase orders
+// pending payment or processing created within OrderWindow (BSS, the call
+// of `order list --remote`), the subscriptions of matched instances whose
+// auto-renew the file declares, and the firewall of each region with
+// rules. entries is this machine's journal for the run's profile. Any
+// read that fails is an error: a plan must never be made from half the
+// facts (a missing order could mean a second purchase).
+func Read(ctx context.Context, rd Reader, f *File, entries []journal.Entry, now time.Time) (*State, error) {
+	st := &State{Journal: entries, Now: now, Subscriptions: map[string]api.Subscription{}, Firewalls: map[string]*firewall.Firewall{}}
+	all, err := rd.ListInstances(ctx, api.ListInstancesOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("list the account's instances (RMS): %w", err)
+	}
+	st.Instances = all
+	for _, status := range []int{api.StatusPendingPayment, api.StatusProcessing} {
+		os, err := rd.ListCustomerOrders(ctx, api.ListOrdersOptions{Status: status, OrderType: OrderTypeNew, CreatedFrom: now.Add(-OrderWindow)})
+		if err != nil {
+			return nil, fmt.Errorf("list the account's orders %s (BSS), to find purchases still in flight: %w", api.StatusText(status), err)
+		}
+		for _, o := range os {
+			// BSS was asked for these only; anything else it gives is not trusted to be in flight or not: keep it.
+			if o.Status == api.StatusCompleted || o.Status == api.StatusCancelled {
+				continue
+			}
+			if !api.ValidID(o.OrderID) {
+				o.OrderID = "(an order ID that is not an ID)"
+			}
+			st.Orders = append(st.Orders, o)
+		}
+	}
+	var subIDs []string
+	byRegion := map[string][]firewall.Instance{}
+	project := map[string]string{}
+	for _, in := range f.Instances {
+		r, _, _ := match(f, in, all)
+		if r == nil {
+			continue
+		}
+		if in.AutoRenew != nil {
+			subIDs = append(subIDs, r.ID)
+		}
+	}
+	for i := range all {
+		r := &all[i]
+		byRegion[r.RegionID] = append(byRegion[r.RegionID], firewall.InstanceOf(r))
+		if project[r.RegionID] == "" {
+			project[r.RegionID] = r.ProjectID
+		}
+	}
+	if len(subIDs) > 0 {
+		subs, err := rd.ListPayPerUseCustomerResources(ctx, subIDs)
+		if err != nil {
+			return nil, fmt.Errorf("read the instances' auto-renew settings (BSS): %w", err)
+		}
+		st.Subscriptions = api.SubscriptionsByID(subs)
+	}
+	for _, region := range ruleRegions(f) {
+		if len(byRegion[region]) == 0 {
+			continue
+		}
+		fw, err := firewall.Load(ctx, rd, region, project[region], byRegion[region], "")
+		if err != nil {
+			return nil, fmt.Errorf("read the security groups of %s (VPC): %w", region, err)
+		}
+		st.Firewalls[region] = fw
+	}
+	return st, nil
+}
+
+func ruleRegions(f *File) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, r := range f.Rules {
+		if !seen[r.Region] {
+			seen[r.Region] = true
+			out = append(out, r.Region)
+		}
+	}
+	return out
+}
+
+// Advice is what to do about the held purchases, for the end of a run.
+func (p *Plan) Advice() string {
+	var orders []string
+	for _, fl := range p.InFlight {
+		if fl.Kind == "order" {
+			orders = append(orders, fl.OrderID+" ("+fl.Status+")")
+		}
+	}
+	msg := "nothing was bought for the held instances: an earlier purchase may still be under way."
+	if len(orders) > 0 {
+		msg += " Orders in flight: " + strings.Join(orders, ", ") + ". Wait for them (flexusl order wait ID), pay them (flexusl order pay ID) or cancel them (flexusl order cancel ID); then apply again."
+	} else {
+		msg += " Check with `flexusl order list --remote --since 1d` and `flexusl instance list`, then apply again."
+	}
+	return msg
+}
