@@ -130,16 +130,22 @@ func Decode(data []byte, cat *catalog.Catalog) (*File, catalog.Problems) {
 			continue
 		}
 		d.unknown(field, m, instanceKeys)
-		in := d.instance(field, defaults, m, f.Fleet, cat)
-		if in == nil {
+		// A name identifies an instance in its region: checked on the
+		// text, whatever else is wrong.
+		var name, region string
+		json.Unmarshal(m["name"], &name)
+		if json.Unmarshal(m["region"], &region) != nil || region == "" {
+			json.Unmarshal(defaults["region"], &region)
+		}
+		key := region + "/" + name
+		if first, ok := seen[key]; ok && name != "" {
+			d.add(field+".name", name, fmt.Sprintf("is declared twice in region %s (first as %s): a name identifies one instance of a region", region, first))
 			continue
 		}
-		if first, ok := seen[in.Key()]; ok {
-			d.add(field+".name", in.Name, fmt.Sprintf("is declared twice in region %s (first as %s): a name identifies one instance of a region", in.Region, first))
-			continue
+		seen[key] = field
+		if in := d.instance(field, defaults, m, f.Fleet, cat); in != nil {
+			f.Instances = append(f.Instances, *in)
 		}
-		seen[in.Key()] = field
-		f.Instances = append(f.Instances, *in)
 	}
 	if raw, ok := top["firewall"]; ok {
 		d.firewall(raw, f, cat)
@@ -166,7 +172,12 @@ func checkFleetName(s string) string {
 	return ""
 }
 
-type decoder struct{ ps catalog.Problems }
+type decoder struct {
+	ps catalog.Problems
+	// defaults: 0 not read yet, 1 read and valid, 2 read with problems
+	// (reported once, with the first instance).
+	defaults int
+}
 
 func (d *decoder) add(field, value, reason string, allowed ...string) {
 	d.ps = append(d.ps, catalog.Problem{Field: field, Value: value, Reason: reason, Allowed: allowed})
@@ -270,10 +281,16 @@ func (d *decoder) instance(field string, defaults, own map[string]json.RawMessag
 	var tags []purchase.Tag
 	before := len(d.ps)
 	from := map[string]string{} // key -> where it was given
+	real := d
+	var later catalog.Problems
 	for _, src := range []struct {
 		field string
 		m     map[string]json.RawMessage
 	}{{"defaults", defaults}, {field, own}} {
+		d := real
+		if src.field == "defaults" && real.defaults != 0 {
+			d = &decoder{} // read before: its problems were reported once
+		}
 		for _, k := range instanceKeys {
 			raw, ok := src.m[k]
 			if !ok || src.m == nil {
@@ -327,8 +344,10 @@ func (d *decoder) instance(field string, defaults, own map[string]json.RawMessag
 					if !d.str(kf+"."+tk, m[tk], &v) {
 						continue
 					}
-					if tk == TagKey {
-						d.add(kf+"."+tk, v, "is set by apply itself (the fleet's name): leave it out")
+					if tk == TagKey { // reported after the catalog checks: it blocks none of them
+						if d == real {
+							later = append(later, catalog.Problem{Field: kf + "." + tk, Value: v, Reason: "is set by apply itself (the fleet's name): leave it out"})
+						}
 						continue
 					}
 					byKey[tk] = v
@@ -341,7 +360,16 @@ func (d *decoder) instance(field string, defaults, own map[string]json.RawMessag
 			}
 		}
 	}
-	if len(d.ps) > before {
+	if real.defaults == 0 {
+		real.defaults = 1
+		for _, p := range d.ps[before:] {
+			if strings.HasPrefix(p.Field, "defaults.") {
+				real.defaults = 2
+			}
+		}
+	}
+	if len(d.ps) > before || real.defaults == 2 {
+		d.ps = append(d.ps, later...)
 		return nil
 	}
 	if o.Name == nil {
@@ -354,6 +382,7 @@ func (d *decoder) instance(field string, defaults, own map[string]json.RawMessag
 		p.Field = fileField(field, p.Field, from, len(tags))
 		d.ps = append(d.ps, p)
 	}
+	d.ps = append(d.ps, later...)
 	if len(d.ps) > before {
 		return nil
 	}
@@ -436,9 +465,7 @@ func (d *decoder) firewall(raw json.RawMessage, f *File, cat *catalog.Catalog) {
 				}
 				switch k {
 				case "priority":
-					if d.int(rf+"."+k, raw, &s.Priority) && s.Priority == 0 { // given: out of range, not "the default"
-						d.add(rf+".priority", "0", fmt.Sprintf("must be %d to %d (%d is the strongest)", firewall.MinPriority, firewall.MaxPriority, firewall.MinPriority))
-					}
+					d.int(rf+"."+k, raw, &s.Priority)
 				case "ports":
 					var p string
 					if d.str(rf+"."+k, raw, &p) {
@@ -460,7 +487,14 @@ func (d *decoder) firewall(raw json.RawMessage, f *File, cat *catalog.Catalog) {
 				s.Description = "flexusl apply " + f.Fleet
 			}
 			s.FromFlag = rf + ".from"
+			zero := false
+			if _, given := rm["priority"]; given && s.Priority == 0 {
+				zero, s.Priority = true, firewall.DefaultPriority // given: out of range, not "the default"
+			}
 			r, rps := firewall.Check(s)
+			if zero {
+				rps = append(rps, catalog.Problem{Field: firewall.FPriority, Value: "0", Reason: fmt.Sprintf("must be %d to %d (%d is the strongest)", firewall.MinPriority, firewall.MaxPriority, firewall.MinPriority)})
+			}
 			for _, p := range rps {
 				p.Field = ruleField(rf, p.Field)
 				d.ps = append(d.ps, p)
