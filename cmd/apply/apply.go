@@ -289,8 +289,11 @@ func finish(f *cmdutil.Factory, res *Result) error {
 	if err := printResult(f, res); err != nil {
 		return err
 	}
+	if n := res.Plan.HeldPurchases(); n > 0 {
+		return cmdutil.WithAdvice(exitcode.Errorf(exitcode.Failure, "fleet %s: %d purchase(s) held back: nothing was bought for them", res.Fleet, n), res.Plan.Advice())
+	}
 	if res.After != nil && res.After.Held > 0 {
-		return cmdutil.WithAdvice(exitcode.Errorf(exitcode.Failure, "fleet %s: %d instance(s) held back or not running yet", res.Fleet, res.After.Held), res.After.Advice())
+		f.IO.Infof("Some instances are not running yet: apply again (or with --wait) once they run to add their rules and settings.")
 	}
 	return nil
 }

@@ -104,6 +104,18 @@ func ruleRegions(f *File) []string {
 	return out
 }
 
+// HeldPurchases counts the purchases the plan holds back (not the
+// instances that exist but do not run yet).
+func (p *Plan) HeldPurchases() int {
+	n := 0
+	for _, it := range p.Items {
+		if it.Op == OpHold && it.ID == "" {
+			n++
+		}
+	}
+	return n
+}
+
 // Advice is what to do about the held purchases, for the end of a run.
 func (p *Plan) Advice() string {
 	var orders []string
@@ -112,7 +124,7 @@ func (p *Plan) Advice() string {
 			orders = append(orders, fl.OrderID+" ("+fl.Status+")")
 		}
 	}
-	msg := "nothing was bought for the held instances: an earlier purchase may still be under way."
+	msg := "an earlier purchase may still be under way."
 	if len(orders) > 0 {
 		msg += " Orders in flight: " + strings.Join(orders, ", ") + ". Wait for them (flexusl order wait ID), pay them (flexusl order pay ID) or cancel them (flexusl order cancel ID); then apply again."
 	} else {
