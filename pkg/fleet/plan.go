@@ -242,6 +242,18 @@ func Build(f *File, st *State) *Plan {
 			p.Items = append(p.Items, it)
 		}
 	}
+	rank := map[string]int{OpBuy: 0, OpAutoRenew: 1}
+	sort.SliceStable(p.Items, func(i, j int) bool {
+		ri, ok := rank[p.Items[i].Op]
+		if !ok {
+			ri = 2
+		}
+		rj, ok := rank[p.Items[j].Op]
+		if !ok {
+			rj = 2
+		}
+		return ri < rj
+	})
 	p.Pending, p.Held, p.Drift = len(p.Items), len(hold), len(drift)
 	p.Items = append(append(append(p.Items, hold...), drift...), keep...)
 	p.SortInFlight()
@@ -460,7 +472,7 @@ func (it Item) line() string {
 	case OpBuy:
 		return fmt.Sprintf("+ buy %s (%s, %s, %s, %s)", it.Name, it.Spec, it.Image, it.Period, it.Region)
 	case OpAutoRenew:
-		return fmt.Sprintf("~ auto-renew %s on %s (%s): %s", onOff(*it.AutoRenew), it.Name, it.Region, it.Why)
+		return fmt.Sprintf("~ auto-renew %s %s (%s): %s", onOff(*it.AutoRenew), it.Name, it.Region, it.Why)
 	case OpAllow, OpDeny:
 		return fmt.Sprintf("+ %s (%s, %s; %s)", it.Rule, it.Region, groupText(it), it.Why)
 	case OpKeep:
