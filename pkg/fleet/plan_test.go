@@ -137,7 +137,7 @@ instances: [{name: a}, {name: b}]
 		{"an order the journal ties to a holds a only", []api.OrderInfo{order("CS1", api.StatusProcessing)}, []journal.Entry{entry("a", journal.StateAccepted, time.Minute, "CS1")}, "b"},
 		{"an order the journal ties to another name holds nothing", []api.OrderInfo{order("CS1", api.StatusProcessing)}, []journal.Entry{entry("zzz", journal.StateAccepted, time.Minute, "CS1")}, "a,b"},
 		{"an unknown attempt holds its name", nil, []journal.Entry{entry("b", journal.StateUnknown, time.Hour)}, "a"},
-		{"an unknown attempt of a day ago no longer does", nil, []journal.Entry{entry("b", journal.StateUnknown, 25 * time.Hour)}, "a,b"},
+		{"an unknown attempt of a day ago no longer does", nil, []journal.Entry{entry("b", journal.StateUnknown, 25*time.Hour)}, "a,b"},
 		{"a rejected attempt holds nothing", nil, []journal.Entry{entry("b", journal.StateRejected, time.Hour)}, "a,b"},
 		{"another kind's unknown attempt holds nothing", nil, []journal.Entry{{Kind: journal.KindRenew, Name: "a", Region: "ap-southeast-3", State: journal.StateUnknown, Time: now}}, "a,b"},
 	}
