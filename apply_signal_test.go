@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flexusl/flexusl/pkg/filelock"
 	"github.com/flexusl/flexusl/pkg/sandbox"
 )
 
@@ -131,5 +132,50 @@ instances:
 	run("runner3", 0, "--yes")
 	if posts() != 1 || len(s.Orders()) != 1 {
 		t.Fatalf("%d purchase POSTs and %d orders, want 1 and 1", posts(), len(s.Orders()))
+	}
+}
+
+// Two applies of the same fleet on one machine take turns: while another
+// holds the fleet's lock, apply reads nothing and buys nothing, and says
+// why it waits.
+func TestApplyTakesTurns(t *testing.T) {
+	s, err := sandbox.New(sandbox.Options{Token: E2EToken})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(s)
+	defer srv.Close()
+	dir := t.TempDir()
+	fleetFile := filepath.Join(dir, "fleet.yaml")
+	os.WriteFile(fleetFile, []byte("fleet: turns\ndefaults: {region: ap-southeast-3, image: BT, spec: hf.large.1.30m.linux, auto_pay: true}\ninstances: [{name: a}]\n"), 0o600)
+	state := filepath.Join(dir, "state")
+	if err := os.MkdirAll(filepath.Join(state, "flexusl"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	unlock, err := filelock.LockPath(filepath.Join(state, "flexusl", "apply-turns.lock"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(binDirE2E, "flexusl"), "apply", "-f", fleetFile, "--yes")
+	cmd.Env = []string{"HOME=" + dir, "XDG_STATE_HOME=" + state, "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"), "FLEXUSL_TOKEN=" + E2EToken, "FLEXUSL_NO_TTY=1"}
+	for _, svc := range []string{"", "BSS_", "IAM_", "RMS_", "ECS_", "VPC_"} {
+		cmd.Env = append(cmd.Env, "FLEXUSL_"+svc+"ENDPOINT="+srv.URL)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	time.Sleep(1500 * time.Millisecond)
+	if n := len(s.Requests()); n != 0 {
+		t.Fatalf("apply sent %d requests while another held the lock", n)
+	}
+	unlock()
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("apply: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "Waiting for another apply of fleet turns on this machine") || len(s.Orders()) != 1 {
+		t.Errorf("%d orders; stderr:\n%s", len(s.Orders()), stderr.String())
 	}
 }

@@ -198,7 +198,7 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 		if !opts.Yes && !f.IO.CanPrompt() {
 			return cmdutil.UsageErrorf("refusing to apply without confirmation: no terminal to ask on; pass --yes, or --dry-run to see the plan (nothing was sent)")
 		}
-		unlock, err := lock(jpath, file.Fleet)
+		unlock, err := lock(ctx, f, jpath, file.Fleet)
 		if err != nil {
 			return fmt.Errorf("%w (nothing was sent)", err)
 		}
@@ -325,13 +325,35 @@ func readFile(opts *Options, cat *catalog.Catalog) (*fleet.File, error) {
 }
 
 // lock takes the lock of the fleet on this machine, next to the journal:
-// a second apply of the same fleet waits for the first.
-func lock(journalPath, fleetName string) (func(), error) {
+// a second apply of the same fleet waits for the first (and says so after
+// a second), then plans from what the first one did.
+func lock(ctx context.Context, f *cmdutil.Factory, journalPath, fleetName string) (func(), error) {
 	dir := filepath.Dir(journalPath)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("the apply lock: %w", err)
 	}
-	return filelock.LockPath(filepath.Join(dir, "apply-"+fleetName+".lock"))
+	path := filepath.Join(dir, "apply-"+fleetName+".lock")
+	type locked struct {
+		unlock func()
+		err    error
+	}
+	done := make(chan locked, 1)
+	go func() {
+		u, err := filelock.LockPath(path)
+		done <- locked{u, err}
+	}()
+	wait := time.NewTimer(time.Second)
+	defer wait.Stop()
+	for {
+		select {
+		case l := <-done:
+			return l.unlock, l.err
+		case <-wait.C:
+			f.IO.Infof("Waiting for another apply of fleet %s on this machine to finish (lock %s)...", fleetName, path)
+		case <-ctx.Done():
+			return nil, exitcode.Errorf(exitcode.Interrupted, "interrupted while waiting for another apply of fleet %s", fleetName)
+		}
+	}
 }
 
 // makePlan reads the account and this machine's journal and plans.
