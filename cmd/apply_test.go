@@ -21,7 +21,7 @@ func TestApplyAsksOnTerminal(t *testing.T) {
 	file := filepath.Join(w.dir, "fleet.yaml")
 	os.WriteFile(file, []byte(applyFleet), 0o600)
 	before := len(w.s.Orders()) // the world's own
-	w.s.SetCompleteAfter(1) // paid orders complete at once: the re-run finds the instance
+	w.s.SetCompleteAfter(1)     // paid orders complete at once: the re-run finds the instance
 	r := w.runTTY(t, "n\n", "apply", "-f", file)
 	if r.code != 2 || !strings.Contains(r.err, "+ buy app-1 (hf.large.1.30m.linux") || !strings.Contains(r.err, "Apply these changes?") ||
 		!strings.Contains(r.err, "cancelled: nothing was sent") || len(w.s.Orders()) != before {
