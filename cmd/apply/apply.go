@@ -21,6 +21,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/fleet"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/price"
 	"github.com/flexusl/flexusl/pkg/purchase"
 	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/google/uuid"
@@ -34,6 +35,7 @@ const Short = "Make your FlexusL instances what a fleet file declares; CI re-run
 type Options struct {
 	File                      string
 	Yes, DryRun, Wait         bool
+	NoPrice                   bool
 	WaitTimeout, WaitInterval time.Duration
 	stdin                     io.Reader
 }
@@ -120,7 +122,9 @@ The plan comes first, one line each: "+ buy web-2 (spec, image, period,
 region)", "~ auto-renew on web-1", "+ allow tcp 22 from ... (group;
 instances)", "= web-1 (as declared)", "! web-3 ... drift, not changed"
 (a spec that differs, an instance stopped or frozen), "? web-4 ... held"
-(see below). On a terminal apply asks before changing anything; without
+(see below). Each purchase shows its price, asked of BSS as instance buy
+asks it ("price: not available (why)" when BSS gives none; --no-price
+skips the inquiry). On a terminal apply asks before changing anything; without
 one it needs --yes. --dry-run prints the plan and changes nothing: exit 0
 when nothing is pending, exit 6 when changes are pending or held (1 is a
 failure, 2 invalid input), so a CI step can tell the three apart.
@@ -166,6 +170,7 @@ successful one plans nothing.`,
 	fl.StringVarP(&opts.File, "file", "f", "", "(required) the fleet file (YAML or JSON, at most 1 MiB), or - for stdin")
 	fl.BoolVarP(&opts.Yes, "yes", "y", false, "apply without asking (required without a terminal)")
 	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and change nothing: exit 0 when nothing is pending, 6 when changes are")
+	fl.BoolVar(&opts.NoPrice, "no-price", false, cmdutil.NoPriceFlagUsage)
 	fl.BoolVar(&opts.Wait, "wait", false, "wait for each purchase's instances to run with a public IP, then add the rules and set auto-renew")
 	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
 	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
@@ -207,6 +212,12 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	plan, err := makePlan(ctx, f, client, file, jpath)
 	if err != nil {
 		return err
+	}
+	if !opts.NoPrice {
+		priceBuys(ctx, client, plan)
+		if ctx.Err() != nil {
+			return exitcode.Errorf(exitcode.Interrupted, "interrupted while asking for the prices: nothing was sent")
+		}
 	}
 	if opts.DryRun {
 		if err := printPlan(f, plan); err != nil {
@@ -384,6 +395,28 @@ func makePlan(ctx context.Context, f *cmdutil.Factory, client *api.Client, file 
 		return nil, fmt.Errorf("%w (nothing was sent)", err)
 	}
 	return fleet.Build(file, st), nil
+}
+
+// priceBuys asks BSS the price of each purchase of the plan, as instance
+// buy does: a read within price.Timeout each, never journaled; a price
+// that cannot be had is noted, not an error.
+func priceBuys(ctx context.Context, client *api.Client, p *fleet.Plan) {
+	c := client.WithNotify(nil)
+	for i := range p.Items {
+		it := &p.Items[i]
+		if it.Op != fleet.OpBuy {
+			continue
+		}
+		q, err := cmdutil.Inquire(ctx, func(ctx context.Context) (*price.Quote, error) { return price.Purchase(ctx, c, it.Instance().Request) })
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			it.PriceNote = cmdutil.PriceText("", err)
+			continue
+		}
+		it.Price = q
+	}
 }
 
 // buy makes one purchase as instance buy makes it (cmdutil.Purchase).

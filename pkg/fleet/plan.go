@@ -9,6 +9,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/firewall"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/price"
 	"github.com/flexusl/flexusl/pkg/purchase"
 	"github.com/flexusl/flexusl/pkg/safetext"
 )
@@ -49,6 +50,10 @@ type Item struct {
 	Instances []string `json:"instances,omitempty"`
 	OrderIDs  []string `json:"order_ids,omitempty"`
 	Why       string   `json:"why"`
+	// Price (buy items) is what BSS quoted for the purchase; PriceNote
+	// says why there is none when it was asked and gave none.
+	Price     *price.Quote `json:"price,omitempty"`
+	PriceNote string       `json:"price_note,omitempty"`
 
 	instance *Instance     // OpBuy, OpAutoRenew: the declared instance
 	rule     firewall.Rule // OpAllow, OpDeny
@@ -470,7 +475,14 @@ func (p *Plan) Summary() string {
 func (it Item) line() string {
 	switch it.Op {
 	case OpBuy:
-		return fmt.Sprintf("+ buy %s (%s, %s, %s, %s)", it.Name, it.Spec, it.Image, it.Period, it.Region)
+		line := fmt.Sprintf("+ buy %s (%s, %s, %s, %s)", it.Name, it.Spec, it.Image, it.Period, it.Region)
+		switch {
+		case it.Price != nil:
+			line += " price: " + it.Price.Text()
+		case it.PriceNote != "":
+			line += " price: " + it.PriceNote
+		}
+		return line
 	case OpAutoRenew:
 		return fmt.Sprintf("~ auto-renew %s %s (%s): %s", onOff(*it.AutoRenew), it.Name, it.Region, it.Why)
 	case OpAllow, OpDeny:
