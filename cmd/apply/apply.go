@@ -231,7 +231,7 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 
 	fmt.Fprint(f.IO.ErrOut, plan.Text())
 	res := &Result{Fleet: file.Fleet, Plan: plan, Bought: []Bought{}, Changed: []Change{}}
-	if plan.Pending == 0 {
+	if plan.Doable() == 0 {
 		res.After = plan
 		return finish(f, res)
 	}

@@ -104,7 +104,7 @@ func TestPlanGolden(t *testing.T) {
 	}
 	check("testdata/plan.golden.json", got)
 	check("testdata/plan.golden.txt", text)
-	if p.Pending != 2 || p.Held != 3 || p.Drift != 2 || p.Converged() {
+	if p.Pending != 2 || p.Held != 3 || p.Drift != 2 || p.Converged() || p.Doable() != 2 || p.HeldPurchases() != 2 {
 		t.Errorf("pending %d held %d drift %d", p.Pending, p.Held, p.Drift)
 	}
 }

@@ -116,6 +116,24 @@ func (p *Plan) HeldPurchases() int {
 	return n
 }
 
+// Doable counts the changes apply can make now: purchases, auto-renew
+// changes and rules for groups that exist (a rule for the group new
+// instances will join waits for them).
+func (p *Plan) Doable() int {
+	n := 0
+	for _, it := range p.Items {
+		switch it.Op {
+		case OpBuy, OpAutoRenew:
+			n++
+		case OpAllow, OpDeny:
+			if it.GroupID != "" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // Advice is what to do about the held purchases, for the end of a run.
 func (p *Plan) Advice() string {
 	var orders []string
