@@ -131,7 +131,8 @@ failure, 2 invalid input), so a CI step can tell the three apart.
 
 Never twice, across runners: before buying, apply looks for purchases that
 may still be under way: the account's new-purchase orders pending payment
-or processing (BSS, created in the last 7 days), instances of the fleet
+or processing (BSS, created in the last 7 days) and those completed in the
+last hour whose instances RMS does not list yet, instances of the fleet
 RMS lists as not running yet, and attempts in this machine's journal
 whose outcome is unknown (the last 24 hours). An order this machine's
 journal ties to an instance holds that instance; an order it cannot tie

@@ -107,6 +107,10 @@ type State struct {
 	// Orders are the account's new-purchase orders pending payment or
 	// processing, created within OrderWindow.
 	Orders []api.OrderInfo
+	// Completed are the account's new-purchase orders completed and
+	// created within CompletedWindow: one whose instances RMS does not
+	// list yet may still be being created.
+	Completed []api.OrderInfo
 	// Journal is this machine's journal (the run's profile only).
 	Journal []journal.Entry
 	// Subscriptions by instance ID (read for instances whose auto-renew
@@ -126,6 +130,10 @@ const (
 	// unknown holds back buying the same name in the same region: by
 	// then BSS lists any order it placed.
 	AttemptWindow = 24 * time.Hour
+	// CompletedWindow is how far back apply looks for completed purchase
+	// orders whose instances RMS does not list (yet): RMS's delay after a
+	// purchase is not documented.
+	CompletedWindow = time.Hour
 )
 
 // match finds the RMS entry of a declared instance: tagged with the fleet
@@ -301,9 +309,46 @@ func guard(f *File, st *State, toBuy []Instance, p *Plan) map[string]held {
 			}
 		}
 	}
+	// A completed order whose instances RMS does not list may still be
+	// creating them, unless this machine's journal shows they were
+	// unsubscribed since.
+	listed := map[string]bool{}
+	for i := range st.Instances {
+		if id := st.Instances[i].OrderID(); id != "" {
+			listed[id] = true
+		}
+	}
+	gone := map[string]bool{}
+	for _, e := range st.Journal {
+		if e.Kind == journal.KindUnsubscribe && e.State == journal.StateAccepted {
+			for _, id := range e.ResourceIDs {
+				gone[id] = true
+			}
+		}
+	}
+	orders := st.Orders
+	for _, o := range st.Completed {
+		if listed[o.OrderID] {
+			continue
+		}
+		if e, ok := byOrder[o.OrderID]; ok && len(e.ResourceIDs) > 0 {
+			all := true
+			for _, id := range e.ResourceIDs {
+				all = all && gone[id]
+			}
+			if all {
+				continue // bought, then deleted
+			}
+		}
+		orders = append(orders, o)
+	}
 	var anyOrders []string
-	for _, o := range st.Orders {
-		fl := InFlight{Kind: "order", OrderID: o.OrderID, Status: api.StatusText(o.Status), Created: o.CreateTime}
+	for _, o := range orders {
+		status := api.StatusText(o.Status)
+		if o.Status == api.StatusCompleted {
+			status = "completed, its instances not listed by RMS yet"
+		}
+		fl := InFlight{Kind: "order", OrderID: o.OrderID, Status: status, Created: o.CreateTime}
 		if e, ok := byOrder[o.OrderID]; ok {
 			key := e.Region + "/" + e.Name
 			if !want[key] {
@@ -313,7 +358,7 @@ func guard(f *File, st *State, toBuy []Instance, p *Plan) map[string]held {
 			p.InFlight = append(p.InFlight, fl)
 			h := out[key]
 			h.orders = append(h.orders, o.OrderID)
-			h.why = fmt.Sprintf("order %s (%s) was placed for it and is %s: %s", o.OrderID, e.Time.UTC().Format(time.RFC3339), api.StatusText(o.Status), proceed(o.Status, o.OrderID))
+			h.why = fmt.Sprintf("order %s (%s) was placed for it and is %s: %s", o.OrderID, e.Time.UTC().Format(time.RFC3339), status, proceed(o.Status, o.OrderID))
 			out[key] = h
 			continue
 		}
@@ -335,7 +380,7 @@ func guard(f *File, st *State, toBuy []Instance, p *Plan) map[string]held {
 		}
 	}
 	if len(anyOrders) > 0 {
-		why := fmt.Sprintf("the account has purchase orders that may be for it (placed by another run or by hand): %s; wait for them to complete, pay them (flexusl order pay ID) or cancel them (flexusl order cancel ID), then apply again",
+		why := fmt.Sprintf("the account has purchase orders that may be for it (placed by another run or by hand): %s; wait for them to complete and their instances to be listed, pay them (flexusl order pay ID) or cancel them (flexusl order cancel ID), then apply again",
 			strings.Join(anyOrders, ", "))
 		for _, in := range toBuy {
 			if _, done := out[in.Key()]; !done {
@@ -348,8 +393,11 @@ func guard(f *File, st *State, toBuy []Instance, p *Plan) map[string]held {
 
 // proceed says how to go on past an order in flight.
 func proceed(status int, id string) string {
-	if status == api.StatusPendingPayment {
+	switch status {
+	case api.StatusPendingPayment:
 		return "pay it (flexusl order pay " + id + ") or cancel it (flexusl order cancel " + id + "), then apply again"
+	case api.StatusCompleted:
+		return "apply again once `flexusl instance list` shows its instance (this lapses " + CompletedWindow.String() + " after the order)"
 	}
 	return "wait for it (flexusl order wait " + id + "), then apply again"
 }

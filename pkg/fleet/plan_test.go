@@ -125,25 +125,37 @@ instances: [{name: a}, {name: b}]
 	entry := func(name, state string, age time.Duration, orders ...string) journal.Entry {
 		return journal.Entry{Kind: journal.KindPurchase, Name: name, Region: "ap-southeast-3", RequestID: "r-" + name, State: state, Time: now.Add(-age), OrderIDs: orders}
 	}
+	completed := order("CS9", api.StatusCompleted)
+	listed := resource("000000000000000000000009", "zzz", "ap-southeast-3", "RUNNING", "")
+	listed.Properties.Metadata["order_id"] = "CS9"
+	bought := entry("a", journal.StateAccepted, time.Minute, "CS9")
+	bought.ResourceIDs = []string{"000000000000000000000009"}
+	deleted := journal.Entry{Kind: journal.KindUnsubscribe, State: journal.StateAccepted, ResourceIDs: []string{"000000000000000000000009"}, Time: now}
 	tests := []struct {
-		name    string
-		orders  []api.OrderInfo
-		journal []journal.Entry
-		buy     string // the names bought, in order
+		name      string
+		orders    []api.OrderInfo
+		journal   []journal.Entry
+		buy       string // the names bought, in order
+		completed []api.OrderInfo
+		rms       []api.Resource
 	}{
-		{"nothing in flight", nil, nil, "a,b"},
-		{"an order nobody can tie to a name holds every purchase", []api.OrderInfo{order("CS1", api.StatusProcessing)}, nil, ""},
-		{"a pending payment order too", []api.OrderInfo{order("CS1", api.StatusPendingPayment)}, nil, ""},
-		{"an order the journal ties to a holds a only", []api.OrderInfo{order("CS1", api.StatusProcessing)}, []journal.Entry{entry("a", journal.StateAccepted, time.Minute, "CS1")}, "b"},
-		{"an order the journal ties to another name holds nothing", []api.OrderInfo{order("CS1", api.StatusProcessing)}, []journal.Entry{entry("zzz", journal.StateAccepted, time.Minute, "CS1")}, "a,b"},
-		{"an unknown attempt holds its name", nil, []journal.Entry{entry("b", journal.StateUnknown, time.Hour)}, "a"},
-		{"an unknown attempt of a day ago no longer does", nil, []journal.Entry{entry("b", journal.StateUnknown, 25*time.Hour)}, "a,b"},
-		{"a rejected attempt holds nothing", nil, []journal.Entry{entry("b", journal.StateRejected, time.Hour)}, "a,b"},
-		{"another kind's unknown attempt holds nothing", nil, []journal.Entry{{Kind: journal.KindRenew, Name: "a", Region: "ap-southeast-3", State: journal.StateUnknown, Time: now}}, "a,b"},
+		{"a completed order whose instance RMS lists holds nothing", nil, nil, "a,b", []api.OrderInfo{completed}, []api.Resource{listed}},
+		{"a completed order whose instance RMS does not list yet holds every purchase", nil, nil, "", []api.OrderInfo{completed}, nil},
+		{"... only its own, when the journal ties it to a name", nil, []journal.Entry{bought}, "b", []api.OrderInfo{completed}, nil},
+		{"... none, when the journal shows its instance unsubscribed since", nil, []journal.Entry{bought, deleted}, "a,b", []api.OrderInfo{completed}, nil},
+		{"nothing in flight", nil, nil, "a,b", nil, nil},
+		{"an order nobody can tie to a name holds every purchase", []api.OrderInfo{order("CS1", api.StatusProcessing)}, nil, "", nil, nil},
+		{"a pending payment order too", []api.OrderInfo{order("CS1", api.StatusPendingPayment)}, nil, "", nil, nil},
+		{"an order the journal ties to a holds a only", []api.OrderInfo{order("CS1", api.StatusProcessing)}, []journal.Entry{entry("a", journal.StateAccepted, time.Minute, "CS1")}, "b", nil, nil},
+		{"an order the journal ties to another name holds nothing", []api.OrderInfo{order("CS1", api.StatusProcessing)}, []journal.Entry{entry("zzz", journal.StateAccepted, time.Minute, "CS1")}, "a,b", nil, nil},
+		{"an unknown attempt holds its name", nil, []journal.Entry{entry("b", journal.StateUnknown, time.Hour)}, "a", nil, nil},
+		{"an unknown attempt of a day ago no longer does", nil, []journal.Entry{entry("b", journal.StateUnknown, 25*time.Hour)}, "a,b", nil, nil},
+		{"a rejected attempt holds nothing", nil, []journal.Entry{entry("b", journal.StateRejected, time.Hour)}, "a,b", nil, nil},
+		{"another kind's unknown attempt holds nothing", nil, []journal.Entry{{Kind: journal.KindRenew, Name: "a", Region: "ap-southeast-3", State: journal.StateUnknown, Time: now}}, "a,b", nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := Build(f, &State{Now: now, Orders: tt.orders, Journal: tt.journal})
+			p := Build(f, &State{Now: now, Orders: tt.orders, Journal: tt.journal, Completed: tt.completed, Instances: tt.rms})
 			var bought []string
 			for _, it := range p.Items {
 				if it.Op == OpBuy {

@@ -53,6 +53,15 @@ func Read(ctx context.Context, rd Reader, f *File, entries []journal.Entry, now 
 			st.Orders = append(st.Orders, o)
 		}
 	}
+	done, err := rd.ListCustomerOrders(ctx, api.ListOrdersOptions{Status: api.StatusCompleted, OrderType: OrderTypeNew, CreatedFrom: now.Add(-CompletedWindow)})
+	if err != nil {
+		return nil, fmt.Errorf("list the account's recent completed orders (BSS), to find instances not listed yet: %w", err)
+	}
+	for _, o := range done {
+		if o.Status == api.StatusCompleted && api.ValidID(o.OrderID) {
+			st.Completed = append(st.Completed, o)
+		}
+	}
 	var subIDs []string
 	byRegion := map[string][]firewall.Instance{}
 	project := map[string]string{}
