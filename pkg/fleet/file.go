@@ -379,7 +379,7 @@ func (d *decoder) instance(field string, defaults, own map[string]json.RawMessag
 	r.Apply(o)
 	r.Tags = append(append([]purchase.Tag(nil), tags...), purchase.Tag{Key: TagKey, Value: fleetName})
 	for _, p := range r.Validate(cat, purchase.Options{}) {
-		p.Field = fileField(field, p.Field, from, len(tags))
+		p.Field = fileField(field, p.Field, from, len(tags), r)
 		d.ps = append(d.ps, p)
 	}
 	d.ps = append(d.ps, later...)
@@ -392,14 +392,17 @@ func (d *decoder) instance(field string, defaults, own map[string]json.RawMessag
 
 // fileField turns a purchase field ("plan_spec") into the file's path of
 // the key that set it ("defaults.spec", "instances[1].spec").
-func fileField(field, reqField string, from map[string]string, ntags int) string {
+func fileField(field, reqField string, from map[string]string, ntags int, r *purchase.Request) string {
 	key, ok := fileKeyOf[reqField]
 	switch {
 	case strings.HasPrefix(reqField, purchase.FExtraResources):
 		key, ok = "data_disk/backup/hss", true
-		for _, k := range []string{"data_disk", "backup", "hss"} {
-			if w, given := from[k]; given {
-				return w + " (" + reqField + ")"
+		var i int
+		if _, err := fmt.Sscanf(strings.TrimPrefix(reqField, purchase.FExtraResources), "[%d]", &i); err == nil && i >= 0 && i < len(r.ExtraResources) {
+			if k, known := map[string]string{purchase.ResourceEVS: "data_disk", purchase.ResourceCBR: "backup", purchase.ResourceHSS: "hss"}[r.ExtraResources[i].Type]; known {
+				if w, given := from[k]; given {
+					return w + " (" + reqField + ")"
+				}
 			}
 		}
 	case strings.HasPrefix(reqField, purchase.FTags):

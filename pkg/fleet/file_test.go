@@ -150,3 +150,11 @@ func TestJSONFile(t *testing.T) {
 		t.Errorf("%+v", r)
 	}
 }
+
+// A problem of an extra resource names the key that asked for it.
+func TestExtraResourceProblemNamesItsKey(t *testing.T) {
+	_, ps := Decode([]byte(head+"instances: [{name: a, data_disk: 50, backup: 5}]\n"), cat(t))
+	if len(ps) != 1 || !strings.HasPrefix(ps[0].Field, "instances[0].backup (extra_resources[1].size)") {
+		t.Fatalf("%v", ps)
+	}
+}
