@@ -283,6 +283,18 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 			}
 			res.After = after
 		}
+		// After a purchase, as with instance buy --open: a rule or setting
+		// that failed is a warning, never the purchase's exit code (a
+		// script must not take a completed purchase for a failed one).
+		// The next apply finds what is still missing and sends only that.
+		if stop != nil && len(res.Bought) > 0 && ctx.Err() == nil {
+			msg := "the instances were bought, but the rules and settings could not all be applied: " + stop.Error()
+			if a := cmdutil.Advice(stop); a != "" {
+				msg += "\n" + a
+			}
+			f.IO.Warnf("%s\nApply again to finish (what is there already is not sent again).", msg)
+			stop = nil
+		}
 	}
 	if stop != nil {
 		// What was bought is printed whatever stopped the run: a script
