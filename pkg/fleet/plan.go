@@ -116,6 +116,10 @@ type State struct {
 	// Subscriptions by instance ID (read for instances whose auto-renew
 	// the file declares).
 	Subscriptions map[string]api.Subscription
+	// Servers by instance ID: the ECS servers of the fleet's running
+	// instances, for the image they run (one that could not be read is
+	// absent, and its image is not compared).
+	Servers map[string]*api.Server
 	// Firewalls by region (regions with rules and instances).
 	Firewalls map[string]*firewall.Firewall
 	Now       time.Time
@@ -213,6 +217,9 @@ func Build(f *File, st *State) *Plan {
 		if spec := r.Properties.Metadata["resource_spec_code"]; spec != "" && spec != in.Request.PlanSpec {
 			whys = append(whys, fmt.Sprintf("its spec is %s, declared %s: apply does not change a server's spec", spec, in.Request.PlanSpec))
 		}
+		if why := imageDrift(in.Request, st.Servers[r.ID]); why != "" {
+			whys = append(whys, why)
+		}
 		if len(whys) > 0 {
 			it.Op, it.Why = OpDrift, strings.Join(whys, "; ")
 			drift = append(drift, it)
@@ -271,6 +278,32 @@ func Build(f *File, st *State) *Plan {
 	p.Items = append(append(append(p.Items, hold...), drift...), keep...)
 	p.SortInFlight()
 	return p
+}
+
+// imageDrift says how a server's image differs from the declared one ("" when
+// it does not, or when the server does not say): a private image by its ID,
+// a catalog image by ECS's metadata image_name, which must name the image
+// and its version.
+func imageDrift(r *purchase.Request, srv *api.Server) string {
+	if srv == nil || r.ImageRef == nil {
+		return ""
+	}
+	const why = ": apply does not reinstall a server"
+	if r.Private() {
+		if srv.Image.ID != "" && srv.Image.ID != r.ImageRef.ImageID {
+			return fmt.Sprintf("its image is %s, declared %s%s", srv.Image.ID, r.ImageRef.ImageID, why)
+		}
+		return ""
+	}
+	name := srv.Metadata["image_name"]
+	if name == "" {
+		return ""
+	}
+	l := strings.ToLower(name)
+	if !strings.Contains(l, strings.ToLower(r.ImageRef.ImageName)) || !strings.Contains(l, strings.ToLower(r.ImageRef.ImageVersion)) {
+		return fmt.Sprintf("its image is %s, declared %s%s", name, imageLabel(r), why)
+	}
+	return ""
 }
 
 func slicesIndex(ins []Instance, key string) int {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/purchase"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -26,6 +27,7 @@ instances:
   - name: web-5   # stopped: drift
   - name: web-6   # creating: held
   - name: web-7   # untagged, matched by name
+  - name: web-8   # another image: drift
   - name: db-1    # missing, an unknown attempt in the journal: held
     region: tr-west-1
   - name: db-2    # missing, this machine's order pending payment: held
@@ -62,6 +64,7 @@ func planState(t *testing.T) (*File, *State) {
 			resource("000000000000000000000006", "web-6", "ap-southeast-3", "CREATING", "ci-web"),
 			resource("000000000000000000000007", "web-7", "ap-southeast-3", "RUNNING", ""),
 			resource("000000000000000000000008", "db-1", "ap-southeast-3", "RUNNING", "ci-web"), // the wrong region
+			resource("000000000000000000000010", "web-8", "ap-southeast-3", "RUNNING", "ci-web"),
 		},
 		Orders: []api.OrderInfo{{OrderID: "CSPENDING0000001", Status: api.StatusPendingPayment, OrderType: 1, CreateTime: "2026-12-04T11:00:00Z"}},
 		Journal: []journal.Entry{
@@ -69,6 +72,10 @@ func planState(t *testing.T) (*File, *State) {
 			{Kind: journal.KindPurchase, Name: "db-2", Region: "tr-west-1", RequestID: "21111111-2222-4333-8444-555555555555", State: journal.StateAccepted, OrderIDs: []string{"CSPENDING0000001"}, Time: now.Add(-time.Hour)},
 			// Too old to hold anything.
 			{Kind: journal.KindPurchase, Name: "web-2", Region: "ap-southeast-3", RequestID: "31111111-2222-4333-8444-555555555555", State: journal.StateUnknown, Time: now.Add(-25 * time.Hour)},
+		},
+		Servers: map[string]*api.Server{
+			"000000000000000000000001": {Metadata: map[string]string{"image_name": "Ubuntu 22.04 server 64bit"}}, // as declared
+			"000000000000000000000010": {Metadata: map[string]string{"image_name": "CentOS 7.9"}},
 		},
 		Subscriptions: map[string]api.Subscription{
 			"000000000000000000000001": {ResourceID: "000000000000000000000001", ExpirePolicy: api.ExpireAutoRenew},
@@ -104,7 +111,7 @@ func TestPlanGolden(t *testing.T) {
 	}
 	check("testdata/plan.golden.json", got)
 	check("testdata/plan.golden.txt", text)
-	if p.Pending != 2 || p.Held != 3 || p.Drift != 2 || p.Converged() || p.Doable() != 2 || p.HeldPurchases() != 2 {
+	if p.Pending != 2 || p.Held != 3 || p.Drift != 3 || p.Converged() || p.Doable() != 2 || p.HeldPurchases() != 2 {
 		t.Errorf("pending %d held %d drift %d", p.Pending, p.Held, p.Drift)
 	}
 }
@@ -201,6 +208,31 @@ func TestMatch(t *testing.T) {
 		}
 		if id != tt.id || by != tt.by {
 			t.Errorf("%v: matched %q by %q, want %q by %q", tt.rs, id, by, tt.id, tt.by)
+		}
+	}
+}
+
+func TestImageDrift(t *testing.T) {
+	catalogImage := &purchase.Request{ImageRef: &purchase.ImageRef{ImageName: "Ubuntu", ImageVersion: "22.04"}}
+	private := &purchase.Request{ImageRef: &purchase.ImageRef{ImageID: "img-1"}}
+	srv := func(id, name string) *api.Server {
+		return &api.Server{Image: api.ServerImage{ID: id}, Metadata: map[string]string{"image_name": name}}
+	}
+	for _, tt := range []struct {
+		r     *purchase.Request
+		srv   *api.Server
+		drift bool
+	}{
+		{catalogImage, srv("x", "Ubuntu 22.04"), false},
+		{catalogImage, srv("x", "ubuntu 22.04 server 64bit"), false},
+		{catalogImage, srv("x", "Ubuntu 20.04"), true},
+		{catalogImage, srv("x", ""), false}, // ECS does not say
+		{catalogImage, nil, false},          // not read
+		{private, srv("img-1", "anything"), false},
+		{private, srv("img-2", "anything"), true},
+	} {
+		if got := imageDrift(tt.r, tt.srv) != ""; got != tt.drift {
+			t.Errorf("%+v on %+v: drift %v", tt.r.ImageRef, tt.srv, got)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
@@ -81,6 +82,7 @@ func Read(ctx context.Context, rd Reader, f *File, entries []journal.Entry, now 
 			project[r.RegionID] = r.ProjectID
 		}
 	}
+	st.Servers = readServers(ctx, rd, f, all)
 	if len(subIDs) > 0 {
 		subs, err := rd.ListPayPerUseCustomerResources(ctx, subIDs)
 		if err != nil {
@@ -99,6 +101,46 @@ func Read(ctx context.Context, rd Reader, f *File, entries []journal.Entry, now 
 		st.Firewalls[region] = fw
 	}
 	return st, nil
+}
+
+// ServerReads is how many ShowServer calls readServers makes at once.
+const ServerReads = 8
+
+// readServers reads the ECS server of each running instance of the fleet,
+// for the image it runs (drift). A server that cannot be read is left
+// out: its image is not compared.
+func readServers(ctx context.Context, rd Reader, f *File, all []api.Resource) map[string]*api.Server {
+	type job struct {
+		id  string
+		ref api.ServerRef
+	}
+	var jobs []job
+	for _, in := range f.Instances {
+		r, _, _ := match(f, in, all)
+		if r == nil || r.ServerID() == "" || !strings.EqualFold(r.Properties.Status, "RUNNING") || !api.ValidID(r.ServerID()) {
+			continue
+		}
+		jobs = append(jobs, job{r.ID, api.ServerOf(r)})
+	}
+	out := make(map[string]*api.Server, len(jobs))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, ServerReads)
+	for _, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if srv, err := rd.ShowServer(ctx, j.ref); err == nil && srv != nil {
+				mu.Lock()
+				out[j.id] = srv
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 func ruleRegions(f *File) []string {
