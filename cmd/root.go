@@ -10,6 +10,7 @@ import (
 	"strings"
 	"syscall"
 
+	applycmd "github.com/flexusl/flexusl/cmd/apply"
 	authcmd "github.com/flexusl/flexusl/cmd/auth"
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	configcmd "github.com/flexusl/flexusl/cmd/config"
@@ -40,6 +41,7 @@ var topCommands = []struct {
 	{"order", "Follow, pay and cancel orders (BSS); the local order journal", ordercmd.NewCmdOrder},
 	{"job", "Follow ECS jobs (server start, stop, reboot): wait, show, list", jobcmd.NewCmdJob},
 	{"firewall", firewallcmd.Short, firewallcmd.NewCmdFirewall},
+	{"apply", applycmd.Short, func(f *cmdutil.Factory) *cobra.Command { return applycmd.NewCmdApply(f, nil) }},
 	{"auth", "Get a token, and see which credentials a profile uses", authcmd.NewCmdAuth},
 	{"config", "Read and change profiles in the config file", configcmd.NewCmdConfig},
 	{"specs", "Plan specs (vCPUs, memory, disk, bandwidth, data package)", specs.NewCmdSpecs},
@@ -291,6 +293,9 @@ func Run(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	}
 	if ctx.Err() != nil && code == exitcode.Failure {
 		code = exitcode.Interrupted
+	}
+	if errors.As(err, &coded) && coded.Quiet {
+		return code // the result said it
 	}
 	// Errors and hints quote servers and files: shown with control
 	// characters escaped.

@@ -211,7 +211,7 @@ func TestEveryCommandHasExamples(t *testing.T) {
 
 func TestHelpTopics(t *testing.T) {
 	r := run(t, nil, "help", "exit-codes")
-	if r.code != 0 || !strings.Contains(r.out, "130  interrupted") || !strings.Contains(r.out, "2    invalid input") {
+	if r.code != 0 || !strings.Contains(r.out, "130  interrupted") || !strings.Contains(r.out, "2    invalid input") || !strings.Contains(r.out, "6    apply --dry-run: changes are pending") {
 		t.Errorf("%+v", r)
 	}
 	r = run(t, nil, "help", "config")

@@ -29,13 +29,16 @@ func exitCodesTopic() *cobra.Command {
        or an ECS job failed for an instance (instance start|stop|reboot,
        job wait)
   5    waiting timed out (order wait, instance buy --wait, instance
-       start|stop|reboot, job wait); the order or job goes on
+       start|stop|reboot, job wait, apply --wait); the order or job goes on
+  6    apply --dry-run: changes are pending (or purchases held back): the
+       account is not yet what the fleet file declares; nothing was sent
   130  interrupted (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT): at the confirmation
        prompt nothing was sent; during a purchase the request may have been
        sent: it is journaled, as unknown
 
 Errors are printed on stderr as "Error: ...". stdout holds only results.`,
-		Example: `  flexusl order wait --last --timeout 20m; case $? in 0) echo ready;; 5) echo "still processing";; esac`,
+		Example: `  flexusl order wait --last --timeout 20m; case $? in 0) echo ready;; 5) echo "still processing";; esac
+  flexusl apply -f fleet.yaml --dry-run; case $? in 0) echo "as declared";; 6) echo "changes pending";; *) exit 1;; esac`,
 	}
 }
 

@@ -2,18 +2,14 @@ package instance
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/billing"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/exitcode"
-	"github.com/flexusl/flexusl/pkg/journal"
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
 
@@ -35,9 +31,6 @@ type AutoRenewResult struct {
 	Note      string `json:"note"`
 	Error     string `json:"error"`
 }
-
-// alreadyOff is BSS's answer to turning off an auto-renewal that is off.
-const alreadyOff = "CBC.99003605"
 
 // NewCmdAutoRenew is `flexusl instance auto-renew`; runF replaces the run
 // in tests.
@@ -142,39 +135,22 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 			results, failed = append(results, r), failed+1
 			continue
 		}
-		crid := uuid.NewString()
-		prep, err := client.PrepareAutoRenew(crid, t.ID, on, body)
-		if err != nil {
+		c := cmdutil.SetAutoRenew(ctx, f, client, t.ID, t.Name, t.RegionID, on, body)
+		err := c.Err
+		switch {
+		case !c.Began && i == 0:
 			return err
-		}
-		at, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: journal.KindAutoRenew, RequestID: crid, Operation: prep.Method + " " + api.AutoRenewPath + "{resource_id}",
-			Region: t.RegionID, Name: t.Name + " " + onOff(on), ResourceIDs: []string{t.ID}})
-		if err != nil {
-			if i == 0 {
-				return err
-			}
+		case !c.Began:
 			r.Error = "not sent: " + cmdutil.FirstLine(err.Error())
 			results, failed, unknown = append(results, r), failed+1, err
 			continue
-		}
-		err = client.Send(ctx, prep)
-		var apiErr *api.Error
-		// Only a refusal (4xx) says "already off": the same code in a 5xx
-		// answer is an unknown outcome like any other 5xx.
-		if !on && !api.IsUnknownOutcome(err) && errors.As(err, &apiErr) && apiErr.StatusCode < 500 && apiErr.Code == alreadyOff {
-			at.Finish(err, nil) // rejected: nothing changed
+		case c.AlreadyOff:
 			r.OK, r.Note = true, "was already off"
-			results = append(results, r)
-			continue
-		}
-		at.Finish(err, nil)
-		switch {
 		case err == nil:
 			r.OK = true
 		case api.IsUnknownOutcome(err):
-			r.Error = "outcome unknown (Client-Request-Id " + crid + "): " + cmdutil.FirstLine(err.Error())
-			unknown = cmdutil.WithAdvice(err, cmdutil.UnknownAdvice("The auto-renew change of "+t.ID, crid, f.Clock().UTC().Format(time.RFC3339))+
-				" `flexusl instance show "+t.ID+"` shows the current setting.")
+			r.Error = "outcome unknown (Client-Request-Id " + c.RequestID + "): " + cmdutil.FirstLine(err.Error())
+			unknown = err
 			failed++
 		default:
 			r.Error = cmdutil.FirstLine(err.Error())

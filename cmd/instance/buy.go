@@ -396,30 +396,10 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		}
 	}
 
-	// 6. Journal the attempt, synced, before the request leaves: a closed
-	// terminal, a kill or a power cut from here on leaves it in the journal
-	// (as unknown). No journal, no purchase.
-	attempt, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: journal.KindPurchase,
-		Operation: prep.Method + " " + api.CreatePath, RequestID: crid, Region: req.Region,
-		Name: req.InstanceName, Spec: req.PlanSpec, Image: imageLabel(req), Quantity: req.Quantity()})
-	if err != nil {
-		return err
-	}
-
-	// 7. Send (the client owns the retry policy), then journal the outcome
-	// before printing anything about it.
-	var progress *ui.Progress
-	if f.IO.IsStderrTTY() {
-		progress = f.IO.StartProgress("placing the order...")
-	}
-	res, err := client.CreateLightInstances(ctx, prep)
-	if progress != nil {
-		progress.Stop()
-	}
-	attempt.Record(purchaseOutcome(res, err))
-	if api.IsUnknownOutcome(err) {
-		return cmdutil.WithAdvice(err, cmdutil.UnknownAdvice("The purchase", crid, attempt.Time().Format(time.RFC3339)))
-	}
+	// 6. Journal the attempt (synced) before the request leaves, send it
+	// (the client owns the retry policy), and journal the outcome before
+	// printing anything about it: cmdutil.Purchase, shared with apply.
+	res, err := cmdutil.Purchase(ctx, f, client, prep, req, crid)
 	if err != nil {
 		return err
 	}
@@ -457,20 +437,6 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 // justPlacedGrace is how long `buy --wait` waits through BSS not listing
 // the order it was just given.
 const justPlacedGrace = 2 * time.Minute
-
-// purchaseOutcome is what the journal records of a purchase's answer, in
-// the same states as every other at-most-once call (outcomeOf).
-func purchaseOutcome(res *api.CreateResult, err error) journal.Outcome {
-	if err == nil {
-		return journal.Outcome{State: journal.StateAccepted, OrderIDs: []string{res.OrderID}, ResourceIDs: res.InstanceIDs}
-	}
-	o := journal.Outcome{State: outcomeOf(err), Error: cmdutil.FirstLine(err.Error())}
-	var unknown *api.UnknownOutcomeError
-	if errors.As(err, &unknown) {
-		o.Error = cmdutil.FirstLine(unknown.Cause.Error())
-	}
-	return o
-}
 
 func printBuy(f *cmdutil.Factory, r *BuyResult) error {
 	var vs []instance.View
@@ -531,16 +497,6 @@ func quoteText(q *price.Quote) string {
 		return ""
 	}
 	return q.Text()
-}
-
-func imageLabel(r *purchase.Request) string {
-	switch {
-	case r.ImageRef == nil:
-		return ""
-	case r.ImageRef.ImageID != "":
-		return "private:" + r.ImageRef.ImageID
-	}
-	return strings.TrimSpace(r.ImageRef.ImageName + " " + r.ImageRef.ImageVersion)
 }
 
 // fieldFlags extends flagOf with the request's indexed fields.

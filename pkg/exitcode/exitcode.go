@@ -20,10 +20,24 @@ const (
 	Interrupted = 130 // interrupted (Ctrl-C)
 )
 
+// Changes is `apply --dry-run`'s answer when the account is not as the
+// fleet file declares: changes are pending (or held back). Neither a
+// failure (1) nor invalid input (2), so a CI step can tell the three apart.
+const Changes = 6
+
 // Error is an error with an exit code.
 type Error struct {
 	Code int
 	Err  error
+	// Quiet: the run printed what it has to say; the error is the exit
+	// code only, not printed as "Error: ...".
+	Quiet bool
+}
+
+// Quietf is an exit code that is not a failure to report: the result
+// already says it (apply --dry-run's pending changes).
+func Quietf(code int, format string, args ...any) error {
+	return &Error{Code: code, Err: fmt.Errorf(format, args...), Quiet: true}
 }
 
 func (e *Error) Error() string { return e.Err.Error() }

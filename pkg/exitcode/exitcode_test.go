@@ -23,6 +23,7 @@ func TestOf(t *testing.T) {
 		{fmt.Errorf("wrapped: %w", New(Timeout, errors.New("t"))), 5},
 		{fmt.Errorf("api: %w", coded{}), 3},
 		{fmt.Errorf("x: %w", context.Canceled), 130},
+		{fmt.Errorf("apply: %w", Quietf(Changes, "2 pending")), 6},
 	}
 	for _, tt := range tests {
 		if got := Of(tt.err); got != tt.want {

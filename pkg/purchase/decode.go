@@ -90,6 +90,30 @@ func DecodeFile(data []byte) (*Request, catalog.Problems) {
 	return r, ps
 }
 
+// StrictJSON reads a JSON or YAML document (JSON when it starts with '{')
+// as strictly as DecodeFile does, without knowing its fields: keys given
+// twice in one object or mapping, text that is not UTF-8, and YAML that
+// JSON would not accept are problems naming their path. It returns the
+// document as JSON text, for a caller that checks the fields itself (the
+// fleet file of flexusl apply).
+func StrictJSON(data []byte) ([]byte, catalog.Problems) {
+	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
+		var v map[string]json.RawMessage
+		dec := json.NewDecoder(bytes.NewReader(data))
+		if err := dec.Decode(&v); err != nil || v == nil {
+			return nil, catalog.Problems{{Field: "body", Reason: "is not a JSON object: " + errText(err)}}
+		}
+		if dec.More() {
+			return nil, catalog.Problems{{Field: "body", Reason: "has data after the JSON object"}}
+		}
+		if ps := scanJSON(data); len(ps) > 0 {
+			return nil, ps
+		}
+		return data, nil
+	}
+	return yamlToJSON(data)
+}
+
 // DecodeYAMLOrJSON is DecodeFile.
 //
 // Deprecated: use DecodeFile.
@@ -494,14 +518,14 @@ func yamlToJSON(data []byte) ([]byte, catalog.Problems) {
 	}
 	var more yaml.Node
 	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
-		return nil, catalog.Problems{{Field: "body", Reason: "holds more than one YAML document (---): give one request"}}
+		return nil, catalog.Problems{{Field: "body", Reason: "holds more than one YAML document (---): give one"}}
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, catalog.Problems{{Field: "body", Reason: "is not a YAML mapping of the request's fields"}}
+		return nil, catalog.Problems{{Field: "body", Reason: "is not a YAML mapping of fields"}}
 	}
 	c := &yamlConv{}
 	c.node(root, "")

@@ -1,0 +1,65 @@
+package cmd
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/sandbox"
+	"github.com/flexusl/flexusl/pkg/ui"
+)
+
+const applyFleet = "fleet: t\ndefaults: {region: ap-southeast-3, image: BT, spec: hf.large.1.30m.linux, auto_pay: true}\ninstances: [{name: app-1}]\n"
+
+// On a terminal apply shows the plan and asks: no sends nothing, yes buys.
+func TestApplyAsksOnTerminal(t *testing.T) {
+	w := newFWWorld(t)
+	file := filepath.Join(w.dir, "fleet.yaml")
+	os.WriteFile(file, []byte(applyFleet), 0o600)
+	before := len(w.s.Orders()) // the world's own
+	w.s.SetCompleteAfter(1)     // paid orders complete at once: the re-run finds the instance
+	r := w.runTTY(t, "n\n", "apply", "-f", file)
+	if r.code != 2 || !strings.Contains(r.err, "+ buy app-1 (hf.large.1.30m.linux") || !strings.Contains(r.err, "Apply these changes?") ||
+		!strings.Contains(r.err, "cancelled: nothing was sent") || len(w.s.Orders()) != before {
+		t.Fatalf("no: exit %d, %d orders\n%s", r.code, len(w.s.Orders()), r.err)
+	}
+	r = w.runTTY(t, "y\n", "apply", "-f", file, "-o", "json")
+	if r.code != 0 || len(w.s.Orders()) != before+1 || !strings.Contains(r.out, `"bought": [`) {
+		t.Fatalf("yes: exit %d, %d orders\n%s\n%s", r.code, len(w.s.Orders()), r.out, r.err)
+	}
+	// Nothing to do: nothing asked.
+	r = w.runTTY(t, "", "apply", "-f", file)
+	if r.code != 0 || strings.Contains(r.err, "Apply these changes?") || !strings.Contains(r.err, "nothing to do") {
+		t.Fatalf("again: exit %d\n%s", r.code, r.err)
+	}
+}
+
+// The file: at most 1 MiB (refused, not cut), or stdin with -f -; a
+// missing file is exit 2; nothing is read from the account before the
+// file is valid.
+func TestApplyFileLimits(t *testing.T) {
+	w := newFWWorld(t)
+	big := filepath.Join(w.dir, "big.yaml")
+	os.WriteFile(big, append([]byte(applyFleet), bytes.Repeat([]byte("#"), 1<<20)...), 0o600)
+	r := run(t, w.env, "apply", "-f", big, "--dry-run")
+	if r.code != 2 || !strings.Contains(r.err, "larger than 1048576 bytes") {
+		t.Errorf("big: exit %d %s", r.code, r.err)
+	}
+	r = run(t, w.env, "apply", "-f", filepath.Join(w.dir, "nope.yaml"), "--dry-run")
+	if r.code != 2 || !strings.Contains(r.err, "--file: open") {
+		t.Errorf("missing: exit %d %s", r.code, r.err)
+	}
+	if n := w.count(sandbox.RouteRMSList); n != 0 {
+		t.Errorf("%d RMS listings before the file was valid", n)
+	}
+	io, in, out, errOut := ui.Test()
+	in.WriteString(applyFleet)
+	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return w.env[k] }}
+	if code := Run(context.Background(), f, []string{"apply", "-f", "-", "--dry-run"}); code != 6 || !strings.Contains(out.String(), "+ buy app-1") {
+		t.Errorf("stdin: exit %d\n%s\n%s", code, out.String(), errOut.String())
+	}
+}
