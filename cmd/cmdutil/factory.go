@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -163,6 +164,16 @@ func (f *Factory) Print(data any, tbl output.TableFunc) error {
 	}
 	if s, _ := f.Shape(); s != nil {
 		return f.printShaped(s, data)
+	}
+	if format == output.Table && tbl != nil {
+		// A table on a terminal fits its width (IDs are never cut).
+		h0, r0 := tbl()
+		h, rows, hidden := output.Fit(h0, r0, f.IO.TerminalWidth())
+		tbl = func() ([]string, [][]string) { return h, rows }
+		if len(hidden) > 0 {
+			defer f.IO.Infof("(%s not shown: the terminal is %d columns wide; widen it, or pick columns with --columns, or use -o json)",
+				strings.Join(hidden, ", "), f.IO.TerminalWidth())
+		}
 	}
 	if err := output.Print(f.IO.Out, format, data, tbl); err != nil {
 		return fmt.Errorf("print result: %w", err)

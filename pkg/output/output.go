@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flexusl/flexusl/pkg/safetext"
+	"github.com/mattn/go-runewidth"
 	"github.com/olekukonko/tablewriter"
 	"go.yaml.in/yaml/v3"
 )
@@ -178,4 +179,78 @@ func safeRow(r []string) []string {
 		out[i] = safetext.Line(c)
 	}
 	return out
+}
+
+// minCell is how narrow Fit makes a column it cuts.
+const minCell = 10
+
+// Fit makes a table fit a terminal of width columns (0: no limit). While it
+// is wider, the widest column that is not an ID (a header ending in ID or
+// IDS: people copy those whole) loses a column, down to minCell, cut cells
+// ending in "…"; if it is still wider, columns are left out from the right
+// (never the first), and hidden names them so the caller can say so. JSON
+// and YAML are never cut.
+func Fit(header []string, rows [][]string, width int) (h []string, out [][]string, hidden []string) {
+	if width <= 0 || len(header) == 0 {
+		return header, rows, nil
+	}
+	widths := make([]int, len(header))
+	for i, h := range header {
+		widths[i] = runewidth.StringWidth(safetext.Line(h))
+	}
+	for _, r := range rows {
+		for i, c := range r {
+			if i < len(widths) {
+				widths[i] = max(widths[i], runewidth.StringWidth(safetext.Line(c)))
+			}
+		}
+	}
+	n := len(header) // columns kept
+	total := func() int {
+		t := 2 * (n - 1)
+		for _, w := range widths[:n] {
+			t += w
+		}
+		return t
+	}
+	for total() > width {
+		widest := -1
+		for i := 0; i < n; i++ {
+			if isIDHeader(header[i]) || widths[i] <= max(minCell, runewidth.StringWidth(header[i])) {
+				continue
+			}
+			if widest < 0 || widths[i] > widths[widest] {
+				widest = i
+			}
+		}
+		if widest >= 0 {
+			widths[widest]--
+			continue
+		}
+		if n == 1 {
+			break // one column left: the terminal wraps it
+		}
+		n--
+	}
+	h = header[:n]
+	hidden = header[n:]
+	out = make([][]string, len(rows))
+	for i, r := range rows {
+		out[i] = make([]string, 0, n)
+		for j, c := range r {
+			if j >= n {
+				break
+			}
+			c = safetext.Line(c)
+			if runewidth.StringWidth(c) > widths[j] {
+				c = runewidth.Truncate(c, widths[j], "…")
+			}
+			out[i] = append(out[i], c)
+		}
+	}
+	return h, out, hidden
+}
+
+func isIDHeader(h string) bool {
+	return strings.HasSuffix(h, "ID") || strings.HasSuffix(h, "IDS")
 }

@@ -3,9 +3,11 @@ package output
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/mattn/go-runewidth"
 	"go.yaml.in/yaml/v3"
 )
 
@@ -109,5 +111,39 @@ func TestTableEscapesControlCharactersJSONKeepsThem(t *testing.T) {
 	var ys []map[string]string
 	if err := yaml.Unmarshal(buf.Bytes(), &ys); err != nil || ys[0]["order_id"] != hostile {
 		t.Errorf("YAML changed the value: %q %v", buf.String(), err)
+	}
+}
+
+// A table on a terminal fits its width: the widest columns that are not
+// IDs are cut (with …), then columns left out from the right and named;
+// IDs and headers are never cut; 0 (a pipe) changes nothing.
+func TestFit(t *testing.T) {
+	h := []string{"ID", "NAME", "REGION", "STATUS", "SPEC", "PUBLIC IP", "EXPIRES", "CREATED"}
+	rows := [][]string{{"6743d0e3708be6007b8c8012", "a-rather-long-instance-name-for-the-shop", "ap-southeast-3", "RUNNING", "hf.large.1.30m.linux",
+		"203.0.113.7", "2026-12-20 15:59:59 UTC", "2026-11-20 10:00:00 UTC"}}
+	if gh, got, hidden := Fit(h, rows, 0); !reflect.DeepEqual(got, rows) || !reflect.DeepEqual(gh, h) || hidden != nil {
+		t.Errorf("no width: %v %v", got, hidden)
+	}
+	gh, got, hidden := Fit(h, rows, 80)
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, gh, got); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(strings.TrimSpace(buf.String()), "\n") {
+		if w := runewidth.StringWidth(l); w > 80 {
+			t.Errorf("%d columns: %q", w, l)
+		}
+	}
+	if !strings.Contains(buf.String(), "6743d0e3708be6007b8c8012") || !strings.Contains(buf.String(), "…") || len(hidden) == 0 || hidden[len(hidden)-1] != "CREATED" {
+		t.Errorf("%s\nhidden %v", buf.String(), hidden)
+	}
+	// Wide enough: nothing cut.
+	if _, got, hidden := Fit(h, rows, 400); !reflect.DeepEqual(got, rows) || len(hidden) != 0 {
+		t.Errorf("wide terminal: %v", got)
+	}
+	// Only IDs: nothing to cut; the first column is always kept.
+	ids := [][]string{{strings.Repeat("a", 60), strings.Repeat("b", 60)}}
+	if gh, got, hidden := Fit([]string{"ORDER ID", "INSTANCE IDS"}, ids, 80); got[0][0] != ids[0][0] || len(gh) != 1 || hidden[0] != "INSTANCE IDS" {
+		t.Errorf("ids: %v %v", got, hidden)
 	}
 }

@@ -29,6 +29,7 @@ type IOStreams struct {
 	noVT                  bool // stderr is a console without escape sequences (old Windows)
 	inFd                  int
 	readPassword          func(fd int) ([]byte, error)
+	width                 int // stdout's width, set by tests (SetTerminalWidth)
 	// saveTerm saves the terminal's state and returns how to restore it
 	// (nil in tests): an interrupted password prompt must not leave echo off.
 	saveTerm func(fd int) (restore func())
@@ -88,6 +89,27 @@ func (s *IOStreams) IsStdinTTY() bool { return s.inTTY }
 
 // IsStdoutTTY reports whether stdout is a terminal.
 func (s *IOStreams) IsStdoutTTY() bool { return s.outTTY }
+
+// TerminalWidth is stdout's width in columns when it is a terminal, else 0
+// (a pipe or a file: tables are not cut to fit).
+func (s *IOStreams) TerminalWidth() int {
+	if !s.outTTY {
+		return 0
+	}
+	if s.width > 0 {
+		return s.width
+	}
+	if f, ok := s.Out.(*os.File); ok {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil {
+			return w
+		}
+	}
+	return 0
+}
+
+// SetTerminalWidth sets the width TerminalWidth reports for a terminal
+// stdout (tests).
+func (s *IOStreams) SetTerminalWidth(w int) { s.width = w }
 
 // IsStderrTTY reports whether stderr is a terminal.
 func (s *IOStreams) IsStderrTTY() bool { return s.errTTY }
