@@ -86,7 +86,7 @@ dist-check: ## goreleaser check: the release config is valid and uses nothing de
 	$(GORELEASER) check
 
 bench: ## start-up, completion, sandbox load and purchase-vs-curl figures
-	$(GO) test -run '^$$' -bench . -benchtime 200x -count 1 . ./cmd ./pkg/...
+	$(GO) test -run '^$$' -bench . -benchtime 200x -count 1 ./e2e ./cmd ./pkg/...
 
 fuzz: ## run every fuzz target briefly
 	@for t in $$(grep -rl --include='*_test.go' '^func Fuzz' pkg | xargs -n1 dirname | sort -u); do \

@@ -1,8 +1,9 @@
-package main
+package e2e
 
 import (
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,7 +35,7 @@ func TestGoLineIsTheLowestNeeded(t *testing.T) {
 	if main != need {
 		t.Errorf("go.mod says go %s; the modules need go %s (%s): set go %s", main, need, needBy, need)
 	}
-	data, err := os.ReadFile("go.mod")
+	data, err := os.ReadFile(filepath.Join(repoRoot, "go.mod"))
 	if err != nil {
 		t.Fatal(err)
 	}

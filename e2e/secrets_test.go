@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -32,7 +32,7 @@ var secretCaseArgs = map[string][]string{
 	"flexusl instance renew":        {"sec-0003", "--period", "1", "--yes"},
 	"flexusl instance delete":       {"sec-0002", "--yes"},
 	"flexusl instance auto-renew":   {"sec-0001", "on"},
-	"flexusl apply":                 {"-f", "configs/fleet.example.yaml", "--yes", "--wait", "--interval", "100ms", "--timeout", "10s"},
+	"flexusl apply":                 {"-f", filepath.Join(repoRoot, "configs", "fleet.example.yaml"), "--yes", "--wait", "--interval", "100ms", "--timeout", "10s"},
 	"flexusl instance traffic":      nil,
 	"flexusl specs list":            nil,
 	"flexusl images list":           nil,

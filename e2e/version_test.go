@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"encoding/json"
@@ -41,11 +41,11 @@ func TestVersionFromBuildInfo(t *testing.T) {
 	if err != nil {
 		t.Skip("not a git checkout (or no git):", err)
 	}
-	if st, err := os.Stat(".git"); err != nil || !st.IsDir() {
+	if st, err := os.Stat(filepath.Join(repoRoot, ".git")); err != nil || !st.IsDir() {
 		t.Skip("go build stamps VCS information only where .git is a directory (a clone, not a git worktree)")
 	}
 	bin := filepath.Join(t.TempDir(), "flexusl")
-	if out, err := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-buildvcs=true", "-o", bin, repoRoot).CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	out, err := exec.Command(bin, "version", "-o", "json").Output()

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"bytes"
@@ -20,9 +20,15 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
-// End-to-end tests: testdata/script/*.txtar run the flexusl binary, built
-// here with `go build`, against a sandbox started for each script. The
-// script command `sandbox` controls and inspects that sandbox.
+// End-to-end tests: testdata/script/*.txtar (at the repository root) run
+// the flexusl binary, built here with `go build`, against a sandbox started
+// for each script. The script command `sandbox` controls and inspects that
+// sandbox.
+
+// repoRoot is the repository root, relative to this package's directory
+// (where `go test` runs the tests): the program, the Makefile, go.mod,
+// configs/ and testdata/script live there.
+const repoRoot = ".."
 
 var binDirE2E string
 
@@ -35,7 +41,7 @@ func TestMain(m *testing.M) {
 	binDirE2E = dir
 	// -buildvcs=false: the binary reports version "dev" (User-Agent
 	// flexusl/dev) whether or not the checkout is a git work tree.
-	out, err := exec.Command("go", "build", "-buildvcs=false", "-o", filepath.Join(dir, "flexusl"), ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-buildvcs=false", "-o", filepath.Join(dir, "flexusl"), repoRoot).CombinedOutput()
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "build flexusl: %v\n%s", err, out)
 		os.Exit(1)
@@ -51,7 +57,7 @@ const E2EToken = "e2e-token-7c1f0a9d-SECRET"
 
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir: filepath.Join(repoRoot, "testdata", "script"),
 		Setup: func(env *testscript.Env) error {
 			s, err := sandbox.New(sandbox.Options{Token: E2EToken, CompleteAfter: 300 * time.Millisecond})
 			if err != nil {

@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"context"
@@ -41,7 +41,7 @@ func buildBinaries(b *testing.B) (flexusl, bare string) {
 		if buildErr != nil {
 			return
 		}
-		for name, pkg := range map[string]string{"flexusl": ".", "bare": "./testdata/bare"} {
+		for name, pkg := range map[string]string{"flexusl": repoRoot, "bare": "./testdata/bare"} {
 			cmd := exec.Command("go", "build", "-trimpath", "-ldflags", "-s -w", "-o", filepath.Join(binDir, name), pkg)
 			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 			out, err := cmd.CombinedOutput()

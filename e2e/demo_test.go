@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"net"
@@ -24,6 +24,7 @@ func TestMakeDemo(t *testing.T) {
 	l.Close()
 	// -o build: use the binary TestMain built instead of rebuilding bin/flexusl.
 	cmd := exec.Command("make", "-s", "-o", "build", "demo", "DEMO_PORT="+strconv.Itoa(port), "BIN="+filepath.Join(binDirE2E, "flexusl"))
+	cmd.Dir = repoRoot // where the Makefile is
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("make demo: %v\n%s", err, out)

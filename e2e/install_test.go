@@ -1,4 +1,4 @@
-package main
+package e2e
 
 import (
 	"os/exec"
@@ -20,6 +20,7 @@ func TestMakeInstallSaysWhereBashCompletionLooks(t *testing.T) {
 	install := func(prefix string) string {
 		t.Helper()
 		c := exec.Command("make", "-s", "install", "PREFIX="+prefix, "BIN="+filepath.Join(tmp, "flexusl"), "HOME="+filepath.Join(tmp, "home"))
+		c.Dir = repoRoot // the Makefile's paths (completions/, docs/man) are relative to it
 		out, err := c.CombinedOutput()
 		if err != nil {
 			t.Fatalf("make install PREFIX=%s: %v\n%s", prefix, err, out)
