@@ -1,6 +1,6 @@
-// Package apply holds `flexusl apply`: make the account's FlexusL
+// Package applycmd holds `flexusl apply`: make the account's FlexusL
 // instances what a fleet file declares, never buying twice.
-package apply
+package applycmd
 
 import (
 	"context"

@@ -1,5 +1,5 @@
-// Package auth holds `flexusl auth`.
-package auth
+// Package authcmd holds `flexusl auth`.
+package authcmd
 
 import (
 	"errors"

@@ -1,5 +1,5 @@
-// Package config holds `flexusl config`.
-package config
+// Package configcmd holds `flexusl config`.
+package configcmd
 
 import (
 	"fmt"
