@@ -92,6 +92,9 @@ func (r *Request) Body() ([]byte, error) {
 	return b, nil
 }
 
+// RegionID is the region the instances are bought in (for api.CreateBody).
+func (r *Request) RegionID() string { return r.Region }
+
 // Ptr returns a pointer to v (for optional fields).
 func Ptr[T any](v T) *T { return &v }
 
