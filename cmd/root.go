@@ -15,13 +15,13 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	configcmd "github.com/flexusl/flexusl/cmd/config"
 	firewallcmd "github.com/flexusl/flexusl/cmd/firewall"
-	"github.com/flexusl/flexusl/cmd/images"
-	"github.com/flexusl/flexusl/cmd/instance"
+	imagescmd "github.com/flexusl/flexusl/cmd/images"
+	instancecmd "github.com/flexusl/flexusl/cmd/instance"
 	jobcmd "github.com/flexusl/flexusl/cmd/job"
 	ordercmd "github.com/flexusl/flexusl/cmd/order"
-	"github.com/flexusl/flexusl/cmd/regions"
+	regionscmd "github.com/flexusl/flexusl/cmd/regions"
 	sandboxcmd "github.com/flexusl/flexusl/cmd/sandbox"
-	"github.com/flexusl/flexusl/cmd/specs"
+	specscmd "github.com/flexusl/flexusl/cmd/specs"
 	versioncmd "github.com/flexusl/flexusl/cmd/version"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/exitcode"
@@ -37,16 +37,16 @@ var topCommands = []struct {
 	name, short string
 	build       func(*cmdutil.Factory) *cobra.Command
 }{
-	{"instance", "Buy, list and show FlexusL instances, log in, operate their servers, renew and unsubscribe them", instance.NewCmdInstance},
+	{"instance", "Buy, list and show FlexusL instances, log in, operate their servers, renew and unsubscribe them", instancecmd.NewCmdInstance},
 	{"order", "Follow, pay and cancel orders (BSS); the local order journal", ordercmd.NewCmdOrder},
 	{"job", "Follow ECS jobs (server start, stop, reboot): wait, show, list", jobcmd.NewCmdJob},
 	{"firewall", firewallcmd.Short, firewallcmd.NewCmdFirewall},
 	{"apply", applycmd.Short, func(f *cmdutil.Factory) *cobra.Command { return applycmd.NewCmdApply(f, nil) }},
 	{"auth", "Get a token, and see which credentials a profile uses", authcmd.NewCmdAuth},
 	{"config", "Read and change profiles in the config file", configcmd.NewCmdConfig},
-	{"specs", "Plan specs (vCPUs, memory, disk, bandwidth, data package)", specs.NewCmdSpecs},
-	{"images", "Application and OS images and their versions", images.NewCmdImages},
-	{"regions", "Regions where FlexusL can be bought", regions.NewCmdRegions},
+	{"specs", "Plan specs (vCPUs, memory, disk, bandwidth, data package)", specscmd.NewCmdSpecs},
+	{"images", "Application and OS images and their versions", imagescmd.NewCmdImages},
+	{"regions", "Regions where FlexusL can be bought", regionscmd.NewCmdRegions},
 	{"sandbox", "Serve a local copy of every API flexusl calls (purchase, instances, servers, billing, IAM)", sandboxcmd.NewCmdSandbox},
 	{"version", "Print the version, commit and Go version", versioncmd.NewCmdVersion},
 }

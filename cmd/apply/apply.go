@@ -1,6 +1,6 @@
-// Package apply holds `flexusl apply`: make the account's FlexusL
+// Package applycmd holds `flexusl apply`: make the account's FlexusL
 // instances what a fleet file declares, never buying twice.
-package apply
+package applycmd
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/output"
 	"github.com/flexusl/flexusl/pkg/price"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/purchase"
 	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/google/uuid"
@@ -328,7 +329,7 @@ func readFile(opts *Options, cat *catalog.Catalog) (*fleet.File, error) {
 		return nil, cmdutil.UsageErrorf("-f/--file is required: the fleet file (see flexusl apply --help and configs/fleet.example.yaml)")
 	}
 	if opts.Wait && (opts.WaitTimeout <= 0 || opts.WaitInterval <= 0) {
-		return nil, cmdutil.ProblemsError(catalog.Problems{{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"}}, nil)
+		return nil, cmdutil.ProblemsError(problem.Problems{{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"}}, nil)
 	}
 	data, err := purchase.ReadFile(opts.File, opts.stdin)
 	if err != nil {

@@ -1,5 +1,5 @@
-// Package auth holds `flexusl auth`.
-package auth
+// Package authcmd holds `flexusl auth`.
+package authcmd
 
 import (
 	"errors"
@@ -11,9 +11,9 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/auth"
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/spf13/cobra"
 )
 
@@ -98,7 +98,7 @@ never prompts.`,
 				return err
 			}
 			if p := cat.CheckRegion(region); p != nil {
-				return cmdutil.ProblemsError(catalog.Problems{*p}, map[string]string{"region": "--region"})
+				return cmdutil.ProblemsError(problem.Problems{*p}, map[string]string{"region": "--region"})
 			}
 			prompt := f.IO.CanPrompt() && !passwordStdin
 			ask := func(v *string, q string) error {

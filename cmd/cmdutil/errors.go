@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/spf13/cobra"
 )
 
@@ -20,7 +20,7 @@ func UsageErrorf(format string, args ...any) error {
 
 // ProblemsError turns catalog or request problems into one exit-2 error,
 // naming each field with the flag that sets it (flags maps field -> flag).
-func ProblemsError(ps catalog.Problems, flags map[string]string) error {
+func ProblemsError(ps problem.Problems, flags map[string]string) error {
 	label := func(field string) string {
 		if fl, ok := flags[field]; ok {
 			return fl + " (" + field + ")"

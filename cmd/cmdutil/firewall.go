@@ -10,11 +10,11 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/cache"
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/firewall"
 	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/flexusl/flexusl/pkg/ui"
@@ -332,16 +332,16 @@ func (k knownServer) ShowServer(ctx context.Context, ref api.ServerRef) (*api.Se
 // OpenPlan checks `instance buy`'s --open and --open-from offline: the
 // rule it would add (allow TCP, inbound), or the problems (fields named by
 // those flags). nil without --open.
-func OpenPlan(open []string, from string, fromGiven, wait bool) (*firewall.Rule, catalog.Problems) {
-	var ps catalog.Problems
+func OpenPlan(open []string, from string, fromGiven, wait bool) (*firewall.Rule, problem.Problems) {
+	var ps problem.Problems
 	if len(open) == 0 {
 		if fromGiven {
-			ps = append(ps, catalog.Problem{Field: "--open-from", Value: from, Reason: "needs --open (the ports to open)"})
+			ps = append(ps, problem.Problem{Field: "--open-from", Value: from, Reason: "needs --open (the ports to open)"})
 		}
 		return nil, ps
 	}
 	if !wait {
-		ps = append(ps, catalog.Problem{Field: "--open", Value: strings.Join(open, ","), Reason: "needs --wait: ports are opened once the instances run"})
+		ps = append(ps, problem.Problem{Field: "--open", Value: strings.Join(open, ","), Reason: "needs --wait: ports are opened once the instances run"})
 	}
 	r, rps := firewall.Check(firewall.Spec{Action: api.ActionAllow, Protocol: "tcp", Ports: open, From: from, FromFlag: "--open-from",
 		Description: "flexusl instance buy --open"})

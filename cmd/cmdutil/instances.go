@@ -13,6 +13,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/wait"
 )
 
@@ -34,7 +35,7 @@ func InstanceRegion(f *Factory) (string, error) {
 		return "", err
 	}
 	if p := cat.CheckRegion(region); p != nil {
-		return "", ProblemsError(catalog.Problems{*p}, map[string]string{catalog.FieldRegion: "--region"})
+		return "", ProblemsError(problem.Problems{*p}, map[string]string{catalog.FieldRegion: "--region"})
 	}
 	return region, nil
 }

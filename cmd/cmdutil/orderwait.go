@@ -6,8 +6,8 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/order"
+	"github.com/flexusl/flexusl/pkg/problem"
 )
 
 // PaymentWaitProblem is the one rule for --wait on orders that will wait
@@ -16,11 +16,11 @@ import (
 // by default). Such a run must say how long to wait for a payment made
 // elsewhere (--timeout) or pay from the balance (--auto-pay); otherwise it
 // is refused before anything is sent.
-func PaymentWaitProblem(f *Factory, wait, autoPay, timeoutGiven bool) *catalog.Problem {
+func PaymentWaitProblem(f *Factory, wait, autoPay, timeoutGiven bool) *problem.Problem {
 	if !wait || autoPay || timeoutGiven || f.IO.CanPrompt() {
 		return nil
 	}
-	return &catalog.Problem{Field: "--wait", Value: "without --auto-pay",
+	return &problem.Problem{Field: "--wait", Value: "without --auto-pay",
 		Reason: "would wait, with no terminal, for a payment nobody here can make, for up to --timeout (30m by default): " +
 			"pass --auto-pay to pay from the balance, or --timeout to wait that long for a payment made elsewhere (flexusl order pay, the console)"}
 }

@@ -1,5 +1,5 @@
-// Package config holds `flexusl config`.
-package config
+// Package configcmd holds `flexusl config`.
+package configcmd
 
 import (
 	"fmt"
@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
@@ -133,7 +133,7 @@ func newSet(f *cmdutil.Factory) *cobra.Command {
 					return err
 				}
 				if p := cat.CheckRegion(value); p != nil {
-					return cmdutil.ProblemsError(catalog.Problems{*p}, nil)
+					return cmdutil.ProblemsError(problem.Problems{*p}, nil)
 				}
 			}
 			if err := cfg.SetInFile(cfg.Profile(), key, value); err != nil {

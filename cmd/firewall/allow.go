@@ -1,4 +1,4 @@
-package firewall
+package firewallcmd
 
 import (
 	"context"
@@ -7,9 +7,9 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/firewall"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -124,22 +124,22 @@ Exit codes: 0 added or already present; 2 bad input or not confirmed
 
 // spec turns the flags into a rule spec; --from and --to each belong to
 // one direction.
-func (o *RuleOptions) spec() (firewall.Spec, catalog.Problems) {
+func (o *RuleOptions) spec() (firewall.Spec, problem.Problems) {
 	s := firewall.Spec{Direction: o.Direction, Action: o.Action, Protocol: o.Protocol, Ports: o.Ports, Priority: o.Priority, Description: o.Description}
-	var ps catalog.Problems
+	var ps problem.Problems
 	egress := strings.EqualFold(strings.TrimSpace(o.Direction), api.DirectionEgress)
 	switch {
 	case egress && o.From != "":
-		ps = append(ps, catalog.Problem{Field: "--from", Value: o.From, Reason: "is the source of an inbound rule: an outbound rule takes --to"})
+		ps = append(ps, problem.Problem{Field: "--from", Value: o.From, Reason: "is the source of an inbound rule: an outbound rule takes --to"})
 	case !egress && o.To != "":
-		ps = append(ps, catalog.Problem{Field: "--to", Value: o.To, Reason: "is the destination of an outbound rule (--direction egress): an inbound rule takes --from"})
+		ps = append(ps, problem.Problem{Field: "--to", Value: o.To, Reason: "is the destination of an outbound rule (--direction egress): an inbound rule takes --from"})
 	case egress:
 		s.From, s.FromFlag = o.To, "--to"
 	default:
 		s.From = o.From
 	}
 	if o.Priority == 0 { // given on the command line: out of range, not "the default"
-		ps = append(ps, catalog.Problem{Field: firewall.FPriority, Value: "0", Reason: fmt.Sprintf("must be %d to %d (%d is the strongest)", firewall.MinPriority, firewall.MaxPriority, firewall.MinPriority)})
+		ps = append(ps, problem.Problem{Field: firewall.FPriority, Value: "0", Reason: fmt.Sprintf("must be %d to %d (%d is the strongest)", firewall.MinPriority, firewall.MaxPriority, firewall.MinPriority)})
 		s.Priority = firewall.DefaultPriority
 	}
 	return s, ps

@@ -1,4 +1,4 @@
-package firewall
+package firewallcmd
 
 import (
 	"context"
@@ -7,10 +7,10 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/firewall"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
@@ -77,13 +77,13 @@ Exit codes: 0 deleted or already gone; 2 bad input or not confirmed
 
 func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) error {
 	// 1. The IDs go in paths: checked first, all at once.
-	var ps catalog.Problems
+	var ps problem.Problems
 	seen := map[string]bool{}
 	var ids []string
 	for _, id := range opts.RuleIDs {
 		switch {
 		case !api.ValidID(id):
-			ps = append(ps, catalog.Problem{Field: "RULE_ID", Value: safetext.Line(id), Reason: "is not a rule ID (" + api.IDRule + ")"})
+			ps = append(ps, problem.Problem{Field: "RULE_ID", Value: safetext.Line(id), Reason: "is not a rule ID (" + api.IDRule + ")"})
 		case !seen[id]:
 			seen[id] = true
 			ids = append(ids, id)

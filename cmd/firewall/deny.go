@@ -1,4 +1,4 @@
-package firewall
+package firewallcmd
 
 import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"

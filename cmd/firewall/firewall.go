@@ -1,6 +1,6 @@
-// Package firewall holds `flexusl firewall`: the VPC security groups of
+// Package firewallcmd holds `flexusl firewall`: the VPC security groups of
 // FlexusL instances and their rules.
-package firewall
+package firewallcmd
 
 import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"

@@ -1,5 +1,5 @@
-// Package images holds `flexusl images`.
-package images
+// Package imagescmd holds `flexusl images`.
+package imagescmd
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-package instance
+package instancecmd
 
 import (
 	"context"
@@ -8,11 +8,11 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/instance"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/flexusl/flexusl/pkg/wait"
@@ -76,9 +76,9 @@ func newActionCmd(f *cmdutil.Factory, a ecs.Action, runF func(*ActionOptions) er
 }
 
 // checkWaitFlags refuses a wait that cannot work.
-func checkWaitFlags(noWait bool, timeout, interval time.Duration) *catalog.Problem {
+func checkWaitFlags(noWait bool, timeout, interval time.Duration) *problem.Problem {
 	if !noWait && (timeout <= 0 || interval <= 0) {
-		return &catalog.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", timeout, interval), Reason: "must be positive"}
+		return &problem.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", timeout, interval), Reason: "must be positive"}
 	}
 	return nil
 }
@@ -142,7 +142,7 @@ func refuseRebootOfStopped(a ecs.Action, ts []ecs.Target) error {
 func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) error {
 	// 1. Every input checked before anything is sent (exit 2).
 	typ, p := ecs.ParseType(opts.Action, opts.Type)
-	var ps catalog.Problems
+	var ps problem.Problems
 	if p != nil {
 		p.Field = "--type"
 		ps = append(ps, *p)

@@ -1,4 +1,4 @@
-package instance
+package instancecmd
 
 import (
 	"context"
@@ -8,8 +8,8 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/billing"
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/spf13/cobra"
 )
 
@@ -82,7 +82,7 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 	}
 	names, sw := opts.Args[:len(opts.Args)-1], opts.Args[len(opts.Args)-1]
 	on, p := billing.ParseOnOff(sw)
-	var ps catalog.Problems
+	var ps problem.Problems
 	if p != nil {
 		ps = append(ps, *p)
 	}
@@ -90,7 +90,7 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 	if opts.TimesGiven {
 		ps = append(ps, billing.ValidateAutoRenewTimes(opts.Times)...)
 		if p == nil && !on {
-			ps = append(ps, catalog.Problem{Field: "--times", Value: strconv.Itoa(opts.Times), Reason: "goes only with on"})
+			ps = append(ps, problem.Problem{Field: "--times", Value: strconv.Itoa(opts.Times), Reason: "goes only with on"})
 		}
 		t := opts.Times
 		times = &t

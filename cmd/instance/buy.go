@@ -1,4 +1,4 @@
-package instance
+package instancecmd
 
 import (
 	"context"
@@ -18,6 +18,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/flexusl/flexusl/pkg/output"
 	"github.com/flexusl/flexusl/pkg/price"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/purchase"
 	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/google/uuid"
@@ -200,7 +201,7 @@ is sent (exit 2), since nobody there can pay.`,
 
 // buildRequest reads the file (if any) and puts the flags over it. Without
 // a file, flags with defaults (period type, period) count as given.
-func buildRequest(opts *BuyOptions, region string, regionFromFlag bool) (*purchase.Request, catalog.Problems, error) {
+func buildRequest(opts *BuyOptions, region string, regionFromFlag bool) (*purchase.Request, problem.Problems, error) {
 	r := &purchase.Request{}
 	if opts.FromFile != "" {
 		data, err := purchase.ReadFile(opts.FromFile, opts.stdin)
@@ -253,8 +254,8 @@ func ifGiven[T any](given bool, v *T) *T {
 	return nil
 }
 
-func prefix(ps catalog.Problems, p string) catalog.Problems {
-	out := make(catalog.Problems, len(ps))
+func prefix(ps problem.Problems, p string) problem.Problems {
+	out := make(problem.Problems, len(ps))
 	for i, x := range ps {
 		x.Field = p + x.Field
 		out[i] = x
@@ -310,7 +311,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		ps = append(ps, *p)
 	}
 	if opts.Wait && (opts.WaitTimeout <= 0 || opts.WaitInterval <= 0) {
-		ps = append(ps, catalog.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"})
+		ps = append(ps, problem.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"})
 	}
 	openRule, ops := cmdutil.OpenPlan(opts.Open, opts.OpenFrom, opts.changed("open-from"), opts.Wait)
 	ps = append(ps, ops...)

@@ -1,4 +1,4 @@
-package instance_test
+package instancecmd_test
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 
 	"github.com/flexusl/flexusl/cmd"
 	"github.com/flexusl/flexusl/cmd/cmdutil"
-	"github.com/flexusl/flexusl/cmd/instance"
+	instancecmd "github.com/flexusl/flexusl/cmd/instance"
 	"github.com/flexusl/flexusl/pkg/ui"
 )
 
@@ -154,8 +154,8 @@ func TestConfirmOnTerminal(t *testing.T) {
 func TestFlagParsing(t *testing.T) {
 	io, _, _, _ := ui.Test()
 	f := &cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }}
-	var got *instance.BuyOptions
-	c := instance.NewCmdBuy(f, func(o *instance.BuyOptions) error { got = o; return nil })
+	var got *instancecmd.BuyOptions
+	c := instancecmd.NewCmdBuy(f, func(o *instancecmd.BuyOptions) error { got = o; return nil })
 	c.SetArgs([]string{"--plan-spec", "hf.large.2.30m.linux", "--tag", "a=1", "--tag", "b=2", "-y", "--period-type", "year"})
 	if err := c.Execute(); err != nil {
 		t.Fatal(err)

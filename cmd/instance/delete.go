@@ -1,4 +1,4 @@
-package instance
+package instancecmd
 
 import (
 	"context"
@@ -10,8 +10,8 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
@@ -83,7 +83,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 		return err
 	}
 	if opts.Wait && (opts.WaitTimeout <= 0 || opts.WaitInterval <= 0) {
-		return cmdutil.ProblemsError(catalog.Problems{{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"}}, nil)
+		return cmdutil.ProblemsError(problem.Problems{{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"}}, nil)
 	}
 	if !opts.Yes && !opts.DryRun && !f.IO.CanPrompt() {
 		return cmdutil.UsageErrorf("refusing to unsubscribe without confirmation: no terminal to ask on; pass --yes to release the instance(s) (nothing was sent)")

@@ -1,5 +1,5 @@
-// Package instance holds `flexusl instance`.
-package instance
+// Package instancecmd holds `flexusl instance`.
+package instancecmd
 
 import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"

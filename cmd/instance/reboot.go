@@ -1,4 +1,4 @@
-package instance
+package instancecmd
 
 import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"

@@ -1,4 +1,4 @@
-package instance
+package instancecmd
 
 import (
 	"context"
@@ -9,10 +9,10 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/billing"
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/price"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/spf13/cobra"
 )
@@ -114,7 +114,7 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 	}
 	ps := billing.ValidateRenewal(opts.PeriodType, opts.Period)
 	if opts.Wait && (opts.WaitTimeout <= 0 || opts.WaitInterval <= 0) {
-		ps = append(ps, catalog.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"})
+		ps = append(ps, problem.Problem{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"})
 	}
 	if p := cmdutil.PaymentWaitProblem(f, opts.Wait, opts.AutoPay, opts.TimeoutGiven); p != nil && !opts.DryRun {
 		ps = append(ps, *p)

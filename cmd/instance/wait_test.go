@@ -1,4 +1,4 @@
-package instance_test
+package instancecmd_test
 
 import (
 	"encoding/json"

@@ -1,5 +1,5 @@
-// Package job holds `flexusl job`: following ECS jobs.
-package job
+// Package jobcmd holds `flexusl job`: following ECS jobs.
+package jobcmd
 
 import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"

@@ -1,4 +1,4 @@
-package job_test
+package jobcmd_test
 
 import (
 	"context"

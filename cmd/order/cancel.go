@@ -1,4 +1,4 @@
-package order
+package ordercmd
 
 import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"

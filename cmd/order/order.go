@@ -1,5 +1,5 @@
-// Package order holds `flexusl order`.
-package order
+// Package ordercmd holds `flexusl order`.
+package ordercmd
 
 import (
 	"fmt"

@@ -1,4 +1,4 @@
-package order
+package ordercmd
 
 import (
 	"context"
@@ -10,9 +10,9 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/billing"
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
+	"github.com/flexusl/flexusl/pkg/problem"
 )
 
 // MatchWindow is how long after an attempt with an unknown outcome an
@@ -80,7 +80,7 @@ func orderTypeOf(kind string) int {
 }
 
 func listRemote(ctx context.Context, f *cmdutil.Factory, o remoteOptions) error {
-	var ps catalog.Problems
+	var ps problem.Problems
 	since, p := billing.ParseSince(o.since)
 	if p != nil {
 		ps = append(ps, *p)

@@ -1,5 +1,5 @@
-// Package regions holds `flexusl regions`.
-package regions
+// Package regionscmd holds `flexusl regions`.
+package regionscmd
 
 import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"

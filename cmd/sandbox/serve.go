@@ -1,5 +1,5 @@
-// Package sandbox holds `flexusl sandbox`.
-package sandbox
+// Package sandboxcmd holds `flexusl sandbox`.
+package sandboxcmd
 
 import (
 	"fmt"

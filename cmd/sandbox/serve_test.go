@@ -1,4 +1,4 @@
-package sandbox
+package sandboxcmd
 
 import (
 	"os"

@@ -1,5 +1,5 @@
-// Package specs holds `flexusl specs`.
-package specs
+// Package specscmd holds `flexusl specs`.
+package specscmd
 
 import (
 	"context"

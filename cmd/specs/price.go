@@ -1,4 +1,4 @@
-package specs
+package specscmd
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/price"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/purchase"
 	"github.com/flexusl/flexusl/pkg/ui"
 )
@@ -23,20 +24,20 @@ type PricedSpec struct {
 // checkPriceFlags checks --price, --period and --period-type offline:
 // the period flags only with --price, the purchase's limits (1-9 months,
 // 1-3 years), and a region to price in.
-func checkPriceFlags(opts *ListOptions, region string) catalog.Problems {
+func checkPriceFlags(opts *ListOptions, region string) problem.Problems {
 	changed := func(name string) bool { return opts.changed != nil && opts.changed(name) }
-	var ps catalog.Problems
+	var ps problem.Problems
 	if !opts.Price {
 		for fl, v := range map[string]string{"period": strconv.Itoa(opts.Period), "period-type": opts.PeriodType} {
 			if changed(fl) {
-				ps = append(ps, catalog.Problem{Field: "--" + fl, Value: v, Reason: "applies with --price only"})
+				ps = append(ps, problem.Problem{Field: "--" + fl, Value: v, Reason: "applies with --price only"})
 			}
 		}
 		sort.Slice(ps, func(i, j int) bool { return ps[i].Field < ps[j].Field })
 		return ps
 	}
 	if region == "" {
-		ps = append(ps, catalog.Problem{Field: "--region", Reason: "is required with --price (prices are per region): pass --region or set the profile's region"})
+		ps = append(ps, problem.Problem{Field: "--region", Reason: "is required with --price (prices are per region): pass --region or set the profile's region"})
 	}
 	switch opts.PeriodType {
 	case purchase.PeriodMonth, purchase.PeriodYear:
@@ -45,10 +46,10 @@ func checkPriceFlags(opts *ListOptions, region string) catalog.Problems {
 			limit = purchase.MaxYears
 		}
 		if opts.Period < 1 || opts.Period > limit {
-			ps = append(ps, catalog.Problem{Field: "--period", Value: strconv.Itoa(opts.Period), Reason: fmt.Sprintf("must be 1 to %d when --period-type is %s", limit, opts.PeriodType)})
+			ps = append(ps, problem.Problem{Field: "--period", Value: strconv.Itoa(opts.Period), Reason: fmt.Sprintf("must be 1 to %d when --period-type is %s", limit, opts.PeriodType)})
 		}
 	default:
-		ps = append(ps, catalog.Problem{Field: "--period-type", Value: opts.PeriodType, Reason: "is not a subscription period", Allowed: []string{purchase.PeriodMonth, purchase.PeriodYear}})
+		ps = append(ps, problem.Problem{Field: "--period-type", Value: opts.PeriodType, Reason: "is not a subscription period", Allowed: []string{purchase.PeriodMonth, purchase.PeriodYear}})
 	}
 	return ps
 }

@@ -1,5 +1,5 @@
-// Package version holds `flexusl version` (also `flexusl --version`).
-package version
+// Package versioncmd holds `flexusl version` (also `flexusl --version`).
+package versioncmd
 
 import (
 	"fmt"

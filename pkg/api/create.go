@@ -6,7 +6,6 @@ import (
 	"net/http"
 
 	"github.com/flexusl/flexusl/pkg/auth"
-	"github.com/flexusl/flexusl/pkg/purchase"
 )
 
 // CreatePath is the purchase API's path.
@@ -18,15 +17,27 @@ type CreateResult struct {
 	InstanceIDs []string `json:"instance_ids"`
 }
 
+// CreateBody is a purchase as the create API is sent it: the region it is
+// made in and the exact JSON body. pkg/purchase's *Request is one. The
+// client owns this shape and knows nothing of how a purchase is built or
+// checked, so the models import pkg/api and pkg/api imports no model.
+type CreateBody interface {
+	// RegionID is the region the instances are bought in; it picks the
+	// endpoint and the project.
+	RegionID() string
+	// Body is the request body, byte for byte as it will be sent.
+	Body() ([]byte, error)
+}
+
 // PrepareCreate builds the purchase request exactly as it will be sent
 // (without credentials): for sending and for --dry-run.
-func (c *Client) PrepareCreate(clientRequestID string, r *purchase.Request) (*Prepared, error) {
+func (c *Client) PrepareCreate(clientRequestID string, r CreateBody) (*Prepared, error) {
 	body, err := r.Body()
 	if err != nil {
 		return nil, err
 	}
 	return c.Prepare(&Op{Name: "create instances", Service: HCSS, Method: http.MethodPost, Path: CreatePath,
-		Body: body, Scope: auth.ScopeProject, Region: r.Region, RequestID: clientRequestID})
+		Body: body, Scope: auth.ScopeProject, Region: r.RegionID(), RequestID: clientRequestID})
 }
 
 // CreateLightInstances places a purchase order, at most once: it is

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/suggest"
 )
 
@@ -64,42 +64,42 @@ func (r Renewal) Describe() string {
 
 // ValidateRenewal checks the period type and number: month 1-11, year 1-3.
 // Field names are the flags.
-func ValidateRenewal(periodType string, periods int) catalog.Problems {
-	var ps catalog.Problems
+func ValidateRenewal(periodType string, periods int) problem.Problems {
+	var ps problem.Problems
 	if periods == 0 && (periodType == PeriodMonth || periodType == PeriodYear) {
-		return catalog.Problems{{Field: "--period", Reason: fmt.Sprintf("is required: 1-%d months or 1-%d years", MaxRenewMonths, MaxRenewYears)}}
+		return problem.Problems{{Field: "--period", Reason: fmt.Sprintf("is required: 1-%d months or 1-%d years", MaxRenewMonths, MaxRenewYears)}}
 	}
 	switch periodType {
 	case PeriodMonth:
 		if periods < 1 || periods > MaxRenewMonths {
-			ps = append(ps, catalog.Problem{Field: "--period", Value: strconv.Itoa(periods), Reason: fmt.Sprintf("must be 1 to %d when --period-type is month", MaxRenewMonths)})
+			ps = append(ps, problem.Problem{Field: "--period", Value: strconv.Itoa(periods), Reason: fmt.Sprintf("must be 1 to %d when --period-type is month", MaxRenewMonths)})
 		}
 	case PeriodYear:
 		if periods < 1 || periods > MaxRenewYears {
-			ps = append(ps, catalog.Problem{Field: "--period", Value: strconv.Itoa(periods), Reason: fmt.Sprintf("must be 1 to %d when --period-type is year", MaxRenewYears)})
+			ps = append(ps, problem.Problem{Field: "--period", Value: strconv.Itoa(periods), Reason: fmt.Sprintf("must be 1 to %d when --period-type is year", MaxRenewYears)})
 		}
 	case "":
-		ps = append(ps, catalog.Problem{Field: "--period-type", Reason: "is required", Allowed: []string{PeriodMonth, PeriodYear}})
+		ps = append(ps, problem.Problem{Field: "--period-type", Reason: "is required", Allowed: []string{PeriodMonth, PeriodYear}})
 	default:
-		ps = append(ps, catalog.Problem{Field: "--period-type", Value: periodType, Reason: "is not a renewal period type", Allowed: []string{PeriodMonth, PeriodYear}})
+		ps = append(ps, problem.Problem{Field: "--period-type", Value: periodType, Reason: "is not a renewal period type", Allowed: []string{PeriodMonth, PeriodYear}})
 	}
 	return ps
 }
 
 // ValidateTargets checks the instances named on the command line: at least
 // one, none twice.
-func ValidateTargets(args []string) catalog.Problems {
+func ValidateTargets(args []string) problem.Problems {
 	if len(args) == 0 {
-		return catalog.Problems{{Field: "ID|NAME", Reason: "is required: name at least one instance"}}
+		return problem.Problems{{Field: "ID|NAME", Reason: "is required: name at least one instance"}}
 	}
-	var ps catalog.Problems
+	var ps problem.Problems
 	seen := map[string]bool{}
 	for _, a := range args {
 		switch {
 		case strings.TrimSpace(a) == "":
-			ps = append(ps, catalog.Problem{Field: "ID|NAME", Value: a, Reason: "is empty"})
+			ps = append(ps, problem.Problem{Field: "ID|NAME", Value: a, Reason: "is empty"})
 		case seen[a]:
-			ps = append(ps, catalog.Problem{Field: "ID|NAME", Value: a, Reason: "is given more than once"})
+			ps = append(ps, problem.Problem{Field: "ID|NAME", Value: a, Reason: "is given more than once"})
 		}
 		seen[a] = true
 	}
@@ -135,22 +135,22 @@ func ExpiryAfter(expiry time.Time, periodType string, n int) time.Time {
 }
 
 // ValidateAutoRenewTimes checks --times: 0 (unlimited) to 99.
-func ValidateAutoRenewTimes(times int) catalog.Problems {
+func ValidateAutoRenewTimes(times int) problem.Problems {
 	if times < 0 || times > MaxAutoRenewTime {
-		return catalog.Problems{{Field: "--times", Value: strconv.Itoa(times), Reason: fmt.Sprintf("must be 0 (unlimited) to %d", MaxAutoRenewTime)}}
+		return problem.Problems{{Field: "--times", Value: strconv.Itoa(times), Reason: fmt.Sprintf("must be 0 (unlimited) to %d", MaxAutoRenewTime)}}
 	}
 	return nil
 }
 
 // ParseOnOff reads the auto-renew switch.
-func ParseOnOff(s string) (bool, *catalog.Problem) {
+func ParseOnOff(s string) (bool, *problem.Problem) {
 	switch strings.ToLower(s) {
 	case "on":
 		return true, nil
 	case "off":
 		return false, nil
 	}
-	return false, &catalog.Problem{Field: "on|off", Value: s, Reason: "must be on or off", Allowed: []string{"on", "off"}}
+	return false, &problem.Problem{Field: "on|off", Value: s, Reason: "must be on or off", Allowed: []string{"on", "off"}}
 }
 
 // Named codes of the order list's filters.
@@ -161,16 +161,16 @@ var (
 
 // ParseOrderStatus reads --status: a name (pending-payment) or its BSS
 // number (6).
-func ParseOrderStatus(s string) (int, *catalog.Problem) {
+func ParseOrderStatus(s string) (int, *problem.Problem) {
 	return parseCode("--status", s, orderStatuses)
 }
 
 // ParseOrderType reads --type: a name (renewal) or its BSS number (2).
-func ParseOrderType(s string) (int, *catalog.Problem) {
+func ParseOrderType(s string) (int, *problem.Problem) {
 	return parseCode("--type", s, orderTypes)
 }
 
-func parseCode(field, s string, names map[string]int) (int, *catalog.Problem) {
+func parseCode(field, s string, names map[string]int) (int, *problem.Problem) {
 	key := strings.ToLower(strings.ReplaceAll(strings.TrimSpace(s), "_", "-"))
 	key = strings.ReplaceAll(key, " ", "-")
 	if n, ok := names[key]; ok {
@@ -195,13 +195,13 @@ func parseCode(field, s string, names map[string]int) (int, *catalog.Problem) {
 		names2 = append(names2, k)
 	}
 	sort.Strings(names2)
-	return 0, &catalog.Problem{Field: field, Value: s, Reason: "is not known", Allowed: allowed, Suggestions: suggest.Closest(key, names2)}
+	return 0, &problem.Problem{Field: field, Value: s, Reason: "is not known", Allowed: allowed, Suggestions: suggest.Closest(key, names2)}
 }
 
 // ParseSince reads --since: a Go duration (36h, 90m) or a number of days
 // (7d), up to 5 years back.
-func ParseSince(s string) (time.Duration, *catalog.Problem) {
-	bad := &catalog.Problem{Field: "--since", Value: s, Reason: "must be a duration such as 7d, 36h or 90m (up to 1825d)"}
+func ParseSince(s string) (time.Duration, *problem.Problem) {
+	bad := &problem.Problem{Field: "--since", Value: s, Reason: "must be a duration such as 7d, 36h or 90m (up to 1825d)"}
 	var d time.Duration
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)

@@ -2,45 +2,20 @@ package catalog
 
 import (
 	"fmt"
-	"github.com/flexusl/flexusl/pkg/suggest"
 	"slices"
 	"strings"
+
+	"github.com/flexusl/flexusl/pkg/problem"
+	"github.com/flexusl/flexusl/pkg/suggest"
 )
 
-// API field names a Problem can name.
+// API field names a problem.Problem can name.
 const (
 	FieldRegion       = "region"
 	FieldImageName    = "image_ref.image_name"
 	FieldImageVersion = "image_ref.image_version"
 	FieldPlanSpec     = "plan_spec"
 )
-
-// Problem says why one value is not valid: the field, the bad value, the
-// reason, what is allowed and close matches for a typo.
-type Problem struct {
-	Field       string
-	Value       string
-	Reason      string
-	Allowed     []string
-	Suggestions []string
-}
-
-// Error renders the problem on one line.
-func (p Problem) Error() string {
-	var b strings.Builder
-	if p.Value == "" && strings.HasPrefix(p.Reason, "is required") {
-		fmt.Fprintf(&b, "%s: %s", p.Field, p.Reason)
-	} else {
-		fmt.Fprintf(&b, "%s %q: %s", p.Field, p.Value, p.Reason)
-	}
-	if len(p.Allowed) > 0 {
-		fmt.Fprintf(&b, "; allowed: %s", strings.Join(p.Allowed, ", "))
-	}
-	if len(p.Suggestions) > 0 {
-		fmt.Fprintf(&b, "; did you mean %s?", strings.Join(p.Suggestions, " or "))
-	}
-	return b.String()
-}
 
 // Selection is what a purchase picks from the catalog.
 type Selection struct {
@@ -59,12 +34,12 @@ type Resolved struct {
 	Spec    Spec
 }
 
-// CheckRegion returns a Problem when id is not one of the page's regions.
-func (c *Catalog) CheckRegion(id string) *Problem {
+// CheckRegion returns a problem.Problem when id is not one of the page's regions.
+func (c *Catalog) CheckRegion(id string) *problem.Problem {
 	if _, ok := c.Region(id); ok {
 		return nil
 	}
-	p := &Problem{Field: FieldRegion, Value: id, Allowed: c.RegionIDs()}
+	p := &problem.Problem{Field: FieldRegion, Value: id, Allowed: c.RegionIDs()}
 	if id == "" {
 		p.Reason = "is required"
 	} else {
@@ -77,14 +52,14 @@ func (c *Catalog) CheckRegion(id string) *Problem {
 // ResolveImage finds an image version, checking it is offered in region
 // ("" means any region). version may be "" when the image has one version
 // (offered in region).
-func (c *Catalog) ResolveImage(name, version, region string) (*Image, *Version, []Problem) {
+func (c *Catalog) ResolveImage(name, version, region string) (*Image, *Version, []problem.Problem) {
 	if name == "" {
-		return nil, nil, []Problem{{Field: FieldImageName, Reason: "is required (or give image_ref.image_id for a private image)", Allowed: c.ImageNames()}}
+		return nil, nil, []problem.Problem{{Field: FieldImageName, Reason: "is required (or give image_ref.image_id for a private image)", Allowed: c.ImageNames()}}
 	}
 	im, ok := c.Image(name)
 	if !ok {
 		all := c.ImageNames()
-		return nil, nil, []Problem{{Field: FieldImageName, Value: name, Reason: "is not a FlexusL application or OS image", Allowed: all, Suggestions: suggest.Closest(name, all)}}
+		return nil, nil, []problem.Problem{{Field: FieldImageName, Value: name, Reason: "is not a FlexusL application or OS image", Allowed: all, Suggestions: suggest.Closest(name, all)}}
 	}
 	offered := im.VersionNames(region)
 	where := ""
@@ -100,15 +75,15 @@ func (c *Catalog) ResolveImage(name, version, region string) (*Image, *Version, 
 		if len(offered) == 0 {
 			reason = fmt.Sprintf("is required, but %s has no version offered%s", im.Name, where)
 		}
-		return im, nil, []Problem{{Field: FieldImageVersion, Reason: reason, Allowed: offered}}
+		return im, nil, []problem.Problem{{Field: FieldImageVersion, Reason: reason, Allowed: offered}}
 	}
 	v, ok := im.Version(version)
 	if !ok {
 		all := im.VersionNames("")
-		return im, nil, []Problem{{Field: FieldImageVersion, Value: version, Reason: fmt.Sprintf("is not a version of %s", im.Name), Allowed: all, Suggestions: suggest.Closest(version, all)}}
+		return im, nil, []problem.Problem{{Field: FieldImageVersion, Value: version, Reason: fmt.Sprintf("is not a version of %s", im.Name), Allowed: all, Suggestions: suggest.Closest(version, all)}}
 	}
 	if !v.OfferedIn(region) {
-		return im, nil, []Problem{{Field: FieldImageVersion, Value: version,
+		return im, nil, []problem.Problem{{Field: FieldImageVersion, Value: version,
 			Reason:  fmt.Sprintf("%s %s is not offered in %s (the page: not supported in %s)", im.Name, v.Version, c.regionLabel(region), c.regionList(v.ExcludedRegions)),
 			Allowed: offered}}
 	}
@@ -116,9 +91,9 @@ func (c *Catalog) ResolveImage(name, version, region string) (*Image, *Version, 
 }
 
 // Check validates a whole selection and reports every problem at once.
-func (c *Catalog) Check(sel Selection) (Resolved, []Problem) {
+func (c *Catalog) Check(sel Selection) (Resolved, []problem.Problem) {
 	var res Resolved
-	var problems []Problem
+	var problems []problem.Problem
 	region := sel.Region
 	if p := c.CheckRegion(region); p != nil {
 		problems = append(problems, *p)
@@ -138,9 +113,9 @@ func (c *Catalog) Check(sel Selection) (Resolved, []Problem) {
 		if v == nil {
 			// Without a version we cannot judge the spec beyond "does it exist".
 			if sel.Spec == "" {
-				problems = append(problems, Problem{Field: FieldPlanSpec, Reason: "is required"})
+				problems = append(problems, problem.Problem{Field: FieldPlanSpec, Reason: "is required"})
 			} else if _, ok := c.Spec(sel.Spec); !ok {
-				problems = append(problems, Problem{Field: FieldPlanSpec, Value: sel.Spec, Reason: "is not a FlexusL spec code", Allowed: c.SpecCodes(), Suggestions: suggest.Closest(sel.Spec, c.SpecCodes())})
+				problems = append(problems, problem.Problem{Field: FieldPlanSpec, Value: sel.Spec, Reason: "is not a FlexusL spec code", Allowed: c.SpecCodes(), Suggestions: suggest.Closest(sel.Spec, c.SpecCodes())})
 			}
 			return res, problems
 		}
@@ -155,9 +130,9 @@ func (c *Catalog) Check(sel Selection) (Resolved, []Problem) {
 	spec, known := c.Spec(sel.Spec)
 	switch {
 	case sel.Spec == "":
-		problems = append(problems, Problem{Field: FieldPlanSpec, Reason: "is required", Allowed: allowed})
+		problems = append(problems, problem.Problem{Field: FieldPlanSpec, Reason: "is required", Allowed: allowed})
 	case !known:
-		problems = append(problems, Problem{Field: FieldPlanSpec, Value: sel.Spec, Reason: "is not a FlexusL spec code", Allowed: allowed, Suggestions: suggest.Closest(sel.Spec, allowed)})
+		problems = append(problems, problem.Problem{Field: FieldPlanSpec, Value: sel.Spec, Reason: "is not a FlexusL spec code", Allowed: allowed, Suggestions: suggest.Closest(sel.Spec, allowed)})
 	case !slices.Contains(allowed, sel.Spec):
 		reason := "is not supported by " + subject
 		if !sel.Private {
@@ -167,7 +142,7 @@ func (c *Catalog) Check(sel Selection) (Resolved, []Problem) {
 				}
 			}
 		}
-		problems = append(problems, Problem{Field: FieldPlanSpec, Value: sel.Spec, Reason: reason, Allowed: allowed, Suggestions: suggest.Closest(sel.Spec, allowed)})
+		problems = append(problems, problem.Problem{Field: FieldPlanSpec, Value: sel.Spec, Reason: reason, Allowed: allowed, Suggestions: suggest.Closest(sel.Spec, allowed)})
 	default:
 		res.Spec = spec
 	}
@@ -187,29 +162,4 @@ func (c *Catalog) regionList(ids []string) string {
 		out[i] = c.regionLabel(id)
 	}
 	return strings.Join(out, ", ")
-}
-
-// Problems is a list of problems as one error: every violation at once.
-type Problems []Problem
-
-// Error renders one problem per line.
-func (ps Problems) Error() string { return ps.Render(nil) }
-
-// Render renders one problem per line, naming each field through label
-// (e.g. to add the flag that sets it) when label is not nil.
-func (ps Problems) Render(label func(field string) string) string {
-	var b strings.Builder
-	for i, p := range ps {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		if label != nil {
-			q := p
-			q.Field = label(p.Field)
-			b.WriteString(q.Error())
-		} else {
-			b.WriteString(p.Error())
-		}
-	}
-	return b.String()
 }

@@ -2,8 +2,10 @@ package catalog
 
 import (
 	"fmt"
-	"github.com/flexusl/flexusl/pkg/suggest"
 	"slices"
+
+	"github.com/flexusl/flexusl/pkg/problem"
+	"github.com/flexusl/flexusl/pkg/suggest"
 )
 
 // SpecQuery filters specs: by an image (and version), by a private image's
@@ -17,21 +19,21 @@ type SpecQuery struct {
 
 // FindSpecs answers `specs list`: the specs matching q, in the page's order.
 // An image without a version gives the specs any of its versions supports.
-func (c *Catalog) FindSpecs(q SpecQuery) ([]Spec, []Problem) {
-	var problems []Problem
+func (c *Catalog) FindSpecs(q SpecQuery) ([]Spec, []problem.Problem) {
+	var problems []problem.Problem
 	if q.Region != "" {
 		if p := c.CheckRegion(q.Region); p != nil {
 			problems = append(problems, *p)
 		}
 	}
 	if q.PrivateOS != "" && q.PrivateOS != OSLinux && q.PrivateOS != OSWindows {
-		problems = append(problems, Problem{Field: "private", Value: q.PrivateOS, Reason: "is not a private image OS", Allowed: []string{OSLinux, OSWindows}, Suggestions: suggest.Closest(q.PrivateOS, []string{OSLinux, OSWindows})})
+		problems = append(problems, problem.Problem{Field: "private", Value: q.PrivateOS, Reason: "is not a private image OS", Allowed: []string{OSLinux, OSWindows}, Suggestions: suggest.Closest(q.PrivateOS, []string{OSLinux, OSWindows})})
 	}
 	if q.PrivateOS != "" && q.Image != "" {
-		problems = append(problems, Problem{Field: "private", Value: q.PrivateOS, Reason: "cannot be combined with an image name (a private image has no catalog name)"})
+		problems = append(problems, problem.Problem{Field: "private", Value: q.PrivateOS, Reason: "cannot be combined with an image name (a private image has no catalog name)"})
 	}
 	if q.Image == "" && q.Version != "" {
-		problems = append(problems, Problem{Field: FieldImageVersion, Value: q.Version, Reason: "needs an image name"})
+		problems = append(problems, problem.Problem{Field: FieldImageVersion, Value: q.Version, Reason: "needs an image name"})
 	}
 	if len(problems) > 0 {
 		return nil, problems
@@ -51,7 +53,7 @@ func (c *Catalog) FindSpecs(q SpecQuery) ([]Spec, []Problem) {
 				codes = append(codes, v.SpecsIn(q.Region)...)
 			}
 			if len(codes) == 0 {
-				return nil, []Problem{{Field: FieldImageName, Value: im.Name, Reason: fmt.Sprintf("has no version offered in %s", c.regionLabel(q.Region))}}
+				return nil, []problem.Problem{{Field: FieldImageName, Value: im.Name, Reason: fmt.Sprintf("has no version offered in %s", c.regionLabel(q.Region))}}
 			}
 		} else {
 			_, v, ps := c.ResolveImage(q.Image, q.Version, q.Region)
@@ -84,10 +86,10 @@ type ImageRow struct {
 // page's order, filtered by type ("" for all) and region ("" for any; a
 // version the region does not offer is left out, and specs are those the
 // region offers).
-func (c *Catalog) ListImages(typ, region string) ([]ImageRow, []Problem) {
-	var problems []Problem
+func (c *Catalog) ListImages(typ, region string) ([]ImageRow, []problem.Problem) {
+	var problems []problem.Problem
 	if typ != "" && typ != TypeApplication && typ != TypeOS {
-		problems = append(problems, Problem{Field: "type", Value: typ, Reason: "is not an image type", Allowed: []string{TypeApplication, TypeOS}, Suggestions: suggest.Closest(typ, []string{TypeApplication, TypeOS})})
+		problems = append(problems, problem.Problem{Field: "type", Value: typ, Reason: "is not an image type", Allowed: []string{TypeApplication, TypeOS}, Suggestions: suggest.Closest(typ, []string{TypeApplication, TypeOS})})
 	}
 	if region != "" {
 		if p := c.CheckRegion(region); p != nil {

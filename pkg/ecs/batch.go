@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/problem"
 )
 
 // Action is a power action on servers.
@@ -48,10 +48,10 @@ func (a Action) Done() string {
 
 // ParseType reads --type: soft or hard (any case) for stop and reboot,
 // SOFT when "". Start takes no type.
-func ParseType(a Action, t string) (string, *catalog.Problem) {
+func ParseType(a Action, t string) (string, *problem.Problem) {
 	if a == Start {
 		if t != "" {
-			return "", &catalog.Problem{Field: "type", Value: t, Reason: "start takes no type (only stop and reboot do)"}
+			return "", &problem.Problem{Field: "type", Value: t, Reason: "start takes no type (only stop and reboot do)"}
 		}
 		return "", nil
 	}
@@ -61,7 +61,7 @@ func ParseType(a Action, t string) (string, *catalog.Problem) {
 	case "hard":
 		return api.RebootHard, nil
 	}
-	return "", &catalog.Problem{Field: "type", Value: t, Reason: "is not a stop or reboot type", Allowed: Types}
+	return "", &problem.Problem{Field: "type", Value: t, Reason: "is not a stop or reboot type", Allowed: Types}
 }
 
 // Types are the --type values.
@@ -113,11 +113,11 @@ func (b Batch) InstanceIDs() []string {
 // or whose IDs or region do not have their documented shape (they come
 // from RMS and go into URL paths, hosts and suggested commands), are
 // problems, and then no batch is planned: nothing may be sent.
-func Plan(ts []Target, max int) ([]Batch, catalog.Problems) {
+func Plan(ts []Target, max int) ([]Batch, problem.Problems) {
 	if max <= 0 {
 		max = api.MaxBatchServers
 	}
-	var ps catalog.Problems
+	var ps problem.Problems
 	type key struct{ region, project string }
 	groups := map[key][]Target{}
 	var keys []key
@@ -129,7 +129,7 @@ func Plan(ts []Target, max int) ([]Batch, catalog.Problems) {
 		}
 		if first, ok := seen[t.ServerID]; ok {
 			if first.InstanceID != t.InstanceID || first.Region != t.Region {
-				ps = append(ps, catalog.Problem{Field: "instance", Value: label(t), Reason: fmt.Sprintf(
+				ps = append(ps, problem.Problem{Field: "instance", Value: label(t), Reason: fmt.Sprintf(
 					"RMS lists its ECS server %s for %s too: a server is in one instance only, so RMS's listing cannot be trusted (check both with flexusl instance show)",
 					t.ServerID, label(first))})
 			}
@@ -164,8 +164,8 @@ func Plan(ts []Target, max int) ([]Batch, catalog.Problems) {
 }
 
 // checkTarget is the problem with a target as RMS lists it (nil: none).
-func checkTarget(t Target) *catalog.Problem {
-	p := &catalog.Problem{Field: "instance", Value: label(t)}
+func checkTarget(t Target) *problem.Problem {
+	p := &problem.Problem{Field: "instance", Value: label(t)}
 	switch {
 	case !api.ValidID(t.InstanceID):
 		p.Reason = fmt.Sprintf("RMS lists it with the instance ID %q, which flexusl does not use (%s are allowed)", t.InstanceID, api.IDRule)

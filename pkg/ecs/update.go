@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/problem"
 )
 
 // UpdateServer fields, as problems name them.
@@ -38,10 +38,10 @@ func (u Update) Wire() api.ServerUpdate {
 
 // Check applies the documented rules to each field given and returns every
 // problem (none: valid).
-func (u Update) Check() catalog.Problems {
-	var ps catalog.Problems
+func (u Update) Check() problem.Problems {
+	var ps problem.Problems
 	if u.Empty() {
-		ps = append(ps, catalog.Problem{Field: "server", Reason: "is required: give at least one of the name, the description or the hostname"})
+		ps = append(ps, problem.Problem{Field: "server", Reason: "is required: give at least one of the name, the description or the hostname"})
 	}
 	if u.Name != nil {
 		ps = append(ps, CheckServerName(*u.Name)...)
@@ -61,28 +61,28 @@ func (u Update) Check() catalog.Problems {
 // 1-128 characters of letters, digits, _ - . (no Chinese characters). A
 // name must pass whichever rule the service applies, so flexusl requires
 // both: 1-64 characters of ASCII letters, digits, _ - and .
-func CheckServerName(n string) catalog.Problems {
-	var ps catalog.Problems
+func CheckServerName(n string) problem.Problems {
+	var ps problem.Problems
 	if l := utf8.RuneCountInString(n); l < 1 || l > NameMaxLength {
-		ps = append(ps, catalog.Problem{Field: FName, Value: n, Reason: fmt.Sprintf("has %d characters; 1 to %d are allowed", l, NameMaxLength)})
+		ps = append(ps, problem.Problem{Field: FName, Value: n, Reason: fmt.Sprintf("has %d characters; 1 to %d are allowed", l, NameMaxLength)})
 	}
 	if bad := badRunes(n, func(r rune) bool { return isASCIIAlnum(r) || r == '_' || r == '-' || r == '.' }); bad != "" {
-		ps = append(ps, catalog.Problem{Field: FName, Value: n, Reason: "holds " + bad + "; only letters A-Z a-z, digits, _ - and . are allowed (the international ECS rule: no Chinese characters)"})
+		ps = append(ps, problem.Problem{Field: FName, Value: n, Reason: "holds " + bad + "; only letters A-Z a-z, digits, _ - and . are allowed (the international ECS rule: no Chinese characters)"})
 	}
 	return ps
 }
 
 // CheckDescription: 0-85 characters, no < or > (SDK; ECS page).
-func CheckDescription(d string) catalog.Problems {
-	var ps catalog.Problems
+func CheckDescription(d string) problem.Problems {
+	var ps problem.Problems
 	if l := utf8.RuneCountInString(d); l > DescriptionMaxLength {
-		ps = append(ps, catalog.Problem{Field: FDescription, Value: d, Reason: fmt.Sprintf("has %d characters; at most %d are allowed", l, DescriptionMaxLength)})
+		ps = append(ps, problem.Problem{Field: FDescription, Value: d, Reason: fmt.Sprintf("has %d characters; at most %d are allowed", l, DescriptionMaxLength)})
 	}
 	if strings.ContainsAny(d, "<>") {
-		ps = append(ps, catalog.Problem{Field: FDescription, Value: d, Reason: "must not contain < or >"})
+		ps = append(ps, problem.Problem{Field: FDescription, Value: d, Reason: "must not contain < or >"})
 	}
 	if !utf8.ValidString(d) {
-		ps = append(ps, catalog.Problem{Field: FDescription, Value: d, Reason: "is not valid UTF-8"})
+		ps = append(ps, problem.Problem{Field: FDescription, Value: d, Reason: "is not valid UTF-8"})
 	}
 	return ps
 }
@@ -90,21 +90,21 @@ func CheckDescription(d string) catalog.Problems {
 // CheckHostname: 1-64 characters in dot-separated parts of letters, digits
 // and -; no "..", "--", ".-" or "-."; no leading or trailing . or - (SDK;
 // ECS page).
-func CheckHostname(h string) catalog.Problems {
-	var ps catalog.Problems
+func CheckHostname(h string) problem.Problems {
+	var ps problem.Problems
 	if l := utf8.RuneCountInString(h); l < 1 || l > HostnameMaxLength {
-		ps = append(ps, catalog.Problem{Field: FHostname, Value: h, Reason: fmt.Sprintf("has %d characters; 1 to %d are allowed", l, HostnameMaxLength)})
+		ps = append(ps, problem.Problem{Field: FHostname, Value: h, Reason: fmt.Sprintf("has %d characters; 1 to %d are allowed", l, HostnameMaxLength)})
 	}
 	if bad := badRunes(h, func(r rune) bool { return isASCIIAlnum(r) || r == '-' || r == '.' }); bad != "" {
-		ps = append(ps, catalog.Problem{Field: FHostname, Value: h, Reason: "holds " + bad + "; only letters, digits, - and . are allowed"})
+		ps = append(ps, problem.Problem{Field: FHostname, Value: h, Reason: "holds " + bad + "; only letters, digits, - and . are allowed"})
 	}
 	for _, seq := range []string{"..", "--", ".-", "-."} {
 		if strings.Contains(h, seq) {
-			ps = append(ps, catalog.Problem{Field: FHostname, Value: h, Reason: fmt.Sprintf("must not contain %q (no empty part, no doubled or mixed . and -)", seq)})
+			ps = append(ps, problem.Problem{Field: FHostname, Value: h, Reason: fmt.Sprintf("must not contain %q (no empty part, no doubled or mixed . and -)", seq)})
 		}
 	}
 	if h != "" && (strings.ContainsAny(h[:1], ".-") || strings.ContainsAny(h[len(h)-1:], ".-")) {
-		ps = append(ps, catalog.Problem{Field: FHostname, Value: h, Reason: "must not start or end with . or -"})
+		ps = append(ps, problem.Problem{Field: FHostname, Value: h, Reason: "must not start or end with . or -"})
 	}
 	return ps
 }

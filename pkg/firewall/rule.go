@@ -15,7 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/problem"
 )
 
 // Limits of a rule (NETWORK-AND-PRICES.md §1, §6).
@@ -129,10 +129,10 @@ func (r Rule) Summary() string {
 // Check turns a spec into a rule, checking every value against the API's
 // limits. All problems are returned at once; a rule is returned only when
 // there are none.
-func Check(s Spec) (Rule, catalog.Problems) {
-	var ps catalog.Problems
+func Check(s Spec) (Rule, problem.Problems) {
+	var ps problem.Problems
 	add := func(field, value, reason string, allowed ...string) {
-		ps = append(ps, catalog.Problem{Field: field, Value: value, Reason: reason, Allowed: allowed})
+		ps = append(ps, problem.Problem{Field: field, Value: value, Reason: reason, Allowed: allowed})
 	}
 	r := Rule{Direction: strings.ToLower(strings.TrimSpace(s.Direction)), Action: s.Action, Priority: s.Priority, Description: s.Description}
 	if r.Direction == "" {
@@ -264,15 +264,15 @@ func ParsePrefix(s string) (netip.Prefix, string) {
 // parsePorts reads the --port values: each a comma-separated list of ports
 // and low-high ranges, 1-65535, no repeats or overlaps, at most
 // MaxPortGroups in all. The ranges come back sorted.
-func parsePorts(values []string) ([]PortRange, catalog.Problems) {
-	var ps catalog.Problems
+func parsePorts(values []string) ([]PortRange, problem.Problems) {
+	var ps problem.Problems
 	var out []PortRange
 	for _, v := range values {
 		for _, part := range strings.Split(v, ",") {
 			part = strings.TrimSpace(part)
 			pr, reason := parsePortRange(part)
 			if reason != "" {
-				ps = append(ps, catalog.Problem{Field: FPort, Value: part, Reason: reason})
+				ps = append(ps, problem.Problem{Field: FPort, Value: part, Reason: reason})
 				continue
 			}
 			out = append(out, pr)
@@ -284,11 +284,11 @@ func parsePorts(values []string) ([]PortRange, catalog.Problems) {
 	slices.SortFunc(out, func(a, b PortRange) int { return a.Lo - b.Lo })
 	for i := 1; i < len(out); i++ {
 		if out[i].Lo <= out[i-1].Hi {
-			ps = append(ps, catalog.Problem{Field: FPort, Value: out[i].String(), Reason: "repeats or overlaps " + out[i-1].String()})
+			ps = append(ps, problem.Problem{Field: FPort, Value: out[i].String(), Reason: "repeats or overlaps " + out[i-1].String()})
 		}
 	}
 	if len(out) > MaxPortGroups {
-		ps = append(ps, catalog.Problem{Field: FPort, Value: formatPorts(out), Reason: fmt.Sprintf("lists %d ports or ranges: one rule holds at most %d (use ranges, or several rules)", len(out), MaxPortGroups)})
+		ps = append(ps, problem.Problem{Field: FPort, Value: formatPorts(out), Reason: fmt.Sprintf("lists %d ports or ranges: one rule holds at most %d (use ranges, or several rules)", len(out), MaxPortGroups)})
 	}
 	if len(ps) > 0 {
 		return nil, ps

@@ -19,6 +19,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/firewall"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/purchase"
 	"github.com/flexusl/flexusl/pkg/suggest"
 )
@@ -88,14 +89,14 @@ func (f *File) Regions() []string {
 // YAML that JSON would not accept are problems naming their path
 // ("instances[1].spec"). All problems are returned at once; a File only
 // when there are none.
-func Decode(data []byte, cat *catalog.Catalog) (*File, catalog.Problems) {
+func Decode(data []byte, cat *catalog.Catalog) (*File, problem.Problems) {
 	js, ps := purchase.StrictJSON(data)
 	if len(ps) > 0 {
 		return nil, ps
 	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(js, &top); err != nil || top == nil {
-		return nil, catalog.Problems{{Field: "body", Reason: "is not an object of fleet, defaults, instances and firewall"}}
+		return nil, problem.Problems{{Field: "body", Reason: "is not an object of fleet, defaults, instances and firewall"}}
 	}
 	d := &decoder{}
 	d.unknown("", top, topKeys)
@@ -173,14 +174,14 @@ func checkFleetName(s string) string {
 }
 
 type decoder struct {
-	ps catalog.Problems
+	ps problem.Problems
 	// defaults: 0 not read yet, 1 read and valid, 2 read with problems
 	// (reported once, with the first instance).
 	defaults int
 }
 
 func (d *decoder) add(field, value, reason string, allowed ...string) {
-	d.ps = append(d.ps, catalog.Problem{Field: field, Value: value, Reason: reason, Allowed: allowed})
+	d.ps = append(d.ps, problem.Problem{Field: field, Value: value, Reason: reason, Allowed: allowed})
 }
 
 func join(parent, key string) string {
@@ -202,7 +203,7 @@ func (d *decoder) unknown(field string, m map[string]json.RawMessage, allowed []
 			if field != "" {
 				what = strings.TrimRight(field, "]0123456789[")
 			}
-			d.ps = append(d.ps, catalog.Problem{Field: join(field, k), Reason: "is not a key of " + what, Allowed: allowed, Suggestions: suggest.Closest(k, allowed)})
+			d.ps = append(d.ps, problem.Problem{Field: join(field, k), Reason: "is not a key of " + what, Allowed: allowed, Suggestions: suggest.Closest(k, allowed)})
 		}
 	}
 }
@@ -282,7 +283,7 @@ func (d *decoder) instance(field string, defaults, own map[string]json.RawMessag
 	before := len(d.ps)
 	from := map[string]string{} // key -> where it was given
 	real := d
-	var later catalog.Problems
+	var later problem.Problems
 	for _, src := range []struct {
 		field string
 		m     map[string]json.RawMessage
@@ -346,7 +347,7 @@ func (d *decoder) instance(field string, defaults, own map[string]json.RawMessag
 					}
 					if tk == TagKey { // reported after the catalog checks: it blocks none of them
 						if d == real {
-							later = append(later, catalog.Problem{Field: kf + "." + tk, Value: v, Reason: "is set by apply itself (the fleet's name): leave it out"})
+							later = append(later, problem.Problem{Field: kf + "." + tk, Value: v, Reason: "is set by apply itself (the fleet's name): leave it out"})
 						}
 						continue
 					}
@@ -496,7 +497,7 @@ func (d *decoder) firewall(raw json.RawMessage, f *File, cat *catalog.Catalog) {
 			}
 			r, rps := firewall.Check(s)
 			if zero {
-				rps = append(rps, catalog.Problem{Field: firewall.FPriority, Value: "0", Reason: fmt.Sprintf("must be %d to %d (%d is the strongest)", firewall.MinPriority, firewall.MaxPriority, firewall.MinPriority)})
+				rps = append(rps, problem.Problem{Field: firewall.FPriority, Value: "0", Reason: fmt.Sprintf("must be %d to %d (%d is the strongest)", firewall.MinPriority, firewall.MaxPriority, firewall.MinPriority)})
 			}
 			for _, p := range rps {
 				p.Field = ruleField(rf, p.Field)

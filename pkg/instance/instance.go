@@ -13,8 +13,8 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/cache"
-	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/suggest"
 )
 
@@ -48,14 +48,14 @@ func StatusNames() []string {
 
 // CheckStatus checks an `instance list --status` value against Statuses,
 // suggesting the closest when it is not one.
-func CheckStatus(s string) *catalog.Problem {
+func CheckStatus(s string) *problem.Problem {
 	for _, st := range Statuses {
 		if strings.EqualFold(s, st) {
 			return nil
 		}
 	}
 	allowed := StatusNames()
-	return &catalog.Problem{Field: "--status", Value: s, Reason: "is not an instance status", Allowed: allowed,
+	return &problem.Problem{Field: "--status", Value: s, Reason: "is not an instance status", Allowed: allowed,
 		Suggestions: suggest.Closest(strings.ToLower(s), allowed)}
 }
 

@@ -13,7 +13,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/suggest"
 	"go.yaml.in/yaml/v3"
 )
@@ -55,7 +55,7 @@ func ReadFile(name string, stdin io.Reader) ([]byte, error) {
 // suggestion), each given once, whose values have the page's types
 // (period_num and purchase_quantity JSON integers, booleans true/false),
 // in valid UTF-8. It returns every problem found, not only the first.
-func Decode(data []byte) (*Request, catalog.Problems) {
+func Decode(data []byte) (*Request, problem.Problems) {
 	r, _, ps := decodeJSON(data, "JSON ")
 	return r, ps
 }
@@ -66,10 +66,10 @@ func Decode(data []byte) (*Request, catalog.Problems) {
 // accept (anchors, aliases, merge keys, tags, numbers such as 0x1, +1 or
 // .inf) are errors naming the field. Fields the file leaves out get the
 // same defaults as the flags: period_type month, period_num 1.
-func DecodeFile(data []byte) (*Request, catalog.Problems) {
+func DecodeFile(data []byte) (*Request, problem.Problems) {
 	var r *Request
 	var present map[string]bool
-	var ps catalog.Problems
+	var ps problem.Problems
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
 		r, present, ps = decodeJSON(data, "JSON ")
 	} else {
@@ -96,15 +96,15 @@ func DecodeFile(data []byte) (*Request, catalog.Problems) {
 // JSON would not accept are problems naming their path. It returns the
 // document as JSON text, for a caller that checks the fields itself (the
 // fleet file of flexusl apply).
-func StrictJSON(data []byte) ([]byte, catalog.Problems) {
+func StrictJSON(data []byte) ([]byte, problem.Problems) {
 	if t := bytes.TrimSpace(data); len(t) > 0 && t[0] == '{' {
 		var v map[string]json.RawMessage
 		dec := json.NewDecoder(bytes.NewReader(data))
 		if err := dec.Decode(&v); err != nil || v == nil {
-			return nil, catalog.Problems{{Field: "body", Reason: "is not a JSON object: " + errText(err)}}
+			return nil, problem.Problems{{Field: "body", Reason: "is not a JSON object: " + errText(err)}}
 		}
 		if dec.More() {
-			return nil, catalog.Problems{{Field: "body", Reason: "has data after the JSON object"}}
+			return nil, problem.Problems{{Field: "body", Reason: "has data after the JSON object"}}
 		}
 		if ps := scanJSON(data); len(ps) > 0 {
 			return nil, ps
@@ -117,22 +117,22 @@ func StrictJSON(data []byte) ([]byte, catalog.Problems) {
 // DecodeYAMLOrJSON is DecodeFile.
 //
 // Deprecated: use DecodeFile.
-func DecodeYAMLOrJSON(data []byte) (*Request, catalog.Problems) { return DecodeFile(data) }
+func DecodeYAMLOrJSON(data []byte) (*Request, problem.Problems) { return DecodeFile(data) }
 
 // decoder words its problems for the language of the input: "must be a
 // JSON string" for JSON, "must be a string" for YAML.
 type decoder struct{ lang string }
 
-func decodeJSON(data []byte, lang string) (*Request, map[string]bool, catalog.Problems) {
+func decodeJSON(data []byte, lang string) (*Request, map[string]bool, problem.Problems) {
 	d := decoder{lang: lang}
 	var raw map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
 	if err := dec.Decode(&raw); err != nil || raw == nil {
-		return nil, nil, catalog.Problems{{Field: "body", Reason: "is not a " + lang + "object: " + errText(err)}}
+		return nil, nil, problem.Problems{{Field: "body", Reason: "is not a " + lang + "object: " + errText(err)}}
 	}
 	if dec.More() {
-		return nil, nil, catalog.Problems{{Field: "body", Reason: "has data after the " + lang + "object"}}
+		return nil, nil, problem.Problems{{Field: "body", Reason: "has data after the " + lang + "object"}}
 	}
 	// Duplicate keys and bytes that are not UTF-8: encoding/json would keep
 	// the last value and turn the bytes into U+FFFD without a word.
@@ -140,7 +140,7 @@ func decodeJSON(data []byte, lang string) (*Request, map[string]bool, catalog.Pr
 		return nil, nil, ps
 	}
 	r := &Request{}
-	var ps catalog.Problems
+	var ps problem.Problems
 	present := make(map[string]bool, len(raw))
 	keys := make([]string, 0, len(raw))
 	for k := range raw {
@@ -150,7 +150,7 @@ func decodeJSON(data []byte, lang string) (*Request, map[string]bool, catalog.Pr
 	sort.Strings(keys)
 	for _, k := range keys {
 		v := raw[k]
-		var p *catalog.Problem
+		var p *problem.Problem
 		switch k {
 		case FInstanceName:
 			p = d.decodeString(k, v, &r.InstanceName)
@@ -177,7 +177,7 @@ func decodeJSON(data []byte, lang string) (*Request, map[string]bool, catalog.Pr
 		case FIsAutoRenew, FIsAutoPay:
 			var b bool
 			if err := json.Unmarshal(v, &b); err != nil || isNull(v) {
-				p = &catalog.Problem{Field: k, Value: string(v), Reason: "must be a " + d.lang + "boolean (true or false)"}
+				p = &problem.Problem{Field: k, Value: string(v), Reason: "must be a " + d.lang + "boolean (true or false)"}
 			} else if k == FIsAutoRenew {
 				r.IsAutoRenew = &b
 			} else {
@@ -194,7 +194,7 @@ func decodeJSON(data []byte, lang string) (*Request, map[string]bool, catalog.Pr
 			if k == "ExtraResources" {
 				reason += " (the page's table says ExtraResources, the API key is extra_resources)"
 			}
-			p = &catalog.Problem{Field: k, Value: "", Reason: reason, Suggestions: suggest.Closest(k, fields)}
+			p = &problem.Problem{Field: k, Value: "", Reason: reason, Suggestions: suggest.Closest(k, fields)}
 		}
 		if p != nil {
 			ps = append(ps, *p)
@@ -207,7 +207,7 @@ func decodeJSON(data []byte, lang string) (*Request, map[string]bool, catalog.Pr
 // one object and strings that are not valid UTF-8 (raw bytes, or escapes
 // of lone UTF-16 surrogates), each named by its field path. A syntax error
 // ends the walk: decoding reports it.
-func scanJSON(data []byte) catalog.Problems {
+func scanJSON(data []byte) problem.Problems {
 	type frame struct {
 		object   bool
 		path     string
@@ -216,7 +216,7 @@ func scanJSON(data []byte) catalog.Problems {
 		index    int               // arrays: the next element's index
 		wantsKey bool              // objects: the next string is a key
 	}
-	var ps catalog.Problems
+	var ps problem.Problems
 	var stack []*frame
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -239,7 +239,7 @@ func scanJSON(data []byte) catalog.Problems {
 		}
 		f := stack[len(stack)-1]
 		if f.dup {
-			ps = append(ps, catalog.Problem{Field: joinPath(f.path, key), Value: text,
+			ps = append(ps, problem.Problem{Field: joinPath(f.path, key), Value: text,
 				Reason: fmt.Sprintf("is given more than once in the same object (first %s): only one value can count; remove the others", f.first[key])})
 			return
 		}
@@ -271,7 +271,7 @@ func scanJSON(data []byte) catalog.Problems {
 			key = s
 			if bad := badText(raw, s); bad != "" {
 				text := rawText(raw)
-				ps = append(ps, catalog.Problem{Field: joinPath(top.path, escapeBytes(text)), Value: text, Reason: "is a key that " + bad})
+				ps = append(ps, problem.Problem{Field: joinPath(top.path, escapeBytes(text)), Value: text, Reason: "is a key that " + bad})
 			}
 			_, top.dup = top.first[s]
 			top.wantsKey = false
@@ -289,7 +289,7 @@ func scanJSON(data []byte) catalog.Problems {
 			}
 		case string:
 			if bad := badText(raw, t); bad != "" {
-				ps = append(ps, catalog.Problem{Field: child(), Value: rawText(raw), Reason: bad})
+				ps = append(ps, problem.Problem{Field: child(), Value: rawText(raw), Reason: bad})
 			}
 			valueStarts(strings.TrimLeft(string(bytes.TrimSpace(raw)), ",:[{ \t\r\n"))
 			valueDone()
@@ -360,37 +360,37 @@ func errText(err error) string {
 
 func isNull(v json.RawMessage) bool { return string(bytes.TrimSpace(v)) == "null" }
 
-func (d decoder) decodeString(field string, v json.RawMessage, dst *string) *catalog.Problem {
+func (d decoder) decodeString(field string, v json.RawMessage, dst *string) *problem.Problem {
 	if isNull(v) || json.Unmarshal(v, dst) != nil {
 		reason := "must be a " + d.lang + "string"
 		if t := bytes.TrimSpace(v); len(t) > 0 && (t[0] == '-' || t[0] >= '0' && t[0] <= '9' || string(t) == "true" || string(t) == "false") {
 			reason += fmt.Sprintf(" (quote it: %q)", t)
 		}
-		return &catalog.Problem{Field: field, Value: string(v), Reason: reason}
+		return &problem.Problem{Field: field, Value: string(v), Reason: reason}
 	}
 	return nil
 }
 
-func (d decoder) decodeInt(field string, v json.RawMessage, dst *int) *catalog.Problem {
+func (d decoder) decodeInt(field string, v json.RawMessage, dst *int) *problem.Problem {
 	var n json.Number
 	t := bytes.TrimSpace(v)
 	if isNull(v) || len(t) == 0 || t[0] == '"' || json.Unmarshal(v, &n) != nil {
-		return &catalog.Problem{Field: field, Value: string(v), Reason: "must be a " + d.lang + "integer (not a string)"}
+		return &problem.Problem{Field: field, Value: string(v), Reason: "must be a " + d.lang + "integer (not a string)"}
 	}
 	i, err := strconv.ParseInt(string(n), 10, 64)
 	if err != nil || i > math.MaxInt32 || i < math.MinInt32 {
-		return &catalog.Problem{Field: field, Value: string(n), Reason: "must be a whole number"}
+		return &problem.Problem{Field: field, Value: string(n), Reason: "must be a whole number"}
 	}
 	*dst = int(i)
 	return nil
 }
 
-func (d decoder) decodeObject(field string, v json.RawMessage, allowed []string) (map[string]json.RawMessage, catalog.Problems) {
+func (d decoder) decodeObject(field string, v json.RawMessage, allowed []string) (map[string]json.RawMessage, problem.Problems) {
 	var m map[string]json.RawMessage
 	if isNull(v) || json.Unmarshal(v, &m) != nil {
-		return nil, catalog.Problems{{Field: field, Value: string(v), Reason: "must be a " + d.lang + "object"}}
+		return nil, problem.Problems{{Field: field, Value: string(v), Reason: "must be a " + d.lang + "object"}}
 	}
-	var ps catalog.Problems
+	var ps problem.Problems
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -402,21 +402,21 @@ func (d decoder) decodeObject(field string, v json.RawMessage, allowed []string)
 			known = known || a == k
 		}
 		if !known {
-			ps = append(ps, catalog.Problem{Field: field + "." + k, Reason: "is not a field of " + strings.TrimRight(field, "]0123456789["), Allowed: allowed, Suggestions: suggest.Closest(k, allowed)})
+			ps = append(ps, problem.Problem{Field: field + "." + k, Reason: "is not a field of " + strings.TrimRight(field, "]0123456789["), Allowed: allowed, Suggestions: suggest.Closest(k, allowed)})
 		}
 	}
 	return m, ps
 }
 
-func (d decoder) decodeArray(field string, v json.RawMessage) ([]json.RawMessage, *catalog.Problem) {
+func (d decoder) decodeArray(field string, v json.RawMessage) ([]json.RawMessage, *problem.Problem) {
 	var a []json.RawMessage
 	if isNull(v) || json.Unmarshal(v, &a) != nil {
-		return nil, &catalog.Problem{Field: field, Value: string(v), Reason: "must be a " + d.lang + "array"}
+		return nil, &problem.Problem{Field: field, Value: string(v), Reason: "must be a " + d.lang + "array"}
 	}
 	return a, nil
 }
 
-func (d decoder) decodeImageRef(v json.RawMessage, r *Request) catalog.Problems {
+func (d decoder) decodeImageRef(v json.RawMessage, r *Request) problem.Problems {
 	m, ps := d.decodeObject(FImageRef, v, []string{"image_name", "image_version", "image_id"})
 	if m == nil {
 		return ps
@@ -437,12 +437,12 @@ func (d decoder) decodeImageRef(v json.RawMessage, r *Request) catalog.Problems 
 
 // decodeObjects decodes an array of objects with the given keys, calling
 // each with the element's field name ("tags[2]") and its members.
-func (d decoder) decodeObjects(field string, v json.RawMessage, keys []string, each func(field string, m map[string]json.RawMessage) catalog.Problems) catalog.Problems {
+func (d decoder) decodeObjects(field string, v json.RawMessage, keys []string, each func(field string, m map[string]json.RawMessage) problem.Problems) problem.Problems {
 	items, p := d.decodeArray(field, v)
 	if p != nil {
-		return catalog.Problems{*p}
+		return problem.Problems{*p}
 	}
-	var ps catalog.Problems
+	var ps problem.Problems
 	for i, item := range items {
 		f := fmt.Sprintf("%s[%d]", field, i)
 		m, ops := d.decodeObject(f, item, keys)
@@ -454,13 +454,13 @@ func (d decoder) decodeObjects(field string, v json.RawMessage, keys []string, e
 	return ps
 }
 
-func (d decoder) decodeExtras(v json.RawMessage, r *Request) catalog.Problems {
+func (d decoder) decodeExtras(v json.RawMessage, r *Request) problem.Problems {
 	r.ExtraResources = []ExtraResource{}
-	return d.decodeObjects(FExtraResources, v, []string{"type", "size"}, func(field string, m map[string]json.RawMessage) catalog.Problems {
-		var ps catalog.Problems
+	return d.decodeObjects(FExtraResources, v, []string{"type", "size"}, func(field string, m map[string]json.RawMessage) problem.Problems {
+		var ps problem.Problems
 		var e ExtraResource
 		if raw, ok := m["type"]; !ok {
-			ps = append(ps, catalog.Problem{Field: field + ".type", Reason: "is required", Allowed: []string{ResourceEVS, ResourceCBR, ResourceHSS}})
+			ps = append(ps, problem.Problem{Field: field + ".type", Reason: "is required", Allowed: []string{ResourceEVS, ResourceCBR, ResourceHSS}})
 		} else if p := d.decodeString(field+".type", raw, &e.Type); p != nil {
 			ps = append(ps, *p)
 		}
@@ -477,16 +477,16 @@ func (d decoder) decodeExtras(v json.RawMessage, r *Request) catalog.Problems {
 	})
 }
 
-func (d decoder) decodeTags(v json.RawMessage, r *Request) catalog.Problems {
+func (d decoder) decodeTags(v json.RawMessage, r *Request) problem.Problems {
 	r.Tags = []Tag{}
-	return d.decodeObjects(FTags, v, []string{"key", "value"}, func(field string, m map[string]json.RawMessage) catalog.Problems {
-		var ps catalog.Problems
+	return d.decodeObjects(FTags, v, []string{"key", "value"}, func(field string, m map[string]json.RawMessage) problem.Problems {
+		var ps problem.Problems
 		var t Tag
 		for _, k := range []string{"key", "value"} {
 			dst := map[string]*string{"key": &t.Key, "value": &t.Value}[k]
 			raw, ok := m[k]
 			if !ok {
-				ps = append(ps, catalog.Problem{Field: field + "." + k, Reason: "is required"})
+				ps = append(ps, problem.Problem{Field: field + "." + k, Reason: "is required"})
 				continue
 			}
 			if p := d.decodeString(field+"."+k, raw, dst); p != nil {
@@ -504,7 +504,7 @@ func (d decoder) decodeTags(v json.RawMessage, r *Request) catalog.Problems {
 // when it is written as JSON writes numbers, and otherwise a string, unless
 // YAML reads it as a number, boolean or null that JSON spells differently
 // (0x1, +1, .inf, True, NULL): that is an error.
-func yamlToJSON(data []byte) ([]byte, catalog.Problems) {
+func yamlToJSON(data []byte) ([]byte, problem.Problems) {
 	if !utf8.Valid(data) {
 		return nil, yamlUTF8Problems(data)
 	}
@@ -512,20 +512,20 @@ func yamlToJSON(data []byte) ([]byte, catalog.Problems) {
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, catalog.Problems{{Field: "body", Reason: "is empty"}}
+			return nil, problem.Problems{{Field: "body", Reason: "is empty"}}
 		}
-		return nil, catalog.Problems{{Field: "body", Reason: "is not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
+		return nil, problem.Problems{{Field: "body", Reason: "is not valid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}}
 	}
 	var more yaml.Node
 	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
-		return nil, catalog.Problems{{Field: "body", Reason: "holds more than one YAML document (---): give one"}}
+		return nil, problem.Problems{{Field: "body", Reason: "holds more than one YAML document (---): give one"}}
 	}
 	root := &doc
 	if root.Kind == yaml.DocumentNode && len(root.Content) == 1 {
 		root = root.Content[0]
 	}
 	if root.Kind != yaml.MappingNode {
-		return nil, catalog.Problems{{Field: "body", Reason: "is not a YAML mapping of fields"}}
+		return nil, problem.Problems{{Field: "body", Reason: "is not a YAML mapping of fields"}}
 	}
 	c := &yamlConv{}
 	c.node(root, "")
@@ -537,14 +537,14 @@ func yamlToJSON(data []byte) ([]byte, catalog.Problems) {
 
 type yamlConv struct {
 	buf bytes.Buffer
-	ps  catalog.Problems
+	ps  problem.Problems
 }
 
 func (c *yamlConv) fail(field string, n *yaml.Node, reason string) {
 	if field == "" {
 		field = "body"
 	}
-	c.ps = append(c.ps, catalog.Problem{Field: field, Value: n.Value, Reason: fmt.Sprintf("%s (line %d)", reason, n.Line)})
+	c.ps = append(c.ps, problem.Problem{Field: field, Value: n.Value, Reason: fmt.Sprintf("%s (line %d)", reason, n.Line)})
 }
 
 // writeString writes s as a JSON string.
@@ -589,7 +589,7 @@ func (c *yamlConv) node(n *yaml.Node, field string) {
 				c.fail(kf, k, "is a key with a YAML anchor or tag: not accepted")
 			}
 			if f, ok := seen[k.Value]; ok {
-				c.ps = append(c.ps, catalog.Problem{Field: kf, Value: yamlText(v),
+				c.ps = append(c.ps, problem.Problem{Field: kf, Value: yamlText(v),
 					Reason: fmt.Sprintf("is given more than once in the same mapping (line %d; first %s on line %d): only one value can count; remove the others", k.Line, f.text, f.line)})
 			} else {
 				seen[k.Value] = first{yamlText(v), k.Line}
@@ -669,7 +669,7 @@ func isJSONNumber(s string) bool {
 // yamlUTF8Problems names the fields of a YAML file that hold bytes which
 // are not UTF-8: it parses a copy with each bad byte replaced and reports
 // the node each bad byte falls in (or its line, when it cannot tell).
-func yamlUTF8Problems(data []byte) catalog.Problems {
+func yamlUTF8Problems(data []byte) problem.Problems {
 	type pos struct{ line, col int }
 	var bad []pos
 	var fixed bytes.Buffer
@@ -721,7 +721,7 @@ func yamlUTF8Problems(data []byte) catalog.Problems {
 	}
 	walk(&doc, "")
 	lines := bytes.Split(data, []byte("\n"))
-	var ps catalog.Problems
+	var ps problem.Problems
 	reported := map[string]bool{}
 	for _, b := range bad {
 		// The last place starting at or before the bad byte holds it. The
@@ -741,7 +741,7 @@ func yamlUTF8Problems(data []byte) catalog.Problems {
 			continue
 		}
 		reported[field] = true
-		ps = append(ps, catalog.Problem{Field: field, Value: value, Reason: fmt.Sprintf("is not valid UTF-8 (line %d, column %d; check the file's encoding)", b.line, b.col)})
+		ps = append(ps, problem.Problem{Field: field, Value: value, Reason: fmt.Sprintf("is not valid UTF-8 (line %d, column %d; check the file's encoding)", b.line, b.col)})
 	}
 	return ps
 }

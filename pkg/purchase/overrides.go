@@ -1,6 +1,6 @@
 package purchase
 
-import "github.com/flexusl/flexusl/pkg/catalog"
+import "github.com/flexusl/flexusl/pkg/problem"
 
 // Overrides are values given on the command line over a request (read from
 // a file, or empty). A nil field was not given and leaves the request as it
@@ -23,7 +23,7 @@ type Overrides struct {
 // request's tag of the same key (repeated keys among the overrides stay, for
 // Validate to report). Tags not of the form key=value are returned as
 // problems.
-func (r *Request) Apply(o Overrides) catalog.Problems {
+func (r *Request) Apply(o Overrides) problem.Problems {
 	str := func(dst *string, v *string) {
 		if v != nil {
 			*dst = *v
@@ -77,14 +77,14 @@ func (r *Request) Apply(o Overrides) catalog.Problems {
 	if o.HSS != nil {
 		replace(ResourceHSS, *o.HSS, nil)
 	}
-	var ps catalog.Problems
+	var ps problem.Problems
 	if o.Tags != nil {
 		var tags []Tag
 		given := map[string]bool{}
 		for _, s := range o.Tags {
 			t, err := ParseTag(s)
 			if err != nil {
-				ps = append(ps, catalog.Problem{Field: "--tag", Value: s, Reason: "must be key=value"})
+				ps = append(ps, problem.Problem{Field: "--tag", Value: s, Reason: "must be key=value"})
 				continue
 			}
 			tags = append(tags, t)

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flexusl/flexusl/pkg/catalog"
+	"github.com/flexusl/flexusl/pkg/problem"
 )
 
 // Values the page fixes.
@@ -91,6 +92,9 @@ func (r *Request) Body() ([]byte, error) {
 	return b, nil
 }
 
+// RegionID is the region the instances are bought in (for api.CreateBody).
+func (r *Request) RegionID() string { return r.Region }
+
 // Ptr returns a pointer to v (for optional fields).
 func Ptr[T any](v T) *T { return &v }
 
@@ -164,8 +168,8 @@ func isRequestID(s string) bool {
 
 // CheckClientRequestID checks a Client-Request-Id header value: 36-128
 // letters, digits and hyphens, starting with a letter or digit.
-func CheckClientRequestID(id string) *catalog.Problem {
-	p := &catalog.Problem{Field: FClientRequestID, Value: id}
+func CheckClientRequestID(id string) *problem.Problem {
+	p := &problem.Problem{Field: FClientRequestID, Value: id}
 	switch {
 	case id == "":
 		p.Reason = "is required"
@@ -189,10 +193,10 @@ type Options struct {
 
 // Validate checks every rule of the page and returns every violation. With
 // a nil problem list the request is valid; Normalize should then be called.
-func (r *Request) Validate(cat *catalog.Catalog, opts Options) catalog.Problems {
-	var ps catalog.Problems
+func (r *Request) Validate(cat *catalog.Catalog, opts Options) problem.Problems {
+	var ps problem.Problems
 	add := func(field, value, reason string, allowed ...string) {
-		ps = append(ps, catalog.Problem{Field: field, Value: value, Reason: reason, Allowed: allowed})
+		ps = append(ps, problem.Problem{Field: field, Value: value, Reason: reason, Allowed: allowed})
 	}
 
 	// Text that is not UTF-8 would be sent as U+FFFD: refuse it, naming the
@@ -247,7 +251,7 @@ func (r *Request) Validate(cat *catalog.Catalog, opts Options) catalog.Problems 
 	case "":
 		add(FPeriodType, "", "is required", PeriodMonth, PeriodYear)
 	default:
-		p := catalog.Problem{Field: FPeriodType, Value: r.PeriodType, Reason: "is not a subscription period", Allowed: []string{PeriodMonth, PeriodYear}}
+		p := problem.Problem{Field: FPeriodType, Value: r.PeriodType, Reason: "is not a subscription period", Allowed: []string{PeriodMonth, PeriodYear}}
 		p.Suggestions = suggest.Closest(r.PeriodType, p.Allowed)
 		ps = append(ps, p)
 	}
@@ -291,7 +295,7 @@ func (r *Request) Validate(cat *catalog.Catalog, opts Options) catalog.Problems 
 		if r.PlanSpec == "" {
 			add(FPlanSpec, "", "is required")
 		} else if _, ok := cat.Spec(r.PlanSpec); !ok {
-			ps = append(ps, catalog.Problem{Field: FPlanSpec, Value: r.PlanSpec, Reason: "is not a FlexusL spec code", Allowed: cat.SpecCodes(), Suggestions: suggest.Closest(r.PlanSpec, cat.SpecCodes())})
+			ps = append(ps, problem.Problem{Field: FPlanSpec, Value: r.PlanSpec, Reason: "is not a FlexusL spec code", Allowed: cat.SpecCodes(), Suggestions: suggest.Closest(r.PlanSpec, cat.SpecCodes())})
 		}
 		return ps
 	case ir.ImageID != "":
@@ -311,54 +315,54 @@ func (r *Request) Validate(cat *catalog.Catalog, opts Options) catalog.Problems 
 // notUTF8 is the reason given for text that is not UTF-8.
 const notUTF8 = "is not valid UTF-8 (it would be sent altered, as U+FFFD)"
 
-func checkExtras(extras []ExtraResource) catalog.Problems {
-	var ps catalog.Problems
+func checkExtras(extras []ExtraResource) problem.Problems {
+	var ps problem.Problems
 	seen := map[string]bool{}
 	kinds := []string{ResourceEVS, ResourceCBR, ResourceHSS}
 	for i, e := range extras {
 		field := fmt.Sprintf("%s[%d]", FExtraResources, i)
 		if !slices.Contains(kinds, e.Type) {
-			ps = append(ps, catalog.Problem{Field: field + ".type", Value: e.Type, Reason: "is not an additional resource type (evs: data disk, cbr: cloud backup, hss: host security)", Allowed: kinds, Suggestions: suggest.Closest(e.Type, kinds)})
+			ps = append(ps, problem.Problem{Field: field + ".type", Value: e.Type, Reason: "is not an additional resource type (evs: data disk, cbr: cloud backup, hss: host security)", Allowed: kinds, Suggestions: suggest.Closest(e.Type, kinds)})
 			continue
 		}
 		if seen[e.Type] {
-			ps = append(ps, catalog.Problem{Field: field + ".type", Value: e.Type, Reason: "is given more than once"})
+			ps = append(ps, problem.Problem{Field: field + ".type", Value: e.Type, Reason: "is given more than once"})
 		}
 		seen[e.Type] = true
 		switch {
 		case e.Type == ResourceHSS && e.Size != nil:
-			ps = append(ps, catalog.Problem{Field: field + ".size", Value: strconv.Itoa(*e.Size), Reason: "is not involved for hss: host security has no size"})
+			ps = append(ps, problem.Problem{Field: field + ".size", Value: strconv.Itoa(*e.Size), Reason: "is not involved for hss: host security has no size"})
 		case e.Type != ResourceHSS && e.Size != nil && (*e.Size < MinResourceGiB || *e.Size > MaxResourceGiB):
-			ps = append(ps, catalog.Problem{Field: field + ".size", Value: strconv.Itoa(*e.Size), Reason: fmt.Sprintf("must be %d to %d GiB", MinResourceGiB, MaxResourceGiB)})
+			ps = append(ps, problem.Problem{Field: field + ".size", Value: strconv.Itoa(*e.Size), Reason: fmt.Sprintf("must be %d to %d GiB", MinResourceGiB, MaxResourceGiB)})
 		}
 	}
 	return ps
 }
 
-func checkTags(tags []Tag) catalog.Problems {
-	var ps catalog.Problems
+func checkTags(tags []Tag) problem.Problems {
+	var ps problem.Problems
 	seen := map[string]bool{}
 	for i, t := range tags {
 		field := fmt.Sprintf("%s[%d]", FTags, i)
 		switch n := utf8.RuneCountInString(t.Key); {
 		case t.Key == "":
-			ps = append(ps, catalog.Problem{Field: field + ".key", Reason: "is required"})
+			ps = append(ps, problem.Problem{Field: field + ".key", Reason: "is required"})
 		case !utf8.ValidString(t.Key):
-			ps = append(ps, catalog.Problem{Field: field + ".key", Value: t.Key, Reason: notUTF8})
+			ps = append(ps, problem.Problem{Field: field + ".key", Value: t.Key, Reason: notUTF8})
 		case n > MaxTagKeyLen:
-			ps = append(ps, catalog.Problem{Field: field + ".key", Value: t.Key, Reason: fmt.Sprintf("must be 1 to %d characters (it has %d)", MaxTagKeyLen, n)})
+			ps = append(ps, problem.Problem{Field: field + ".key", Value: t.Key, Reason: fmt.Sprintf("must be 1 to %d characters (it has %d)", MaxTagKeyLen, n)})
 		case !isName(t.Key):
-			ps = append(ps, catalog.Problem{Field: field + ".key", Value: t.Key, Reason: "must start with a letter and contain only letters, digits, underscores (_) and hyphens (-)"})
+			ps = append(ps, problem.Problem{Field: field + ".key", Value: t.Key, Reason: "must start with a letter and contain only letters, digits, underscores (_) and hyphens (-)"})
 		}
 		if seen[t.Key] && t.Key != "" {
-			ps = append(ps, catalog.Problem{Field: field + ".key", Value: t.Key, Reason: "is given more than once"})
+			ps = append(ps, problem.Problem{Field: field + ".key", Value: t.Key, Reason: "is given more than once"})
 		}
 		seen[t.Key] = true
 		if !utf8.ValidString(t.Value) {
-			ps = append(ps, catalog.Problem{Field: field + ".value", Value: abbreviate(t.Value), Reason: notUTF8})
+			ps = append(ps, problem.Problem{Field: field + ".value", Value: abbreviate(t.Value), Reason: notUTF8})
 		}
 		if n := utf8.RuneCountInString(t.Value); n > MaxTagValueLen {
-			ps = append(ps, catalog.Problem{Field: field + ".value", Value: abbreviate(t.Value), Reason: fmt.Sprintf("must be 0 to %d characters (it has %d)", MaxTagValueLen, n)})
+			ps = append(ps, problem.Problem{Field: field + ".value", Value: abbreviate(t.Value), Reason: fmt.Sprintf("must be 0 to %d characters (it has %d)", MaxTagValueLen, n)})
 		}
 	}
 	return ps
