@@ -285,6 +285,11 @@ func (c *Client) ShowSecurityGroupRule(ctx context.Context, call VPCCall, ruleID
 	if out.SecurityGroupRule == nil {
 		return nil, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: the answer holds no security_group_rule", op.Name)}
 	}
+	if out.SecurityGroupRule.ID != ruleID {
+		// An answer about another rule is never acted on: deleting "it"
+		// would delete a rule nobody named.
+		return nil, fmt.Errorf("%s: VPC was asked about rule %s but answered about rule %q: not using that answer", op.Name, ruleID, out.SecurityGroupRule.ID)
+	}
 	return out.SecurityGroupRule, nil
 }
 
