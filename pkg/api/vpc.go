@@ -345,6 +345,14 @@ func IsNotFound(err error) bool {
 	return errors.As(err, &e) && e.StatusCode == http.StatusNotFound && !IsUnknownOutcome(err)
 }
 
+// IsGatewayError reports whether err is the API gateway's own answer
+// (APIGW.xxxx: no such API, throttling...), not the service's: a gateway
+// 404 says nothing about whether a rule exists.
+func IsGatewayError(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && strings.HasPrefix(e.Code, "APIGW.")
+}
+
 // IsConflict reports whether err is a 409 answer (VPC: the rule exists).
 func IsConflict(err error) bool {
 	var e *Error
