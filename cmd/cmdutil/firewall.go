@@ -151,7 +151,7 @@ func CreateRule(ctx context.Context, f *Factory, client *api.Client, fw *firewal
 	if err != nil {
 		return nil, err
 	}
-	what := fmt.Sprintf("%s in %s", r.Summary(), g.Label())
+	what := fmt.Sprintf("%s in %s", r.Summary(), safetext.Line(g.Label()))
 	att, err := BeginAttempt(f, AttemptInfo{Kind: journal.KindFirewall, RequestID: crid, Operation: "POST " + api.VPCRulesPath,
 		Region: fw.Region, Name: what, ResourceIDs: []string{g.ID}})
 	if err != nil {
@@ -167,8 +167,14 @@ func CreateRule(ctx context.Context, f *Factory, client *api.Client, fw *firewal
 	}
 	switch {
 	case errors.Is(err, api.ErrAnswerUnreadable):
+		// VPC took it (2xx): the rule was added; only its ID is not known.
+		// A change that happened is reported as done, not as a failure.
 		att.Record(journal.Outcome{State: journal.StateAccepted, Error: err.Error()})
-		return nil, WithAdvice(err, "the rule was added; see it with `flexusl firewall list --region "+fw.Region+"`")
+		f.IO.Warnf("VPC added the rule but its answer could not be read (%s); see the rule and its ID with: flexusl firewall list --region %s",
+			FirstLine(err.Error()), fw.Region)
+		o := r.Option(g.ID)
+		return &api.SecurityGroupRule{SecurityGroupID: g.ID, Direction: o.Direction, Ethertype: o.Ethertype, Protocol: o.Protocol,
+			Multiport: api.Text(o.Multiport), Action: o.Action, RemoteIPPrefix: o.RemoteIPPrefix, Description: o.Description}, nil
 	case err != nil:
 		att.Finish(err, nil)
 		if api.IsUnknownOutcome(err) {
@@ -199,7 +205,7 @@ func DeleteRule(ctx context.Context, f *Factory, client *api.Client, region, pro
 	switch {
 	case err == nil:
 		return false, nil
-	case api.IsNotFound(err):
+	case api.IsNotFound(err) && !api.IsGatewayError(err):
 		return true, nil
 	case api.IsUnknownOutcome(err):
 		return false, WithAdvice(err, UnknownAdviceFor(journal.KindFirewall, "Deleting rule "+rule.ID, crid, att.Time().Format(time.RFC3339)))
@@ -222,6 +228,21 @@ func RememberFirewall(f *Factory, fw *firewall.Firewall, complete bool) {
 		}
 	}
 	cache.UpdateFirewall(cache.FirewallPath(f.Getenv), fw.Region, gs, rs, complete)
+}
+
+// CachedRuleRegion is the region the last firewall listing saw rule id in
+// ("" when it did not see it).
+func CachedRuleRegion(f *Factory, id string) string {
+	_, rules, err := cache.ReadFirewall(cache.FirewallPath(f.Getenv))
+	if err != nil {
+		return ""
+	}
+	for _, r := range rules {
+		if r.ID == id {
+			return r.Region
+		}
+	}
+	return ""
 }
 
 // CompleteGroups completes --group with the security groups `firewall
@@ -375,7 +396,7 @@ type OpenResult struct {
 	Opened      string                 `json:"opened"`       // ports the new rule opens ("" none)
 	AlreadyOpen string                 `json:"already_open"` // ports that were open already
 	RuleID      string                 `json:"rule_id"`
-	Status      string                 `json:"status"` // opened, already_open, failed
+	Status      string                 `json:"status"` // opened, already_open, unknown, failed
 	Error       string                 `json:"error"`
 }
 
@@ -426,12 +447,22 @@ func OpenPorts(ctx context.Context, f *Factory, client *api.Client, region strin
 		add := *r
 		add.Ports = missing
 		created, err := CreateRule(ctx, f, client, fw, g, add)
-		if err != nil {
+		switch {
+		case api.IsConflict(err):
+			// VPC says the rule exists (one this listing did not show,
+			// e.g. another family's or just added): nothing was added.
+			res.Status = "already_open"
+		case api.IsUnknownOutcome(err):
+			res.Status, res.Error = "unknown", FirstLine(err.Error()) // may be open: never "failed", never retried
+			if first == nil {
+				first = err
+			}
+		case err != nil:
 			res.Status, res.Error = "failed", FirstLine(err.Error())
 			if first == nil {
 				first = err
 			}
-		} else {
+		default:
 			res.Status, res.Opened, res.RuleID = "opened", add.Multiport(), created.ID
 		}
 		out = append(out, res)
@@ -447,13 +478,16 @@ func OpenAfterBuy(ctx context.Context, f *Factory, client *api.Client, region st
 	for _, o := range res {
 		names := make([]string, len(o.Instances))
 		for i, in := range o.Instances {
-			names[i] = in.Name
+			names[i] = safetext.Line(in.Name) // server text: one line each, escaped
 		}
+		group := safetext.Line(o.GroupName)
 		switch o.Status {
 		case "opened":
-			f.IO.Infof("Opened TCP %s from %s in %s (rule %s); it applies to: %s.", o.Opened, r.Remote, o.GroupName, o.RuleID, strings.Join(names, ", "))
+			f.IO.Infof("Opened TCP %s from %s in %s (rule %s); it applies to: %s.", o.Opened, r.Remote, group, safetext.Line(o.RuleID), strings.Join(names, ", "))
 		case "already_open":
-			f.IO.Infof("TCP %s already open from %s in %s: nothing was sent.", o.AlreadyOpen, r.Remote, o.GroupName)
+			f.IO.Infof("TCP %s already open from %s in %s: nothing was sent.", o.AlreadyOpen, r.Remote, group)
+		case "unknown":
+			f.IO.Warnf("TCP %s from %s in %s: the outcome is unknown (see below); check with: flexusl firewall list --region %s", o.Opened, r.Remote, group, region)
 		}
 	}
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/resolve"
+	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
@@ -119,6 +120,9 @@ Exit codes: 0 added or already present; 2 bad input or not confirmed
 	cmd.RegisterFlagCompletionFunc("protocol", cobra.FixedCompletions(firewall.Protocols, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("direction", cobra.FixedCompletions(firewall.Directions, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("group", cmdutil.CompleteGroups(f))
+	// Declared, so a bad --columns is refused before anything is sent.
+	cmdutil.JSONKeys(cmd, "", RuleResult{})
+	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
 	return cmd
 }
 
@@ -178,7 +182,7 @@ func ruleRun(ctx context.Context, f *cmdutil.Factory, opts *RuleOptions) error {
 		return cmdutil.UsageErrorf("%s (nothing was sent)", reason)
 	}
 	if existing, ok := rule.Find(g.Rules); ok {
-		f.IO.Infof("Already present in %s: rule %s (%s); nothing was sent.", g.Label(), existing.ID, rule.Summary())
+		f.IO.Infof("Already present in %s: rule %s (%s); nothing was sent.", safetext.Line(g.Label()), safetext.Line(existing.ID), rule.Summary())
 		return printRule(f, StatusAlreadyPresent, existing, g)
 	}
 
@@ -212,7 +216,7 @@ func ruleRun(ctx context.Context, f *cmdutil.Factory, opts *RuleOptions) error {
 		rules, lerr := client.ListSecurityGroupRules(ctx, api.VPCCall{Region: fw.Region, ProjectID: fw.ProjectID}, []string{g.ID})
 		if lerr == nil {
 			if existing, ok := rule.Find(rules); ok {
-				f.IO.Infof("Already present in %s (VPC answered that the rule exists): rule %s.", g.Label(), existing.ID)
+				f.IO.Infof("Already present in %s (VPC answered that the rule exists): rule %s.", safetext.Line(g.Label()), safetext.Line(existing.ID))
 				return printRule(f, StatusAlreadyPresent, existing, g)
 			}
 		}

@@ -72,6 +72,7 @@ Exit codes: 0 deleted or already gone; 2 bad input or not confirmed
 		ValidArgsFunction: cmdutil.CompleteRuleIDs(f),
 	}
 	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking (required without a terminal)")
+	cmdutil.JSONKeys(cmd, "", []DeleteResult{}) // a bad --columns is refused before anything is sent
 	return cmd
 }
 
@@ -120,7 +121,12 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 		results[i] = DeleteResult{ID: id, Instances: []firewall.InstanceRef{}}
 		r, err := client.ShowSecurityGroupRule(ctx, call, id)
 		switch {
-		case api.IsNotFound(err):
+		case api.IsNotFound(err) && !api.IsGatewayError(err):
+			// Gone, unless the last listing saw it in another region:
+			// then it was asked for in the wrong one (nothing deleted).
+			if other := cmdutil.CachedRuleRegion(f, id); other != "" && other != region {
+				return cmdutil.UsageErrorf("rule %s is not in %s: the last firewall list saw it in %s; delete it there with --region %s (nothing was deleted)", id, region, other, other)
+			}
 			results[i].Status = StatusAlreadyGone
 			continue
 		case err != nil:
@@ -163,7 +169,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 		r := rules[ids[i]]
 		label := r.SecurityGroupID
 		if g := fw.Group(r.SecurityGroupID); g != nil {
-			label = g.Label()
+			label = safetext.Line(g.Label())
 		}
 		if ctx.Err() != nil {
 			results[i].Status, results[i].Error = StatusNotSent, "interrupted before sending"

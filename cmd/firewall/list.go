@@ -47,6 +47,7 @@ ordered inbound first, strongest priority first, deny before allow.`,
 		},
 		ValidArgsFunction: cmdutil.FirstArgOnly(cmdutil.CompleteInstances(f)),
 	}
+	cmdutil.JSONKeys(cmd, "", firewall.ListView{})
 	return cmd
 }
 
@@ -92,8 +93,8 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 	}
 	cmdutil.RememberFirewall(f, fw, focus == nil)
 	lv := fw.View(focus)
-	if format != output.Table {
-		return f.Print(lv, nil)
+	if shape, _ := f.Shape(); shape != nil || format != output.Table {
+		return f.Print(lv, nil) // --jq, --template, --columns shape the data alone
 	}
 	if len(lv.Groups) == 0 {
 		f.IO.Infof("No security groups found in %s.", fw.Region)

@@ -426,6 +426,12 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 			result.Firewall = &opened
 		}
 	}
+	if werr != nil && openRule != nil {
+		// The ports are opened once the instances run: a wait that ended
+		// first (timeout, cancel, Ctrl-C) opened none; say so, and how.
+		f.IO.Warnf("the ports were not opened (the wait ended before the instances ran): when they run, open them with: flexusl firewall allow %s --port %s --from %s",
+			strings.Join(res.InstanceIDs[:min(1, len(res.InstanceIDs))], ""), openRule.Multiport(), openRule.Remote)
+	}
 	// The purchase happened whatever the wait's outcome: a script reading
 	// stdout gets the order ID (and the last status seen) before the wait's
 	// exit code (4 cancelled, 5 timed out, 130 interrupted).

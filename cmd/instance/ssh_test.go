@@ -35,9 +35,9 @@ func sshCloud(t *testing.T) (url string, requests *[]string) {
 				entry("6743d0e3708be6007b8c8012", "web-1", "203.0.113.7"), entry("6743d0e3708be6007b8c8013", "ecs-ip", ""),
 				entry("6743d0e3708be6007b8c8014", "no-ip", ""), entry("6743d0e3708be6007b8c8015", "evil", "-oProxyCommand=sh"))
 		case strings.HasSuffix(r.URL.Path, "/srv-6743d0e3708be6007b8c8013"):
-			fmt.Fprint(w, `{"server":{"status":"ACTIVE","addresses":{"n":[{"version":"6","addr":"2001:db8::7","OS-EXT-IPS:type":"floating"}]}}}`)
+			fmt.Fprint(w, `{"server":{"id":"srv-6743d0e3708be6007b8c8013","status":"ACTIVE","addresses":{"n":[{"version":"6","addr":"2001:db8::7","OS-EXT-IPS:type":"floating"}]}}}`)
 		case strings.HasSuffix(r.URL.Path, "/srv-6743d0e3708be6007b8c8014"):
-			fmt.Fprint(w, `{"server":{"status":"BUILD","addresses":{}}}`)
+			fmt.Fprint(w, `{"server":{"id":"srv-6743d0e3708be6007b8c8014","status":"BUILD","addresses":{}}}`)
 		default:
 			w.WriteHeader(404)
 		}

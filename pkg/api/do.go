@@ -459,10 +459,18 @@ func (a *attempt) redact(secrets []string) {
 	}
 }
 
-// redactHeader is a copy of h with the secrets in its values redacted.
+// redactHeader is a copy of h with the secrets in its values redacted,
+// but for the headers that carry a credential issued to flexusl
+// (X-Subject-Token: the token IAM issues): those are data kept as they
+// are (a token that happens to contain the password must not be stored
+// corrupted), and they are never shown (the debug dump redacts them whole).
 func redactHeader(h http.Header, secrets []string) http.Header {
 	out := make(http.Header, len(h))
 	for k, vs := range h {
+		if issuedCredential[http.CanonicalHeaderKey(k)] {
+			out[k] = vs
+			continue
+		}
 		name := redact.String(k, secrets)
 		for _, v := range vs {
 			out[name] = append(out[name], redact.String(v, secrets))
@@ -470,6 +478,10 @@ func redactHeader(h http.Header, secrets []string) http.Header {
 	}
 	return out
 }
+
+// issuedCredential are the answer headers that carry a credential issued
+// to flexusl.
+var issuedCredential = map[string]bool{"X-Subject-Token": true}
 
 // redactedError is a transport error (which may quote what a server sent)
 // with the secrets redacted from its text.

@@ -69,7 +69,9 @@ func TestShowJobKeepsTheAskedID(t *testing.T) {
 // ShowServer reads a server whose ID RMS gave: one that is not ValidID
 // goes into no path.
 func TestShowServerRefusesIDsThatAreNotIDs(t *testing.T) {
-	c, rec, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) { io.WriteString(w, `{"server":{}}`) })
+	c, rec, _ := ecsServer(t, func(_ int, w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, `{"server":{"id":"`+server1+`"}}`)
+	})
 	for _, id := range []string{"..", "a b", "x;id"} {
 		if _, err := c.ShowServer(context.Background(), ServerRef{Region: "ap-southeast-3", ProjectID: ecsProject, ServerID: id}); err == nil || !strings.Contains(err.Error(), "nothing was sent") {
 			t.Errorf("%q: %v", id, err)

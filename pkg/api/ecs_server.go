@@ -200,5 +200,10 @@ func (c *Client) ShowServer(ctx context.Context, ref ServerRef) (*Server, error)
 	if _, err := c.DoJSON(ctx, op, Idempotent, &out); err != nil {
 		return nil, err
 	}
+	if out.Server.ID != ref.ServerID {
+		// Another server's address or groups would send ssh, or a firewall
+		// change, to the wrong machine.
+		return nil, fmt.Errorf("%s: ECS was asked about server %s but answered about server %q: not using that answer", op.Name, ref.ServerID, out.Server.ID)
+	}
 	return &out.Server, nil
 }

@@ -152,7 +152,7 @@ func TestShowServerErrors(t *testing.T) {
 	if !errors.As(err, &e) || e.Code != "Ecs.0114" || e.StatusCode != 404 || e.ExitCode() != 1 || !strings.Contains(err.Error(), "show server gone") {
 		t.Fatalf("%v", err)
 	}
-	if _, err := c.ShowServer(context.Background(), ServerRef{Region: "r", ProjectID: "p", ServerID: "s"}); err != nil || n.Load() != 3 {
+	if _, err := c.ShowServer(context.Background(), ServerRef{Region: "r", ProjectID: "p", ServerID: "72a270de-665a-4f46-8d64-24ad6edccdd1"}); err != nil || n.Load() != 3 {
 		t.Errorf("503 not retried: %v after %d", err, n.Load())
 	}
 	before := n.Load()

@@ -59,3 +59,24 @@ func TestTokenRequestBodies(t *testing.T) {
 		t.Errorf("--debug shows a secret or a body:\n%s", debug.String())
 	}
 }
+
+// A token that contains the password (the sandbox's default: password
+// "sandbox", tokens "sandbox...") is stored exactly: the redaction of
+// echoed secrets never rewrites the credential IAM issues (review #9).
+func TestIssuedTokenContainingThePasswordIsKeptExact(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Subject-Token", "sandbox.ap-southeast-3.0001")
+		w.WriteHeader(201)
+		io.WriteString(w, `{"token":{"expires_at":"2026-11-28T10:00:00.000000Z"}}`)
+	}))
+	defer srv.Close()
+	var debug bytes.Buffer
+	c, _ := newClient(srv.URL, &debug)
+	tok, err := c.IssueToken(context.Background(), "acct", "u", "sandbox", "ap-southeast-3")
+	if err != nil || tok.Value != "sandbox.ap-southeast-3.0001" {
+		t.Fatalf("%+v %v", tok, err)
+	}
+	if strings.Contains(debug.String(), "sandbox.ap-southeast-3.0001") {
+		t.Errorf("--debug shows the token:\n%s", debug.String())
+	}
+}

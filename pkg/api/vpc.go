@@ -285,6 +285,11 @@ func (c *Client) ShowSecurityGroupRule(ctx context.Context, call VPCCall, ruleID
 	if out.SecurityGroupRule == nil {
 		return nil, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: the answer holds no security_group_rule", op.Name)}
 	}
+	if out.SecurityGroupRule.ID != ruleID {
+		// An answer about another rule is never acted on: deleting "it"
+		// would delete a rule nobody named.
+		return nil, fmt.Errorf("%s: VPC was asked about rule %s but answered about rule %q: not using that answer", op.Name, ruleID, out.SecurityGroupRule.ID)
+	}
 	return out.SecurityGroupRule, nil
 }
 
@@ -338,6 +343,14 @@ func (c *Client) DeleteSecurityGroupRule(ctx context.Context, call VPCCall, rule
 func IsNotFound(err error) bool {
 	var e *Error
 	return errors.As(err, &e) && e.StatusCode == http.StatusNotFound && !IsUnknownOutcome(err)
+}
+
+// IsGatewayError reports whether err is the API gateway's own answer
+// (APIGW.xxxx: no such API, throttling...), not the service's: a gateway
+// 404 says nothing about whether a rule exists.
+func IsGatewayError(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && strings.HasPrefix(e.Code, "APIGW.")
 }
 
 // IsConflict reports whether err is a 409 answer (VPC: the rule exists).

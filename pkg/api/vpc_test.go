@@ -314,3 +314,27 @@ func TestDeleteRuleNotFound(t *testing.T) {
 		t.Errorf("%v", err)
 	}
 }
+
+// An answer about another rule (or server) is never used: `firewall delete
+// X` answered about Y would otherwise delete Y (review #1, #2).
+func TestAnswersAboutAnotherRuleOrServerAreRefused(t *testing.T) {
+	const asked = "7c1e4f2a-0a1b-4c2d-8e3f-5a6b7c8d9e0f"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, "/cloudservers/") {
+			io.WriteString(w, `{"server":{"id":"72a270de-665a-4f46-8d64-000000000002","status":"ACTIVE"}}`)
+			return
+		}
+		io.WriteString(w, `{"security_group_rule":{"id":"0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e","direction":"ingress"}}`)
+	}))
+	defer srv.Close()
+	c := vpcClient(srv.URL, time.Second)
+	c.ECSEndpoint = srv.URL
+	if _, err := c.ShowSecurityGroupRule(context.Background(), VPCCall{Region: "ap-southeast-3", ProjectID: "p1"}, asked); err == nil ||
+		!strings.Contains(err.Error(), `answered about rule "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"`) {
+		t.Errorf("rule: %v", err)
+	}
+	if _, err := c.ShowServer(context.Background(), ServerRef{Region: "ap-southeast-3", ProjectID: "p1", ServerID: "72a270de-665a-4f46-8d64-000000000001"}); err == nil ||
+		!strings.Contains(err.Error(), `answered about server "72a270de-665a-4f46-8d64-000000000002"`) {
+		t.Errorf("server: %v", err)
+	}
+}
