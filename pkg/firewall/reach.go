@@ -8,17 +8,24 @@ import (
 )
 
 // Lets reports whether the inbound rules let protocol proto ("tcp", "udp")
-// reach port over IPv4 from outside the group. With src nil it asks
-// whether some address can get through (an allow rule with an address
-// range or an address group); with src, whether every address of src can
-// (an allow rule whose range holds src). An allow rule counts unless a
-// deny rule of the same or a stronger priority covers its addresses (at
-// equal priority deny wins). Rules sourced from a security group let only
-// that group's members in: they never count.
+// reach port from outside the group. A rule applies only to its own
+// address family (ethertype): with src, the family is src's (an IPv6
+// source needs an IPv6 rule); with src nil it is IPv4, the family of the
+// public address FlexusL gives an instance. With src nil it asks whether
+// some address can get through (an allow rule with an address range or
+// an address group); with src, whether every address of src can (an
+// allow rule whose range holds src). An allow rule counts unless a deny
+// rule of the same or a stronger priority covers its addresses (at equal
+// priority deny wins). Rules sourced from a security group let only that
+// group's members in: they never count.
 func Lets(rules []api.SecurityGroupRule, proto string, port int, src *netip.Prefix) bool {
+	family := api.EtherIPv4
+	if src != nil && src.Addr().Is6() {
+		family = api.EtherIPv6
+	}
 	var allows, denies []match
 	for _, x := range rules {
-		if !strings.EqualFold(x.Direction, api.DirectionIngress) || normEthertype(x.Ethertype) != api.EtherIPv4 || x.RemoteGroupID != "" {
+		if !strings.EqualFold(x.Direction, api.DirectionIngress) || normEthertype(x.Ethertype) != family || x.RemoteGroupID != "" {
 			continue
 		}
 		if p := normProtocol(x.Protocol); p != "" && p != proto {
@@ -77,8 +84,9 @@ func contains(outer, inner netip.Prefix) bool {
 }
 
 // Missing are the ports and ranges of want that the inbound rules do not
-// already let in over TCP/IPv4 from every address of src (a range counts
-// as open only when each of its ports is).
+// already let in over TCP from every address of src, counting only rules
+// of src's family (a range counts as open only when each of its ports
+// is).
 func Missing(rules []api.SecurityGroupRule, want []PortRange, src netip.Prefix) []PortRange {
 	var out []PortRange
 	for _, pr := range want {
