@@ -69,6 +69,25 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Bool reads a JSON boolean, or one written as a string ("true",
+// "False", "1", "0"): as tolerant of an odd region as Text and Int.
+type Bool bool
+
+// UnmarshalJSON accepts true, "true" and the other spellings of
+// strconv.ParseBool, quoted or not.
+func (v *Bool) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if uq, err := strconv.Unquote(s); err == nil && strings.HasPrefix(s, `"`) {
+		s = strings.TrimSpace(uq)
+	}
+	x, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("%.40s is not a boolean", b)
+	}
+	*v = Bool(x)
+	return nil
+}
+
 // SecurityGroup is a v3 security group (the SDK's vpc/v3 SecurityGroup).
 // Rules are listed separately.
 type SecurityGroup struct {
@@ -90,7 +109,7 @@ type ResourceTag struct {
 
 // SecurityGroupRule is a v3 rule (the SDK's vpc/v3 SecurityGroupRule).
 // Read as leniently as the sources disagree: multiport may be a number,
-// priority a string, the unused remote_* fields null.
+// priority a string, enabled a string, the unused remote_* fields null.
 type SecurityGroupRule struct {
 	ID                   string `json:"id"`
 	Description          string `json:"description"`
@@ -105,7 +124,7 @@ type SecurityGroupRule struct {
 	RemoteIPPrefix       string `json:"remote_ip_prefix"`
 	RemoteAddressGroupID string `json:"remote_address_group_id"`
 	ProjectID            string `json:"project_id"`
-	Enabled              *bool  `json:"enabled"` // absent where unsupported
+	Enabled              *Bool  `json:"enabled"` // absent where unsupported (then enabled)
 	CreatedAt            string `json:"created_at"`
 	UpdatedAt            string `json:"updated_at"`
 }
@@ -125,11 +144,53 @@ type ListSecurityGroupsResponse struct {
 	PageInfo       PageInfo        `json:"page_info"`
 }
 
-// ListSecurityGroupRulesResponse is ListSecurityGroupRules' answer.
+// ListSecurityGroupRulesResponse is ListSecurityGroupRules' answer. One
+// odd rule never fails the page: a rule that cannot be read even
+// leniently is left out and named in Skipped.
 type ListSecurityGroupRulesResponse struct {
 	RequestID          string              `json:"request_id"`
 	SecurityGroupRules []SecurityGroupRule `json:"security_group_rules"`
 	PageInfo           PageInfo            `json:"page_info"`
+	Skipped            []SkippedResource   `json:"-"`
+}
+
+// UnmarshalJSON reads the page rule by rule: a rule that cannot be read
+// goes to Skipped, not into an error.
+func (p *ListSecurityGroupRulesResponse) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		RequestID          string            `json:"request_id"`
+		SecurityGroupRules []json.RawMessage `json:"security_group_rules"`
+		PageInfo           PageInfo          `json:"page_info"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*p = ListSecurityGroupRulesResponse{RequestID: raw.RequestID, PageInfo: raw.PageInfo}
+	p.SecurityGroupRules = make([]SecurityGroupRule, 0, len(raw.SecurityGroupRules))
+	for _, e := range raw.SecurityGroupRules {
+		var r SecurityGroupRule
+		if err := json.Unmarshal(e, &r); err != nil {
+			p.Skipped = append(p.Skipped, SkippedResource{ID: entryID(e), Err: err})
+			continue
+		}
+		p.SecurityGroupRules = append(p.SecurityGroupRules, r)
+	}
+	return nil
+}
+
+// warnSkippedRules says (through Notify: stderr) which rules a listing
+// left out, naming each by its ID (quoted when it is not an ID).
+func (c *Client) warnSkippedRules(op *Op, skipped []SkippedResource) {
+	for _, s := range skipped {
+		id := s.ID
+		switch {
+		case id == "":
+			id = "(no ID)"
+		case !ValidID(id):
+			id = strconv.Quote(id)
+		}
+		c.notify("%s: rule %s left out: it cannot be read: %s", op.Name, id, capText(s.Err.Error()))
+	}
 }
 
 // SecurityGroupRuleResponse is the answer of ShowSecurityGroupRule and
@@ -220,8 +281,9 @@ func (c *Client) ListSecurityGroupRules(ctx context.Context, call VPCCall, group
 			if err := DecodeJSON(body, &page); err != nil {
 				return "", 0, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: HTTP %d with an unreadable answer: %w", op.Name, status, err)}
 			}
+			c.warnSkippedRules(op, page.Skipped)
 			out = append(out, page.SecurityGroupRules...)
-			return page.PageInfo.NextMarker, len(page.SecurityGroupRules), nil
+			return page.PageInfo.NextMarker, len(page.SecurityGroupRules) + len(page.Skipped), nil
 		})
 		if err != nil {
 			return nil, err
