@@ -17,7 +17,8 @@ import (
 // allow rule whose range holds src). An allow rule counts unless a deny
 // rule of the same or a stronger priority covers its addresses (at equal
 // priority deny wins). Rules sourced from a security group let only that
-// group's members in: they never count.
+// group's members in: they never count; nor do disabled rules (see
+// Enabled), whether allow or deny.
 func Lets(rules []api.SecurityGroupRule, proto string, port int, src *netip.Prefix) bool {
 	family := api.EtherIPv4
 	if src != nil && src.Addr().Is6() {
@@ -25,7 +26,7 @@ func Lets(rules []api.SecurityGroupRule, proto string, port int, src *netip.Pref
 	}
 	var allows, denies []match
 	for _, x := range rules {
-		if !strings.EqualFold(x.Direction, api.DirectionIngress) || normEthertype(x.Ethertype) != family || x.RemoteGroupID != "" {
+		if !strings.EqualFold(x.Direction, api.DirectionIngress) || normEthertype(x.Ethertype) != family || x.RemoteGroupID != "" || !Enabled(x) {
 			continue
 		}
 		if p := normProtocol(x.Protocol); p != "" && p != proto {
