@@ -30,7 +30,21 @@ const (
 	// MaxGroupFilter is how many IDs one listing filters on (repeated
 	// query keys); longer lists are split.
 	MaxGroupFilter = 50
+	// MaxGroupIDs is how many group IDs one listing reads at most (10
+	// filters of MaxGroupFilter): far above the default quota of security
+	// groups in a region (100), and it bounds the requests a hostile or
+	// broken ECS answer can make flexusl send. A longer list is refused
+	// before anything is sent.
+	MaxGroupIDs = 10 * MaxGroupFilter
 )
+
+// checkGroupCount refuses a listing of more than MaxGroupIDs groups.
+func checkGroupCount(name string, n int) error {
+	if n > MaxGroupIDs {
+		return fmt.Errorf("%s: %d security groups asked for: flexusl reads at most %d from VPC in one listing; stopped (nothing was sent)", name, n, MaxGroupIDs)
+	}
+	return nil
+}
 
 // Rule directions, actions and address families as VPC spells them.
 const (
@@ -235,9 +249,12 @@ type VPCCall struct {
 }
 
 // ListSecurityGroups reads the groups with the given IDs (a read; IDs are
-// split into filters of MaxGroupFilter). An ID that is not ValidID is
-// refused before anything is sent.
+// split into filters of MaxGroupFilter). An ID that is not ValidID, or
+// more than MaxGroupIDs IDs, are refused before anything is sent.
 func (c *Client) ListSecurityGroups(ctx context.Context, call VPCCall, ids []string) ([]SecurityGroup, error) {
+	if err := checkGroupCount("list security groups", len(ids)); err != nil {
+		return nil, err
+	}
 	var out []SecurityGroup
 	for start := 0; start < len(ids); start += MaxGroupFilter {
 		chunk := ids[start:min(start+MaxGroupFilter, len(ids))]
@@ -264,8 +281,13 @@ func (c *Client) ListSecurityGroups(ctx context.Context, call VPCCall, ids []str
 }
 
 // ListSecurityGroupRules reads every rule of the given groups (a read,
-// paged with next_marker, bounded by VPCMaxPages).
+// paged with next_marker, bounded by VPCMaxPages per filter of
+// MaxGroupFilter groups; more than MaxGroupIDs groups are refused before
+// anything is sent).
 func (c *Client) ListSecurityGroupRules(ctx context.Context, call VPCCall, groupIDs []string) ([]SecurityGroupRule, error) {
+	if err := checkGroupCount("list security group rules", len(groupIDs)); err != nil {
+		return nil, err
+	}
 	var out []SecurityGroupRule
 	for start := 0; start < len(groupIDs); start += MaxGroupFilter {
 		chunk := groupIDs[start:min(start+MaxGroupFilter, len(groupIDs))]

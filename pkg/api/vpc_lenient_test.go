@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -61,5 +62,44 @@ func TestListRulesSkipsOddEntries(t *testing.T) {
 		if err := DecodeJSON([]byte(in), &b); err == nil {
 			t.Errorf("%s read as %v", in, b)
 		}
+	}
+}
+
+// The group IDs of one listing are bounded: more than MaxGroupIDs is
+// refused before anything is sent (20,000 IDs once made 800 requests);
+// MaxGroupIDs takes one request per MaxGroupFilter.
+func TestVPCGroupListingsBounded(t *testing.T) {
+	var mu sync.Mutex
+	n := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		n++
+		mu.Unlock()
+		io.WriteString(w, `{"security_groups":[],"security_group_rules":[],"page_info":{"current_count":0}}`)
+	}))
+	defer srv.Close()
+	c := vpcClient(srv.URL, 0)
+	ids := func(k int) []string {
+		out := make([]string, k)
+		for i := range out {
+			out[i] = testGroup[:30] + strings.Repeat("0", 6-len(strconv.Itoa(i))) + strconv.Itoa(i)
+		}
+		return out
+	}
+	for _, k := range []int{20000, MaxGroupIDs + 1} {
+		_, err := c.ListSecurityGroupRules(context.Background(), vpcCall, ids(k))
+		if err == nil || !strings.Contains(err.Error(), "VPC") || !strings.Contains(err.Error(), "nothing was sent") {
+			t.Errorf("rules, %d IDs: %v", k, err)
+		}
+		_, err = c.ListSecurityGroups(context.Background(), vpcCall, ids(k))
+		if err == nil || !strings.Contains(err.Error(), "VPC") {
+			t.Errorf("groups, %d IDs: %v", k, err)
+		}
+	}
+	if n != 0 {
+		t.Fatalf("%d requests sent", n)
+	}
+	if _, err := c.ListSecurityGroupRules(context.Background(), vpcCall, ids(MaxGroupIDs)); err != nil || n != MaxGroupIDs/MaxGroupFilter {
+		t.Errorf("%d IDs: %d requests, %v", MaxGroupIDs, n, err)
 	}
 }
