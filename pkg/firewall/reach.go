@@ -2,6 +2,7 @@ package firewall
 
 import (
 	"net/netip"
+	"sort"
 	"strings"
 
 	"github.com/flexusl/flexusl/pkg/api"
@@ -98,5 +99,66 @@ func Missing(rules []api.SecurityGroupRule, want []PortRange, src netip.Prefix) 
 			}
 		}
 	}
+	return out
+}
+
+// Blockers are the inbound deny rules that keep proto/port closed over
+// IPv4 (the family Lets checks without a source), strongest first (then
+// by ID): each enabled deny rule covering the port that either shadows
+// an enabled allow rule covering it (a priority the same or stronger,
+// addresses overlapping), or covers every address (or an address group)
+// at the strongest priority a new allow rule could have (DefaultPriority:
+// at equal priority deny wins, so no allow can override it). A narrower
+// deny that shadows no allow is not a blocker: the port is closed for
+// want of an allow rule.
+func Blockers(rules []api.SecurityGroupRule, proto string, port int) []api.SecurityGroupRule {
+	type rm struct {
+		x api.SecurityGroupRule
+		m match
+	}
+	var allows, denies []rm
+	for _, x := range rules {
+		if !strings.EqualFold(x.Direction, api.DirectionIngress) || normEthertype(x.Ethertype) != api.EtherIPv4 || x.RemoteGroupID != "" || !Enabled(x) {
+			continue
+		}
+		if p := normProtocol(x.Protocol); p != "" && p != proto {
+			continue
+		}
+		ports, ok := ReadPorts(string(x.Multiport))
+		if !ok || !covers(ports, port) {
+			continue
+		}
+		m := match{priority: int(x.Priority), addressGroup: x.RemoteAddressGroupID != ""}
+		if !m.addressGroup {
+			p, ok := remotePrefix(x)
+			if !ok {
+				continue
+			}
+			m.prefix = p
+		}
+		if normAction(x.Action) == api.ActionDeny {
+			denies = append(denies, rm{x, m})
+		} else {
+			allows = append(allows, rm{x, m})
+		}
+	}
+	var out []api.SecurityGroupRule
+	for _, d := range denies {
+		blocks := d.m.priority <= DefaultPriority && (d.m.addressGroup || d.m.prefix.Bits() == 0)
+		for _, a := range allows {
+			if d.m.priority <= a.m.priority && (d.m.addressGroup || a.m.addressGroup || d.m.prefix.Overlaps(a.m.prefix)) {
+				blocks = true
+			}
+		}
+		if blocks {
+			out = append(out, d.x)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Priority != out[j].Priority {
+			return out[i].Priority < out[j].Priority
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out
 }

@@ -2,6 +2,7 @@ package firewall
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/flexusl/flexusl/pkg/api"
@@ -51,5 +52,42 @@ func TestLetsAndMissingByFamily(t *testing.T) {
 	// of the instance's public address.
 	if Lets([]api.SecurityGroupRule{v6("tcp", "22", "::/0", "allow", 1)}, "tcp", 22, nil) {
 		t.Error("an IPv6 rule opens the IPv4 address")
+	}
+}
+
+// The deny rules that keep a port closed: those shadowing an allow rule,
+// and those covering every address at the strongest priority (no allow
+// can beat them); not a narrow deny that shadows nothing, not a disabled
+// one, not one of another port or family.
+func TestBlockers(t *testing.T) {
+	id := func(r api.SecurityGroupRule, s string) api.SecurityGroupRule { r.ID = s; return r }
+	allow1 := id(ingress("tcp", "22", "0.0.0.0/0", "allow", 1), "a1")
+	allow10 := id(ingress("tcp", "22", "203.0.113.0/24", "allow", 10), "a10")
+	tests := []struct {
+		name  string
+		rules []api.SecurityGroupRule
+		want  string
+	}{
+		{"none", []api.SecurityGroupRule{allow1}, ""},
+		{"deny everyone at priority 1, no allow", []api.SecurityGroupRule{id(ingress("tcp", "22", "", "deny", 1), "d1")}, "d1"},
+		{"deny at the allow's priority", []api.SecurityGroupRule{allow1, id(ingress("tcp", "22", "0.0.0.0/0", "deny", 1), "d1")}, "d1"},
+		{"deny stronger than the allow", []api.SecurityGroupRule{allow10, id(ingress("tcp", "1-1024", "0.0.0.0/0", "deny", 5), "d5")}, "d5"},
+		{"deny weaker than the allow", []api.SecurityGroupRule{allow1, id(ingress("tcp", "22", "0.0.0.0/0", "deny", 5), "d5")}, ""},
+		{"deny of other addresses", []api.SecurityGroupRule{allow10, id(ingress("tcp", "22", "10.0.0.0/8", "deny", 5), "d5")}, ""},
+		{"narrow deny, no allow", []api.SecurityGroupRule{id(ingress("tcp", "22", "10.0.0.0/8", "deny", 1), "d1")}, ""},
+		{"deny every protocol", []api.SecurityGroupRule{allow10, id(ingress("", "", "0.0.0.0/0", "deny", 3), "d3")}, "d3"},
+		{"deny another port", []api.SecurityGroupRule{allow10, id(ingress("tcp", "80", "0.0.0.0/0", "deny", 3), "d3")}, ""},
+		{"disabled deny", []api.SecurityGroupRule{allow1, disabled(id(ingress("tcp", "22", "0.0.0.0/0", "deny", 1), "d1"))}, ""},
+		{"IPv6 deny", []api.SecurityGroupRule{allow1, id(v6("tcp", "22", "::/0", "deny", 1), "d1")}, ""},
+		{"strongest first", []api.SecurityGroupRule{allow10, id(ingress("tcp", "22", "0.0.0.0/0", "deny", 7), "d7"), id(ingress("tcp", "22", "0.0.0.0/0", "deny", 2), "d2")}, "d2 d7"},
+	}
+	for _, tt := range tests {
+		var got []string
+		for _, x := range Blockers(tt.rules, "tcp", 22) {
+			got = append(got, x.ID)
+		}
+		if s := strings.Join(got, " "); s != tt.want {
+			t.Errorf("%s: %q, want %q", tt.name, s, tt.want)
+		}
 	}
 }
