@@ -147,6 +147,7 @@ func TestScripts(t *testing.T) {
 // sandbox traffic NAME GB             (the instance's data package has GB used)
 // sandbox one-request-id-on ROUTE     (every request on ROUTE had the same Client-Request-Id)
 // sandbox instance NAME KEY VALUE     (the control API's view of the instance has KEY = VALUE)
+// sandbox rule-enabled FILE true|false (enable/disable, as the console does, the rule whose ID FILE holds)
 // sandbox expiry-save NAME VAR        (set $VAR to the instance's expiry, as BSS writes it)
 // sandbox expiry-moved NAME VAR N     (the expiry is N calendar months after the one saved in $VAR)
 func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
@@ -263,6 +264,10 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 		json.Unmarshal(b, &m)
 		got := fmt.Sprint(m[args[2]])
 		check(got == args[3], "instance %s: %s = %s, want %s", args[1], args[2], got, args[3])
+	case "rule-enabled":
+		on, err := strconv.ParseBool(args[2])
+		ts.Check(err)
+		ts.Check(s.SetRuleEnabled(strings.TrimSpace(ts.ReadFile(args[1])), on))
 	case "expiry-save":
 		ts.Setenv(args[2], sandboxInstance(ts, s, args[1]).ExpireTime)
 	case "expiry-moved":

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -292,10 +293,10 @@ func CompleteRuleIDs(f *Factory) compFunc {
 
 // ClosedPortHint reads the firewall of the instance of RMS entry r and,
 // when no inbound rule of its groups can let TCP port in from outside,
-// says so with the command that opens it. port 0 checks the server's
-// login port (22, or 3389 when it runs Windows). It is "" when the port
-// can get through, and when the firewall could not be read (a hint is
-// never worth failing for).
+// says so with the way to open it (closedPortText). port 0 checks the
+// server's login port (22, or 3389 when it runs Windows). It is "" when
+// the port can get through, and when the firewall could not be read (a
+// hint is never worth failing for).
 func ClosedPortHint(ctx context.Context, client *api.Client, r *api.Resource, known *api.Server, port int, consequence string) string {
 	in := firewall.InstanceOf(r)
 	if in.ServerID == "" || !api.ValidID(in.ID) {
@@ -305,11 +306,26 @@ func ClosedPortHint(ctx context.Context, client *api.Client, r *api.Resource, kn
 	if err != nil || len(fw.GroupsOf(in.ID)) == 0 {
 		return "" // not read, or ECS lists no groups: nothing to judge by
 	}
+	return closedPortText(fw, in, port, consequence)
+}
+
+// maxBlockersNamed is how many deny rules a closed-port hint names.
+const maxBlockersNamed = 3
+
+// closedPortText is ClosedPortHint's words for a firewall already read:
+// "" when TCP port can get through. When deny rules keep it closed
+// (firewall.Blockers) it names them and says to delete them, or, when
+// they are weaker than the strongest priority, to add an allow rule
+// stronger than them; `firewall allow` with the default priority would
+// lose to a deny of priority 1 (at equal priority deny wins). Otherwise it
+// gives the `firewall allow` that opens the port.
+func closedPortText(fw *firewall.Firewall, in firewall.Instance, port int, consequence string) string {
 	what := map[int]string{22: "SSH", 3389: "RDP"}[port]
 	if port == 0 {
 		port, what = fw.LoginPort(in.ID)
 	}
-	if firewall.Lets(fw.RulesOf(in.ID), "tcp", port, nil) {
+	rules := fw.RulesOf(in.ID)
+	if firewall.Lets(rules, "tcp", port, nil) {
 		return ""
 	}
 	var names []string
@@ -332,8 +348,52 @@ func ClosedPortHint(ctx context.Context, client *api.Client, r *api.Resource, kn
 	if consequence != "" {
 		consequence = ": " + consequence
 	}
-	return fmt.Sprintf("no inbound rule of %s lets %s in from outside%s. Open it (for every instance in the group) with: flexusl firewall allow %s --port %d --from YOUR_IP",
-		groups, label, consequence, in.ID, port)
+	head := fmt.Sprintf("no inbound rule of %s lets %s in from outside%s.", groups, label, consequence)
+	blockers := firewall.Blockers(rules, "tcp", port)
+	if len(blockers) == 0 {
+		return fmt.Sprintf("%s Open it (for every instance in the group) with: flexusl firewall allow %s --port %d --from YOUR_IP", head, in.ID, port)
+	}
+
+	// Deny rules close it: name them; the way out is deleting them, or an
+	// allow rule of a stronger priority than the strongest of them.
+	var descs, ids []string
+	for i, x := range blockers {
+		if i == maxBlockersNamed {
+			descs = append(descs, fmt.Sprintf("%d more (see flexusl firewall list %s)", len(blockers)-i, in.ID))
+			break
+		}
+		id := x.ID
+		if api.ValidID(id) {
+			ids = append(ids, id)
+		} else {
+			id = strconv.Quote(id)
+		}
+		descs = append(descs, fmt.Sprintf("%s (%s)", id, safetext.Line(firewall.NewRuleView(x, nil).Summary())))
+	}
+	rule := "Deny rule " + descs[0] + " blocks it"
+	if len(descs) > 1 {
+		rule = "Deny rules " + strings.Join(descs, ", ") + " block it"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s (at equal priority deny wins).", head, rule)
+	if len(ids) > 0 {
+		region := in.Region
+		if !api.ValidRegion(region) {
+			region = "REGION"
+		}
+		fmt.Fprintf(&b, " Delete %s with: flexusl firewall delete %s --region %s", map[bool]string{true: "it", false: "them"}[len(ids) == 1], strings.Join(ids, " "), region)
+	}
+	strongest := int(blockers[0].Priority)
+	if strongest > firewall.MinPriority {
+		if len(ids) > 0 {
+			b.WriteString("; or")
+		}
+		fmt.Fprintf(&b, " open it with a stronger priority than %d (for every instance in the group): flexusl firewall allow %s --port %d --from YOUR_IP --priority %d",
+			strongest, in.ID, port, strongest-1)
+	} else {
+		fmt.Fprintf(&b, " (priority %d is the strongest: no allow rule can override it)", firewall.MinPriority)
+	}
+	return b.String()
 }
 
 // knownServer is a firewall.Reader that answers ShowServer with a server

@@ -86,7 +86,10 @@ Client-Request-Id is made for each real send); nothing is changed.
 
 A rule identical to one the group has (direction, family, protocol, ports,
 address, action, priority) is reported as already present: nothing is
-sent, exit 0. Otherwise the rule is added once: the attempt is journaled
+sent, exit 0. When the group has it but disabled ("enabled": false), it
+does nothing and another would duplicate it: flexusl says so, with the
+rule's ID and how to enable or delete it, and exits 2, sending nothing.
+Otherwise the rule is added once: the attempt is journaled
 (kind firewall) before it is sent and its outcome before anything is
 printed; after a server error, a timeout or a lost connection the outcome
 is unknown and flexusl says how to look (flexusl firewall list), never
@@ -185,6 +188,9 @@ func ruleRun(ctx context.Context, f *cmdutil.Factory, opts *RuleOptions) error {
 		f.IO.Infof("Already present in %s: rule %s (%s); nothing was sent.", safetext.Line(g.Label()), safetext.Line(existing.ID), rule.Summary())
 		return printRule(f, StatusAlreadyPresent, existing, g)
 	}
+	if off, ok := rule.FindDisabled(g.Rules); ok {
+		return cmdutil.UsageErrorf("%s (nothing was sent)", firewall.DisabledTwin(off, g.Label(), fw.Region))
+	}
 
 	// 3. Confirm, naming the group and every instance it protects.
 	var b strings.Builder
@@ -218,6 +224,9 @@ func ruleRun(ctx context.Context, f *cmdutil.Factory, opts *RuleOptions) error {
 			if existing, ok := rule.Find(rules); ok {
 				f.IO.Infof("Already present in %s (VPC answered that the rule exists): rule %s.", safetext.Line(g.Label()), safetext.Line(existing.ID))
 				return printRule(f, StatusAlreadyPresent, existing, g)
+			}
+			if off, ok := rule.FindDisabled(rules); ok {
+				return cmdutil.WithAdvice(err, "VPC refused it as existing: "+firewall.DisabledTwin(off, g.Label(), fw.Region))
 			}
 		}
 	}

@@ -32,7 +32,9 @@ of --region (flag, FLEXUSL_REGION or the profile).
 The table prints the groups first (GROUP, GROUP ID, DESCRIPTION, SHARED
 BY), then the rules; -o json and -o yaml print {"region", "instance",
 "groups": [{"id", "name", "description", "instances", "rules"}]}. Rules are
-ordered inbound first, strongest priority first, deny before allow.`,
+ordered inbound first, strongest priority first, deny before allow. A rule
+VPC lists as disabled ("enabled": false) shows ENABLED false (JSON
+"enabled": false): it lets nothing in and blocks nothing.`,
 		Example: `  flexusl firewall list web-1
   flexusl firewall list --region ap-southeast-3 -o json`,
 		Args: cmdutil.RangeArgs(0, 1, "an optional instance ID or name"),

@@ -30,7 +30,21 @@ const (
 	// MaxGroupFilter is how many IDs one listing filters on (repeated
 	// query keys); longer lists are split.
 	MaxGroupFilter = 50
+	// MaxGroupIDs is how many group IDs one listing reads at most (10
+	// filters of MaxGroupFilter): far above the default quota of security
+	// groups in a region (100), and it bounds the requests a hostile or
+	// broken ECS answer can make flexusl send. A longer list is refused
+	// before anything is sent.
+	MaxGroupIDs = 10 * MaxGroupFilter
 )
+
+// checkGroupCount refuses a listing of more than MaxGroupIDs groups.
+func checkGroupCount(name string, n int) error {
+	if n > MaxGroupIDs {
+		return fmt.Errorf("%s: %d security groups asked for: flexusl reads at most %d from VPC in one listing; stopped (nothing was sent)", name, n, MaxGroupIDs)
+	}
+	return nil
+}
 
 // Rule directions, actions and address families as VPC spells them.
 const (
@@ -69,6 +83,25 @@ func (t *Text) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// Bool reads a JSON boolean, or one written as a string ("true",
+// "False", "1", "0"): as tolerant of an odd region as Text and Int.
+type Bool bool
+
+// UnmarshalJSON accepts true, "true" and the other spellings of
+// strconv.ParseBool, quoted or not.
+func (v *Bool) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if uq, err := strconv.Unquote(s); err == nil && strings.HasPrefix(s, `"`) {
+		s = strings.TrimSpace(uq)
+	}
+	x, err := strconv.ParseBool(s)
+	if err != nil {
+		return fmt.Errorf("%.40s is not a boolean", b)
+	}
+	*v = Bool(x)
+	return nil
+}
+
 // SecurityGroup is a v3 security group (the SDK's vpc/v3 SecurityGroup).
 // Rules are listed separately.
 type SecurityGroup struct {
@@ -90,7 +123,7 @@ type ResourceTag struct {
 
 // SecurityGroupRule is a v3 rule (the SDK's vpc/v3 SecurityGroupRule).
 // Read as leniently as the sources disagree: multiport may be a number,
-// priority a string, the unused remote_* fields null.
+// priority a string, enabled a string, the unused remote_* fields null.
 type SecurityGroupRule struct {
 	ID                   string `json:"id"`
 	Description          string `json:"description"`
@@ -105,7 +138,7 @@ type SecurityGroupRule struct {
 	RemoteIPPrefix       string `json:"remote_ip_prefix"`
 	RemoteAddressGroupID string `json:"remote_address_group_id"`
 	ProjectID            string `json:"project_id"`
-	Enabled              *bool  `json:"enabled"` // absent where unsupported
+	Enabled              *Bool  `json:"enabled"` // absent where unsupported (then enabled)
 	CreatedAt            string `json:"created_at"`
 	UpdatedAt            string `json:"updated_at"`
 }
@@ -125,11 +158,53 @@ type ListSecurityGroupsResponse struct {
 	PageInfo       PageInfo        `json:"page_info"`
 }
 
-// ListSecurityGroupRulesResponse is ListSecurityGroupRules' answer.
+// ListSecurityGroupRulesResponse is ListSecurityGroupRules' answer. One
+// odd rule never fails the page: a rule that cannot be read even
+// leniently is left out and named in Skipped.
 type ListSecurityGroupRulesResponse struct {
 	RequestID          string              `json:"request_id"`
 	SecurityGroupRules []SecurityGroupRule `json:"security_group_rules"`
 	PageInfo           PageInfo            `json:"page_info"`
+	Skipped            []SkippedResource   `json:"-"`
+}
+
+// UnmarshalJSON reads the page rule by rule: a rule that cannot be read
+// goes to Skipped, not into an error.
+func (p *ListSecurityGroupRulesResponse) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		RequestID          string            `json:"request_id"`
+		SecurityGroupRules []json.RawMessage `json:"security_group_rules"`
+		PageInfo           PageInfo          `json:"page_info"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*p = ListSecurityGroupRulesResponse{RequestID: raw.RequestID, PageInfo: raw.PageInfo}
+	p.SecurityGroupRules = make([]SecurityGroupRule, 0, len(raw.SecurityGroupRules))
+	for _, e := range raw.SecurityGroupRules {
+		var r SecurityGroupRule
+		if err := json.Unmarshal(e, &r); err != nil {
+			p.Skipped = append(p.Skipped, SkippedResource{ID: entryID(e), Err: err})
+			continue
+		}
+		p.SecurityGroupRules = append(p.SecurityGroupRules, r)
+	}
+	return nil
+}
+
+// warnSkippedRules says (through Notify: stderr) which rules a listing
+// left out, naming each by its ID (quoted when it is not an ID).
+func (c *Client) warnSkippedRules(op *Op, skipped []SkippedResource) {
+	for _, s := range skipped {
+		id := s.ID
+		switch {
+		case id == "":
+			id = "(no ID)"
+		case !ValidID(id):
+			id = strconv.Quote(id)
+		}
+		c.notify("%s: rule %s left out: it cannot be read: %s", op.Name, id, capText(s.Err.Error()))
+	}
 }
 
 // SecurityGroupRuleResponse is the answer of ShowSecurityGroupRule and
@@ -174,9 +249,12 @@ type VPCCall struct {
 }
 
 // ListSecurityGroups reads the groups with the given IDs (a read; IDs are
-// split into filters of MaxGroupFilter). An ID that is not ValidID is
-// refused before anything is sent.
+// split into filters of MaxGroupFilter). An ID that is not ValidID, or
+// more than MaxGroupIDs IDs, are refused before anything is sent.
 func (c *Client) ListSecurityGroups(ctx context.Context, call VPCCall, ids []string) ([]SecurityGroup, error) {
+	if err := checkGroupCount("list security groups", len(ids)); err != nil {
+		return nil, err
+	}
 	var out []SecurityGroup
 	for start := 0; start < len(ids); start += MaxGroupFilter {
 		chunk := ids[start:min(start+MaxGroupFilter, len(ids))]
@@ -203,8 +281,13 @@ func (c *Client) ListSecurityGroups(ctx context.Context, call VPCCall, ids []str
 }
 
 // ListSecurityGroupRules reads every rule of the given groups (a read,
-// paged with next_marker, bounded by VPCMaxPages).
+// paged with next_marker, bounded by VPCMaxPages per filter of
+// MaxGroupFilter groups; more than MaxGroupIDs groups are refused before
+// anything is sent).
 func (c *Client) ListSecurityGroupRules(ctx context.Context, call VPCCall, groupIDs []string) ([]SecurityGroupRule, error) {
+	if err := checkGroupCount("list security group rules", len(groupIDs)); err != nil {
+		return nil, err
+	}
 	var out []SecurityGroupRule
 	for start := 0; start < len(groupIDs); start += MaxGroupFilter {
 		chunk := groupIDs[start:min(start+MaxGroupFilter, len(groupIDs))]
@@ -220,8 +303,9 @@ func (c *Client) ListSecurityGroupRules(ctx context.Context, call VPCCall, group
 			if err := DecodeJSON(body, &page); err != nil {
 				return "", 0, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: HTTP %d with an unreadable answer: %w", op.Name, status, err)}
 			}
+			c.warnSkippedRules(op, page.Skipped)
 			out = append(out, page.SecurityGroupRules...)
-			return page.PageInfo.NextMarker, len(page.SecurityGroupRules), nil
+			return page.PageInfo.NextMarker, len(page.SecurityGroupRules) + len(page.Skipped), nil
 		})
 		if err != nil {
 			return nil, err

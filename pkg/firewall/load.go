@@ -115,8 +115,9 @@ func (fw *Firewall) RulesOf(instanceID string) []api.SecurityGroupRule {
 // region: one ShowServer each), then the groups' names and rules. With
 // focus set (an instance ID), only the focus instance's groups are read;
 // the other instances only say which of them they share. A server that
-// cannot be read is a note, except the focus's, which is an error. Group
-// IDs that are not ValidID are never put in a request: they are notes.
+// cannot be read is a note, except the focus's, which is an error; so is
+// a server listing more than MaxServerGroups groups. Group IDs that are
+// not ValidID are never put in a request: they are notes.
 func Load(ctx context.Context, rd Reader, region, projectID string, instances []Instance, focus string) (*Firewall, error) {
 	fw := &Firewall{Region: region, ProjectID: projectID, ByInstance: map[string][]string{}, OSType: map[string]string{}}
 	names := map[string]string{}
@@ -140,6 +141,14 @@ func Load(ctx context.Context, rd Reader, region, projectID string, instances []
 			continue
 		}
 		fw.OSType[in.ID] = s.Metadata["os_type"]
+		if n := len(s.SecurityGroups); n > MaxServerGroups {
+			msg := fmt.Sprintf("ECS lists %d security groups for the server of instance %s: flexusl reads at most %d per server", n, safetext.Line(in.Label()), MaxServerGroups)
+			if in.ID == focus {
+				return nil, fmt.Errorf("%s; stopped (nothing was read from VPC)", msg)
+			}
+			fw.Notes = append(fw.Notes, msg+"; its groups were skipped")
+			continue
+		}
 		for _, sg := range s.SecurityGroups {
 			if !api.ValidID(sg.ID) {
 				fw.Notes = append(fw.Notes, fmt.Sprintf("instance %s: ECS names a security group whose ID %q is not an ID; it was skipped", safetext.Line(in.Label()), safetext.Line(sg.ID)))
@@ -276,6 +285,14 @@ func (fw *Firewall) LoginPort(instanceID string) (int, string) {
 	}
 	return 22, "SSH"
 }
+
+// MaxServerGroups is how many security groups Load takes from one
+// server's ECS answer. Huawei lets a server's NIC be in a handful of
+// groups; an answer listing more than this is broken or hostile, and
+// reading every group it names would send VPC one listing per
+// api.MaxGroupFilter groups. The focus instance's server listing more is
+// an error; another instance's is a note and its groups are skipped.
+const MaxServerGroups = 50
 
 // ServerReads is how many ShowServer calls Load makes at once.
 const ServerReads = 8

@@ -2,23 +2,32 @@ package firewall
 
 import (
 	"net/netip"
+	"sort"
 	"strings"
 
 	"github.com/flexusl/flexusl/pkg/api"
 )
 
 // Lets reports whether the inbound rules let protocol proto ("tcp", "udp")
-// reach port over IPv4 from outside the group. With src nil it asks
-// whether some address can get through (an allow rule with an address
-// range or an address group); with src, whether every address of src can
-// (an allow rule whose range holds src). An allow rule counts unless a
-// deny rule of the same or a stronger priority covers its addresses (at
-// equal priority deny wins). Rules sourced from a security group let only
-// that group's members in: they never count.
+// reach port from outside the group. A rule applies only to its own
+// address family (ethertype): with src, the family is src's (an IPv6
+// source needs an IPv6 rule); with src nil it is IPv4, the family of the
+// public address FlexusL gives an instance. With src nil it asks whether
+// some address can get through (an allow rule with an address range or
+// an address group); with src, whether every address of src can (an
+// allow rule whose range holds src). An allow rule counts unless a deny
+// rule of the same or a stronger priority covers its addresses (at equal
+// priority deny wins). Rules sourced from a security group let only that
+// group's members in: they never count; nor do disabled rules (see
+// Enabled), whether allow or deny.
 func Lets(rules []api.SecurityGroupRule, proto string, port int, src *netip.Prefix) bool {
+	family := api.EtherIPv4
+	if src != nil && src.Addr().Is6() {
+		family = api.EtherIPv6
+	}
 	var allows, denies []match
 	for _, x := range rules {
-		if !strings.EqualFold(x.Direction, api.DirectionIngress) || normEthertype(x.Ethertype) != api.EtherIPv4 || x.RemoteGroupID != "" {
+		if !strings.EqualFold(x.Direction, api.DirectionIngress) || normEthertype(x.Ethertype) != family || x.RemoteGroupID != "" || !Enabled(x) {
 			continue
 		}
 		if p := normProtocol(x.Protocol); p != "" && p != proto {
@@ -77,8 +86,9 @@ func contains(outer, inner netip.Prefix) bool {
 }
 
 // Missing are the ports and ranges of want that the inbound rules do not
-// already let in over TCP/IPv4 from every address of src (a range counts
-// as open only when each of its ports is).
+// already let in over TCP from every address of src, counting only rules
+// of src's family (a range counts as open only when each of its ports
+// is).
 func Missing(rules []api.SecurityGroupRule, want []PortRange, src netip.Prefix) []PortRange {
 	var out []PortRange
 	for _, pr := range want {
@@ -89,5 +99,66 @@ func Missing(rules []api.SecurityGroupRule, want []PortRange, src netip.Prefix) 
 			}
 		}
 	}
+	return out
+}
+
+// Blockers are the inbound deny rules that keep proto/port closed over
+// IPv4 (the family Lets checks without a source), strongest first (then
+// by ID): each enabled deny rule covering the port that either shadows
+// an enabled allow rule covering it (a priority the same or stronger,
+// addresses overlapping), or covers every address (or an address group)
+// at the strongest priority a new allow rule could have (DefaultPriority:
+// at equal priority deny wins, so no allow can override it). A narrower
+// deny that shadows no allow is not a blocker: the port is closed for
+// want of an allow rule.
+func Blockers(rules []api.SecurityGroupRule, proto string, port int) []api.SecurityGroupRule {
+	type rm struct {
+		x api.SecurityGroupRule
+		m match
+	}
+	var allows, denies []rm
+	for _, x := range rules {
+		if !strings.EqualFold(x.Direction, api.DirectionIngress) || normEthertype(x.Ethertype) != api.EtherIPv4 || x.RemoteGroupID != "" || !Enabled(x) {
+			continue
+		}
+		if p := normProtocol(x.Protocol); p != "" && p != proto {
+			continue
+		}
+		ports, ok := ReadPorts(string(x.Multiport))
+		if !ok || !covers(ports, port) {
+			continue
+		}
+		m := match{priority: int(x.Priority), addressGroup: x.RemoteAddressGroupID != ""}
+		if !m.addressGroup {
+			p, ok := remotePrefix(x)
+			if !ok {
+				continue
+			}
+			m.prefix = p
+		}
+		if normAction(x.Action) == api.ActionDeny {
+			denies = append(denies, rm{x, m})
+		} else {
+			allows = append(allows, rm{x, m})
+		}
+	}
+	var out []api.SecurityGroupRule
+	for _, d := range denies {
+		blocks := d.m.priority <= DefaultPriority && (d.m.addressGroup || d.m.prefix.Bits() == 0)
+		for _, a := range allows {
+			if d.m.priority <= a.m.priority && (d.m.addressGroup || a.m.addressGroup || d.m.prefix.Overlaps(a.m.prefix)) {
+				blocks = true
+			}
+		}
+		if blocks {
+			out = append(out, d.x)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Priority != out[j].Priority {
+			return out[i].Priority < out[j].Priority
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/problem"
+	"github.com/flexusl/flexusl/pkg/safetext"
 )
 
 // Limits of a rule (NETWORK-AND-PRICES.md §1, §6).
@@ -410,11 +411,26 @@ func remotePrefix(x api.SecurityGroupRule) (netip.Prefix, bool) {
 	return p.Masked(), true
 }
 
-// Same reports whether an existing rule is the rule r: the same direction,
-// family, protocol, ports, address range, action and priority (what VPC's
-// console calls a duplicate, priority included). Rules sourced from a
-// group or an address group are never the same as r.
+// Enabled reports whether VPC applies rule x. A rule VPC lists with
+// "enabled": false (a documented field of v3 rules) lets nothing in and
+// blocks nothing; a rule without the field (regions that lack it) is
+// enabled.
+func Enabled(x api.SecurityGroupRule) bool {
+	return x.Enabled == nil || bool(*x.Enabled)
+}
+
+// Same reports whether an existing rule is the rule r, in force: enabled,
+// with the same direction, family, protocol, ports, address range, action
+// and priority (what VPC's console calls a duplicate, priority included).
+// Rules sourced from a group or an address group are never the same as
+// r. A disabled twin is not the same (it does nothing): FindDisabled
+// finds it.
 func (r Rule) Same(x api.SecurityGroupRule) bool {
+	return Enabled(x) && r.twin(x)
+}
+
+// twin reports whether x says what r says, enabled or not.
+func (r Rule) twin(x api.SecurityGroupRule) bool {
 	if !strings.EqualFold(x.Direction, r.Direction) || normEthertype(x.Ethertype) != r.Ethertype ||
 		normProtocol(x.Protocol) != r.Protocol || normAction(x.Action) != r.Action || int(x.Priority) != r.Priority ||
 		x.RemoteGroupID != "" || x.RemoteAddressGroupID != "" {
@@ -428,7 +444,7 @@ func (r Rule) Same(x api.SecurityGroupRule) bool {
 	return ok && p.String() == r.Remote
 }
 
-// Find returns the first of rules that is the same as r.
+// Find returns the first of rules that is the same as r (enabled).
 func (r Rule) Find(rules []api.SecurityGroupRule) (api.SecurityGroupRule, bool) {
 	for _, x := range rules {
 		if r.Same(x) {
@@ -436,4 +452,36 @@ func (r Rule) Find(rules []api.SecurityGroupRule) (api.SecurityGroupRule, bool) 
 		}
 	}
 	return api.SecurityGroupRule{}, false
+}
+
+// FindDisabled returns the first of rules that says what r says but is
+// disabled. Such a rule is neither "already present" (it does nothing)
+// nor absent (an identical rule would duplicate it): `firewall allow` and
+// `deny` stop with DisabledTwin's words and send nothing.
+func (r Rule) FindDisabled(rules []api.SecurityGroupRule) (api.SecurityGroupRule, bool) {
+	for _, x := range rules {
+		if !Enabled(x) && r.twin(x) {
+			return x, true
+		}
+	}
+	return api.SecurityGroupRule{}, false
+}
+
+// DisabledTwin is the error text for a rule asked for that exists, but
+// disabled, as rule x of group groupLabel in region: what it is, why
+// nothing was sent and the two ways out (enable it where flexusl cannot,
+// in the VPC console, or delete it and ask again). Server text is
+// escaped; an ID that is not an ID is quoted and never put in a command.
+// The caller says whether anything was sent.
+func DisabledTwin(x api.SecurityGroupRule, groupLabel, region string) string {
+	id := x.ID
+	del := "delete it"
+	if api.ValidID(id) {
+		del = "delete it with `flexusl firewall delete " + id + " --region " + region + "`"
+	} else {
+		id = strconv.Quote(id)
+	}
+	return fmt.Sprintf("rule %s of %s is this rule, but it is disabled (\"enabled\": false): it lets nothing in or out, and a second identical rule would duplicate it. "+
+		"Enable it in the VPC console, or %s and run this command again",
+		id, safetext.Line(groupLabel), del)
 }

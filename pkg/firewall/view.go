@@ -20,6 +20,7 @@ type RuleView struct {
 	GroupName   string `json:"group_name"`
 	Direction   string `json:"direction"` // ingress or egress
 	Action      string `json:"action"`    // allow or deny
+	Enabled     bool   `json:"enabled"`   // false: VPC lists it disabled, it does nothing
 	Priority    int    `json:"priority"`
 	Ethertype   string `json:"ethertype"` // IPv4 or IPv6
 	Protocol    string `json:"protocol"`  // tcp, udp, icmp, ...; "any" for every protocol
@@ -46,7 +47,7 @@ type ListView struct {
 
 // NewRuleView renders a rule of group g (g may be nil).
 func NewRuleView(x api.SecurityGroupRule, g *Group) RuleView {
-	v := RuleView{ID: x.ID, GroupID: x.SecurityGroupID, Direction: strings.ToLower(x.Direction), Action: normAction(x.Action),
+	v := RuleView{ID: x.ID, GroupID: x.SecurityGroupID, Direction: strings.ToLower(x.Direction), Action: normAction(x.Action), Enabled: Enabled(x),
 		Priority: int(x.Priority), Ethertype: normEthertype(x.Ethertype), Protocol: normProtocol(x.Protocol), Ports: string(x.Multiport),
 		Description: x.Description}
 	if g != nil {
@@ -120,7 +121,7 @@ func (lv ListView) RuleTable() ([]string, [][]string) {
 
 // RuleHeader and RuleRow are one rule as a table row.
 func RuleHeader() []string {
-	return []string{"GROUP", "DIRECTION", "ACTION", "PRIORITY", "PROTOCOL", "PORTS", "SOURCE/DESTINATION", "DESCRIPTION", "RULE ID"}
+	return []string{"GROUP", "DIRECTION", "ACTION", "ENABLED", "PRIORITY", "PROTOCOL", "PORTS", "SOURCE/DESTINATION", "DESCRIPTION", "RULE ID"}
 }
 
 // RuleRow is a rule's table row.
@@ -140,7 +141,7 @@ func RuleRow(r RuleView) []string {
 	if group == "" {
 		group = r.GroupID
 	}
-	return []string{group, dir, r.Action, strconv.Itoa(r.Priority), r.Protocol + "/" + r.Ethertype, ports, r.Remote, dash(r.Description), r.ID}
+	return []string{group, dir, r.Action, strconv.FormatBool(r.Enabled), strconv.Itoa(r.Priority), r.Protocol + "/" + r.Ethertype, ports, r.Remote, dash(r.Description), r.ID}
 }
 
 func dash(s string) string {
@@ -150,8 +151,9 @@ func dash(s string) string {
 	return s
 }
 
-// Summary is the rule in one line for people, as Rule.Summary words it
-// (server text is not escaped here: callers print it through safetext).
+// Summary is the rule in one line for people, as Rule.Summary words it,
+// with ", disabled" for a disabled rule (server text is not escaped here:
+// callers print it through safetext).
 func (r RuleView) Summary() string {
 	ports := ""
 	switch {
@@ -168,5 +170,9 @@ func (r RuleView) Summary() string {
 	if r.Direction == api.DirectionEgress {
 		dir, prep = "outbound", "to"
 	}
-	return r.Action + " " + proto + ports + " " + prep + " " + r.Remote + " (" + dir + ", priority " + strconv.Itoa(r.Priority) + ")"
+	state := ""
+	if !r.Enabled {
+		state = ", disabled"
+	}
+	return r.Action + " " + proto + ports + " " + prep + " " + r.Remote + " (" + dir + ", priority " + strconv.Itoa(r.Priority) + state + ")"
 }

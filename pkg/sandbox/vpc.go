@@ -791,3 +791,16 @@ func (s *Server) AttachGroup(instanceID string, a AttachRequest) (GroupSummary, 
 	}
 	return s.groupSummary(g), nil
 }
+
+// SetRuleEnabled sets a rule's "enabled" (as the console's enable/disable
+// does; flexusl never sends the field), for tests of disabled rules.
+func (s *Server) SetRuleEnabled(ruleID string, enabled bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	r := s.vpc.rules[ruleID]
+	if r == nil {
+		return fmt.Errorf("security group rule %s does not exist", ruleID)
+	}
+	r.Enabled = enabled
+	return nil
+}
