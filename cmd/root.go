@@ -113,9 +113,13 @@ and warnings go to stderr.`,
 
 	// Ctrl-C cancels what a command is doing (and exits 130); commands that
 	// need nothing of the kind start without a signal handler.
-	// --jq, --template and --columns are checked before any command runs.
+	// --jq, --template, --columns and --region are checked before any
+	// command runs.
 	root.PersistentPreRunE = func(c *cobra.Command, args []string) error {
 		if err := f.CheckShape(c); err != nil {
+			return err
+		}
+		if err := cmdutil.CheckRegionFlag(f, c); err != nil {
 			return err
 		}
 		if !offlineCommand(c) {

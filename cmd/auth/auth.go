@@ -13,7 +13,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/exitcode"
-	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/spf13/cobra"
 )
 
@@ -93,12 +92,8 @@ never prompts.`,
 				return err
 			}
 			region := cfg.Get(config.KeyRegion)
-			cat, err := f.Catalog()
-			if err != nil {
+			if err := cmdutil.CheckRegion(f, region, "--region"); err != nil {
 				return err
-			}
-			if p := cat.CheckRegion(region); p != nil {
-				return cmdutil.ProblemsError(problem.Problems{*p}, map[string]string{"region": "--region"})
 			}
 			prompt := f.IO.CanPrompt() && !passwordStdin
 			ask := func(v *string, q string) error {

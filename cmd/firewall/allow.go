@@ -162,7 +162,7 @@ func ruleRun(ctx context.Context, f *cmdutil.Factory, opts *RuleOptions) error {
 	if _, err := f.OutputFormat(); err != nil {
 		return err
 	}
-	region, err := cmdutil.InstanceRegion(f)
+	region, err := cmdutil.RegionFlag(f)
 	if err != nil {
 		return err
 	}
