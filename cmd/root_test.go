@@ -346,7 +346,7 @@ func TestTopCommandStandIns(t *testing.T) {
 	for _, tc := range topCommands {
 		c := tc.build(f)
 		if c.Name() != tc.name || c.Short != tc.short || c.Hidden || len(c.Aliases) > 0 || !c.IsAvailableCommand() {
-			t.Errorf("topCommands[%q] says Short %q; the command is %q with Short %q (hidden %v, aliases %v): update topCommands in root.go",
+			t.Errorf("topCommands[%q] says Short %q; the command is %q with Short %q (hidden %v, aliases %v): build the command with its package's Short, and list that in topCommands",
 				tc.name, tc.short, c.Name(), c.Short, c.Hidden, c.Aliases)
 		}
 	}

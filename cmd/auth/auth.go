@@ -16,11 +16,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Short is `flexusl auth`'s one-line help: root help lists it from
+// here without building the command.
+const Short = "Get a token, and see which credentials a profile uses"
+
 // NewCmdAuth is `flexusl auth`.
 func NewCmdAuth(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "auth",
-		Short: "Get a token, and see which credentials a profile uses",
+		Short: Short,
 		Long: `Credentials, per profile, in one of two modes (auth_mode, inferred when only
 one set is present; AK/SK when both are):
 
