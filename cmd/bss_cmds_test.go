@@ -321,6 +321,13 @@ func TestAutoRenew(t *testing.T) {
 			t.Errorf("%v: exit %d, %d requests\n%s", bad, r.code, len(fb.requests(""))-n, r.err)
 		}
 	}
+	// An unknown outcome is checked where auto-renew shows (instance show),
+	// not in the orders: auto-renew places none (journal.Kinds).
+	fb.fault("autorenew", "500")
+	r = runIn(t, env, false, "", "instance", "auto-renew", "web-2", "off")
+	if r.code != 1 || !strings.Contains(r.err, "Do not run the command again until you know: `flexusl instance show` gives each instance's AUTO RENEW") || strings.Contains(r.err, "order list") {
+		t.Errorf("unknown outcome: exit %d\n%s", r.code, r.err)
+	}
 }
 
 func TestTraffic(t *testing.T) {

@@ -31,24 +31,24 @@ import (
 )
 
 // topCommands are the top-level commands: each built only when a run
-// needs it (see newRoot). Short must equal the built command's Short, which
-// root --help lists from a stand-in (TestTopCommandStandIns checks it).
+// needs it (see newRoot). short is the command package's Short, the one
+// its command is built with, which root --help lists from a stand-in.
 var topCommands = []struct {
 	name, short string
 	build       func(*cmdutil.Factory) *cobra.Command
 }{
-	{"instance", "Buy, list and show FlexusL instances, log in, operate their servers, renew and unsubscribe them", instancecmd.NewCmdInstance},
-	{"order", "Follow, pay and cancel orders (BSS); the local order journal", ordercmd.NewCmdOrder},
-	{"job", "Follow ECS jobs (server start, stop, reboot): wait, show, list", jobcmd.NewCmdJob},
+	{"instance", instancecmd.Short, instancecmd.NewCmdInstance},
+	{"order", ordercmd.Short, ordercmd.NewCmdOrder},
+	{"job", jobcmd.Short, jobcmd.NewCmdJob},
 	{"firewall", firewallcmd.Short, firewallcmd.NewCmdFirewall},
 	{"apply", applycmd.Short, func(f *cmdutil.Factory) *cobra.Command { return applycmd.NewCmdApply(f, nil) }},
-	{"auth", "Get a token, and see which credentials a profile uses", authcmd.NewCmdAuth},
-	{"config", "Read and change profiles in the config file", configcmd.NewCmdConfig},
-	{"specs", "Plan specs (vCPUs, memory, disk, bandwidth, data package)", specscmd.NewCmdSpecs},
-	{"images", "Application and OS images and their versions", imagescmd.NewCmdImages},
-	{"regions", "Regions where FlexusL can be bought", regionscmd.NewCmdRegions},
-	{"sandbox", "Serve a local copy of every API flexusl calls (purchase, instances, servers, billing, IAM)", sandboxcmd.NewCmdSandbox},
-	{"version", "Print the version, commit and Go version", versioncmd.NewCmdVersion},
+	{"auth", authcmd.Short, authcmd.NewCmdAuth},
+	{"config", configcmd.Short, configcmd.NewCmdConfig},
+	{"specs", specscmd.Short, specscmd.NewCmdSpecs},
+	{"images", imagescmd.Short, imagescmd.NewCmdImages},
+	{"regions", regionscmd.Short, regionscmd.NewCmdRegions},
+	{"sandbox", sandboxcmd.Short, sandboxcmd.NewCmdSandbox},
+	{"version", versioncmd.Short, versioncmd.NewCmdVersion},
 }
 
 // NewRootCmd builds the whole command tree on f (documentation, tests).
@@ -113,9 +113,13 @@ and warnings go to stderr.`,
 
 	// Ctrl-C cancels what a command is doing (and exits 130); commands that
 	// need nothing of the kind start without a signal handler.
-	// --jq, --template and --columns are checked before any command runs.
+	// --jq, --template, --columns and --region are checked before any
+	// command runs.
 	root.PersistentPreRunE = func(c *cobra.Command, args []string) error {
 		if err := f.CheckShape(c); err != nil {
+			return err
+		}
+		if err := cmdutil.CheckRegionFlag(f, c); err != nil {
 			return err
 		}
 		if !offlineCommand(c) {

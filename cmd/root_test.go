@@ -132,6 +132,12 @@ func TestExitCodesAndErrors(t *testing.T) {
 		{"bad output", nil, []string{"regions", "list", "-o", "xml"}, 2, "--output (from flag)"},
 		{"bad output env", map[string]string{"FLEXUSL_OUTPUT": "csv"}, []string{"regions", "list"}, 2, "FLEXUSL_OUTPUT (from env)"},
 		{"bad region", nil, []string{"images", "list", "--region", "ap-southeast-9"}, 2, "--region (region) \"ap-southeast-9\": is not a FlexusL region"},
+		// One rule for --region, checked before any command runs (these
+		// once listed nothing, or looked for the instance, in "xx-bogus-9").
+		{"bad region traffic", nil, []string{"instance", "traffic", "--region", "xx-bogus-9"}, 2, `--region (region) "xx-bogus-9": is not a FlexusL region; allowed: `},
+		{"bad region renew", nil, []string{"instance", "renew", "web-1", "--period", "1", "--region", "xx-bogus-9"}, 2, `--region (region) "xx-bogus-9": is not a FlexusL region`},
+		{"bad region order", nil, []string{"order", "show", "CS2112011234ABCDE", "--region", "xx-bogus-9"}, 2, "is not a FlexusL region"},
+		{"bad region env", map[string]string{"FLEXUSL_REGION": "xx-bogus-9"}, []string{"firewall", "list"}, 2, `FLEXUSL_REGION (region) "xx-bogus-9": is not a FlexusL region`},
 		{"bad type", nil, []string{"images", "list", "--type", "apps"}, 2, "did you mean application?"},
 		{"bad image", nil, []string{"specs", "list", "--image", "wordpres"}, 2, "did you mean WordPress?"},
 		{"extra args", nil, []string{"regions", "list", "x"}, 2, "takes no arguments"},
@@ -340,7 +346,7 @@ func TestTopCommandStandIns(t *testing.T) {
 	for _, tc := range topCommands {
 		c := tc.build(f)
 		if c.Name() != tc.name || c.Short != tc.short || c.Hidden || len(c.Aliases) > 0 || !c.IsAvailableCommand() {
-			t.Errorf("topCommands[%q] says Short %q; the command is %q with Short %q (hidden %v, aliases %v): update topCommands in root.go",
+			t.Errorf("topCommands[%q] says Short %q; the command is %q with Short %q (hidden %v, aliases %v): build the command with its package's Short, and list that in topCommands",
 				tc.name, tc.short, c.Name(), c.Short, c.Hidden, c.Aliases)
 		}
 	}

@@ -142,7 +142,7 @@ func TestScripts(t *testing.T) {
 // sandbox signed                     (every API request was AK/SK-signed)
 // sandbox provision N [REGION...]     (N instances sandbox-0001... at once, round-robin over the regions)
 // sandbox provision-after|job-after DURATION
-// sandbox requests ROUTE N            (exactly N requests of a route, e.g. rms.list, ecs.action, bss.renew)
+// sandbox requests ROUTE N            (exactly N requests of a route, e.g. rms.list, ecs.action, bss.renew; * for every route)
 // sandbox id NAME REGION VAR          (set $VAR to that instance's ID)
 // sandbox traffic NAME GB             (the instance's data package has GB used)
 // sandbox one-request-id-on ROUTE     (every request on ROUTE had the same Client-Request-Id)
@@ -233,7 +233,7 @@ func cmdSandbox(ts *testscript.TestScript, neg bool, args []string) {
 		n, _ := strconv.Atoi(args[2])
 		got := 0
 		for _, r := range s.Requests() {
-			if r.Route == args[1] {
+			if r.Route == args[1] || args[1] == "*" {
 				got++
 			}
 		}

@@ -13,15 +13,18 @@ import (
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/exitcode"
-	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/spf13/cobra"
 )
+
+// Short is `flexusl auth`'s one-line help: root help lists it from
+// here without building the command.
+const Short = "Get a token, and see which credentials a profile uses"
 
 // NewCmdAuth is `flexusl auth`.
 func NewCmdAuth(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "auth",
-		Short: "Get a token, and see which credentials a profile uses",
+		Short: Short,
 		Long: `Credentials, per profile, in one of two modes (auth_mode, inferred when only
 one set is present; AK/SK when both are):
 
@@ -93,12 +96,8 @@ never prompts.`,
 				return err
 			}
 			region := cfg.Get(config.KeyRegion)
-			cat, err := f.Catalog()
-			if err != nil {
+			if err := cmdutil.CheckRegion(f, region, "--region"); err != nil {
 				return err
-			}
-			if p := cat.CheckRegion(region); p != nil {
-				return cmdutil.ProblemsError(problem.Problems{*p}, map[string]string{"region": "--region"})
 			}
 			prompt := f.IO.CanPrompt() && !passwordStdin
 			ask := func(v *string, q string) error {

@@ -99,47 +99,6 @@ func (a *Attempt) Record(o journal.Outcome) {
 	}
 }
 
-// kindFacts are what differs between the kinds of attempt: how a user
-// finds out what an attempt whose outcome is unknown did. One row per
-// kind; a kind without a row is an order kind.
-type kindFacts struct {
-	// check says how to find out after an unknown outcome; %[1]s is when
-	// the attempt was made.
-	check string
-	// recheck is what the warning about earlier unknown attempts tells
-	// the user to look at before doing the same again.
-	recheck string
-}
-
-var orderFacts = kindFacts{
-	check:   "`flexusl order list --remote --since 1d` lists the account's orders (an unknown attempt is shown with the orders created right after it), or look in the console's order list (Billing Center > Orders) for one created at %[1]s",
-	recheck: "Check `flexusl order list --remote` (it shows what each may have placed) before doing the same again.",
-}
-
-var attemptKinds = map[string]kindFacts{
-	journal.KindPurchase:    orderFacts,
-	journal.KindRenew:       orderFacts,
-	journal.KindPay:         orderFacts,
-	journal.KindCancelOrder: orderFacts,
-	journal.KindUnsubscribe: orderFacts,
-	journal.KindAutoRenew:   orderFacts,
-	journal.KindECSAction: {
-		check:   "`flexusl instance show` gives each server's status, or look in the console's server list (changes made at %[1]s)",
-		recheck: "Check the servers with `flexusl instance show` before doing the same again.",
-	},
-	journal.KindFirewall: {
-		check:   "`flexusl firewall list INSTANCE` (or `flexusl firewall list --region REGION`) shows the security group's rules: look for the rule (a create) or its absence (a delete), or in the console (Access Control > Security Groups) for a change made at %[1]s",
-		recheck: "Check the rules with `flexusl firewall list` before doing the same again.",
-	},
-}
-
-func factsOf(kind string) kindFacts {
-	if k, ok := attemptKinds[kind]; ok {
-		return k
-	}
-	return orderFacts
-}
-
 // UnknownAdvice is what to do after an unknown outcome of an order call:
 // find out, never repeat blindly.
 func UnknownAdvice(what, requestID, when string) string {
@@ -147,17 +106,19 @@ func UnknownAdvice(what, requestID, when string) string {
 }
 
 // UnknownAdviceFor is what to do after an unknown outcome of an attempt of
-// kind: find out the way that kind is checked (attemptKinds), never repeat
-// blindly.
+// kind: find out the way that kind is checked (its row in journal.Kinds),
+// never repeat blindly.
 func UnknownAdviceFor(kind, what, requestID, when string) string {
 	return fmt.Sprintf("%s may or may not have happened. Do not run the command again until you know: %s; quote Client-Request-Id %s to support.",
-		what, fmt.Sprintf(factsOf(kind).check, when), requestID)
+		what, fmt.Sprintf(journal.KindOf(kind).Check, when), requestID)
 }
 
 // WarnUnresolved warns, before a call of kind is confirmed and sent, about
 // the profile's latest attempts of that kind whose outcome is unknown: the
 // user may be about to do again what already happened.
-func WarnUnresolved(f *Factory, kind, what string) {
+func WarnUnresolved(f *Factory, kind string) {
+	facts := journal.KindOf(kind)
+	what := facts.Noun
 	path, err := f.JournalPath()
 	if err != nil {
 		return
@@ -195,7 +156,7 @@ func WarnUnresolved(f *Factory, kind, what string) {
 		}
 		fmt.Fprintf(&b, "\n  %s  %s  Client-Request-Id %s", e.Time.UTC().Format("2006-01-02 15:04:05Z"), target, e.RequestID)
 	}
-	b.WriteString("\n  " + factsOf(kind).recheck)
+	b.WriteString("\n  " + facts.Recheck)
 	f.IO.Warnf("%s", b.String())
 }
 

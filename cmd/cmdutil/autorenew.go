@@ -56,8 +56,7 @@ func SetAutoRenew(ctx context.Context, f *Factory, client *api.Client, id, name,
 	case !on && !api.IsUnknownOutcome(err) && errors.As(err, &apiErr) && apiErr.StatusCode < 500 && apiErr.Code == alreadyOff:
 		c.AlreadyOff = true // rejected: nothing changed
 	case api.IsUnknownOutcome(err):
-		c.Err = WithAdvice(err, UnknownAdvice("The auto-renew change of "+id, c.RequestID, f.Clock().UTC().Format(time.RFC3339))+
-			" `flexusl instance show "+id+"` shows the current setting.")
+		c.Err = WithAdvice(err, UnknownAdviceFor(journal.KindAutoRenew, "The auto-renew change of "+id, c.RequestID, f.Clock().UTC().Format(time.RFC3339)))
 	default:
 		c.Err = err
 	}

@@ -100,7 +100,7 @@ func CompleteOrderIDs(f *Factory) compFunc {
 		newest := journal.Newest(entries)
 		var placed, actedOn []journal.Entry
 		for _, e := range newest {
-			if e.Kind == journal.KindPay || e.Kind == journal.KindCancelOrder {
+			if journal.KindOf(e.Kind).OnOrder {
 				actedOn = append(actedOn, e)
 			} else {
 				placed = append(placed, e)

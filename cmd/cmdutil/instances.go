@@ -8,37 +8,11 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/cache"
-	"github.com/flexusl/flexusl/pkg/catalog"
-	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/output"
-	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/wait"
 )
-
-// InstanceRegion is the region a command that names or lists instances
-// narrows to: --region when given on the command line (checked against
-// the catalog: exit 2), else "" (every region). The profile's and the
-// environment's region do not narrow: an instance is found wherever it is.
-func InstanceRegion(f *Factory) (string, error) {
-	cfg, err := f.Config()
-	if err != nil {
-		return "", err
-	}
-	region, src := cfg.Resolve(config.KeyRegion)
-	if src != config.SourceFlag {
-		return "", nil
-	}
-	cat, err := f.Catalog()
-	if err != nil {
-		return "", err
-	}
-	if p := cat.CheckRegion(region); p != nil {
-		return "", ProblemsError(problem.Problems{*p}, map[string]string{catalog.FieldRegion: "--region"})
-	}
-	return region, nil
-}
 
 // InstanceCachePath is the completion cache of instances ("" when there is
 // no absolute cache directory).

@@ -13,11 +13,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Short is `flexusl config`'s one-line help: root help lists it from
+// here without building the command.
+const Short = "Read and change profiles in the config file"
+
 // NewCmdConfig is `flexusl config`.
 func NewCmdConfig(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "config",
-		Short: "Read and change profiles in the config file",
+		Short: Short,
 		Long: `Read and change the config file's profiles. Commands act on the profile
 in use: --profile, else FLEXUSL_PROFILE, else the file's active_profile,
 else "default". "set" creates the file and the profile when they do not

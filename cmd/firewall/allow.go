@@ -165,7 +165,7 @@ func ruleRun(ctx context.Context, f *cmdutil.Factory, opts *RuleOptions) error {
 	if _, err := f.OutputFormat(); err != nil {
 		return err
 	}
-	region, err := cmdutil.InstanceRegion(f)
+	region, err := cmdutil.RegionFlag(f)
 	if err != nil {
 		return err
 	}
@@ -210,7 +210,7 @@ func ruleRun(ctx context.Context, f *cmdutil.Factory, opts *RuleOptions) error {
 		f.IO.Infof("%s", strings.TrimSuffix(strings.Replace(b.String(), "You are about to add", "It would add", 1), "\n"))
 		return f.PrintDryRuns("Adding the rule", []*api.Prepared{p})
 	}
-	cmdutil.WarnUnresolved(f, journal.KindFirewall, "firewall change")
+	cmdutil.WarnUnresolved(f, journal.KindFirewall)
 	if err := cmdutil.ConfirmChange(f, opts.Yes, b.String(), "Add the rule?"); err != nil {
 		return err
 	}

@@ -146,7 +146,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 
 	// 3. Confirm, naming every rule and the instances it protects now.
 	if len(todo) > 0 {
-		cmdutil.WarnUnresolved(f, journal.KindFirewall, "firewall change")
+		cmdutil.WarnUnresolved(f, journal.KindFirewall)
 		var b strings.Builder
 		fmt.Fprintf(&b, "You are about to delete %d rule(s) in %s:\n", len(todo), region)
 		for _, i := range todo {

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
-	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/firewall"
 	"github.com/flexusl/flexusl/pkg/output"
 	"github.com/flexusl/flexusl/pkg/resolve"
@@ -66,7 +65,7 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 	var fw *firewall.Firewall
 	var focus *firewall.Instance
 	if opts.Instance != "" {
-		region, err := cmdutil.InstanceRegion(f)
+		region, err := cmdutil.RegionFlag(f)
 		if err != nil {
 			return err
 		}
@@ -114,22 +113,14 @@ func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
 }
 
 // regionOf is the region a command about a region's firewall acts in:
-// --region, FLEXUSL_REGION or the profile's, checked against the catalog.
+// --region, FLEXUSL_REGION or the profile's, checked by cmdutil.Region.
 func regionOf(f *cmdutil.Factory) (string, error) {
-	cfg, err := f.Config()
+	region, err := cmdutil.Region(f)
 	if err != nil {
 		return "", err
 	}
-	region := cfg.Get(config.KeyRegion)
 	if region == "" {
 		return "", cmdutil.UsageErrorf("no region: name an instance, or pass --region (or set FLEXUSL_REGION or the profile's region); nothing was sent")
-	}
-	cat, err := f.Catalog()
-	if err != nil {
-		return "", err
-	}
-	if p := cat.CheckRegion(region); p != nil {
-		return "", cmdutil.UsageErrorf("--region: %s", p.Error())
 	}
 	return region, nil
 }

@@ -10,9 +10,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Short is `flexusl images`'s one-line help: root help lists it from
+// here without building the command.
+const Short = "Application and OS images and their versions"
+
 // NewCmdImages is `flexusl images`.
 func NewCmdImages(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "images", Short: "Application and OS images and their versions",
+	cmd := &cobra.Command{Use: "images", Short: Short,
 		Example: "  flexusl images list --type application"}
 	cmd.AddCommand(NewCmdList(f, nil))
 	return cmdutil.GroupCommand(cmd)

@@ -263,7 +263,7 @@ func resolveInstances(ctx context.Context, f *cmdutil.Factory, args []string, dr
 			return rs, nil
 		}
 	}
-	region, err := regionFilter(f)
+	region, err := cmdutil.RegionFlag(f)
 	if err != nil {
 		return nil, err
 	}

@@ -356,7 +356,7 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	if _, err := f.JournalPath(); err != nil {
 		return fmt.Errorf("%w (nothing was sent)", err)
 	}
-	cmdutil.WarnUnresolved(f, journal.KindPurchase, "purchase")
+	cmdutil.WarnUnresolved(f, journal.KindPurchase)
 	if !opts.Yes && !f.IO.CanPrompt() {
 		return cmdutil.UsageErrorf("refusing to buy without confirmation: no terminal to ask on; pass --yes to buy (nothing was sent)")
 	}

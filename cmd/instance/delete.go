@@ -100,7 +100,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 	if err != nil {
 		return err
 	}
-	cmdutil.WarnUnresolved(f, journal.KindUnsubscribe, "unsubscription")
+	cmdutil.WarnUnresolved(f, journal.KindUnsubscribe)
 	if !opts.Yes {
 		showRelease(f, targets)
 		if err := typedConfirmation(f, targets); err != nil {

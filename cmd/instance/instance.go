@@ -6,9 +6,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Short is `flexusl instance`'s one-line help: root help lists it from
+// here without building the command.
+const Short = "Buy, list and show FlexusL instances, log in, operate their servers, renew and unsubscribe them"
+
 // NewCmdInstance is `flexusl instance`.
 func NewCmdInstance(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "instance", Short: "Buy, list and show FlexusL instances, log in, operate their servers, renew and unsubscribe them",
+	cmd := &cobra.Command{Use: "instance", Short: Short,
 		Example: `  flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
   flexusl instance list
   flexusl instance ssh web-1

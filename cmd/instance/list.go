@@ -64,7 +64,7 @@ What it lists is remembered for shell completion of instance names and IDs
 }
 
 func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
-	region, err := cmdutil.InstanceRegion(f)
+	region, err := cmdutil.RegionFlag(f)
 	if err != nil {
 		return err
 	}

@@ -151,7 +151,7 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 		return err
 	}
 
-	cmdutil.WarnUnresolved(f, journal.KindRenew, "renewal")
+	cmdutil.WarnUnresolved(f, journal.KindRenew)
 
 	// 3. The price (a read within its timeout; its failure is only shown),
 	// then confirm on a terminal, with the expiry before and after.

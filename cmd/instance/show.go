@@ -59,7 +59,7 @@ the rest is still printed, the missing fields empty, and flexusl exits 1
 }
 
 func showRun(ctx context.Context, f *cmdutil.Factory, opts *ShowOptions) error {
-	region, err := cmdutil.InstanceRegion(f)
+	region, err := cmdutil.RegionFlag(f)
 	if err != nil {
 		return err
 	}

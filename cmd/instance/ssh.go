@@ -87,7 +87,7 @@ func sshRun(ctx context.Context, f *cmdutil.Factory, opts *SSHOptions) error {
 	if err := resolve.CheckArg(opts.Instance); err != nil {
 		return err
 	}
-	region, err := cmdutil.InstanceRegion(f)
+	region, err := cmdutil.RegionFlag(f)
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func trafficRun(ctx context.Context, f *cmdutil.Factory, args []string) error {
 			return err
 		}
 	}
-	region, err := regionFilter(f)
+	region, err := cmdutil.RegionFlag(f)
 	if err != nil {
 		return err
 	}

@@ -6,11 +6,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Short is `flexusl job`'s one-line help: root help lists it from
+// here without building the command.
+const Short = "Follow ECS jobs (server start, stop, reboot): wait, show, list"
+
 // NewCmdJob is `flexusl job`.
 func NewCmdJob(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "job",
-		Short: "Follow ECS jobs (server start, stop, reboot): wait, show, list",
+		Short: Short,
 		Long: `Follow ECS jobs. ECS runs server actions (instance start, stop, reboot)
 as jobs: the request returns a job ID at once, and the job reaches SUCCESS
 or FAIL later, with one sub-job per server. A job belongs to a region.`,

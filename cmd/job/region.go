@@ -6,7 +6,6 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/config"
-	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/journal"
 )
@@ -23,14 +22,14 @@ func jobRegion(f *cmdutil.Factory, verb, jobID string) (string, error) {
 	region, src := cfg.Resolve(config.KeyRegion)
 	if src != config.SourceFlag && src != config.SourceEnv {
 		if e, ok := journaledJob(f, jobID); ok && api.ValidRegion(e.Region) {
-			region = e.Region
+			return e.Region, nil
 		}
 	}
 	if region == "" {
 		return "", cmdutil.UsageErrorf("%s needs the job's region: job %s is not in this machine's journal; pass --region (nothing was sent)", verb, jobID)
 	}
-	if !api.ValidRegion(region) {
-		return "", cmdutil.UsageErrorf("region %q is not a region ID (%s; nothing was sent)", region, ecs.RegionRule)
+	if err := cmdutil.CheckRegion(f, region, cmdutil.RegionSource(f, src)); err != nil {
+		return "", err
 	}
 	return region, nil
 }

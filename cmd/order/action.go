@@ -49,7 +49,6 @@ type orderAction struct {
 	done     string // "paid", "cancelled"
 	question string // "Pay %s?"
 	path     string // for the journal
-	noun     string // "payment", "cancellation"
 	prepare  func(c *api.Client, requestID, orderID string) (*api.Prepared, error)
 	// advice for a refusal by code (definite: nothing happened).
 	advice map[string]string
@@ -100,7 +99,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	if info.Status != api.StatusPendingPayment {
 		return cmdutil.UsageErrorf("order %s is %s (status %d), not pending payment (6): it cannot be %s; nothing was sent", id, api.StatusText(info.Status), info.Status, a.done)
 	}
-	cmdutil.WarnUnresolved(f, a.kind, a.noun)
+	cmdutil.WarnUnresolved(f, a.kind)
 	if !o.yes {
 		fmt.Fprintf(f.IO.ErrOut, "Order %s: %s, created %s, %s.\n", id, api.OrderTypeText(info.OrderType), safetext.Line(cmdutil.TableTimeString(info.CreateTime)),
 			safetext.Line(money(info.AmountAfterDiscount, info.Currency)))

@@ -10,7 +10,7 @@ import (
 // NewCmdCancel is `flexusl order cancel`.
 func NewCmdCancel(f *cmdutil.Factory) *cobra.Command {
 	o := &actionOptions{}
-	a := orderAction{kind: journal.KindCancelOrder, verb: "cancel", done: "cancelled", question: "Cancel order %s?", path: api.CancelOrderPath, noun: "cancellation",
+	a := orderAction{kind: journal.KindCancelOrder, verb: "cancel", done: "cancelled", question: "Cancel order %s?", path: api.CancelOrderPath,
 		prepare: func(c *api.Client, crid, id string) (*api.Prepared, error) { return c.PrepareCancelOrder(crid, id) },
 		advice: map[string]string{
 			"CBC.99005010": "the order's status does not allow cancelling it: see `flexusl order show ORDER_ID`",

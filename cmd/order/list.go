@@ -108,7 +108,7 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 			}
 			rows := make([]ListEntry, 0, len(entries))
 			for _, e := range journal.Newest(entries) {
-				if !ordersKind(e.Kind) {
+				if !journal.KindOf(e.Kind).Orders() {
 					continue // auto-renew changes and server operations place no orders
 				}
 				rows = append(rows, newListEntry(e))
@@ -189,14 +189,4 @@ func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error
 	}
 	wg.Wait()
 	return nil
-}
-
-// ordersKind reports whether attempts of kind place or act on orders
-// (what order list shows).
-func ordersKind(kind string) bool {
-	switch kind {
-	case journal.KindPurchase, journal.KindRenew, journal.KindUnsubscribe, journal.KindPay, journal.KindCancelOrder:
-		return true
-	}
-	return false
 }

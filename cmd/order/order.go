@@ -11,11 +11,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Short is `flexusl order`'s one-line help: root help lists it from
+// here without building the command.
+const Short = "Follow, pay and cancel orders (BSS); the local order journal"
+
 // NewCmdOrder is `flexusl order`.
 func NewCmdOrder(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "order",
-		Short: "Follow, pay and cancel orders (BSS); the local order journal",
+		Short: Short,
 		Long: `Follow, pay and cancel orders: purchases, renewals and unsubscriptions. A
 purchase returns an order ID at once; the instances exist when the order
 reaches status 5 (completed). Statuses: 1 pending review, 2 pending refund,

@@ -10,7 +10,7 @@ import (
 // NewCmdPay is `flexusl order pay`.
 func NewCmdPay(f *cmdutil.Factory) *cobra.Command {
 	o := &actionOptions{}
-	a := orderAction{kind: journal.KindPay, verb: "pay", done: "paid", question: "Pay order %s?", path: api.PayOrdersPath, noun: "payment",
+	a := orderAction{kind: journal.KindPay, verb: "pay", done: "paid", question: "Pay order %s?", path: api.PayOrdersPath,
 		prepare: func(c *api.Client, crid, id string) (*api.Prepared, error) { return c.PreparePayOrder(crid, id) },
 		advice: map[string]string{
 			"CBC.99005003": "the account balance is too low: top it up in the console (Billing Center), then pay again",

@@ -65,20 +65,6 @@ type remoteOptions struct {
 	since, status, orderType string
 }
 
-// orderTypeOf is the BSS order type an attempt of a kind places (0: it
-// places none).
-func orderTypeOf(kind string) int {
-	switch kind {
-	case journal.KindPurchase:
-		return 1
-	case journal.KindRenew:
-		return 2
-	case journal.KindUnsubscribe:
-		return 4
-	}
-	return 0
-}
-
 func listRemote(ctx context.Context, f *cmdutil.Factory, o remoteOptions) error {
 	var ps problem.Problems
 	since, p := billing.ParseSince(o.since)
@@ -140,7 +126,7 @@ func joinRemote(orders []api.OrderInfo, entries []journal.Entry, from time.Time)
 	byOrder := map[string]journal.Entry{}
 	placed := map[string]bool{} // orders the journal knows another attempt placed: no possible match
 	for _, e := range entries {
-		if e.State != journal.StateAccepted || orderTypeOf(e.Kind) == 0 {
+		if e.State != journal.StateAccepted || journal.KindOf(e.Kind).OrderType == 0 {
 			continue
 		}
 		for _, id := range e.OrderIDs {
@@ -161,16 +147,16 @@ func joinRemote(orders []api.OrderInfo, entries []journal.Entry, from time.Time)
 	}
 	sort.SliceStable(list.Orders, func(i, j int) bool { return list.Orders[i].CreateTime > list.Orders[j].CreateTime })
 	for _, e := range journal.Newest(entries) {
-		if e.Time.Before(from) || e.State != journal.StateUnknown || !ordersKind(e.Kind) {
+		if e.Time.Before(from) || e.State != journal.StateUnknown || !journal.KindOf(e.Kind).Orders() {
 			continue
 		}
 		kind := e.Kind
 		u := UnknownAttempt{Time: e.Time, Kind: kind, RequestID: e.RequestID, Name: e.Name, Region: e.Region, ResourceIDs: e.ResourceIDs, PossibleMatches: []string{}}
-		if kind == journal.KindPay || kind == journal.KindCancelOrder {
+		if journal.KindOf(kind).OnOrder {
 			u.OrderIDs = e.OrderIDs
 			u.PossibleMatches = append(u.PossibleMatches, e.OrderIDs...) // its status tells
 		}
-		if want := orderTypeOf(kind); want != 0 {
+		if want := journal.KindOf(kind).OrderType; want != 0 {
 			for _, o := range list.Orders {
 				t, ok := api.ParseBSSTime(o.CreateTime)
 				if ok && o.typeCode == want && !placed[o.OrderID] && !t.Before(e.Time.Add(-MatchSkew)) && !t.After(e.Time.Add(MatchWindow)) {

@@ -7,9 +7,13 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Short is `flexusl regions`'s one-line help: root help lists it from
+// here without building the command.
+const Short = "Regions where FlexusL can be bought"
+
 // NewCmdRegions is `flexusl regions`.
 func NewCmdRegions(f *cmdutil.Factory) *cobra.Command {
-	cmd := &cobra.Command{Use: "regions", Short: "Regions where FlexusL can be bought", Example: "  flexusl regions list"}
+	cmd := &cobra.Command{Use: "regions", Short: Short, Example: "  flexusl regions list"}
 	list := &cobra.Command{
 		Use:     "list",
 		Short:   "List the regions the purchase API accepts",

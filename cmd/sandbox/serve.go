@@ -29,12 +29,16 @@ type Options struct {
 	Quiet          bool // kept for old scripts: requests are logged only with --log
 }
 
+// Short is `flexusl sandbox`'s one-line help: root help lists it from
+// here without building the command.
+const Short = "Serve a local copy of every API flexusl calls (purchase, instances, servers, billing, IAM)"
+
 // NewCmdSandbox is `flexusl sandbox`.
 func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
 	opts := &Options{}
 	cmd := &cobra.Command{
 		Use:   "sandbox",
-		Short: "Serve a local copy of every API flexusl calls (purchase, instances, servers, billing, IAM)",
+		Short: Short,
 		Long: `Serve a local, in-memory copy of every API flexusl calls, so that every
 command can be tried without an account and without spending money. One
 address serves all services, in the shapes of Huawei's documented examples:

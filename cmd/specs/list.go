@@ -12,11 +12,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Short is `flexusl specs`'s one-line help: root help lists it from
+// here without building the command.
+const Short = "Plan specs (vCPUs, memory, disk, bandwidth, data package)"
+
 // NewCmdSpecs is `flexusl specs`.
 func NewCmdSpecs(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "specs",
-		Short:   "Plan specs (vCPUs, memory, disk, bandwidth, data package)",
+		Short:   Short,
 		Example: "  flexusl specs list --image WordPress",
 	}
 	cmd.AddCommand(NewCmdList(f, nil))

@@ -10,11 +10,15 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// Short is `flexusl version`'s one-line help: root help lists it from
+// here without building the command.
+const Short = "Print the version, commit and Go version"
+
 // NewCmdVersion is `flexusl version`.
 func NewCmdVersion(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print the version, commit and Go version",
+		Short: Short,
 		Long: `Print the version, commit and Go version (also: flexusl --version, -v).
 A release binary carries the version and commit it was built from; a binary
 from "go install" or "go build" reports the module version and the VCS

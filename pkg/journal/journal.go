@@ -39,18 +39,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/filelock"
 )
 
-// Kinds of attempt.
-const (
-	KindPurchase    = "purchase"
-	KindRenew       = "renew"
-	KindPay         = "pay"
-	KindCancelOrder = "cancel_order"
-	KindUnsubscribe = "unsubscribe"
-	KindAutoRenew   = "auto_renew"
-	KindECSAction   = "ecs_action"
-	KindFirewall    = "firewall" // a security group rule created or deleted
-)
-
 // States of an attempt.
 const (
 	// StateSending: the attempt was recorded and its request was about to
@@ -514,7 +502,7 @@ func FindOrder(entries []Entry, orderID string) (Entry, bool) {
 		if !slices.Contains(entries[i].OrderIDs, orderID) {
 			continue
 		}
-		if k := entries[i].Kind; k != KindPay && k != KindCancelOrder {
+		if !KindOf(entries[i].Kind).OnOrder {
 			return entries[i], true
 		}
 		if actedOn < 0 {
