@@ -16,7 +16,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/flexusl/flexusl/pkg/wait"
-	"github.com/spf13/cobra"
 )
 
 // ActionOptions are the inputs of `instance start|stop|reboot`, filled by
@@ -39,40 +38,6 @@ type ActionResult struct {
 	JobID    string `json:"job_id"`
 	Status   string `json:"status"`
 	Error    string `json:"error"`
-}
-
-// newActionCmd builds `instance start`, `stop` or `reboot`.
-func newActionCmd(f *cmdutil.Factory, a ecs.Action, runF func(*ActionOptions) error, short, long, example string) *cobra.Command {
-	opts := &ActionOptions{Action: a}
-	use := string(a) + " ID|NAME... [--no-wait] [--timeout 10m] [--interval 10s]"
-	if a != ecs.Start {
-		use = string(a) + " ID|NAME... [--type soft|hard] [--no-wait] [--timeout 10m] [--interval 10s]"
-	}
-	cmd := &cobra.Command{
-		Use:     use,
-		Short:   short,
-		Long:    long,
-		Example: example,
-		Args:    cmdutil.AtLeastOneArg("instance ID or name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Args = args
-			if runF != nil {
-				return runF(opts)
-			}
-			return actionRun(cmd.Context(), f, opts)
-		},
-		ValidArgsFunction: completeInstances(f),
-	}
-	fl := cmd.Flags()
-	if a != ecs.Start {
-		fl.StringVar(&opts.Type, "type", "soft", "soft (the OS shuts down or restarts cleanly) or hard (forced, like pulling the power)")
-		cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(ecs.Types, cobra.ShellCompDirectiveNoFileComp))
-	}
-	fl.BoolVar(&opts.NoWait, "no-wait", false, "return once ECS has taken the request, with the job IDs (follow them with: flexusl job wait)")
-	fl.DurationVar(&opts.Timeout, "timeout", 10*time.Minute, "give up waiting after this long (exit 5; the jobs go on)")
-	fl.DurationVar(&opts.Interval, "interval", 10*time.Second, "the longest gap between job status checks")
-	cmdutil.JSONKeys(cmd, "", ActionResult{})
-	return cmd
 }
 
 // checkWaitFlags refuses a wait that cannot work.
