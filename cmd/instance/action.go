@@ -15,7 +15,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
-	"github.com/flexusl/flexusl/pkg/wait"
 )
 
 // ActionOptions are the inputs of `instance start|stop|reboot`, filled by
@@ -272,35 +271,12 @@ func mergeResults(all, fromJobs []ecs.Result) []ecs.Result {
 	return out
 }
 
-// waitJobs follows every job with the one waiter: progress on stderr
-// (a spinner on a terminal, a line per change elsewhere).
+// waitJobs follows every job (ecs.Tracker.Wait) with its progress on
+// stderr: a spinner on a terminal, a line per change elsewhere.
 func waitJobs(ctx context.Context, f *cmdutil.Factory, client *api.Client, t *ecs.Tracker, timeout, interval time.Duration) error {
-	quiet := client.WithNotify(nil) // the waiter reports transient errors itself
-	what := "job " + t.Jobs[0].JobID
-	if len(t.Jobs) > 1 {
-		what = fmt.Sprintf("%d jobs", len(t.Jobs))
-	}
 	p := f.IO.StartProgress(t.Text())
 	defer p.Stop()
-	_, err := wait.Until(ctx, wait.Options{Timeout: timeout, Interval: interval, What: what, Resume: t.Resume(),
-		OnEvent: func(e wait.Event) {
-			text := t.Text()
-			if f.IO.IsStderrTTY() {
-				text += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
-			}
-			if e.Transient != nil {
-				text += " - retrying after: " + cmdutil.FirstLine(e.Transient.Error())
-			}
-			p.Update(text)
-		}},
-		func(ctx context.Context) (wait.State, error) {
-			done, err := t.Poll(ctx, quiet)
-			if err != nil {
-				return wait.State{}, err
-			}
-			return wait.State{Text: t.Text(), Done: done}, nil
-		})
-	return err
+	return t.Wait(ctx, client.WithNotify(nil), ecs.WaitOptions{Timeout: timeout, Interval: interval, Elapsed: f.IO.IsStderrTTY(), Progress: p.Update})
 }
 
 func printActionResults(f *cmdutil.Factory, a ecs.Action, rs []ecs.Result) error {
