@@ -124,7 +124,7 @@ var attemptKinds = map[string]kindFacts{
 	journal.KindUnsubscribe: orderFacts,
 	journal.KindAutoRenew:   orderFacts,
 	journal.KindECSAction: {
-		check:   "`flexusl instance show` gives each server's status, or look in the console's server list (changes made at %[1]s)",
+		check:   "`flexusl instance show` gives each server's status (a password reset: log in with the new password after a restart), or look in the console's server list (changes made at %[1]s)",
 		recheck: "Check the servers with `flexusl instance show` before doing the same again.",
 	},
 	journal.KindFirewall: {

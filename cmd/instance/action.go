@@ -12,6 +12,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/instance"
+	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
@@ -193,12 +194,8 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 
 // sendAction journals and sends one batch.
 func sendAction(ctx context.Context, f *cmdutil.Factory, client *api.Client, a ecs.Action, typ, operation string, b ecs.Batch) (string, error) {
-	c := ecsCall{entry: ecsEntry{Operation: operation, Region: b.Region, InstanceIDs: b.InstanceIDs()},
-		what: fmt.Sprintf("%s servers in %s", a, b.Region),
-		unknown: func(ids []string) string {
-			return fmt.Sprintf("ECS may or may not be acting on %s. Do not repeat the command until you know: check each server's status with `flexusl instance show` (%s).",
-				strings.Join(ids, ", "), b.Region)
-		}}
+	c := ecsCall{info: cmdutil.AttemptInfo{Operation: operation, Region: b.Region, ResourceIDs: b.InstanceIDs()},
+		what: fmt.Sprintf("%s servers in %s", a, b.Region), change: string(a)}
 	var jobID string
 	res := c.run(f, func(crid string) ecsAnswer {
 		var progress interface{ Stop() }
@@ -223,10 +220,10 @@ func sendAction(ctx context.Context, f *cmdutil.Factory, client *api.Client, a e
 
 // batchStatus is the instances' status after their batch failed.
 func batchStatus(err error) string {
-	switch outcomeOf(err) {
-	case stateUnknown:
+	switch cmdutil.OutcomeOf(err) {
+	case journal.StateUnknown:
 		return ecs.StatusUnknown
-	case stateRejected:
+	case journal.StateRejected:
 		return ecs.StatusRejected
 	}
 	return ecs.StatusNotSent
@@ -314,7 +311,7 @@ func actionExit(a ecs.Action, rs []ecs.Result, failures []error, werr error, f *
 	}
 	if len(unnamed) > 0 {
 		err := exitcode.Errorf(exitcode.Failure, "%s: the outcome for %d of %d instances is unknown: ECS's job ended without naming their servers", a, len(unnamed), len(rs))
-		errs = append(errs, cmdutil.WithAdvice(err, fmt.Sprintf("ECS may or may not have acted on %s. Do not repeat the command until you know: check each server's status with `flexusl instance show ID`.", strings.Join(unnamed, ", "))))
+		errs = append(errs, cmdutil.WithAdvice(err, fmt.Sprintf("ECS may or may not have acted on %s. Do not run the command again until you know: check each server's status with `flexusl instance show ID`.", strings.Join(unnamed, ", "))))
 	}
 	if len(errs) == 0 {
 		return nil
