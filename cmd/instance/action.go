@@ -11,7 +11,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/exitcode"
-	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/resolve"
@@ -81,27 +80,29 @@ func resolveTargets(ctx context.Context, f *cmdutil.Factory, client *api.Client,
 	return ts, nil
 }
 
-// refuseRebootOfStopped refuses, before anything is sent (exit 2), to
-// reboot instances RMS lists as STOPPED: a state that forbids the action
-// is said up front, with what to run instead, not learnt from a failed job
-// (exit 4). Stop on a stopped server, and start on a running one, are
-// already in the state asked for and go on (reported "already ...").
-func refuseRebootOfStopped(a ecs.Action, ts []ecs.Target) error {
-	if a != ecs.Reboot {
+// refuseForbidden refuses, before anything is sent (exit 2), an action on
+// instances whose RMS status forbids it (reboot of a STOPPED instance): a
+// state that forbids the action is said up front, with what to run
+// instead, not learnt from a failed job (exit 4). Stop on a stopped
+// server, and start on a running one, are already in the state asked for
+// and go on (reported "already ...").
+func refuseForbidden(a ecs.Action, ts []ecs.Target) error {
+	status, instead := a.RefusedWhen()
+	if status == "" {
 		return nil
 	}
-	var stopped, ids []string
+	var refused, ids []string
 	for _, t := range ts {
-		if strings.EqualFold(t.Status, instance.StatusStopped) && api.ValidID(t.InstanceID) {
-			stopped = append(stopped, fmt.Sprintf("%s (%s)", safetext.Line(t.Name), t.InstanceID))
+		if strings.EqualFold(t.Status, status) && api.ValidID(t.InstanceID) {
+			refused = append(refused, fmt.Sprintf("%s (%s)", safetext.Line(t.Name), t.InstanceID))
 			ids = append(ids, t.InstanceID)
 		}
 	}
-	if len(stopped) == 0 {
+	if len(refused) == 0 {
 		return nil
 	}
-	return cmdutil.UsageErrorf("cannot reboot %s: STOPPED (as RMS lists it); start it instead: flexusl instance start %s (nothing was sent)",
-		strings.Join(stopped, ", "), strings.Join(ids, " "))
+	return cmdutil.UsageErrorf("cannot %s %s: %s (as RMS lists it); %s it instead: flexusl instance %s %s (nothing was sent)",
+		a, strings.Join(refused, ", "), status, instead, instead, strings.Join(ids, " "))
 }
 
 func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) error {
@@ -136,7 +137,7 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 	if err != nil {
 		return err
 	}
-	if err := refuseRebootOfStopped(opts.Action, targets); err != nil {
+	if err := refuseForbidden(opts.Action, targets); err != nil {
 		return err
 	}
 	batches, ps := ecs.Plan(targets, 0)
@@ -229,12 +230,12 @@ func batchStatus(err error) string {
 	return ecs.StatusNotSent
 }
 
-// confirmAlready reads the server of each failed start or stop: one that
-// is in the state asked for (ECS fails a stop of a stopped server) is
-// "already" there. Only the server's status decides; a server that cannot
+// confirmAlready reads the server of each failed action that can turn out
+// not to have been needed (start, stop): one that is in the state asked
+// for (ECS fails a stop of a stopped server) is "already" there. Only the server's status decides; a server that cannot
 // be read stays failed.
 func confirmAlready(ctx context.Context, client *api.Client, a ecs.Action, rs []ecs.Result) []ecs.Result {
-	if a != ecs.Start && a != ecs.Stop {
+	if !a.HasAlready() {
 		return rs
 	}
 	quiet := client.WithNotify(nil)

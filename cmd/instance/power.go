@@ -9,23 +9,23 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// powerVerb is one row of the `instance start|stop|reboot` family: all
-// that differs between the verbs. A new ECS batch action is one more row
-// (and its ecs.Action).
+// powerVerb is one row of the `instance start|stop|reboot` family: the
+// help that differs between the verbs. What the action does (its body
+// key, --type, the states it is refused in or "already" reached) is its
+// row in pkg/ecs's table; a new ECS power action is one row there and one
+// here.
 type powerVerb struct {
 	action  ecs.Action
-	typed   bool   // takes --type soft|hard
 	short   string // the Short help
 	intro   string // the Long help's first paragraphs
 	waiting string // the Long help on the wait's end and the result
-	done    string // what exit 0 means: "all <done>"
 	example string
 }
 
 // powerVerbs are start, stop and reboot, in the order `instance --help`
 // lists them.
 var powerVerbs = []powerVerb{
-	{action: ecs.Start, done: "started",
+	{action: ecs.Start,
 		short: "Start the servers of instances (ECS batch start, one request per region)",
 		intro: `Start the ECS servers inside FlexusL instances.`,
 		waiting: `Then it waits for each ECS job to end (SUCCESS, or FAIL with each server's
@@ -46,7 +46,7 @@ unknown, rejected, not_sent.`,
   # start without waiting; follow the job later
   flexusl instance start web-1 --no-wait -o json
   flexusl job wait ff80808290c6b7b60191ef522de6257b --region ap-southeast-3`},
-	{action: ecs.Stop, typed: true, done: "stopped",
+	{action: ecs.Stop,
 		short: "Stop the servers of instances (ECS batch stop, one request per region)",
 		intro: `Stop the ECS servers inside FlexusL instances. A stopped FlexusL instance
 is still billed: its package runs on until it expires.
@@ -74,7 +74,7 @@ unknown, rejected, not_sent.`,
 
   # only look in one region, give up waiting after 5 minutes
   flexusl instance stop web-1 --region ap-southeast-3 --timeout 5m`},
-	{action: ecs.Reboot, typed: true, done: "rebooted",
+	{action: ecs.Reboot,
 		short: "Reboot the servers of instances (ECS batch reboot, one request per region)",
 		intro: `Restart the ECS servers inside FlexusL instances.
 
@@ -110,7 +110,7 @@ did not take it (HTTP 429, or no connection); after a server error or a
 lost connection the outcome is unknown and flexusl says so instead of
 trying again.`
 
-// powerExits is the Long help on exit codes (%s: the verb's "done").
+// powerExits is the Long help on exit codes (%s: the verb's past tense).
 const powerExits = `Exit codes: 0 all %s; 4 a job failed for an instance (named);
 5 --timeout passed (the jobs go on; the resume command is printed);
 130 interrupted (likewise); 2 bad input (nothing sent); 3 credentials;
@@ -130,13 +130,13 @@ func newPowerCmds(f *cmdutil.Factory, runF func(*ActionOptions) error) []*cobra.
 func newPowerCmd(f *cmdutil.Factory, v powerVerb, runF func(*ActionOptions) error) *cobra.Command {
 	opts := &ActionOptions{Action: v.action}
 	typeUse := ""
-	if v.typed {
+	if v.action.Typed() {
 		typeUse = " [--type soft|hard]"
 	}
 	cmd := &cobra.Command{
 		Use:     string(v.action) + " ID|NAME..." + typeUse + " [--no-wait] [--timeout 10m] [--interval 10s]",
 		Short:   v.short,
-		Long:    v.intro + "\n\n" + fmt.Sprintf(powerSending, v.action) + "\n\n" + v.waiting + "\n\n" + fmt.Sprintf(powerExits, v.done),
+		Long:    v.intro + "\n\n" + fmt.Sprintf(powerSending, v.action) + "\n\n" + v.waiting + "\n\n" + fmt.Sprintf(powerExits, v.action.Done()),
 		Example: v.example,
 		Args:    cmdutil.AtLeastOneArg("instance ID or name"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -149,7 +149,7 @@ func newPowerCmd(f *cmdutil.Factory, v powerVerb, runF func(*ActionOptions) erro
 		ValidArgsFunction: completeInstances(f),
 	}
 	fl := cmd.Flags()
-	if v.typed {
+	if v.action.Typed() {
 		fl.StringVar(&opts.Type, "type", "soft", "soft (the OS shuts down or restarts cleanly) or hard (forced, like pulling the power)")
 		cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(ecs.Types, cobra.ShellCompDirectiveNoFileComp))
 	}
