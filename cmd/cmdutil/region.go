@@ -88,6 +88,11 @@ func CheckRegionFlag(f *Factory, cmd *cobra.Command) error {
 	if fl := cmd.Flags().Lookup("region"); fl == nil || !fl.Changed {
 		return nil
 	}
+	// --no-validate (instance buy) skips the catalog's checks, regions
+	// newer than the catalog included: the server judges it.
+	if nv := cmd.Flags().Lookup("no-validate"); nv != nil && nv.Value.String() == "true" {
+		return nil
+	}
 	_, err := RegionFlag(f)
 	return err
 }

@@ -8,15 +8,12 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
-	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/exitcode"
-	"github.com/flexusl/flexusl/pkg/instance"
+	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
-	"github.com/flexusl/flexusl/pkg/wait"
-	"github.com/spf13/cobra"
 )
 
 // ActionOptions are the inputs of `instance start|stop|reboot`, filled by
@@ -41,40 +38,6 @@ type ActionResult struct {
 	Error    string `json:"error"`
 }
 
-// newActionCmd builds `instance start`, `stop` or `reboot`.
-func newActionCmd(f *cmdutil.Factory, a ecs.Action, runF func(*ActionOptions) error, short, long, example string) *cobra.Command {
-	opts := &ActionOptions{Action: a}
-	use := string(a) + " ID|NAME... [--no-wait] [--timeout 10m] [--interval 10s]"
-	if a != ecs.Start {
-		use = string(a) + " ID|NAME... [--type soft|hard] [--no-wait] [--timeout 10m] [--interval 10s]"
-	}
-	cmd := &cobra.Command{
-		Use:     use,
-		Short:   short,
-		Long:    long,
-		Example: example,
-		Args:    cmdutil.AtLeastOneArg("instance ID or name"),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			opts.Args = args
-			if runF != nil {
-				return runF(opts)
-			}
-			return actionRun(cmd.Context(), f, opts)
-		},
-		ValidArgsFunction: completeInstances(f),
-	}
-	fl := cmd.Flags()
-	if a != ecs.Start {
-		fl.StringVar(&opts.Type, "type", "soft", "soft (the OS shuts down or restarts cleanly) or hard (forced, like pulling the power)")
-		cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(ecs.Types, cobra.ShellCompDirectiveNoFileComp))
-	}
-	fl.BoolVar(&opts.NoWait, "no-wait", false, "return once ECS has taken the request, with the job IDs (follow them with: flexusl job wait)")
-	fl.DurationVar(&opts.Timeout, "timeout", 10*time.Minute, "give up waiting after this long (exit 5; the jobs go on)")
-	fl.DurationVar(&opts.Interval, "interval", 10*time.Second, "the longest gap between job status checks")
-	cmdutil.JSONKeys(cmd, "", ActionResult{})
-	return cmd
-}
-
 // checkWaitFlags refuses a wait that cannot work.
 func checkWaitFlags(noWait bool, timeout, interval time.Duration) *problem.Problem {
 	if !noWait && (timeout <= 0 || interval <= 0) {
@@ -83,24 +46,10 @@ func checkWaitFlags(noWait bool, timeout, interval time.Duration) *problem.Probl
 	return nil
 }
 
-// regionFilter is the region the instances are looked up in: the --region
-// flag when given, else every region (a profile's or the environment's
-// default region does not hide instances elsewhere).
-func regionFilter(f *cmdutil.Factory) (string, error) {
-	cfg, err := f.Config()
-	if err != nil {
-		return "", err
-	}
-	if v, src := cfg.Resolve(config.KeyRegion); src == config.SourceFlag {
-		return v, nil
-	}
-	return "", nil
-}
-
 // resolveTargets turns the arguments into the instances' ECS servers (one
 // RMS listing for all of them). Unknown or ambiguous names exit 2.
 func resolveTargets(ctx context.Context, f *cmdutil.Factory, client *api.Client, args []string) ([]ecs.Target, error) {
-	region, err := regionFilter(f)
+	region, err := cmdutil.RegionFlag(f)
 	if err != nil {
 		return nil, err
 	}
@@ -116,27 +65,29 @@ func resolveTargets(ctx context.Context, f *cmdutil.Factory, client *api.Client,
 	return ts, nil
 }
 
-// refuseRebootOfStopped refuses, before anything is sent (exit 2), to
-// reboot instances RMS lists as STOPPED: a state that forbids the action
-// is said up front, with what to run instead, not learnt from a failed job
-// (exit 4). Stop on a stopped server, and start on a running one, are
-// already in the state asked for and go on (reported "already ...").
-func refuseRebootOfStopped(a ecs.Action, ts []ecs.Target) error {
-	if a != ecs.Reboot {
+// refuseForbidden refuses, before anything is sent (exit 2), an action on
+// instances whose RMS status forbids it (reboot of a STOPPED instance): a
+// state that forbids the action is said up front, with what to run
+// instead, not learnt from a failed job (exit 4). Stop on a stopped
+// server, and start on a running one, are already in the state asked for
+// and go on (reported "already ...").
+func refuseForbidden(a ecs.Action, ts []ecs.Target) error {
+	status, instead := a.RefusedWhen()
+	if status == "" {
 		return nil
 	}
-	var stopped, ids []string
+	var refused, ids []string
 	for _, t := range ts {
-		if strings.EqualFold(t.Status, instance.StatusStopped) && api.ValidID(t.InstanceID) {
-			stopped = append(stopped, fmt.Sprintf("%s (%s)", safetext.Line(t.Name), t.InstanceID))
+		if strings.EqualFold(t.Status, status) && api.ValidID(t.InstanceID) {
+			refused = append(refused, fmt.Sprintf("%s (%s)", safetext.Line(t.Name), t.InstanceID))
 			ids = append(ids, t.InstanceID)
 		}
 	}
-	if len(stopped) == 0 {
+	if len(refused) == 0 {
 		return nil
 	}
-	return cmdutil.UsageErrorf("cannot reboot %s: STOPPED (as RMS lists it); start it instead: flexusl instance start %s (nothing was sent)",
-		strings.Join(stopped, ", "), strings.Join(ids, " "))
+	return cmdutil.UsageErrorf("cannot %s %s: %s (as RMS lists it); %s it instead: flexusl instance %s %s (nothing was sent)",
+		a, strings.Join(refused, ", "), status, instead, instead, strings.Join(ids, " "))
 }
 
 func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) error {
@@ -171,7 +122,7 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 	if err != nil {
 		return err
 	}
-	if err := refuseRebootOfStopped(opts.Action, targets); err != nil {
+	if err := refuseForbidden(opts.Action, targets); err != nil {
 		return err
 	}
 	batches, ps := ecs.Plan(targets, 0)
@@ -229,12 +180,8 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 
 // sendAction journals and sends one batch.
 func sendAction(ctx context.Context, f *cmdutil.Factory, client *api.Client, a ecs.Action, typ, operation string, b ecs.Batch) (string, error) {
-	c := ecsCall{entry: ecsEntry{Operation: operation, Region: b.Region, InstanceIDs: b.InstanceIDs()},
-		what: fmt.Sprintf("%s servers in %s", a, b.Region),
-		unknown: func(ids []string) string {
-			return fmt.Sprintf("ECS may or may not be acting on %s. Do not repeat the command until you know: check each server's status with `flexusl instance show` (%s).",
-				strings.Join(ids, ", "), b.Region)
-		}}
+	c := ecsCall{info: cmdutil.AttemptInfo{Operation: operation, Region: b.Region, ResourceIDs: b.InstanceIDs()},
+		what: fmt.Sprintf("%s servers in %s", a, b.Region), change: string(a)}
 	var jobID string
 	res := c.run(f, func(crid string) ecsAnswer {
 		var progress interface{ Stop() }
@@ -259,21 +206,21 @@ func sendAction(ctx context.Context, f *cmdutil.Factory, client *api.Client, a e
 
 // batchStatus is the instances' status after their batch failed.
 func batchStatus(err error) string {
-	switch outcomeOf(err) {
-	case stateUnknown:
+	switch cmdutil.OutcomeOf(err) {
+	case journal.StateUnknown:
 		return ecs.StatusUnknown
-	case stateRejected:
+	case journal.StateRejected:
 		return ecs.StatusRejected
 	}
 	return ecs.StatusNotSent
 }
 
-// confirmAlready reads the server of each failed start or stop: one that
-// is in the state asked for (ECS fails a stop of a stopped server) is
-// "already" there. Only the server's status decides; a server that cannot
+// confirmAlready reads the server of each failed action that can turn out
+// not to have been needed (start, stop): one that is in the state asked
+// for (ECS fails a stop of a stopped server) is "already" there. Only the server's status decides; a server that cannot
 // be read stays failed.
 func confirmAlready(ctx context.Context, client *api.Client, a ecs.Action, rs []ecs.Result) []ecs.Result {
-	if a != ecs.Start && a != ecs.Stop {
+	if !a.HasAlready() {
 		return rs
 	}
 	quiet := client.WithNotify(nil)
@@ -307,35 +254,12 @@ func mergeResults(all, fromJobs []ecs.Result) []ecs.Result {
 	return out
 }
 
-// waitJobs follows every job with the one waiter: progress on stderr
-// (a spinner on a terminal, a line per change elsewhere).
+// waitJobs follows every job (ecs.Tracker.Wait) with its progress on
+// stderr: a spinner on a terminal, a line per change elsewhere.
 func waitJobs(ctx context.Context, f *cmdutil.Factory, client *api.Client, t *ecs.Tracker, timeout, interval time.Duration) error {
-	quiet := client.WithNotify(nil) // the waiter reports transient errors itself
-	what := "job " + t.Jobs[0].JobID
-	if len(t.Jobs) > 1 {
-		what = fmt.Sprintf("%d jobs", len(t.Jobs))
-	}
 	p := f.IO.StartProgress(t.Text())
 	defer p.Stop()
-	_, err := wait.Until(ctx, wait.Options{Timeout: timeout, Interval: interval, What: what, Resume: t.Resume(),
-		OnEvent: func(e wait.Event) {
-			text := t.Text()
-			if f.IO.IsStderrTTY() {
-				text += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
-			}
-			if e.Transient != nil {
-				text += " - retrying after: " + cmdutil.FirstLine(e.Transient.Error())
-			}
-			p.Update(text)
-		}},
-		func(ctx context.Context) (wait.State, error) {
-			done, err := t.Poll(ctx, quiet)
-			if err != nil {
-				return wait.State{}, err
-			}
-			return wait.State{Text: t.Text(), Done: done}, nil
-		})
-	return err
+	return t.Wait(ctx, client.WithNotify(nil), ecs.WaitOptions{Timeout: timeout, Interval: interval, Elapsed: f.IO.IsStderrTTY(), Progress: p.Update})
 }
 
 func printActionResults(f *cmdutil.Factory, a ecs.Action, rs []ecs.Result) error {
@@ -373,7 +297,7 @@ func actionExit(a ecs.Action, rs []ecs.Result, failures []error, werr error, f *
 	}
 	if len(unnamed) > 0 {
 		err := exitcode.Errorf(exitcode.Failure, "%s: the outcome for %d of %d instances is unknown: ECS's job ended without naming their servers", a, len(unnamed), len(rs))
-		errs = append(errs, cmdutil.WithAdvice(err, fmt.Sprintf("ECS may or may not have acted on %s. Do not repeat the command until you know: check each server's status with `flexusl instance show ID`.", strings.Join(unnamed, ", "))))
+		errs = append(errs, cmdutil.WithAdvice(err, fmt.Sprintf("ECS may or may not have acted on %s. Do not run the command again until you know: check each server's status with `flexusl instance show ID`.", strings.Join(unnamed, ", "))))
 	}
 	if len(errs) == 0 {
 		return nil

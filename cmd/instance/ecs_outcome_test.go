@@ -29,7 +29,7 @@ func TestECSCallsNotSentWithoutJournal(t *testing.T) {
 			notDir := filepath.Join(t.TempDir(), "file")
 			os.WriteFile(notDir, nil, 0o600)
 			r := c.run(t, false, tc.stdin, "", append(tc.args, "XDG_STATE_HOME="+notDir)...)
-			if r.code != 1 || !strings.Contains(r.err, tc.want) || strings.Contains(r.err, "Do not repeat") {
+			if r.code != 1 || !strings.Contains(r.err, tc.want) || strings.Contains(r.err, "Do not run the command again") {
 				t.Fatalf("exit %d: %s", r.code, r.err)
 			}
 			for _, q := range c.all() {
@@ -59,7 +59,7 @@ func TestUnknownBatchKeepsItsAdviceWhenAnotherErrorDecidesTheExit(t *testing.T) 
 	if r.code != 5 || !strings.Contains(r.err, "Warning: stop servers: the request was sent but its outcome is unknown") {
 		t.Fatalf("exit %d\n%s", r.code, r.err)
 	}
-	want := "Hint: ECS may or may not be acting on 6743d0e3708be6007b8c0001. Do not repeat the command until you know"
+	want := "Hint: The stop of 6743d0e3708be6007b8c0001 in ap-southeast-1 may or may not have happened. Do not run the command again until you know: `flexusl instance show`"
 	if !strings.Contains(r.err, want) {
 		t.Errorf("the unknown batch's advice is missing:\n%s", r.err)
 	}
@@ -99,10 +99,10 @@ func TestResetPartlyRefusedIsAnUnknownOutcome(t *testing.T) {
 		if last := lines[len(lines)-1]; len(lines) != 2 || last["state"] != "unknown" || !strings.Contains(last["error"].(string), "Ecs.0114") {
 			t.Errorf("journal %v", lines)
 		}
-		if !strings.Contains(r.err, "Hint: the passwords of 6743d0e3708be6007b8c0001 may or may not have been reset. Do not repeat the command until you know") {
+		if !strings.Contains(r.err, "Hint: The password reset of 6743d0e3708be6007b8c0001 in ap-southeast-3 may or may not have happened. Do not run the command again until you know: `flexusl instance show` gives each server's status (a password reset: log in with the new password after a restart)") {
 			t.Errorf("no unknown-outcome advice for web-1:\n%s", r.err)
 		}
-		if strings.Contains(r.err, "6743d0e3708be6007b8c0002 may") || strings.Contains(r.err, "server was not found in that region") {
+		if strings.Contains(r.err, "6743d0e3708be6007b8c0002 in ap-southeast-3 may") || strings.Contains(r.err, "server was not found in that region") {
 			t.Errorf("the advice names the refused server, or is the Ecs.0114 one:\n%s", r.err)
 		}
 	})
@@ -118,7 +118,7 @@ func TestResetPartlyRefusedIsAnUnknownOutcome(t *testing.T) {
 		if lines := c.journalLines(t); lines[len(lines)-1]["state"] != "rejected" {
 			t.Errorf("journal %v", lines)
 		}
-		if strings.Contains(r.err, "Do not repeat") || !strings.Contains(r.err, "Hint: the server was not found in that region") {
+		if strings.Contains(r.err, "Do not run the command again") || !strings.Contains(r.err, "Hint: the server was not found in that region") {
 			t.Errorf("%s", r.err)
 		}
 	})
@@ -150,11 +150,11 @@ func TestResetAnswerNotListingAServerIsUnknown(t *testing.T) {
 			if rs[0]["error"] != "ECS's answer does not list this server" {
 				t.Errorf("%v", rs[0])
 			}
-			if !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "Hint: the passwords of 6743d0e3708be6007b8c0001") ||
-				!strings.Contains(r.err, "Do not repeat") || strings.Contains(r.out+r.err, goodPassword) {
+			if !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "Hint: The password reset of 6743d0e3708be6007b8c0001") ||
+				!strings.Contains(r.err, "Do not run the command again") || strings.Contains(r.out+r.err, goodPassword) {
 				t.Errorf("%s", r.err)
 			}
-			if tc.want[1] == "succeeded" && strings.Contains(r.err, "6743d0e3708be6007b8c0002 may") {
+			if tc.want[1] == "succeeded" && strings.Contains(r.err, "6743d0e3708be6007b8c0002 in ap-southeast-3 may") {
 				t.Errorf("the advice names the instance that was reset:\n%s", r.err)
 			}
 			if lines := c.journalLines(t); len(lines) != 2 || lines[1]["state"] != "unknown" {
@@ -188,7 +188,7 @@ func TestActionJobIDThatIsNotAnIDIsAnUnknownOutcome(t *testing.T) {
 				args = append(args, "--no-wait")
 			}
 			r := c.run(t, false, "", "", args...)
-			if r.code != 1 || !strings.Contains(r.err, "not an ECS job ID") || !strings.Contains(r.err, "Hint: ECS may or may not be acting on 6743d0e3708be6007b8c0001. Do not repeat") {
+			if r.code != 1 || !strings.Contains(r.err, "not an ECS job ID") || !strings.Contains(r.err, "Hint: The stop of 6743d0e3708be6007b8c0001 in ap-southeast-1 may or may not have happened. Do not run the command again") {
 				t.Fatalf("exit %d: %s", r.code, r.err)
 			}
 			if strings.Contains(r.err, "job wait x") || strings.Contains(r.err, "job wait 'x") {

@@ -432,7 +432,7 @@ func TestActionExitCodes(t *testing.T) {
 			c := newCloud(t, 2, "ap-southeast-3")
 			c.jobAnswer = func(string) string { return answer }
 			r := c.run(t, false, "", "", "instance", "stop", "web-1", "web-2", "--interval", "10ms", "-o", "json")
-			if r.code != 1 || !strings.Contains(r.err, "outcome for 2 of 2 instances is unknown") || !strings.Contains(r.err, "Do not repeat") {
+			if r.code != 1 || !strings.Contains(r.err, "outcome for 2 of 2 instances is unknown") || !strings.Contains(r.err, "Do not run the command again") {
 				t.Fatalf("%s: exit %d\n%s", answer, r.code, r.err)
 			}
 			if rs := decodeActions(t, r.out); rs[0].Status != "unknown" || rs[1].Status != "unknown" {
@@ -458,7 +458,7 @@ func TestActionExitCodes(t *testing.T) {
 		r := c.run(t, false, "", "", "instance", "stop", "web-1", "--interval", "10ms", "-o", "json")
 		posts := c.requests("POST", "/cloudservers/action")
 		if r.code != 1 || len(posts) != 1 || !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, posts[0].RequestID) ||
-			strings.Contains(strings.ToLower(r.err), "try again") || !strings.Contains(r.err, "Do not repeat") {
+			strings.Contains(strings.ToLower(r.err), "try again") || !strings.Contains(r.err, "Do not run the command again") {
 			t.Fatalf("exit %d, %d posts: %s", r.code, len(posts), r.err)
 		}
 		if rs := decodeActions(t, r.out); rs[0].Status != "unknown" || rs[0].JobID != "" {

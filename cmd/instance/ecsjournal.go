@@ -2,52 +2,33 @@ package instancecmd
 
 import (
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/google/uuid"
 )
 
-// The journal of ECS calls. Every call that changes a server is recorded
-// before it is sent (state "sending", with its Client-Request-Id and the
-// instances it acts on) and its outcome before anything about it is
-// printed (accepted with the job IDs, unknown, rejected or not sent), in
-// the write-ahead journal (pkg/journal, kind "ecs_action").
-
-// Outcome states of an ECS attempt.
-const (
-	stateAccepted = journal.StateAccepted
-	stateUnknown  = journal.StateUnknown
-	stateRejected = journal.StateRejected
-	stateNotSent  = journal.StateNotSent
-)
-
-// ecsEntry is what is recorded before an ECS call is sent. It never holds
-// a password.
-type ecsEntry struct {
-	Operation   string   // "POST /v1/{project_id}/cloudservers/action os-stop SOFT"
-	RequestID   string   // the Client-Request-Id
-	Region      string   // the region acted in
-	InstanceIDs []string // the FlexusL instances acted on
-}
-
-// outcomeOf is the journal state for an at-most-once call's error (see
-// cmdutil.OutcomeOf).
-func outcomeOf(err error) string { return cmdutil.OutcomeOf(err) }
-
-// ecsCall is one ECS call that changes servers, made at most once between
-// its two journal records.
+// ecsCall is one ECS call that changes servers (start, stop, reboot,
+// reset-password, update), made at most once between its two journal
+// records (cmdutil.BeginAttempt and Record, kind ecs_action): the attempt
+// before it is sent, with its Client-Request-Id and the instances it acts
+// on (never a password), and its outcome before anything about it is
+// printed. The advice after an unknown outcome is the kind table's
+// (cmdutil.UnknownAdviceFor), as for every other kind of attempt.
 type ecsCall struct {
-	entry ecsEntry // journaled before sending (RequestID is set by run)
-	what  string   // what the call does, for errors: "stop servers in ap-southeast-3"
-	// unknown is the advice when the outcome is unknown, naming the
-	// instances that may or may not have changed.
-	unknown func(instanceIDs []string) string
+	// info is journaled before sending: Operation ("POST
+	// /v1/{project_id}/cloudservers/action os-stop SOFT"), Region and
+	// ResourceIDs (the instances). run sets Kind and RequestID.
+	info   cmdutil.AttemptInfo
+	what   string // what the call does, for errors: "stop servers in ap-southeast-3"
+	change string // the change, for the advice: "stop" says "The stop of ID, ID in REGION"
 }
 
 // ecsAnswer is what a send makes of the call's answer.
 type ecsAnswer struct {
-	state  string   // the journal state; "" = outcomeOf(err)
+	state  string   // the journal state; "" = cmdutil.OutcomeOf(err)
 	jobIDs []string // the jobs ECS created
 	err    error    // what the command reports for this call (nil: accepted); required when state is unknown
 	// unknownIDs are the instances whose outcome is unknown when only
@@ -57,32 +38,31 @@ type ecsAnswer struct {
 
 // run makes the call: a new Client-Request-Id, the attempt journaled
 // (when the journal cannot be written nothing is sent and the error says
-// so), send once, the outcome journaled before anything is printed, and
-// the unknown-outcome advice attached to the error when the outcome is
-// unknown.
+// so), send once, the outcome journaled, and the kind's unknown-outcome
+// advice attached to the error when the outcome is unknown.
 func (c ecsCall) run(f *cmdutil.Factory, send func(requestID string) ecsAnswer) ecsAnswer {
-	e := c.entry
-	e.RequestID = uuid.NewString()
-	att, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: journal.KindECSAction, Operation: e.Operation,
-		RequestID: e.RequestID, Region: e.Region, ResourceIDs: e.InstanceIDs})
+	info := c.info
+	info.Kind, info.RequestID = journal.KindECSAction, uuid.NewString()
+	att, err := cmdutil.BeginAttempt(f, info)
 	if err != nil {
-		return ecsAnswer{state: stateNotSent, err: fmt.Errorf("%s: %w", c.what, err)}
+		return ecsAnswer{state: journal.StateNotSent, err: fmt.Errorf("%s: %w", c.what, err)}
 	}
-	a := send(e.RequestID)
+	a := send(info.RequestID)
 	if a.state == "" {
-		a.state = outcomeOf(a.err)
+		a.state = cmdutil.OutcomeOf(a.err)
 	}
-	errText := ""
+	o := journal.Outcome{State: a.state, JobIDs: a.jobIDs}
 	if a.err != nil {
-		errText = a.err.Error()
+		o.Error = a.err.Error()
 	}
-	att.Record(journal.Outcome{State: a.state, JobIDs: a.jobIDs, Error: errText})
-	if a.state == stateUnknown && c.unknown != nil {
+	att.Record(o)
+	if a.state == journal.StateUnknown {
 		ids := a.unknownIDs
 		if ids == nil {
-			ids = e.InstanceIDs
+			ids = info.ResourceIDs
 		}
-		a.err = cmdutil.WithAdvice(a.err, c.unknown(ids))
+		subject := fmt.Sprintf("The %s of %s in %s", c.change, strings.Join(ids, ", "), info.Region)
+		a.err = cmdutil.WithAdvice(a.err, cmdutil.UnknownAdviceFor(journal.KindECSAction, subject, info.RequestID, att.Time().Format(time.RFC3339)))
 	}
 	return a
 }

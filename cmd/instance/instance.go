@@ -18,8 +18,9 @@ func NewCmdInstance(f *cmdutil.Factory) *cobra.Command {
   flexusl instance ssh web-1
   flexusl instance stop web-1
   flexusl instance renew web-1 --period 2 --auto-pay`}
-	cmd.AddCommand(NewCmdBuy(f, nil), NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdSSH(f, nil),
-		NewCmdStart(f, nil), NewCmdStop(f, nil), NewCmdReboot(f, nil), NewCmdResetPassword(f, nil), NewCmdUpdate(f, nil),
+	cmd.AddCommand(NewCmdBuy(f, nil), NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdSSH(f, nil))
+	cmd.AddCommand(newPowerCmds(f, nil)...)
+	cmd.AddCommand(NewCmdResetPassword(f, nil), NewCmdUpdate(f, nil),
 		NewCmdRenew(f, nil), NewCmdDelete(f, nil), NewCmdAutoRenew(f, nil), NewCmdTraffic(f))
 	return cmdutil.GroupCommand(cmd)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/flexusl/flexusl/pkg/ui"
@@ -273,11 +274,8 @@ func resetText(r ResetResult) string {
 // sendReset journals and sends one batch and maps the answer to its
 // instances.
 func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, password string, b ecs.Batch) ([]ResetResult, error) {
-	c := ecsCall{entry: ecsEntry{Operation: "PUT " + api.ECSResetPasswordsPath, Region: b.Region, InstanceIDs: b.InstanceIDs()},
-		what: "reset passwords in " + b.Region,
-		unknown: func(ids []string) string {
-			return "the passwords of " + strings.Join(ids, ", ") + " may or may not have been reset. Do not repeat the command until you know: try logging in with the new password after a restart."
-		}}
+	c := ecsCall{info: cmdutil.AttemptInfo{Operation: "PUT " + api.ECSResetPasswordsPath, Region: b.Region, ResourceIDs: b.InstanceIDs()},
+		what: "reset passwords in " + b.Region, change: "password reset"}
 	var out []ResetResult
 	res := c.run(f, func(crid string) ecsAnswer {
 		res, err := client.BatchResetServersPassword(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, password, b.ServerIDs())
@@ -293,7 +291,7 @@ func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, pass
 				}
 			}
 			if ids := unknownResets(out); len(ids) > 0 {
-				return ecsAnswer{state: stateUnknown, err: err, unknownIDs: ids}
+				return ecsAnswer{state: journal.StateUnknown, err: err, unknownIDs: ids}
 			}
 			return ecsAnswer{err: err}
 		case err != nil:
@@ -319,7 +317,7 @@ func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, pass
 			}
 		}
 		if ids := unknownResets(out); len(ids) > 0 {
-			return ecsAnswer{state: stateUnknown, unknownIDs: ids, err: &api.UnknownOutcomeError{Op: "reset passwords in " + b.Region, RequestID: crid,
+			return ecsAnswer{state: journal.StateUnknown, unknownIDs: ids, err: &api.UnknownOutcomeError{Op: "reset passwords in " + b.Region, RequestID: crid,
 				Cause: fmt.Errorf("ECS took the request, but its answer does not list %d of the %d servers", len(ids), len(out))}}
 		}
 		return ecsAnswer{}

@@ -7,6 +7,7 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/ecs"
+	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/spf13/cobra"
 )
@@ -126,17 +127,14 @@ func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) err
 	}
 	t := targets[0]
 
-	c := ecsCall{entry: ecsEntry{Operation: "PUT /v1/{project_id}/cloudservers/" + t.ServerID, Region: t.Region, InstanceIDs: []string{t.InstanceID}},
-		what: "update server",
-		unknown: func([]string) string {
-			return "the server may or may not have changed. Do not repeat the command until you know: check it with `flexusl instance show " + t.InstanceID + "`."
-		}}
+	c := ecsCall{info: cmdutil.AttemptInfo{Operation: "PUT /v1/{project_id}/cloudservers/" + t.ServerID, Region: t.Region, ResourceIDs: []string{t.InstanceID}},
+		what: "update server", change: "update"}
 	var s *api.Server
 	res := c.run(f, func(crid string) ecsAnswer {
 		var err error
 		s, err = client.UpdateServer(ctx, api.ECSCall{Region: t.Region, ProjectID: t.ProjectID, RequestID: crid}, t.ServerID, u.Wire())
 		if errors.Is(err, api.ErrAnswerUnreadable) {
-			return ecsAnswer{state: stateAccepted, err: cmdutil.WithAdvice(err, "the change was made; see the server with `flexusl instance show "+t.InstanceID+"`")}
+			return ecsAnswer{state: journal.StateAccepted, err: cmdutil.WithAdvice(err, "the change was made; see the server with `flexusl instance show "+t.InstanceID+"`")}
 		}
 		return ecsAnswer{err: err}
 	})

@@ -10,7 +10,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/exitcode"
-	"github.com/flexusl/flexusl/pkg/wait"
 	"github.com/spf13/cobra"
 )
 
@@ -109,37 +108,14 @@ func waitRun(ctx context.Context, f *cmdutil.Factory, opts *WaitOptions) error {
 		return err
 	}
 	quiet := client.WithNotify(nil) // the waiter reports transient errors itself
-	call := api.ECSCall{Region: region}
-	var last *api.Job
-	p := f.IO.StartProgress(fmt.Sprintf("job %s: checking", opts.JobID))
-	_, werr := wait.Until(ctx, wait.Options{Timeout: opts.Timeout, Interval: opts.Interval, What: "job " + opts.JobID,
-		Resume: ecs.ResumeCommand(opts.JobID, region),
-		OnEvent: func(e wait.Event) {
-			text := fmt.Sprintf("job %s: %s", opts.JobID, e.State.Text)
-			if e.State.Text == "" {
-				text = fmt.Sprintf("job %s: checking", opts.JobID)
-			}
-			if f.IO.IsStderrTTY() {
-				text += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
-			}
-			if e.Transient != nil {
-				text += " - retrying after: " + cmdutil.FirstLine(e.Transient.Error())
-			}
-			p.Update(text)
-		}},
-		func(ctx context.Context) (wait.State, error) {
-			j, err := quiet.ShowJob(ctx, call, opts.JobID)
-			if err != nil {
-				return wait.State{}, noSuchJob(err, opts.JobID, region)
-			}
-			last = j
-			st := wait.State{Text: progressText(j), Done: j.Ended()}
-			return st, nil
-		})
+	tr := &ecs.Tracker{Jobs: []*ecs.Tracked{{Batch: ecs.Batch{Region: region}, JobID: opts.JobID}}}
+	p := f.IO.StartProgress(tr.Text())
+	werr := tr.Wait(ctx, quiet, ecs.WaitOptions{Timeout: opts.Timeout, Interval: opts.Interval, Elapsed: f.IO.IsStderrTTY(), Progress: p.Update})
 	p.Stop()
 	if werr != nil {
-		return werr
+		return noSuchJob(werr, opts.JobID, region)
 	}
+	last := tr.Jobs[0].Last
 	v := view(last, region, instancesOf(ctx, f, quiet, last, region))
 	if err := printView(f, v); err != nil {
 		return err
@@ -159,22 +135,6 @@ func waitRun(ctx context.Context, f *cmdutil.Factory, opts *WaitOptions) error {
 		return exitcode.Errorf(exitcode.OrderFailed, "job %s failed: %s", last.JobID, v.Error)
 	}
 	return nil
-}
-
-// progressText is the job's status, with its sub-jobs' counts while it
-// runs.
-func progressText(j *api.Job) string {
-	subs := j.Entities.SubJobs
-	if j.Ended() || len(subs) == 0 {
-		return j.Status
-	}
-	ended := 0
-	for _, s := range subs {
-		if s.Status == api.JobSuccess || s.Status == api.JobFail {
-			ended++
-		}
-	}
-	return fmt.Sprintf("%s (%d of %d servers done)", j.Status, ended, len(subs))
 }
 
 // instancesOf maps the job's servers to their instances with one RMS

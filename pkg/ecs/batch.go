@@ -14,59 +14,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/problem"
 )
 
-// Action is a power action on servers.
-type Action string
-
-// The actions.
-const (
-	Start  Action = "start"
-	Stop   Action = "stop"
-	Reboot Action = "reboot"
-)
-
-// Key is the action's key in the batch body (os-start, os-stop, reboot).
-func (a Action) Key() string {
-	switch a {
-	case Start:
-		return api.ActionStart
-	case Stop:
-		return api.ActionStop
-	}
-	return api.ActionReboot
-}
-
-// Done is the action's past tense, for results ("stopped").
-func (a Action) Done() string {
-	switch a {
-	case Start:
-		return "started"
-	case Stop:
-		return "stopped"
-	}
-	return "rebooted"
-}
-
-// ParseType reads --type: soft or hard (any case) for stop and reboot,
-// SOFT when "". Start takes no type.
-func ParseType(a Action, t string) (string, *problem.Problem) {
-	if a == Start {
-		if t != "" {
-			return "", &problem.Problem{Field: "type", Value: t, Reason: "start takes no type (only stop and reboot do)"}
-		}
-		return "", nil
-	}
-	switch strings.ToLower(t) {
-	case "", "soft":
-		return api.RebootSoft, nil
-	case "hard":
-		return api.RebootHard, nil
-	}
-	return "", &problem.Problem{Field: "type", Value: t, Reason: "is not a stop or reboot type", Allowed: Types}
-}
-
-// Types are the --type values.
-var Types = []string{"soft", "hard"}
-
 // Target is one instance to act on: its FlexusL identity and its ECS
 // server.
 type Target struct {
@@ -314,27 +261,6 @@ func failText(code, reason, message string) string {
 		return code + ": " + text
 	}
 	return text
-}
-
-// Already is the result of a failed start or stop whose server is, read
-// afterwards (ECS ShowServer's status), in the state asked for: ECS fails
-// a start of a running server and a stop of a stopped one. The server's
-// status decides, never the words of the failure's reason (a reason can
-// say anything). ok is false for any other result, action or status.
-func Already(a Action, r Result, serverStatus string) (Result, bool) {
-	if r.Status != StatusFailed {
-		return r, false
-	}
-	switch {
-	case a == Start && serverStatus == "ACTIVE":
-		r.Status = StatusAlreadyRunning
-	case a == Stop && serverStatus == "SHUTOFF":
-		r.Status = StatusAlreadyStopped
-	default:
-		return r, false
-	}
-	r.Error = ""
-	return r, true
 }
 
 // Counts summarises results.

@@ -249,7 +249,7 @@ func TestTrackerPoll(t *testing.T) {
 		"j2": {transient, &api.Job{Status: "RUNNING"}, done2},
 	}}
 	tr := &Tracker{Action: Stop, Jobs: []*Tracked{{Batch: b1, JobID: "j1"}, {Batch: b2, JobID: "j2"}}}
-	if !strings.Contains(tr.Text(), "0 of 2 instances done") || !strings.Contains(tr.Text(), "job j1 checking") {
+	if !strings.Contains(tr.Text(), "0 of 2 instances done") || !strings.Contains(tr.Text(), "job j1: checking") {
 		t.Errorf("text %q", tr.Text())
 	}
 	done, err := tr.Poll(context.Background(), f)
@@ -263,7 +263,7 @@ func TestTrackerPoll(t *testing.T) {
 	if got := tr.Resume(); got != "flexusl job wait j2 --region b" {
 		t.Errorf("resume %q", got)
 	}
-	if !strings.Contains(tr.Text(), "1 of 2 instances done (job j2 RUNNING)") {
+	if !strings.Contains(tr.Text(), "1 of 2 instances done; job j2: RUNNING") {
 		t.Errorf("text %q", tr.Text())
 	}
 	done, err = tr.Poll(context.Background(), f)

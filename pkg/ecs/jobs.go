@@ -76,9 +76,19 @@ func (t *Tracker) Results() []Result {
 	return out
 }
 
-// Text is the progress line: how many instances are done, and each job's
-// last status while it runs.
+// Text is the one progress line of an ECS wait (instance start|stop|reboot
+// and job wait). With an Action: how many instances are done, then each
+// running job; without (a job followed for itself): each job.
 func (t *Tracker) Text() string {
+	var jobs []string
+	for _, j := range t.Jobs {
+		if t.Action == "" || !j.Ended() {
+			jobs = append(jobs, j.Text())
+		}
+	}
+	if t.Action == "" {
+		return strings.Join(jobs, ", ")
+	}
 	rs := t.Results()
 	done := 0
 	for _, r := range rs {
@@ -86,21 +96,36 @@ func (t *Tracker) Text() string {
 			done++
 		}
 	}
-	var running []string
-	for _, j := range t.Jobs {
-		if !j.Ended() {
-			st := "checking"
-			if j.Last != nil {
-				st = j.Last.Status
-			}
-			running = append(running, fmt.Sprintf("job %s %s", j.JobID, st))
-		}
-	}
 	text := fmt.Sprintf("%s: %d of %d instances done", t.Action, done, len(rs))
-	if len(running) > 0 {
-		text += " (" + strings.Join(running, ", ") + ")"
+	if len(jobs) > 0 {
+		text += "; " + strings.Join(jobs, ", ")
 	}
 	return text
+}
+
+// Text is the job's progress: "job J: checking" before its first answer,
+// then its status, with how many of its servers are done while it runs.
+func (j *Tracked) Text() string {
+	return "job " + j.JobID + ": " + j.Status()
+}
+
+// Status is the job's last status ("checking" before its first answer),
+// with how many of its servers are done while it runs.
+func (j *Tracked) Status() string {
+	if j.Last == nil {
+		return "checking"
+	}
+	subs := j.Last.Entities.SubJobs
+	if j.Last.Ended() || len(subs) == 0 {
+		return j.Last.Status
+	}
+	ended := 0
+	for _, s := range subs {
+		if s.Status == api.JobSuccess || s.Status == api.JobFail {
+			ended++
+		}
+	}
+	return fmt.Sprintf("%s (%d of %d servers done)", j.Last.Status, ended, len(subs))
 }
 
 // Resume is the command that follows the jobs still running: one `flexusl

@@ -55,7 +55,7 @@ var Kinds = []KindInfo{
 		Check:   "`flexusl instance show` gives each instance's AUTO RENEW, or look in the console's renewal list (Billing Center > Renewals) for a change made at %[1]s",
 		Recheck: "Check AUTO RENEW with `flexusl instance show` before doing the same again."},
 	{Kind: KindECSAction, Noun: "server operation",
-		Check:   "`flexusl instance show` gives each server's status, or look in the console's server list (changes made at %[1]s)",
+		Check:   "`flexusl instance show` gives each server's status (a password reset: log in with the new password after a restart), or look in the console's server list (changes made at %[1]s)",
 		Recheck: "Check the servers with `flexusl instance show` before doing the same again."},
 	{Kind: KindFirewall, Noun: "firewall change",
 		Check:   "`flexusl firewall list INSTANCE` (or `flexusl firewall list --region REGION`) shows the security group's rules: look for the rule (a create) or its absence (a delete), or in the console (Access Control > Security Groups) for a change made at %[1]s",
