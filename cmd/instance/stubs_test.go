@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/flexusl/flexusl/cmd"
@@ -109,4 +110,16 @@ func runStub(t *testing.T, reg *apitest.Registry, env map[string]string, args ..
 	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return e[k] }, HTTPClient: reg.HTTPClient}
 	code = cmd.Run(context.Background(), f, args)
 	return out.String(), errOut.String(), code
+}
+
+// countPrefix is how many of reg's requests ("METHOD path?query") start
+// with prefix.
+func countPrefix(reg *apitest.Registry, prefix string) int {
+	n := 0
+	for _, l := range lines(reg) {
+		if strings.HasPrefix(l, prefix) {
+			n++
+		}
+	}
+	return n
 }
