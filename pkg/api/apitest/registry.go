@@ -12,6 +12,7 @@ package apitest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -30,6 +31,17 @@ type Request struct {
 	URL    *url.URL
 	Header http.Header
 	Body   []byte
+
+	ctx context.Context
+}
+
+// Context is the request's context: done when the client gives up (its
+// timeout, a cancelled run).
+func (r Request) Context() context.Context {
+	if r.ctx == nil {
+		return context.Background()
+	}
+	return r.ctx
 }
 
 // String is the request line: "GET /path?query".
@@ -124,7 +136,7 @@ func (r *Registry) HTTPClient() (*http.Client, error) { return r.Client(), nil }
 // so flexusl's at-most-once rules see what they would over a network. A
 // request no stub matches fails the test.
 func (r *Registry) RoundTrip(req *http.Request) (*http.Response, error) {
-	q := Request{Method: req.Method, URL: req.URL, Header: req.Header.Clone()}
+	q := Request{Method: req.Method, URL: req.URL, Header: req.Header.Clone(), ctx: req.Context()}
 	if req.Body != nil {
 		b, err := io.ReadAll(req.Body)
 		req.Body.Close()

@@ -203,8 +203,9 @@ func TestWire(t *testing.T) {
 }
 
 // flexusl's client sees a stubbed error as it would a network's: after a
-// connection, an at-most-once call's outcome is unknown and it is sent
-// once; refused before any connection, it is sent again.
+// connection (an error, or silence until the timeout), an at-most-once
+// call's outcome is unknown and it is sent once; refused before any
+// connection, it is sent again.
 func TestConnectedOrNot(t *testing.T) {
 	op := func() *api.Op {
 		return &api.Op{Name: "pay", Service: api.BSS, Method: "POST", Path: "/v2/orders/customer-orders/pay", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "req-1"}
@@ -219,6 +220,18 @@ func TestConnectedOrNot(t *testing.T) {
 	var unknown *api.UnknownOutcomeError
 	if !errors.As(err, &unknown) || len(reg.Requests()) != 1 {
 		t.Errorf("%d requests: %v", len(reg.Requests()), err)
+	}
+
+	// A server that goes silent: the client's timeout ends the call, after
+	// a connection, so the outcome is unknown too.
+	reg = apitest.New(t)
+	reg.Register(apitest.REST("POST", "/v2/orders/customer-orders/pay"), apitest.Hang())
+	c := client(reg)
+	c.HTTP.Timeout = 50 * time.Millisecond
+	start := time.Now()
+	_, err = c.Do(context.Background(), op(), api.AtMostOnce)
+	if !errors.As(err, &unknown) || len(reg.Requests()) != 1 || time.Since(start) > 5*time.Second {
+		t.Errorf("hang: %d requests: %v", len(reg.Requests()), err)
 	}
 
 	reg = apitest.New(t)

@@ -58,6 +58,16 @@ func Err(err error) Responder {
 	return func(*Request) (*http.Response, error) { return nil, err }
 }
 
+// Hang never answers: the request fails when the client gives up (its
+// timeout), after a connection was made, as a server that took the call
+// and went silent.
+func Hang() Responder {
+	return func(q *Request) (*http.Response, error) {
+		<-q.Context().Done()
+		return nil, q.Context().Err()
+	}
+}
+
 // Refused fails the request before any connection: it was not sent.
 func Refused() Responder {
 	return Err(fmt.Errorf("dial tcp: connection refused (%w)", ErrNotConnected))
