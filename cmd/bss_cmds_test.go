@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api/apitest"
 	"github.com/flexusl/flexusl/pkg/ui"
 )
 
@@ -44,12 +48,94 @@ var moneyCalls = map[string]moneyCall{
 	}},
 }
 
+// The stubbed account of the money-safety table: two instances (as
+// newFakeBSS(t, 2) has), and order CS250101000000001 pending payment.
+const stubOrderID = "CS250101000000001"
+
+var (
+	stubRMS = apitest.REST("GET", "/v1/resource-manager/domains/"+fakeDomain+"/all-resources")
+	// stubChanges are the calls that change something.
+	stubChanges = map[string]apitest.Matcher{
+		"renew":       apitest.REST("POST", "/v2/orders/subscriptions/resources/renew"),
+		"unsubscribe": apitest.REST("POST", "/v2/orders/subscriptions/resources/unsubscribe"),
+		"pay":         apitest.REST("POST", "/v3/orders/customer-orders/pay"),
+		"cancel":      apitest.REST("PUT", "/v2/orders/customer-orders/cancel"),
+	}
+)
+
+// stubListing answers RMS with newFakeBSS's n instances.
+func stubListing(n int) apitest.Responder {
+	var rs []any
+	for i := range n {
+		id := fmt.Sprintf("6743d0e3708be6007b8c%04x", i)
+		rs = append(rs, map[string]any{"id": id, "name": fmt.Sprintf("web-%d", i+1), "region_id": "ap-southeast-3", "project_id": "p-ap-southeast-3", "state": "Normal",
+			"properties": map[string]any{"status": "RUNNING", "metadata": map[string]string{"charging_mode": "prePaid", "order_id": "CS0"},
+				"resources": []any{
+					map[string]any{"logical_resource_type": "huaweicloudinternal_ecs_instance", "physical_resource_id": "srv-" + id},
+					map[string]any{"logical_resource_type": "huaweicloudinternal_eip", "physical_resource_id": "eip-" + id,
+						"resource_attributes": []any{map[string]string{"key": "public_ip_address", "value": "203.0.113.7"}}},
+					map[string]any{"logical_resource_type": "huaweicloudinternal_cbc_freeresource", "physical_resource_id": fmt.Sprintf("828e2c7c-3c8c-45a2-bebc-%012x", i)}}}})
+	}
+	b, _ := json.Marshal(map[string]any{"resources": rs, "page_info": map[string]any{"current_count": len(rs), "next_marker": nil}})
+	return apitest.Bytes(200, b)
+}
+
+// stubOrderDetails answers the details of stubOrderID: type typ, status.
+func stubOrderDetails(typ, status int) apitest.Responder {
+	return apitest.String(200, fmt.Sprintf(`{"total_count":1,"order_info":{"order_id":%q,"status":%d,"order_type":%d,"amount_after_discount":5,"currency":"USD",`+
+		`"create_time":"2025-01-01T00:00:00Z","service_type_code":"hws.service.type.hcss"},"order_line_items":[]}`, stubOrderID, status, typ))
+}
+
+// stubMoneyCall is one command that moves money, with the reads it makes
+// before the change and the change's success.
+type stubMoneyCall struct {
+	route string
+	args  []string // without --yes
+	reads func(reg *apitest.Registry)
+	ok    apitest.Responder
+	after func(reg *apitest.Registry) // the reads after a success
+}
+
+var stubMoneyCalls = map[string]stubMoneyCall{
+	"renew": {"renew", []string{"instance", "renew", "web-1", "--period", "2", "-o", "json"},
+		func(reg *apitest.Registry) {
+			reg.Register(stubRMS, stubListing(2))
+			reg.Register(apitest.REST("POST", "/v2/bills/ratings/period-resources/renew-rate"), apitest.Wire(reg.T(), 200, "bss/renew-rate.response.json"))
+		},
+		apitest.String(200, `{"order_ids":["CS250101000000002"],"fail_resource_infos":[]}`), nil},
+	"delete": {"unsubscribe", []string{"instance", "delete", "web-1", "-o", "json"},
+		func(reg *apitest.Registry) { reg.Register(stubRMS, stubListing(2)) },
+		apitest.String(200, `{"order_ids":["CS250101000000002"],"fail_resource_infos":[]}`), nil},
+	"pay": {"pay", []string{"order", "pay", stubOrderID, "-o", "json"},
+		func(reg *apitest.Registry) {
+			reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+stubOrderID), stubOrderDetails(1, 6))
+		},
+		apitest.Status(204), func(reg *apitest.Registry) {
+			reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+stubOrderID), stubOrderDetails(1, 5)).Persist()
+		}},
+	"cancel": {"cancel", []string{"order", "cancel", stubOrderID, "-o", "json"},
+		func(reg *apitest.Registry) {
+			reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+stubOrderID), stubOrderDetails(2, 6))
+		},
+		apitest.Status(204), func(reg *apitest.Registry) {
+			reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+stubOrderID), stubOrderDetails(2, 4)).Persist()
+		}},
+}
+
+// stubFaults are the table's faults as responders.
+var stubFaults = map[string]apitest.Responder{
+	"429":     apitest.WithHeader(apitest.String(429, `{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}`), "Retry-After", "0"),
+	"500":     apitest.String(500, `{"error_code":"CBC.0999","error_msg":"Other errors."}`),
+	"drop":    apitest.Err(io.ErrUnexpectedEOF), // taken, then the answer is lost
+	"timeout": apitest.Hang(),                   // taken, then silence past FLEXUSL_TIMEOUT
+}
+
 // The money-safety table for renew, delete, pay and cancel, as for the
 // purchase: 429,429,200 is one call taken once; 500, a dropped connection
 // and a timeout are exactly one request, an unknown outcome, journaled,
 // never a hint to try again; without a terminal and --yes nothing is sent.
 func TestMoneySafetyTable(t *testing.T) {
-	for name, mc := range moneyCalls {
+	for name, mc := range stubMoneyCalls {
 		for _, tc := range []struct {
 			name    string
 			faults  []string
@@ -65,23 +151,43 @@ func TestMoneySafetyTable(t *testing.T) {
 			{"no terminal, no --yes", nil, false, 2, 0, false},
 		} {
 			t.Run(name+"/"+tc.name, func(t *testing.T) {
-				fb := newFakeBSS(t, 2)
+				reg := apitest.New(t)
 				dir := t.TempDir()
-				args := mc.args(fb)
+				args := append([]string(nil), mc.args...)
 				if tc.yes {
 					args = append(args, "--yes")
+					mc.reads(reg)
+					for _, f := range tc.faults {
+						reg.Register(stubChanges[mc.route], stubFaults[f])
+					}
+					if !tc.unknown {
+						reg.Register(stubChanges[mc.route], mc.ok)
+						if mc.after != nil {
+							mc.after(reg)
+						}
+					}
 				}
-				fb.fault(mc.route, tc.faults...)
-				r := runIn(t, fb.env(dir), false, "", args...)
+				r := runStub(t, reg, bssEnv(dir), false, "", args...)
 				if r.code != tc.code {
 					t.Fatalf("exit %d, want %d\nstdout %s\nstderr %s", r.code, tc.code, r.out, r.err)
 				}
-				sent := fb.requests(mc.route)
-				if len(sent) != tc.sends || fb.changes() != tc.sends {
-					t.Fatalf("%d %s requests (%d changes), want %d", len(sent), mc.route, fb.changes(), tc.sends)
+				var sent []apitest.Request
+				changes := 0
+				for _, q := range reg.Requests() {
+					if stubChanges[mc.route].Matches(q) {
+						sent = append(sent, q)
+					}
+					for _, m := range stubChanges {
+						if m.Matches(q) {
+							changes++
+						}
+					}
+				}
+				if len(sent) != tc.sends || changes != tc.sends {
+					t.Fatalf("%d %s requests (%d changes), want %d", len(sent), mc.route, changes, tc.sends)
 				}
 				if tc.sends == 0 {
-					if n := len(fb.requests("")); n != 0 {
+					if n := len(reg.Requests()); n != 0 {
 						t.Errorf("%d requests of any kind were sent before refusing", n)
 					}
 					if !strings.Contains(r.err, "--yes") || !strings.Contains(r.err, "nothing was sent") {
@@ -91,7 +197,7 @@ func TestMoneySafetyTable(t *testing.T) {
 				}
 				crid := sent[0].Header.Get("Client-Request-Id")
 				for _, s := range sent {
-					if s.Header.Get("Client-Request-Id") != crid || crid == "" || s.Body != sent[0].Body {
+					if s.Header.Get("Client-Request-Id") != crid || crid == "" || string(s.Body) != string(sent[0].Body) {
 						t.Errorf("a retry changed the request: %q vs %q", s.Header.Get("Client-Request-Id"), crid)
 					}
 				}
@@ -113,6 +219,12 @@ func TestMoneySafetyTable(t *testing.T) {
 			})
 		}
 	}
+}
+
+// bssEnv is the environment of a run against stubs: the state in dir.
+func bssEnv(dir string) map[string]string {
+	return map[string]string{"FLEXUSL_TOKEN": "fake-token-SECRET-77", "FLEXUSL_DOMAIN_ID": fakeDomain, "XDG_STATE_HOME": dir,
+		"FLEXUSL_CONFIG": filepath.Join(dir, "config.yaml"), "FLEXUSL_TIMEOUT": "400ms"}
 }
 
 func TestRenewSplitsAtTenAndPrintsOrders(t *testing.T) {

@@ -91,6 +91,9 @@ func (r *Registry) Register(m Matcher, resp Responder) *Stub {
 	return s
 }
 
+// T is the test the registry belongs to.
+func (r *Registry) T() testing.TB { return r.t }
+
 // Verify fails t for every stub no request used, naming its matcher.
 func (r *Registry) Verify(t testing.TB) {
 	t.Helper()
@@ -114,7 +117,7 @@ func (r *Registry) Requests() []Request {
 func (r *Registry) Count(m Matcher) int {
 	n := 0
 	for _, q := range r.Requests() {
-		if m.match(&q) {
+		if m.Matches(q) {
 			n++
 		}
 	}
@@ -189,6 +192,9 @@ type Matcher struct {
 	desc  string
 	match func(*Request) bool
 }
+
+// Matches reports whether m matches q (a recorded request).
+func (m Matcher) Matches(q Request) bool { return m.match(&q) }
 
 // String describes the matcher (in failures).
 func (m Matcher) String() string { return m.desc }
