@@ -221,6 +221,34 @@ func TestMoneySafetyTable(t *testing.T) {
 	}
 }
 
+var (
+	stubRenew     = stubChanges["renew"]
+	stubRenewRate = apitest.REST("POST", "/v2/bills/ratings/period-resources/renew-rate")
+)
+
+// stubID is the ID of newFakeBSS's i-th instance (web-<i+1>).
+func stubID(i int) string { return fmt.Sprintf("6743d0e3708be6007b8c%04x", i) }
+
+// stubRenewReads registers what a renewal of n listed instances reads:
+// RMS once, and the documented renew-rate answer (persisting).
+func stubRenewReads(reg *apitest.Registry, n int) {
+	reg.Register(stubRMS, stubListing(n))
+	reg.Register(stubRenewRate, apitest.Wire(reg.T(), 200, "bss/renew-rate.response.json")).Persist()
+}
+
+// stubChangeCount counts reg's requests that change something.
+func stubChangeCount(reg *apitest.Registry) int {
+	n := 0
+	for _, q := range reg.Requests() {
+		for _, m := range stubChanges {
+			if m.Matches(q) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // bssEnv is the environment of a run against stubs: the state in dir.
 func bssEnv(dir string) map[string]string {
 	return map[string]string{"FLEXUSL_TOKEN": "fake-token-SECRET-77", "FLEXUSL_DOMAIN_ID": fakeDomain, "XDG_STATE_HOME": dir,
@@ -228,17 +256,25 @@ func bssEnv(dir string) map[string]string {
 }
 
 func TestRenewSplitsAtTenAndPrintsOrders(t *testing.T) {
-	fb := newFakeBSS(t, 12)
+	reg := apitest.New(t)
+	stubRenewReads(reg, 12)
+	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["CS250101000000001"],"fail_resource_infos":[]}`))
+	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["CS250101000000002"],"fail_resource_infos":[]}`))
 	dir := t.TempDir()
 	args := []string{"instance", "renew", "--period", "1", "--period-type", "year", "--auto-pay", "--yes", "-o", "json"}
-	for _, in := range fb.instances {
-		args = append(args, in.Name)
+	for i := range 12 {
+		args = append(args, fmt.Sprintf("web-%d", i+1))
 	}
-	r := runIn(t, fb.env(dir), false, "", args...)
+	r := runStub(t, reg, bssEnv(dir), false, "", args...)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
-	sent := fb.requests("renew")
+	var sent []apitest.Request
+	for _, q := range reg.Requests() {
+		if stubRenew.Matches(q) {
+			sent = append(sent, q)
+		}
+	}
 	if len(sent) != 2 {
 		t.Fatalf("%d renew calls, want 2", len(sent))
 	}
@@ -248,8 +284,8 @@ func TestRenewSplitsAtTenAndPrintsOrders(t *testing.T) {
 		PeriodNum   int      `json:"period_num"`
 		IsAutoPay   int      `json:"is_auto_pay"`
 	}
-	json.Unmarshal([]byte(sent[0].Body), &first)
-	json.Unmarshal([]byte(sent[1].Body), &second)
+	json.Unmarshal(sent[0].Body, &first)
+	json.Unmarshal(sent[1].Body, &second)
 	if len(first.ResourceIDs) != 10 || len(second.ResourceIDs) != 2 || first.PeriodType != 3 || first.PeriodNum != 1 || first.IsAutoPay != 1 {
 		t.Errorf("bodies %s / %s", sent[0].Body, sent[1].Body)
 	}
@@ -263,8 +299,8 @@ func TestRenewSplitsAtTenAndPrintsOrders(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &res); err != nil || len(res.OrderIDs) != 2 || res.Failed == nil || len(res.Failed) != 0 {
 		t.Errorf("stdout %s (%v)", r.out, err)
 	}
-	if len(fb.requests("rms")) != 1 {
-		t.Errorf("%d RMS listings for 12 names, want 1", len(fb.requests("rms")))
+	if n := reg.Count(stubRMS); n != 1 {
+		t.Errorf("%d RMS listings for 12 names, want 1", n)
 	}
 }
 
@@ -296,9 +332,11 @@ func TestRenewDryRunNeedsNoCredentials(t *testing.T) {
 }
 
 func TestRenewPartialFailure(t *testing.T) {
-	fb := newFakeBSS(t, 2)
-	fb.fault("renew", "partial")
-	r := runIn(t, fb.env(t.TempDir()), false, "", "instance", "renew", "web-1", "web-2", "--period", "1", "--yes", "-o", "json")
+	reg := apitest.New(t)
+	stubRenewReads(reg, 2)
+	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["CS250101000000001"],"fail_resource_infos":[`+
+		`{"error_code":"CBC.99003016","error_msg":"The resource does not exist.","resource_id":"`+stubID(1)+`"}]}`))
+	r := runStub(t, reg, bssEnv(t.TempDir()), false, "", "instance", "renew", "web-1", "web-2", "--period", "1", "--yes", "-o", "json")
 	var res struct {
 		OrderIDs []string `json:"order_ids"`
 		Failed   []struct {
@@ -307,7 +345,7 @@ func TestRenewPartialFailure(t *testing.T) {
 		} `json:"failed"`
 	}
 	if r.code != 1 || json.Unmarshal([]byte(r.out), &res) != nil || len(res.OrderIDs) != 1 || len(res.Failed) != 1 ||
-		res.Failed[0].ID != fb.instances[1].ID || res.Failed[0].Error != "CBC.99003016: The resource does not exist." {
+		res.Failed[0].ID != stubID(1) || res.Failed[0].Error != "CBC.99003016: The resource does not exist." {
 		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 	if !strings.Contains(r.err, "web-2") || !strings.Contains(r.err, "1 of 2 instance(s) were not taken") {
@@ -329,10 +367,13 @@ func TestRenewValidationSendsNothing(t *testing.T) {
 		{[]string{"web-1", "--period", "1", "--wait", "--timeout", "0s"}, "--timeout/--interval"},
 		{[]string{"no-such", "--period", "1"}, `no instance with ID or name "no-such"`},
 	} {
-		fb := newFakeBSS(t, 1)
-		r := runIn(t, fb.env(t.TempDir()), false, "", append([]string{"instance", "renew", "--yes"}, tc.args...)...)
-		if r.code != 2 || !strings.Contains(r.err, tc.want) || r.out != "" || fb.changes() != 0 {
-			t.Errorf("%v: exit %d changes %d\n%s\nwant %q", tc.args, r.code, fb.changes(), r.err, tc.want)
+		reg := apitest.New(t)
+		if tc.args[0] == "no-such" { // a name RMS does not list
+			reg.Register(stubRMS, stubListing(1))
+		}
+		r := runStub(t, reg, bssEnv(t.TempDir()), false, "", append([]string{"instance", "renew", "--yes"}, tc.args...)...)
+		if changes := stubChangeCount(reg); r.code != 2 || !strings.Contains(r.err, tc.want) || r.out != "" || changes != 0 {
+			t.Errorf("%v: exit %d changes %d\n%s\nwant %q", tc.args, r.code, changes, r.err, tc.want)
 		}
 	}
 }
@@ -357,8 +398,11 @@ func TestRenewConfirmationShowsExpiry(t *testing.T) {
 }
 
 func TestRenewWaitFollowsOrders(t *testing.T) {
-	fb := newFakeBSS(t, 1)
-	r := runIn(t, fb.env(t.TempDir()), false, "", "instance", "renew", "web-1", "--period", "1", "--auto-pay", "--yes", "--wait", "--interval", "10ms", "-o", "json")
+	reg := apitest.New(t)
+	stubRenewReads(reg, 1)
+	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["`+stubOrderID+`"],"fail_resource_infos":[]}`))
+	reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+stubOrderID), stubOrderDetails(2, 5)).Persist()
+	r := runStub(t, reg, bssEnv(t.TempDir()), false, "", "instance", "renew", "web-1", "--period", "1", "--auto-pay", "--yes", "--wait", "--interval", "10ms", "-o", "json")
 	var res struct {
 		Orders []struct {
 			Status    int    `json:"status"`
@@ -596,14 +640,17 @@ func TestConfirmationsEscapeServerText(t *testing.T) {
 // After a renewal whose outcome is unknown, the next renewal warns about
 // it before asking.
 func TestNextRenewWarnsAboutUnknown(t *testing.T) {
-	fb := newFakeBSS(t, 1)
-	env := fb.env(t.TempDir())
-	fb.fault("renew", "500")
-	if r := runIn(t, env, false, "", "instance", "renew", "web-1", "--period", "1", "--yes"); r.code != 1 {
+	reg := apitest.New(t)
+	env := bssEnv(t.TempDir())
+	stubRenewReads(reg, 1)
+	reg.Register(stubRenew, stubFaults["500"])
+	if r := runStub(t, reg, env, false, "", "instance", "renew", "web-1", "--period", "1", "--yes"); r.code != 1 {
 		t.Fatalf("exit %d %s", r.code, r.err)
 	}
-	crid := fb.requests("renew")[0].Header.Get("Client-Request-Id")
-	r := runIn(t, env, true, "n\n", "instance", "renew", "web-1", "--period", "1")
+	crid := reg.Requests()[len(reg.Requests())-1].Header.Get("Client-Request-Id")
+	reg.Register(stubRMS, stubListing(1))
+	reg.Register(apitest.REST("POST", "/v2/orders/suscriptions/resources/query"), apitest.String(200, `{"total_count":0,"data":[]}`))
+	r := runStub(t, reg, env, true, "n\n", "instance", "renew", "web-1", "--period", "1")
 	if r.code != 2 || !strings.Contains(r.err, "an earlier renewal's outcome is unknown") || !strings.Contains(r.err, crid) || !strings.Contains(r.err, "flexusl order list --remote") {
 		t.Errorf("exit %d\n%s", r.code, r.err)
 	}
