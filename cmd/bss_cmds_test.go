@@ -65,10 +65,19 @@ var (
 
 // stubListing answers RMS with newFakeBSS's n instances.
 func stubListing(n int) apitest.Responder {
-	var rs []any
+	var names []string
 	for i := range n {
-		id := fmt.Sprintf("6743d0e3708be6007b8c%04x", i)
-		rs = append(rs, map[string]any{"id": id, "name": fmt.Sprintf("web-%d", i+1), "region_id": "ap-southeast-3", "project_id": "p-ap-southeast-3", "state": "Normal",
+		names = append(names, fmt.Sprintf("web-%d", i+1))
+	}
+	return stubListingOf(names...)
+}
+
+// stubListingOf answers RMS with an instance per name.
+func stubListingOf(names ...string) apitest.Responder {
+	var rs []any
+	for i, name := range names {
+		id := stubID(i)
+		rs = append(rs, map[string]any{"id": id, "name": name, "region_id": "ap-southeast-3", "project_id": "p-ap-southeast-3", "state": "Normal",
 			"properties": map[string]any{"status": "RUNNING", "metadata": map[string]string{"charging_mode": "prePaid", "order_id": "CS0"},
 				"resources": []any{
 					map[string]any{"logical_resource_type": "huaweicloudinternal_ecs_instance", "physical_resource_id": "srv-" + id},
@@ -236,6 +245,24 @@ func stubRenewReads(reg *apitest.Registry, n int) {
 	reg.Register(stubRenewRate, apitest.Wire(reg.T(), 200, "bss/renew-rate.response.json")).Persist()
 }
 
+var (
+	stubSubs       = apitest.REST("POST", "/v2/orders/suscriptions/resources/query")
+	stubAutoRenew0 = "/v2/orders/subscriptions/resources/autorenew/" + stubID(0)
+	stubAutoRenew1 = "/v2/orders/subscriptions/resources/autorenew/" + stubID(1)
+	stubTraffic    = apitest.REST("POST", "/v2/payments/free-resources/usages/details/query")
+)
+
+// stubSubscriptions answers a subscription query with the instances
+// web-1.. given by index, expiring 2025-01-31T15:59:59Z, auto-renew off.
+func stubSubscriptions(ids ...int) apitest.Responder {
+	var data []string
+	for _, i := range ids {
+		data = append(data, fmt.Sprintf(`{"resource_id":%q,"region_code":"ap-southeast-3","is_main_resource":1,"status":2,`+
+			`"effective_time":"2024-12-31T10:00:00Z","expire_time":"2025-01-31T15:59:59Z","expire_policy":0}`, stubID(i)))
+	}
+	return apitest.String(200, fmt.Sprintf(`{"total_count":%d,"data":[%s]}`, len(data), strings.Join(data, ",")))
+}
+
 // stubChangeCount counts reg's requests that change something.
 func stubChangeCount(reg *apitest.Registry) int {
 	n := 0
@@ -379,20 +406,24 @@ func TestRenewValidationSendsNothing(t *testing.T) {
 }
 
 func TestRenewConfirmationShowsExpiry(t *testing.T) {
-	fb := newFakeBSS(t, 1)
+	reg := apitest.New(t)
+	stubRenewReads(reg, 1)
+	reg.Register(stubRMS, stubListing(1))
+	reg.Register(stubSubs, stubSubscriptions(0)).Persist()
 	dir := t.TempDir()
-	r := runIn(t, fb.env(dir), true, "n\n", "instance", "renew", "web-1", "--period", "1")
-	if r.code != 2 || fb.changes() != 0 || !strings.Contains(r.err, "cancelled: nothing was sent") {
-		t.Fatalf("decline: exit %d changes %d\n%s", r.code, fb.changes(), r.err)
+	r := runStub(t, reg, bssEnv(dir), true, "n\n", "instance", "renew", "web-1", "--period", "1")
+	if changes := stubChangeCount(reg); r.code != 2 || changes != 0 || !strings.Contains(r.err, "cancelled: nothing was sent") {
+		t.Fatalf("decline: exit %d changes %d\n%s", r.code, changes, r.err)
 	}
-	for _, want := range []string{"You are about to renew 1 instance for 1 month.", "Auto-pay:", "flexusl order pay", "web-1", fb.instances[0].ID,
+	for _, want := range []string{"You are about to renew 1 instance for 1 month.", "Auto-pay:", "flexusl order pay", "web-1", stubID(0),
 		"2025-01-31 15:59:59 UTC", "2025-02-28 15:59:59 UTC", "Renew? [y/N]"} {
 		if !strings.Contains(r.err, want) {
 			t.Errorf("confirmation lacks %q:\n%s", want, r.err)
 		}
 	}
-	r = runIn(t, fb.env(dir), true, "y\n", "instance", "renew", "web-1", "--period", "1")
-	if r.code != 0 || len(fb.requests("renew")) != 1 || !strings.Contains(r.out, "CS2501010000") || !strings.Contains(r.err, "wait for payment") {
+	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["CS250101000000001"],"fail_resource_infos":[]}`))
+	r = runStub(t, reg, bssEnv(dir), true, "y\n", "instance", "renew", "web-1", "--period", "1")
+	if r.code != 0 || reg.Count(stubRenew) != 1 || !strings.Contains(r.out, "CS2501010000") || !strings.Contains(r.err, "wait for payment") {
 		t.Errorf("accept: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 }
@@ -415,12 +446,23 @@ func TestRenewWaitFollowsOrders(t *testing.T) {
 }
 
 func TestDeleteTypedConfirmation(t *testing.T) {
-	fb := newFakeBSS(t, 3)
+	reg := apitest.New(t)
+	reg.Register(stubRMS, stubListing(3)).Persist()
+	unsubscribe := stubChanges["unsubscribe"]
+	unsubscribes := func() []apitest.Request {
+		var out []apitest.Request
+		for _, q := range reg.Requests() {
+			if unsubscribe.Matches(q) {
+				out = append(out, q)
+			}
+		}
+		return out
+	}
 	dir := t.TempDir()
 	// Wrong name: nothing sent.
-	r := runIn(t, fb.env(dir), true, "web-2\n", "instance", "delete", "web-1")
-	if r.code != 2 || fb.changes() != 0 || !strings.Contains(r.err, "nothing was sent") {
-		t.Fatalf("wrong name: exit %d changes %d\n%s", r.code, fb.changes(), r.err)
+	r := runStub(t, reg, bssEnv(dir), true, "web-2\n", "instance", "delete", "web-1")
+	if changes := stubChangeCount(reg); r.code != 2 || changes != 0 || !strings.Contains(r.err, "nothing was sent") {
+		t.Fatalf("wrong name: exit %d changes %d\n%s", r.code, changes, r.err)
 	}
 	for _, want := range []string{"RELEASES it", "server, disks (EVS), backups (CBR vault), host security (HSS) and EIP", "cannot be undone",
 		"203.0.113.7", "server, EIP, data package", "Type web-1 to confirm"} {
@@ -429,66 +471,88 @@ func TestDeleteTypedConfirmation(t *testing.T) {
 		}
 	}
 	// Right name: one unsubscription.
-	r = runIn(t, fb.env(dir), true, "web-1\n", "instance", "delete", "web-1")
-	if r.code != 0 || len(fb.requests("unsubscribe")) != 1 || !strings.Contains(fb.requests("unsubscribe")[0].Body, `"unsubscribe_type":1`) {
+	reg.Register(unsubscribe, apitest.String(200, `{"order_ids":["CS250101000000001"],"fail_resource_infos":[]}`))
+	r = runStub(t, reg, bssEnv(dir), true, "web-1\n", "instance", "delete", "web-1")
+	if r.code != 0 || len(unsubscribes()) != 1 || !strings.Contains(string(unsubscribes()[0].Body), `"unsubscribe_type":1`) {
 		t.Fatalf("right name: exit %d\n%s", r.code, r.err)
 	}
 	// Several: the number, through the alias.
-	r = runIn(t, fb.env(dir), true, "3 instances\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
-	if r.code != 2 || len(fb.requests("unsubscribe")) != 1 || !strings.Contains(r.err, "Type the number of instances (3) to confirm") {
+	r = runStub(t, reg, bssEnv(dir), true, "3 instances\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
+	if r.code != 2 || len(unsubscribes()) != 1 || !strings.Contains(r.err, "Type the number of instances (3) to confirm") {
 		t.Fatalf("several, wrong: exit %d\n%s", r.code, r.err)
 	}
-	r = runIn(t, fb.env(dir), true, "3\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
-	if r.code != 0 || len(fb.requests("unsubscribe")) != 2 {
+	reg.Register(unsubscribe, apitest.String(200, `{"order_ids":["CS250101000000002"],"fail_resource_infos":[]}`))
+	r = runStub(t, reg, bssEnv(dir), true, "3\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
+	if r.code != 0 || len(unsubscribes()) != 2 {
 		t.Fatalf("several: exit %d\n%s", r.code, r.err)
 	}
 }
 
 func TestAutoRenew(t *testing.T) {
-	fb := newFakeBSS(t, 2)
+	reg := apitest.New(t)
 	dir := t.TempDir()
-	env := fb.env(dir)
-	r := runIn(t, env, false, "", "instance", "auto-renew", "web-1", "web-2", "on", "--times", "3", "-o", "json")
-	if r.code != 0 || len(fb.requests("autorenew")) != 2 {
+	env := bssEnv(dir)
+	reg.Register(stubRMS, stubListing(2)).Persist()
+	reg.Register(apitest.REST("POST", stubAutoRenew0), apitest.Status(204))
+	reg.Register(apitest.REST("POST", stubAutoRenew1), apitest.Status(204))
+	autorenews := func() []apitest.Request {
+		var out []apitest.Request
+		for _, q := range reg.Requests() {
+			if strings.HasPrefix(q.URL.Path, "/v2/orders/subscriptions/resources/autorenew/") {
+				out = append(out, q)
+			}
+		}
+		return out
+	}
+	r := runStub(t, reg, env, false, "", "instance", "auto-renew", "web-1", "web-2", "on", "--times", "3", "-o", "json")
+	if r.code != 0 || len(autorenews()) != 2 {
 		t.Fatalf("on: exit %d\n%s", r.code, r.err)
 	}
-	for _, s := range fb.requests("autorenew") {
-		if s.Method != "POST" || s.Body != `{"auto_renew_times":3}` || s.Header.Get("Client-Request-Id") == "" {
-			t.Errorf("on sent %s %s %s", s.Method, s.Path, s.Body)
+	for _, s := range autorenews() {
+		if s.Method != "POST" || string(s.Body) != `{"auto_renew_times":3}` || s.Header.Get("Client-Request-Id") == "" {
+			t.Errorf("on sent %s %s %s", s.Method, s.URL.Path, s.Body)
 		}
 	}
 	var res []map[string]any
 	if json.Unmarshal([]byte(r.out), &res) != nil || len(res) != 2 || res[0]["auto_renew"] != true || res[0]["ok"] != true || res[0]["times"] != 3.0 {
 		t.Errorf("stdout %s", r.out)
 	}
-	r = runIn(t, env, false, "", "instance", "auto-renew", "web-1", "off")
-	last := fb.requests("autorenew")[2]
-	if r.code != 0 || last.Method != "DELETE" || last.Body != "" || !fb.instances[1].AutoRenew || fb.instances[0].AutoRenew {
+	reg.Register(apitest.REST("DELETE", stubAutoRenew0), apitest.Status(204))
+	r = runStub(t, reg, env, false, "", "instance", "auto-renew", "web-1", "off")
+	last := autorenews()[2]
+	if r.code != 0 || last.Method != "DELETE" || len(last.Body) != 0 || last.URL.Path != stubAutoRenew0 || len(autorenews()) != 3 {
 		t.Errorf("off: exit %d %s %q\n%s", r.code, last.Method, last.Body, r.err)
 	}
-	r = runIn(t, env, false, "", "instance", "auto-renew", "web-1", "off")
+	reg.Register(apitest.REST("DELETE", stubAutoRenew0), apitest.String(400, `{"error_code":"CBC.99003605","error_msg":"already cancelled"}`))
+	r = runStub(t, reg, env, false, "", "instance", "auto-renew", "web-1", "off")
 	if r.code != 0 || !strings.Contains(r.out, "already off") {
 		t.Errorf("off twice: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 	for _, bad := range [][]string{{"web-1", "on", "--times", "100"}, {"web-1", "off", "--times", "2"}, {"web-1", "maybe"}, {"on"}, {"web-1", "on", "--times", "-1"}} {
-		n := len(fb.requests(""))
-		r := runIn(t, env, false, "", append([]string{"instance", "auto-renew"}, bad...)...)
-		if r.code != 2 || len(fb.requests("")) != n {
-			t.Errorf("%v: exit %d, %d requests\n%s", bad, r.code, len(fb.requests(""))-n, r.err)
+		n := len(reg.Requests())
+		r := runStub(t, reg, env, false, "", append([]string{"instance", "auto-renew"}, bad...)...)
+		if r.code != 2 || len(reg.Requests()) != n {
+			t.Errorf("%v: exit %d, %d requests\n%s", bad, r.code, len(reg.Requests())-n, r.err)
 		}
 	}
 }
 
 func TestTraffic(t *testing.T) {
-	fb := newFakeBSS(t, 2)
-	fb.instances[1].Remaining = 0
-	env := fb.env(t.TempDir())
-	r := runIn(t, env, false, "", "instance", "traffic", "-o", "json")
+	reg := apitest.New(t)
+	usage := func(i int, remaining float64) string {
+		return fmt.Sprintf(`{"free_resource_id":"828e2c7c-3c8c-45a2-bebc-%012x","usage_type_name":"Upstream traffic","quota_reuse_cycle":4,"quota_reuse_cycle_type":2,`+
+			`"start_time":"2025-01-25T16:00:00Z","end_time":"2025-02-25T16:00:00Z","amount":%v,"original_amount":1024,"measure_id":10}`, i, remaining)
+	}
+	reg.Register(stubRMS, stubListing(2)).Persist()
+	reg.Register(stubTraffic, apitest.String(200, `{"free_resources":[`+usage(0, 742.5)+`,`+usage(1, 0)+`]}`))
+	reg.Register(stubTraffic, apitest.String(200, `{"free_resources":[`+usage(0, 742.5)+`]}`))
+	env := bssEnv(t.TempDir())
+	r := runStub(t, reg, env, false, "", "instance", "traffic", "-o", "json")
 	var rows []map[string]any
 	if r.code != 0 || json.Unmarshal([]byte(r.out), &rows) != nil || len(rows) != 2 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	want := map[string]any{"id": fb.instances[0].ID, "name": "web-1", "total_gb": 1024.0, "used_gb": 281.5, "remaining_gb": 742.5, "used_percent": 27.5, "resets_at": "2025-02-25T16:00:00Z"}
+	want := map[string]any{"id": stubID(0), "name": "web-1", "total_gb": 1024.0, "used_gb": 281.5, "remaining_gb": 742.5, "used_percent": 27.5, "resets_at": "2025-02-25T16:00:00Z"}
 	for k, v := range want {
 		if rows[0][k] != v {
 			t.Errorf("%s = %v, want %v", k, rows[0][k], v)
@@ -497,11 +561,11 @@ func TestTraffic(t *testing.T) {
 	if rows[1]["used_percent"] != 100.0 {
 		t.Errorf("row 2 %v", rows[1])
 	}
-	if len(fb.requests("traffic")) != 1 || fb.requests("traffic")[0].Header.Get("X-Language") != "en_US" {
-		t.Errorf("traffic calls %+v", fb.requests("traffic"))
+	if qs := reg.Requests(); reg.Count(stubTraffic) != 1 || qs[len(qs)-1].Header.Get("X-Language") != "en_US" {
+		t.Errorf("traffic calls %+v", qs)
 	}
 	// One instance by name, as a table on a terminal: a bar.
-	r = runIn(t, env, true, "", "instance", "traffic", "web-1")
+	r = runStub(t, reg, env, true, "", "instance", "traffic", "web-1")
 	if r.code != 0 || !strings.Contains(r.out, "[######..............] 27.5%") || !strings.Contains(r.out, "742.50") {
 		t.Errorf("table:\n%s\n%s", r.out, r.err)
 	}
@@ -610,15 +674,17 @@ func TestOrderListRemote(t *testing.T) {
 
 // A prompt answered by end of input (Ctrl-D) cancels: exit 2, nothing sent.
 func TestPromptAtEOFCancels(t *testing.T) {
-	fb := newFakeBSS(t, 1)
-	env := fb.env(t.TempDir())
-	fb.mu.Lock()
-	id := fb.newOrder(1, nil, 6)
-	fb.mu.Unlock()
+	reg := apitest.New(t)
+	env := bssEnv(t.TempDir())
+	id := stubOrderID
+	reg.Register(stubRMS, stubListing(1)).Persist()
+	reg.Register(stubSubs, stubSubscriptions(0)).Persist()
+	reg.Register(stubRenewRate, apitest.Wire(t, 200, "bss/renew-rate.response.json")).Persist()
+	reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+id), stubOrderDetails(1, 6)).Persist()
 	for _, args := range [][]string{{"instance", "delete", "web-1"}, {"instance", "renew", "web-1", "--period", "1"}, {"order", "pay", id}, {"order", "cancel", id}} {
-		r := runIn(t, env, true, "", args...)
-		if r.code != 2 || fb.changes() != 0 || !strings.Contains(r.err, "nothing was sent") {
-			t.Errorf("%v: exit %d, %d changes\n%s", args, r.code, fb.changes(), r.err)
+		r := runStub(t, reg, env, true, "", args...)
+		if changes := stubChangeCount(reg); r.code != 2 || changes != 0 || !strings.Contains(r.err, "nothing was sent") {
+			t.Errorf("%v: exit %d, %d changes\n%s", args, r.code, changes, r.err)
 		}
 	}
 }
@@ -626,12 +692,14 @@ func TestPromptAtEOFCancels(t *testing.T) {
 // Text from RMS and BSS reaches the terminal escaped: an instance name
 // cannot clear the screen or rewrite the confirmation.
 func TestConfirmationsEscapeServerText(t *testing.T) {
-	fb := newFakeBSS(t, 1)
-	fb.instances[0].Name = "evil\x1b[2J\rname"
-	env := fb.env(t.TempDir())
-	for _, args := range [][]string{{"instance", "renew", fb.instances[0].ID, "--period", "1"}, {"instance", "delete", fb.instances[0].ID}} {
-		r := runIn(t, env, true, "n\n", args...)
-		if r.code != 2 || strings.ContainsAny(r.err, "\x1b\r") || !strings.Contains(r.err, "evil^[[2J^Mname") || fb.changes() != 0 {
+	reg := apitest.New(t)
+	reg.Register(stubRMS, stubListingOf("evil\x1b[2J\rname")).Persist()
+	reg.Register(stubSubs, stubSubscriptions(0)).Persist()
+	reg.Register(stubRenewRate, apitest.Wire(t, 200, "bss/renew-rate.response.json")).Persist()
+	env := bssEnv(t.TempDir())
+	for _, args := range [][]string{{"instance", "renew", stubID(0), "--period", "1"}, {"instance", "delete", stubID(0)}} {
+		r := runStub(t, reg, env, true, "n\n", args...)
+		if r.code != 2 || strings.ContainsAny(r.err, "\x1b\r") || !strings.Contains(r.err, "evil^[[2J^Mname") || stubChangeCount(reg) != 0 {
 			t.Errorf("%v: exit %d\n%q", args, r.code, r.err)
 		}
 	}
