@@ -12,6 +12,7 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api/apitest"
+	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/ui"
 )
 
@@ -72,12 +73,17 @@ func stubListing(n int) apitest.Responder {
 	return stubListingOf(names...)
 }
 
-// stubListingOf answers RMS with an instance per name.
+// stubListingOf answers RMS with an instance per name, in ap-southeast-3.
 func stubListingOf(names ...string) apitest.Responder {
+	return stubListingIn("ap-southeast-3", names...)
+}
+
+// stubListingIn answers RMS with an instance per name, in region.
+func stubListingIn(region string, names ...string) apitest.Responder {
 	var rs []any
 	for i, name := range names {
 		id := stubID(i)
-		rs = append(rs, map[string]any{"id": id, "name": name, "region_id": "ap-southeast-3", "project_id": "p-ap-southeast-3", "state": "Normal",
+		rs = append(rs, map[string]any{"id": id, "name": name, "region_id": region, "project_id": "p-" + region, "state": "Normal",
 			"properties": map[string]any{"status": "RUNNING", "metadata": map[string]string{"charging_mode": "prePaid", "order_id": "CS0"},
 				"resources": []any{
 					map[string]any{"logical_resource_type": "huaweicloudinternal_ecs_instance", "physical_resource_id": "srv-" + id},
@@ -91,8 +97,18 @@ func stubListingOf(names ...string) apitest.Responder {
 
 // stubOrderDetails answers the details of stubOrderID: type typ, status.
 func stubOrderDetails(typ, status int) apitest.Responder {
+	return stubOrderDetailsOf(stubOrderID, typ, status)
+}
+
+// stubOrderDetailsOf answers the details of order id: type typ, status.
+func stubOrderDetailsOf(id string, typ, status int) apitest.Responder {
 	return apitest.String(200, fmt.Sprintf(`{"total_count":1,"order_info":{"order_id":%q,"status":%d,"order_type":%d,"amount_after_discount":5,"currency":"USD",`+
-		`"create_time":"2025-01-01T00:00:00Z","service_type_code":"hws.service.type.hcss"},"order_line_items":[]}`, stubOrderID, status, typ))
+		`"create_time":"2025-01-01T00:00:00Z","service_type_code":"hws.service.type.hcss"},"order_line_items":[]}`, id, status, typ))
+}
+
+// stubDetails matches the details of order id.
+func stubDetails(id string) apitest.Matcher {
+	return apitest.REST("GET", "/v2/orders/customer-orders/details/"+id)
 }
 
 // stubMoneyCall is one command that moves money, with the reads it makes
@@ -332,13 +348,13 @@ func TestRenewSplitsAtTenAndPrintsOrders(t *testing.T) {
 }
 
 func TestRenewDryRunNeedsNoCredentials(t *testing.T) {
-	fb := newFakeBSS(t, 1)
-	env := fb.env(t.TempDir())
+	reg := apitest.New(t) // nothing may be asked
+	env := bssEnv(t.TempDir())
 	delete(env, "FLEXUSL_TOKEN")
-	id := fb.instances[0].ID
-	r := runIn(t, env, false, "", "instance", "renew", id, "--period", "1", "--dry-run", "-o", "json")
-	if r.code != 0 || len(fb.requests("")) != 0 {
-		t.Fatalf("dry run: exit %d, %d requests: %s", r.code, len(fb.requests("")), r.err)
+	id := stubID(0)
+	r := runStub(t, reg, env, false, "", "instance", "renew", id, "--period", "1", "--dry-run", "-o", "json")
+	if r.code != 0 || len(reg.Requests()) != 0 {
+		t.Fatalf("dry run: exit %d, %d requests: %s", r.code, len(reg.Requests()), r.err)
 	}
 	var dry []struct {
 		Method, URL string
@@ -347,13 +363,13 @@ func TestRenewDryRunNeedsNoCredentials(t *testing.T) {
 	}
 	var body bytes.Buffer
 	if err := json.Unmarshal([]byte(r.out), &dry); err != nil || len(dry) != 1 || dry[0].Method != "POST" || json.Compact(&body, dry[0].Body) != nil ||
-		dry[0].URL != fb.url+"/v2/orders/subscriptions/resources/renew" || body.String() != `{"resource_ids":["`+id+`"],"period_type":2,"period_num":1,"is_auto_pay":0}` ||
+		dry[0].URL != config.DefaultBSSEndpoint+"/v2/orders/subscriptions/resources/renew" || body.String() != `{"resource_ids":["`+id+`"],"period_type":2,"period_num":1,"is_auto_pay":0}` ||
 		dry[0].Headers["X-Auth-Token"] != "REDACTED" {
 		t.Errorf("dry run %s (%v)", r.out, err)
 	}
 	// A name needs RMS, hence credentials: exit 3, nothing sent.
-	r = runIn(t, env, false, "", "instance", "renew", "web-1", "--period", "1", "--dry-run")
-	if r.code != 3 || len(fb.requests("")) != 0 {
+	r = runStub(t, reg, env, false, "", "instance", "renew", "web-1", "--period", "1", "--dry-run")
+	if r.code != 3 || len(reg.Requests()) != 0 {
 		t.Errorf("dry run by name without credentials: exit %d\n%s", r.code, r.err)
 	}
 }
@@ -572,44 +588,49 @@ func TestTraffic(t *testing.T) {
 }
 
 func TestOrderPayAndCancelRefuseWhatIsNotPending(t *testing.T) {
-	fb := newFakeBSS(t, 0)
-	env := fb.env(t.TempDir())
-	fb.mu.Lock()
-	done := fb.newOrder(1, nil, 5)
-	pending := fb.newOrder(2, nil, 6)
-	fb.mu.Unlock()
+	reg := apitest.New(t)
+	env := bssEnv(t.TempDir())
+	done, pending, other := "CS250101000000001", "CS250101000000002", "CS250101000000003"
+	reg.Register(stubDetails(done), stubOrderDetailsOf(done, 1, 5)).Persist()
 	// Paying a completed order: already paid, nothing sent, exit 0 (as stop
 	// on a stopped server). Cancelling it: its state forbids it, exit 2.
-	r0 := runIn(t, env, false, "", "order", "pay", done, "--yes", "-o", "json")
-	if r0.code != 0 || fb.changes() != 0 || !strings.Contains(r0.err, "is already paid (completed): nothing was sent") || !strings.Contains(r0.out, `"action": "already_paid"`) {
+	r0 := runStub(t, reg, env, false, "", "order", "pay", done, "--yes", "-o", "json")
+	if r0.code != 0 || stubChangeCount(reg) != 0 || !strings.Contains(r0.err, "is already paid (completed): nothing was sent") || !strings.Contains(r0.out, `"action": "already_paid"`) {
 		t.Errorf("pay completed: exit %d\n%s\n%s", r0.code, r0.out, r0.err)
 	}
-	r0 = runIn(t, env, false, "", "order", "cancel", done, "--yes")
-	if r0.code != 2 || fb.changes() != 0 || !strings.Contains(r0.err, "is completed (status 5), not pending payment (6)") || !strings.Contains(r0.err, "nothing was sent") {
+	r0 = runStub(t, reg, env, false, "", "order", "cancel", done, "--yes")
+	if r0.code != 2 || stubChangeCount(reg) != 0 || !strings.Contains(r0.err, "is completed (status 5), not pending payment (6)") || !strings.Contains(r0.err, "nothing was sent") {
 		t.Errorf("cancel completed: exit %d\n%s", r0.code, r0.err)
 	}
 	// On a terminal pay shows the amount and currency, then pays.
-	r := runIn(t, env, true, "y\n", "order", "pay", pending)
+	reg.Register(stubDetails(pending), stubOrderDetailsOf(pending, 2, 6))
+	reg.Register(stubChanges["pay"], apitest.Status(204))
+	reg.Register(stubDetails(pending), stubOrderDetailsOf(pending, 2, 5)).Persist()
+	r := runStub(t, reg, env, true, "y\n", "order", "pay", pending)
 	if r.code != 0 || !strings.Contains(r.err, "renewal") || !strings.Contains(r.err, "5.00 USD") || !strings.Contains(r.err, "Pay order "+pending+"? [y/N]") ||
 		!strings.Contains(r.out, "paid") || !strings.Contains(r.out, "completed") {
 		t.Errorf("pay: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	if b := fb.requests("pay")[0].Body; b != `{"order_id":"`+pending+`","use_coupon":"NO","use_discount":"NO"}` {
+	var pays []string
+	for _, q := range reg.Requests() {
+		if stubChanges["pay"].Matches(q) {
+			pays = append(pays, string(q.Body))
+		}
+	}
+	if b := pays[0]; b != `{"order_id":"`+pending+`","use_coupon":"NO","use_discount":"NO"}` {
 		t.Errorf("pay body %s", b)
 	}
 	// Insufficient balance: the service's refusal, with what to do.
-	fb.mu.Lock()
-	other := fb.newOrder(1, nil, 6)
-	fb.mu.Unlock()
-	fb.fault("pay", "400:CBC.99005003")
-	r = runIn(t, env, false, "", "order", "pay", other, "--yes")
+	reg.Register(stubDetails(other), stubOrderDetailsOf(other, 1, 6))
+	reg.Register(stubChanges["pay"], apitest.String(400, `{"error_code":"CBC.99005003","error_msg":"refused by the test"}`))
+	r = runStub(t, reg, env, false, "", "order", "pay", other, "--yes")
 	if r.code != 1 || !strings.Contains(r.err, "CBC.99005003") || !strings.Contains(r.err, "top it up") {
 		t.Errorf("balance: exit %d\n%s", r.code, r.err)
 	}
 	// Dry run: nothing read, nothing sent.
-	n := len(fb.requests(""))
-	r = runIn(t, env, false, "", "order", "cancel", other, "--dry-run")
-	if r.code != 0 || len(fb.requests("")) != n || !strings.Contains(r.out, "PUT "+fb.url+"/v2/orders/customer-orders/cancel") || !strings.Contains(r.out, `"order_id": "`+other+`"`) {
+	n := len(reg.Requests())
+	r = runStub(t, reg, env, false, "", "order", "cancel", other, "--dry-run")
+	if r.code != 0 || len(reg.Requests()) != n || !strings.Contains(r.out, "PUT "+config.DefaultBSSEndpoint+"/v2/orders/customer-orders/cancel") || !strings.Contains(r.out, `"order_id": "`+other+`"`) {
 		t.Errorf("dry run: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 }

@@ -33,6 +33,17 @@ func runStub(t *testing.T, reg *apitest.Registry, env map[string]string, tty boo
 	return result{out.String(), errOut.String(), code}
 }
 
+// countPath counts reg's requests whose path starts with prefix.
+func countPath(reg *apitest.Registry, prefix string) int {
+	n := 0
+	for _, q := range reg.Requests() {
+		if strings.HasPrefix(q.URL.Path, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
 // orderCS1 is the details of order CS1.
 var orderCS1 = apitest.REST("GET", "/v2/orders/customer-orders/details/CS1")
 
@@ -193,12 +204,13 @@ func TestRenewAndDeleteAnswersAboutOtherThingsAreUnknown(t *testing.T) {
 		"order id escapes":             `{"order_ids":["CS1\u001b]0;x\u0007"]}`,
 		"order id dot-dot":             `{"order_ids":[".."]}`,
 	} {
-		for _, mc := range []moneyCall{moneyCalls["renew"], moneyCalls["delete"]} {
+		for _, mc := range []stubMoneyCall{stubMoneyCalls["renew"], stubMoneyCalls["delete"]} {
 			t.Run(name+"/"+mc.route, func(t *testing.T) {
-				fb := newFakeBSS(t, 1)
+				reg := apitest.New(t)
 				dir := t.TempDir()
-				fb.fault(mc.route, "body:"+body)
-				r := runIn(t, fb.env(dir), false, "", append(mc.args(fb), "--yes", "--wait", "--timeout", "1m")...)
+				mc.reads(reg)
+				reg.Register(stubChanges[mc.route], apitest.String(200, body)) // a hostile answer
+				r := runStub(t, reg, bssEnv(dir), false, "", append(append([]string(nil), mc.args...), "--yes", "--wait", "--timeout", "1m")...)
 				if r.code != 1 || !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "Do not") || strings.Contains(r.err, "see the warnings above") {
 					t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
 				}
@@ -207,10 +219,10 @@ func TestRenewAndDeleteAnswersAboutOtherThingsAreUnknown(t *testing.T) {
 						t.Errorf("%q reached the output:\n%s\n%s", bad, r.out, r.err)
 					}
 				}
-				if n := len(fb.requests(mc.route)); n != 1 {
+				if n := reg.Count(stubChanges[mc.route]); n != 1 {
 					t.Errorf("%d %s requests", n, mc.route)
 				}
-				if n := len(fb.requests("order")); n != 0 {
+				if n := countPath(reg, "/v2/orders/customer-orders/details/"); n != 0 {
 					t.Errorf("%d order reads after an unknown outcome", n)
 				}
 				var states []string
@@ -302,9 +314,9 @@ func TestUnboundedAnswersStop(t *testing.T) {
 // ap-southeast-3 act on it. Before: `instance delete web-1 --region
 // ap-southeast-3 --yes` unsubscribed the tr-west-1 instance.
 func TestRegionScopesResolution(t *testing.T) {
-	fb := newFakeBSS(t, 1)
-	fb.instances[0].Region = "tr-west-1" // the fake RMS ignores region_id
-	id := fb.instances[0].ID
+	reg := apitest.New(t)
+	reg.Register(stubRMS, stubListingIn("tr-west-1", "web-1")).Persist() // whatever region_id asks
+	id := stubID(0)
 	for _, args := range [][]string{
 		{"instance", "delete", "web-1", "--region", "ap-southeast-3", "--yes"},
 		{"instance", "delete", id, "--region", "ap-southeast-3", "--yes"},
@@ -312,12 +324,12 @@ func TestRegionScopesResolution(t *testing.T) {
 		{"instance", "auto-renew", "web-1", "off", "--region", "ap-southeast-3"},
 		{"instance", "show", "web-1", "--region", "ap-southeast-3"},
 	} {
-		r := runIn(t, fb.env(t.TempDir()), false, "", args...)
-		if r.code != 2 || !strings.Contains(r.err, "in ap-southeast-3") || fb.changes() != 0 {
-			t.Errorf("%v: exit %d, %d changes\n%s%s", args, r.code, fb.changes(), r.out, r.err)
+		r := runStub(t, reg, bssEnv(t.TempDir()), false, "", args...)
+		if changes := stubChangeCount(reg) + countPath(reg, "/v2/orders/subscriptions/resources/autorenew/"); r.code != 2 || !strings.Contains(r.err, "in ap-southeast-3") || changes != 0 {
+			t.Errorf("%v: exit %d, %d changes\n%s%s", args, r.code, changes, r.out, r.err)
 		}
 	}
-	r := runIn(t, fb.env(t.TempDir()), false, "", "instance", "list", "--region", "ap-southeast-3", "-o", "json")
+	r := runStub(t, reg, bssEnv(t.TempDir()), false, "", "instance", "list", "--region", "ap-southeast-3", "-o", "json")
 	if r.code != 0 || strings.Contains(r.out, id) {
 		t.Errorf("list: exit %d\n%s%s", r.code, r.out, r.err)
 	}
@@ -328,10 +340,11 @@ func TestRegionScopesResolution(t *testing.T) {
 // already off": only a refusal (4xx) says that. Before: exit 0, "ok (was
 // already off)".
 func TestAutoRenewOff500IsUnknown(t *testing.T) {
-	fb := newFakeBSS(t, 1)
+	reg := apitest.New(t)
 	dir := t.TempDir()
-	fb.fault("autorenew", "500:CBC.99003605")
-	r := runIn(t, fb.env(dir), false, "", "instance", "auto-renew", "web-1", "off", "-o", "json")
+	reg.Register(stubRMS, stubListing(1))
+	reg.Register(apitest.REST("DELETE", stubAutoRenew0), apitest.String(500, `{"error_code":"CBC.99003605","error_msg":"a 5xx with a refusal's code"}`))
+	r := runStub(t, reg, bssEnv(dir), false, "", "instance", "auto-renew", "web-1", "off", "-o", "json")
 	if r.code != 1 || strings.Contains(r.out, "already off") || !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "Do not run the command again") {
 		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
