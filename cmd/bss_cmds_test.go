@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api/apitest"
@@ -26,27 +27,6 @@ func runIn(t *testing.T, env map[string]string, tty bool, stdin string, args ...
 	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
 	code := Run(context.Background(), f, args)
 	return result{out.String(), errOut.String(), code}
-}
-
-// moneyCall is one command that moves money, ready to run against fb.
-type moneyCall struct {
-	route string
-	args  func(fb *fakeBSS) []string // without --yes
-}
-
-var moneyCalls = map[string]moneyCall{
-	"renew":  {"renew", func(*fakeBSS) []string { return []string{"instance", "renew", "web-1", "--period", "2", "-o", "json"} }},
-	"delete": {"unsubscribe", func(*fakeBSS) []string { return []string{"instance", "delete", "web-1", "-o", "json"} }},
-	"pay": {"pay", func(fb *fakeBSS) []string {
-		fb.mu.Lock()
-		defer fb.mu.Unlock()
-		return []string{"order", "pay", fb.newOrder(1, nil, 6), "-o", "json"}
-	}},
-	"cancel": {"cancel", func(fb *fakeBSS) []string {
-		fb.mu.Lock()
-		defer fb.mu.Unlock()
-		return []string{"order", "cancel", fb.newOrder(2, nil, 6), "-o", "json"}
-	}},
 }
 
 // The stubbed account of the money-safety table: two instances (as
@@ -636,15 +616,19 @@ func TestOrderPayAndCancelRefuseWhatIsNotPending(t *testing.T) {
 }
 
 func TestOrderListRemote(t *testing.T) {
-	fb := newFakeBSS(t, 2)
+	reg := apitest.New(t)
 	dir := t.TempDir()
-	env := fb.env(dir)
-	fb.mu.Lock()
-	fb.newOrder(1, nil, 5)
-	fb.newOrder(2, nil, 6)
-	fb.mu.Unlock()
+	env := bssEnv(dir)
+	orders := apitest.REST("GET", "/v2/orders/customer-orders")
+	now := time.Now().UTC().Format("2006-01-02T15:04:05Z")
+	order := func(id string, typ, status int) string {
+		return fmt.Sprintf(`{"order_id":%q,"status":%d,"order_type":%d,"amount_after_discount":5,"currency":"USD","create_time":%q,"service_type_code":"hws.service.type.hcss"}`,
+			id, status, typ, now)
+	}
+	two := order("CS250101000000001", 1, 5) + "," + order("CS250101000000002", 2, 6)
+	reg.Register(orders, apitest.String(200, `{"total_count":2,"order_infos":[`+two+`]}`))
 	// A fresh machine: the journal is empty, the orders are listed.
-	r := runIn(t, env, false, "", "order", "list", "--remote", "--since", "7d", "-o", "json")
+	r := runStub(t, reg, env, false, "", "order", "list", "--remote", "--since", "7d", "-o", "json")
 	var l struct {
 		Orders []struct {
 			OrderID   string `json:"order_id"`
@@ -659,35 +643,49 @@ func TestOrderListRemote(t *testing.T) {
 	if r.code != 0 || json.Unmarshal([]byte(r.out), &l) != nil || len(l.Orders) != 2 || l.Unknown == nil || len(l.Unknown) != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	q := fb.requests("orders")[0].Query
+	queries := func() []string {
+		var qs []string
+		for _, q := range reg.Requests() {
+			if orders.Matches(q) {
+				qs = append(qs, q.URL.RawQuery)
+			}
+		}
+		return qs
+	}
+	q := queries()[0]
 	if !strings.Contains(q, "create_time_begin=") || !strings.Contains(q, "order_by=-createTime") || !strings.Contains(q, "limit=100") || !strings.Contains(q, "offset=0") {
 		t.Errorf("query %s", q)
 	}
 	// A renewal whose answer was lost: listed with the order it placed.
-	fb.fault("renew", "drop")
-	if r := runIn(t, env, false, "", "instance", "renew", "web-2", "--period", "1", "--yes"); r.code != 1 {
+	stubRenewReads(reg, 2)
+	reg.Register(stubRenew, stubFaults["drop"]) // BSS placed renewal order CS250101000000003, then the answer was lost
+	if r := runStub(t, reg, env, false, "", "instance", "renew", "web-2", "--period", "1", "--yes"); r.code != 1 {
 		t.Fatalf("renew: exit %d %s", r.code, r.err)
 	}
-	crid := fb.requests("renew")[0].Header.Get("Client-Request-Id")
-	r = runIn(t, env, false, "", "order", "list", "--remote", "-o", "json")
+	crid := reg.Requests()[len(reg.Requests())-1].Header.Get("Client-Request-Id")
+	reg.Register(orders, apitest.String(200, `{"total_count":3,"order_infos":[`+two+","+order("CS250101000000003", 2, 6)+`]}`)).Persist()
+	r = runStub(t, reg, env, false, "", "order", "list", "--remote", "-o", "json")
 	if r.code != 0 || json.Unmarshal([]byte(r.out), &l) != nil || len(l.Unknown) != 1 || l.Unknown[0].RequestID != crid || l.Unknown[0].Kind != "renew" || len(l.Unknown[0].Matches) != 2 {
 		// Two renewal orders exist within the window: the test's own and
 		// the one the lost call placed; both are possible.
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	r = runIn(t, env, false, "", "order", "list", "--remote")
+	r = runStub(t, reg, env, false, "", "order", "list", "--remote")
 	if !strings.Contains(r.out, "? request "+crid) || !strings.Contains(r.out, "possible match: CS") || !strings.Contains(r.out, "unknown outcome") {
 		t.Errorf("table:\n%s", r.out)
 	}
 	// Filters by name, checked offline.
-	r = runIn(t, env, false, "", "order", "list", "--remote", "--status", "pending-payment", "--type", "renewal")
-	if q := fb.requests("orders")[len(fb.requests("orders"))-1].Query; r.code != 0 || !strings.Contains(q, "status=6") || !strings.Contains(q, "order_type=2") {
+	r = runStub(t, reg, env, false, "", "order", "list", "--remote", "--status", "pending-payment", "--type", "renewal")
+	if len(queries()) == 0 {
+		t.Fatalf("filters: exit %d, no listing sent", r.code)
+	}
+	if q := queries()[len(queries())-1]; r.code != 0 || !strings.Contains(q, "status=6") || !strings.Contains(q, "order_type=2") {
 		t.Errorf("filters: exit %d, query %s", r.code, q)
 	}
-	n := len(fb.requests(""))
+	n := len(reg.Requests())
 	for _, bad := range [][]string{{"--remote", "--status", "paid"}, {"--remote", "--since", "7 days"}, {"--status", "6"}, {"--remote", "--type", "refund"}} {
-		r := runIn(t, env, false, "", append([]string{"order", "list"}, bad...)...)
-		if r.code != 2 || len(fb.requests("")) != n {
+		r := runStub(t, reg, env, false, "", append([]string{"order", "list"}, bad...)...)
+		if r.code != 2 || len(reg.Requests()) != n {
 			t.Errorf("%v: exit %d\n%s", bad, r.code, r.err)
 		}
 	}
