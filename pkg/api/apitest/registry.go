@@ -139,7 +139,8 @@ func (r *Registry) HTTPClient() (*http.Client, error) { return r.Client(), nil }
 // so flexusl's at-most-once rules see what they would over a network. A
 // request no stub matches fails the test.
 func (r *Registry) RoundTrip(req *http.Request) (*http.Response, error) {
-	q := Request{Method: req.Method, URL: req.URL, Header: req.Header.Clone(), ctx: req.Context()}
+	u := *req.URL // a copy: what was sent, whatever the client does later
+	q := Request{Method: req.Method, URL: &u, Header: req.Header.Clone(), ctx: req.Context()}
 	if req.Body != nil {
 		b, err := io.ReadAll(req.Body)
 		req.Body.Close()
