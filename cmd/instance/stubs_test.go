@@ -71,16 +71,7 @@ func listing(next string, entries ...map[string]any) apitest.Responder {
 
 // subscriptions answers a BSS subscription query with the entries given.
 func subscriptions(entries ...string) apitest.Responder {
-	data := "[]"
-	if len(entries) > 0 {
-		var raw []json.RawMessage
-		for _, e := range entries {
-			raw = append(raw, json.RawMessage(e))
-		}
-		b, _ := json.Marshal(raw)
-		data = string(b)
-	}
-	return apitest.String(200, fmt.Sprintf(`{"total_count":%d,"data":%s}`, len(entries), data))
+	return apitest.String(200, fmt.Sprintf(`{"total_count":%d,"data":[%s]}`, len(entries), strings.Join(entries, ",")))
 }
 
 // lines are reg's requests as "METHOD path?query".
