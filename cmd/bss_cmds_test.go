@@ -4,10 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api/apitest"
+	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/ui"
 )
 
@@ -23,25 +29,110 @@ func runIn(t *testing.T, env map[string]string, tty bool, stdin string, args ...
 	return result{out.String(), errOut.String(), code}
 }
 
-// moneyCall is one command that moves money, ready to run against fb.
-type moneyCall struct {
-	route string
-	args  func(fb *fakeBSS) []string // without --yes
+// The stubbed account of the money-safety table: two instances (as
+// newFakeBSS(t, 2) has), and order CS250101000000001 pending payment.
+const stubOrderID = "CS250101000000001"
+
+var (
+	stubRMS = apitest.REST("GET", "/v1/resource-manager/domains/"+fakeDomain+"/all-resources")
+	// stubChanges are the calls that change something.
+	stubChanges = map[string]apitest.Matcher{
+		"renew":       apitest.REST("POST", "/v2/orders/subscriptions/resources/renew"),
+		"unsubscribe": apitest.REST("POST", "/v2/orders/subscriptions/resources/unsubscribe"),
+		"pay":         apitest.REST("POST", "/v3/orders/customer-orders/pay"),
+		"cancel":      apitest.REST("PUT", "/v2/orders/customer-orders/cancel"),
+	}
+)
+
+// stubListing answers RMS with newFakeBSS's n instances.
+func stubListing(n int) apitest.Responder {
+	var names []string
+	for i := range n {
+		names = append(names, fmt.Sprintf("web-%d", i+1))
+	}
+	return stubListingOf(names...)
 }
 
-var moneyCalls = map[string]moneyCall{
-	"renew":  {"renew", func(*fakeBSS) []string { return []string{"instance", "renew", "web-1", "--period", "2", "-o", "json"} }},
-	"delete": {"unsubscribe", func(*fakeBSS) []string { return []string{"instance", "delete", "web-1", "-o", "json"} }},
-	"pay": {"pay", func(fb *fakeBSS) []string {
-		fb.mu.Lock()
-		defer fb.mu.Unlock()
-		return []string{"order", "pay", fb.newOrder(1, nil, 6), "-o", "json"}
-	}},
-	"cancel": {"cancel", func(fb *fakeBSS) []string {
-		fb.mu.Lock()
-		defer fb.mu.Unlock()
-		return []string{"order", "cancel", fb.newOrder(2, nil, 6), "-o", "json"}
-	}},
+// stubListingOf answers RMS with an instance per name, in ap-southeast-3.
+func stubListingOf(names ...string) apitest.Responder {
+	return stubListingIn("ap-southeast-3", names...)
+}
+
+// stubListingIn answers RMS with an instance per name, in region.
+func stubListingIn(region string, names ...string) apitest.Responder {
+	var rs []any
+	for i, name := range names {
+		id := stubID(i)
+		rs = append(rs, map[string]any{"id": id, "name": name, "region_id": region, "project_id": "p-" + region, "state": "Normal",
+			"properties": map[string]any{"status": "RUNNING", "metadata": map[string]string{"charging_mode": "prePaid", "order_id": "CS0"},
+				"resources": []any{
+					map[string]any{"logical_resource_type": "huaweicloudinternal_ecs_instance", "physical_resource_id": "srv-" + id},
+					map[string]any{"logical_resource_type": "huaweicloudinternal_eip", "physical_resource_id": "eip-" + id,
+						"resource_attributes": []any{map[string]string{"key": "public_ip_address", "value": "203.0.113.7"}}},
+					map[string]any{"logical_resource_type": "huaweicloudinternal_cbc_freeresource", "physical_resource_id": fmt.Sprintf("828e2c7c-3c8c-45a2-bebc-%012x", i)}}}})
+	}
+	b, _ := json.Marshal(map[string]any{"resources": rs, "page_info": map[string]any{"current_count": len(rs), "next_marker": nil}})
+	return apitest.Bytes(200, b)
+}
+
+// stubOrderDetails answers the details of stubOrderID: type typ, status.
+func stubOrderDetails(typ, status int) apitest.Responder {
+	return stubOrderDetailsOf(stubOrderID, typ, status)
+}
+
+// stubOrderDetailsOf answers the details of order id: type typ, status.
+func stubOrderDetailsOf(id string, typ, status int) apitest.Responder {
+	return apitest.String(200, fmt.Sprintf(`{"total_count":1,"order_info":{"order_id":%q,"status":%d,"order_type":%d,"amount_after_discount":5,"currency":"USD",`+
+		`"create_time":"2025-01-01T00:00:00Z","service_type_code":"hws.service.type.hcss"},"order_line_items":[]}`, id, status, typ))
+}
+
+// stubDetails matches the details of order id.
+func stubDetails(id string) apitest.Matcher {
+	return apitest.REST("GET", "/v2/orders/customer-orders/details/"+id)
+}
+
+// stubMoneyCall is one command that moves money, with the reads it makes
+// before the change and the change's success.
+type stubMoneyCall struct {
+	route string
+	args  []string // without --yes
+	reads func(reg *apitest.Registry)
+	ok    apitest.Responder
+	after func(reg *apitest.Registry) // the reads after a success
+}
+
+var stubMoneyCalls = map[string]stubMoneyCall{
+	"renew": {"renew", []string{"instance", "renew", "web-1", "--period", "2", "-o", "json"},
+		func(reg *apitest.Registry) {
+			reg.Register(stubRMS, stubListing(2))
+			reg.Register(apitest.REST("POST", "/v2/bills/ratings/period-resources/renew-rate"), apitest.Wire(reg.T(), 200, "bss/renew-rate.response.json"))
+		},
+		apitest.String(200, `{"order_ids":["CS250101000000002"],"fail_resource_infos":[]}`), nil},
+	"delete": {"unsubscribe", []string{"instance", "delete", "web-1", "-o", "json"},
+		func(reg *apitest.Registry) { reg.Register(stubRMS, stubListing(2)) },
+		apitest.String(200, `{"order_ids":["CS250101000000002"],"fail_resource_infos":[]}`), nil},
+	"pay": {"pay", []string{"order", "pay", stubOrderID, "-o", "json"},
+		func(reg *apitest.Registry) {
+			reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+stubOrderID), stubOrderDetails(1, 6))
+		},
+		apitest.Status(204), func(reg *apitest.Registry) {
+			reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+stubOrderID), stubOrderDetails(1, 5)).Persist()
+		}},
+	"cancel": {"cancel", []string{"order", "cancel", stubOrderID, "-o", "json"},
+		func(reg *apitest.Registry) {
+			reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+stubOrderID), stubOrderDetails(2, 6))
+		},
+		apitest.Status(204), func(reg *apitest.Registry) {
+			reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+stubOrderID), stubOrderDetails(2, 4)).Persist()
+		}},
+}
+
+// stubFaults are the table's faults as responders.
+var stubFaults = map[string]apitest.Responder{
+	"429":     apitest.WithHeader(apitest.String(429, `{"error_code":"APIGW.0308","error_msg":"The throttling threshold has been reached"}`), "Retry-After", "0"),
+	"500":     apitest.String(500, `{"error_code":"CBC.0999","error_msg":"Other errors."}`),
+	"drop":    apitest.Err(io.ErrUnexpectedEOF), // taken, then the answer is lost
+	"timeout": apitest.Hang(),                   // taken, then silence past FLEXUSL_TIMEOUT
 }
 
 // The money-safety table for renew, delete, pay and cancel, as for the
@@ -49,7 +140,7 @@ var moneyCalls = map[string]moneyCall{
 // and a timeout are exactly one request, an unknown outcome, journaled,
 // never a hint to try again; without a terminal and --yes nothing is sent.
 func TestMoneySafetyTable(t *testing.T) {
-	for name, mc := range moneyCalls {
+	for name, mc := range stubMoneyCalls {
 		for _, tc := range []struct {
 			name    string
 			faults  []string
@@ -65,23 +156,43 @@ func TestMoneySafetyTable(t *testing.T) {
 			{"no terminal, no --yes", nil, false, 2, 0, false},
 		} {
 			t.Run(name+"/"+tc.name, func(t *testing.T) {
-				fb := newFakeBSS(t, 2)
+				reg := apitest.New(t)
 				dir := t.TempDir()
-				args := mc.args(fb)
+				args := append([]string(nil), mc.args...)
 				if tc.yes {
 					args = append(args, "--yes")
+					mc.reads(reg)
+					for _, f := range tc.faults {
+						reg.Register(stubChanges[mc.route], stubFaults[f])
+					}
+					if !tc.unknown {
+						reg.Register(stubChanges[mc.route], mc.ok)
+						if mc.after != nil {
+							mc.after(reg)
+						}
+					}
 				}
-				fb.fault(mc.route, tc.faults...)
-				r := runIn(t, fb.env(dir), false, "", args...)
+				r := runStub(t, reg, bssEnv(dir), false, "", args...)
 				if r.code != tc.code {
 					t.Fatalf("exit %d, want %d\nstdout %s\nstderr %s", r.code, tc.code, r.out, r.err)
 				}
-				sent := fb.requests(mc.route)
-				if len(sent) != tc.sends || fb.changes() != tc.sends {
-					t.Fatalf("%d %s requests (%d changes), want %d", len(sent), mc.route, fb.changes(), tc.sends)
+				var sent []apitest.Request
+				changes := 0
+				for _, q := range reg.Requests() {
+					if stubChanges[mc.route].Matches(q) {
+						sent = append(sent, q)
+					}
+					for _, m := range stubChanges {
+						if m.Matches(q) {
+							changes++
+						}
+					}
+				}
+				if len(sent) != tc.sends || changes != tc.sends {
+					t.Fatalf("%d %s requests (%d changes), want %d", len(sent), mc.route, changes, tc.sends)
 				}
 				if tc.sends == 0 {
-					if n := len(fb.requests("")); n != 0 {
+					if n := len(reg.Requests()); n != 0 {
 						t.Errorf("%d requests of any kind were sent before refusing", n)
 					}
 					if !strings.Contains(r.err, "--yes") || !strings.Contains(r.err, "nothing was sent") {
@@ -91,7 +202,7 @@ func TestMoneySafetyTable(t *testing.T) {
 				}
 				crid := sent[0].Header.Get("Client-Request-Id")
 				for _, s := range sent {
-					if s.Header.Get("Client-Request-Id") != crid || crid == "" || s.Body != sent[0].Body {
+					if s.Header.Get("Client-Request-Id") != crid || crid == "" || string(s.Body) != string(sent[0].Body) {
 						t.Errorf("a retry changed the request: %q vs %q", s.Header.Get("Client-Request-Id"), crid)
 					}
 				}
@@ -115,18 +226,78 @@ func TestMoneySafetyTable(t *testing.T) {
 	}
 }
 
+var (
+	stubRenew     = stubChanges["renew"]
+	stubRenewRate = apitest.REST("POST", "/v2/bills/ratings/period-resources/renew-rate")
+)
+
+// stubID is the ID of newFakeBSS's i-th instance (web-<i+1>).
+func stubID(i int) string { return fmt.Sprintf("6743d0e3708be6007b8c%04x", i) }
+
+// stubRenewReads registers what a renewal of n listed instances reads:
+// RMS once, and the documented renew-rate answer (persisting).
+func stubRenewReads(reg *apitest.Registry, n int) {
+	reg.Register(stubRMS, stubListing(n))
+	reg.Register(stubRenewRate, apitest.Wire(reg.T(), 200, "bss/renew-rate.response.json")).Persist()
+}
+
+var (
+	stubSubs       = apitest.REST("POST", "/v2/orders/suscriptions/resources/query")
+	stubAutoRenew0 = "/v2/orders/subscriptions/resources/autorenew/" + stubID(0)
+	stubAutoRenew1 = "/v2/orders/subscriptions/resources/autorenew/" + stubID(1)
+	stubTraffic    = apitest.REST("POST", "/v2/payments/free-resources/usages/details/query")
+)
+
+// stubSubscriptions answers a subscription query with the instances
+// web-1.. given by index, expiring 2025-01-31T15:59:59Z, auto-renew off.
+func stubSubscriptions(ids ...int) apitest.Responder {
+	var data []string
+	for _, i := range ids {
+		data = append(data, fmt.Sprintf(`{"resource_id":%q,"region_code":"ap-southeast-3","is_main_resource":1,"status":2,`+
+			`"effective_time":"2024-12-31T10:00:00Z","expire_time":"2025-01-31T15:59:59Z","expire_policy":0}`, stubID(i)))
+	}
+	return apitest.String(200, fmt.Sprintf(`{"total_count":%d,"data":[%s]}`, len(data), strings.Join(data, ",")))
+}
+
+// stubChangeCount counts reg's requests that change something.
+func stubChangeCount(reg *apitest.Registry) int {
+	n := 0
+	for _, q := range reg.Requests() {
+		for _, m := range stubChanges {
+			if m.Matches(q) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// bssEnv is the environment of a run against stubs: the state in dir.
+func bssEnv(dir string) map[string]string {
+	return map[string]string{"FLEXUSL_TOKEN": "fake-token-SECRET-77", "FLEXUSL_DOMAIN_ID": fakeDomain, "XDG_STATE_HOME": dir,
+		"FLEXUSL_CONFIG": filepath.Join(dir, "config.yaml"), "FLEXUSL_TIMEOUT": "400ms"}
+}
+
 func TestRenewSplitsAtTenAndPrintsOrders(t *testing.T) {
-	fb := newFakeBSS(t, 12)
+	reg := apitest.New(t)
+	stubRenewReads(reg, 12)
+	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["CS250101000000001"],"fail_resource_infos":[]}`))
+	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["CS250101000000002"],"fail_resource_infos":[]}`))
 	dir := t.TempDir()
 	args := []string{"instance", "renew", "--period", "1", "--period-type", "year", "--auto-pay", "--yes", "-o", "json"}
-	for _, in := range fb.instances {
-		args = append(args, in.Name)
+	for i := range 12 {
+		args = append(args, fmt.Sprintf("web-%d", i+1))
 	}
-	r := runIn(t, fb.env(dir), false, "", args...)
+	r := runStub(t, reg, bssEnv(dir), false, "", args...)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
-	sent := fb.requests("renew")
+	var sent []apitest.Request
+	for _, q := range reg.Requests() {
+		if stubRenew.Matches(q) {
+			sent = append(sent, q)
+		}
+	}
 	if len(sent) != 2 {
 		t.Fatalf("%d renew calls, want 2", len(sent))
 	}
@@ -136,8 +307,8 @@ func TestRenewSplitsAtTenAndPrintsOrders(t *testing.T) {
 		PeriodNum   int      `json:"period_num"`
 		IsAutoPay   int      `json:"is_auto_pay"`
 	}
-	json.Unmarshal([]byte(sent[0].Body), &first)
-	json.Unmarshal([]byte(sent[1].Body), &second)
+	json.Unmarshal(sent[0].Body, &first)
+	json.Unmarshal(sent[1].Body, &second)
 	if len(first.ResourceIDs) != 10 || len(second.ResourceIDs) != 2 || first.PeriodType != 3 || first.PeriodNum != 1 || first.IsAutoPay != 1 {
 		t.Errorf("bodies %s / %s", sent[0].Body, sent[1].Body)
 	}
@@ -151,19 +322,19 @@ func TestRenewSplitsAtTenAndPrintsOrders(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.out), &res); err != nil || len(res.OrderIDs) != 2 || res.Failed == nil || len(res.Failed) != 0 {
 		t.Errorf("stdout %s (%v)", r.out, err)
 	}
-	if len(fb.requests("rms")) != 1 {
-		t.Errorf("%d RMS listings for 12 names, want 1", len(fb.requests("rms")))
+	if n := reg.Count(stubRMS); n != 1 {
+		t.Errorf("%d RMS listings for 12 names, want 1", n)
 	}
 }
 
 func TestRenewDryRunNeedsNoCredentials(t *testing.T) {
-	fb := newFakeBSS(t, 1)
-	env := fb.env(t.TempDir())
+	reg := apitest.New(t) // nothing may be asked
+	env := bssEnv(t.TempDir())
 	delete(env, "FLEXUSL_TOKEN")
-	id := fb.instances[0].ID
-	r := runIn(t, env, false, "", "instance", "renew", id, "--period", "1", "--dry-run", "-o", "json")
-	if r.code != 0 || len(fb.requests("")) != 0 {
-		t.Fatalf("dry run: exit %d, %d requests: %s", r.code, len(fb.requests("")), r.err)
+	id := stubID(0)
+	r := runStub(t, reg, env, false, "", "instance", "renew", id, "--period", "1", "--dry-run", "-o", "json")
+	if r.code != 0 || len(reg.Requests()) != 0 {
+		t.Fatalf("dry run: exit %d, %d requests: %s", r.code, len(reg.Requests()), r.err)
 	}
 	var dry []struct {
 		Method, URL string
@@ -172,21 +343,23 @@ func TestRenewDryRunNeedsNoCredentials(t *testing.T) {
 	}
 	var body bytes.Buffer
 	if err := json.Unmarshal([]byte(r.out), &dry); err != nil || len(dry) != 1 || dry[0].Method != "POST" || json.Compact(&body, dry[0].Body) != nil ||
-		dry[0].URL != fb.url+"/v2/orders/subscriptions/resources/renew" || body.String() != `{"resource_ids":["`+id+`"],"period_type":2,"period_num":1,"is_auto_pay":0}` ||
+		dry[0].URL != config.DefaultBSSEndpoint+"/v2/orders/subscriptions/resources/renew" || body.String() != `{"resource_ids":["`+id+`"],"period_type":2,"period_num":1,"is_auto_pay":0}` ||
 		dry[0].Headers["X-Auth-Token"] != "REDACTED" {
 		t.Errorf("dry run %s (%v)", r.out, err)
 	}
 	// A name needs RMS, hence credentials: exit 3, nothing sent.
-	r = runIn(t, env, false, "", "instance", "renew", "web-1", "--period", "1", "--dry-run")
-	if r.code != 3 || len(fb.requests("")) != 0 {
+	r = runStub(t, reg, env, false, "", "instance", "renew", "web-1", "--period", "1", "--dry-run")
+	if r.code != 3 || len(reg.Requests()) != 0 {
 		t.Errorf("dry run by name without credentials: exit %d\n%s", r.code, r.err)
 	}
 }
 
 func TestRenewPartialFailure(t *testing.T) {
-	fb := newFakeBSS(t, 2)
-	fb.fault("renew", "partial")
-	r := runIn(t, fb.env(t.TempDir()), false, "", "instance", "renew", "web-1", "web-2", "--period", "1", "--yes", "-o", "json")
+	reg := apitest.New(t)
+	stubRenewReads(reg, 2)
+	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["CS250101000000001"],"fail_resource_infos":[`+
+		`{"error_code":"CBC.99003016","error_msg":"The resource does not exist.","resource_id":"`+stubID(1)+`"}]}`))
+	r := runStub(t, reg, bssEnv(t.TempDir()), false, "", "instance", "renew", "web-1", "web-2", "--period", "1", "--yes", "-o", "json")
 	var res struct {
 		OrderIDs []string `json:"order_ids"`
 		Failed   []struct {
@@ -195,7 +368,7 @@ func TestRenewPartialFailure(t *testing.T) {
 		} `json:"failed"`
 	}
 	if r.code != 1 || json.Unmarshal([]byte(r.out), &res) != nil || len(res.OrderIDs) != 1 || len(res.Failed) != 1 ||
-		res.Failed[0].ID != fb.instances[1].ID || res.Failed[0].Error != "CBC.99003016: The resource does not exist." {
+		res.Failed[0].ID != stubID(1) || res.Failed[0].Error != "CBC.99003016: The resource does not exist." {
 		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 	if !strings.Contains(r.err, "web-2") || !strings.Contains(r.err, "1 of 2 instance(s) were not taken") {
@@ -217,36 +390,46 @@ func TestRenewValidationSendsNothing(t *testing.T) {
 		{[]string{"web-1", "--period", "1", "--wait", "--timeout", "0s"}, "--timeout/--interval"},
 		{[]string{"no-such", "--period", "1"}, `no instance with ID or name "no-such"`},
 	} {
-		fb := newFakeBSS(t, 1)
-		r := runIn(t, fb.env(t.TempDir()), false, "", append([]string{"instance", "renew", "--yes"}, tc.args...)...)
-		if r.code != 2 || !strings.Contains(r.err, tc.want) || r.out != "" || fb.changes() != 0 {
-			t.Errorf("%v: exit %d changes %d\n%s\nwant %q", tc.args, r.code, fb.changes(), r.err, tc.want)
+		reg := apitest.New(t)
+		if tc.args[0] == "no-such" { // a name RMS does not list
+			reg.Register(stubRMS, stubListing(1))
+		}
+		r := runStub(t, reg, bssEnv(t.TempDir()), false, "", append([]string{"instance", "renew", "--yes"}, tc.args...)...)
+		if changes := stubChangeCount(reg); r.code != 2 || !strings.Contains(r.err, tc.want) || r.out != "" || changes != 0 {
+			t.Errorf("%v: exit %d changes %d\n%s\nwant %q", tc.args, r.code, changes, r.err, tc.want)
 		}
 	}
 }
 
 func TestRenewConfirmationShowsExpiry(t *testing.T) {
-	fb := newFakeBSS(t, 1)
+	reg := apitest.New(t)
+	stubRenewReads(reg, 1)
+	reg.Register(stubRMS, stubListing(1))
+	reg.Register(stubSubs, stubSubscriptions(0)).Persist()
 	dir := t.TempDir()
-	r := runIn(t, fb.env(dir), true, "n\n", "instance", "renew", "web-1", "--period", "1")
-	if r.code != 2 || fb.changes() != 0 || !strings.Contains(r.err, "cancelled: nothing was sent") {
-		t.Fatalf("decline: exit %d changes %d\n%s", r.code, fb.changes(), r.err)
+	r := runStub(t, reg, bssEnv(dir), true, "n\n", "instance", "renew", "web-1", "--period", "1")
+	if changes := stubChangeCount(reg); r.code != 2 || changes != 0 || !strings.Contains(r.err, "cancelled: nothing was sent") {
+		t.Fatalf("decline: exit %d changes %d\n%s", r.code, changes, r.err)
 	}
-	for _, want := range []string{"You are about to renew 1 instance for 1 month.", "Auto-pay:", "flexusl order pay", "web-1", fb.instances[0].ID,
+	for _, want := range []string{"You are about to renew 1 instance for 1 month.", "Auto-pay:", "flexusl order pay", "web-1", stubID(0),
 		"2025-01-31 15:59:59 UTC", "2025-02-28 15:59:59 UTC", "Renew? [y/N]"} {
 		if !strings.Contains(r.err, want) {
 			t.Errorf("confirmation lacks %q:\n%s", want, r.err)
 		}
 	}
-	r = runIn(t, fb.env(dir), true, "y\n", "instance", "renew", "web-1", "--period", "1")
-	if r.code != 0 || len(fb.requests("renew")) != 1 || !strings.Contains(r.out, "CS2501010000") || !strings.Contains(r.err, "wait for payment") {
+	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["CS250101000000001"],"fail_resource_infos":[]}`))
+	r = runStub(t, reg, bssEnv(dir), true, "y\n", "instance", "renew", "web-1", "--period", "1")
+	if r.code != 0 || reg.Count(stubRenew) != 1 || !strings.Contains(r.out, "CS2501010000") || !strings.Contains(r.err, "wait for payment") {
 		t.Errorf("accept: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 }
 
 func TestRenewWaitFollowsOrders(t *testing.T) {
-	fb := newFakeBSS(t, 1)
-	r := runIn(t, fb.env(t.TempDir()), false, "", "instance", "renew", "web-1", "--period", "1", "--auto-pay", "--yes", "--wait", "--interval", "10ms", "-o", "json")
+	reg := apitest.New(t)
+	stubRenewReads(reg, 1)
+	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["`+stubOrderID+`"],"fail_resource_infos":[]}`))
+	reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+stubOrderID), stubOrderDetails(2, 5)).Persist()
+	r := runStub(t, reg, bssEnv(t.TempDir()), false, "", "instance", "renew", "web-1", "--period", "1", "--auto-pay", "--yes", "--wait", "--interval", "10ms", "-o", "json")
 	var res struct {
 		Orders []struct {
 			Status    int    `json:"status"`
@@ -259,12 +442,23 @@ func TestRenewWaitFollowsOrders(t *testing.T) {
 }
 
 func TestDeleteTypedConfirmation(t *testing.T) {
-	fb := newFakeBSS(t, 3)
+	reg := apitest.New(t)
+	reg.Register(stubRMS, stubListing(3)).Persist()
+	unsubscribe := stubChanges["unsubscribe"]
+	unsubscribes := func() []apitest.Request {
+		var out []apitest.Request
+		for _, q := range reg.Requests() {
+			if unsubscribe.Matches(q) {
+				out = append(out, q)
+			}
+		}
+		return out
+	}
 	dir := t.TempDir()
 	// Wrong name: nothing sent.
-	r := runIn(t, fb.env(dir), true, "web-2\n", "instance", "delete", "web-1")
-	if r.code != 2 || fb.changes() != 0 || !strings.Contains(r.err, "nothing was sent") {
-		t.Fatalf("wrong name: exit %d changes %d\n%s", r.code, fb.changes(), r.err)
+	r := runStub(t, reg, bssEnv(dir), true, "web-2\n", "instance", "delete", "web-1")
+	if changes := stubChangeCount(reg); r.code != 2 || changes != 0 || !strings.Contains(r.err, "nothing was sent") {
+		t.Fatalf("wrong name: exit %d changes %d\n%s", r.code, changes, r.err)
 	}
 	for _, want := range []string{"RELEASES it", "server, disks (EVS), backups (CBR vault), host security (HSS) and EIP", "cannot be undone",
 		"203.0.113.7", "server, EIP, data package", "Type web-1 to confirm"} {
@@ -273,52 +467,68 @@ func TestDeleteTypedConfirmation(t *testing.T) {
 		}
 	}
 	// Right name: one unsubscription.
-	r = runIn(t, fb.env(dir), true, "web-1\n", "instance", "delete", "web-1")
-	if r.code != 0 || len(fb.requests("unsubscribe")) != 1 || !strings.Contains(fb.requests("unsubscribe")[0].Body, `"unsubscribe_type":1`) {
+	reg.Register(unsubscribe, apitest.String(200, `{"order_ids":["CS250101000000001"],"fail_resource_infos":[]}`))
+	r = runStub(t, reg, bssEnv(dir), true, "web-1\n", "instance", "delete", "web-1")
+	if r.code != 0 || len(unsubscribes()) != 1 || !strings.Contains(string(unsubscribes()[0].Body), `"unsubscribe_type":1`) {
 		t.Fatalf("right name: exit %d\n%s", r.code, r.err)
 	}
 	// Several: the number, through the alias.
-	r = runIn(t, fb.env(dir), true, "3 instances\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
-	if r.code != 2 || len(fb.requests("unsubscribe")) != 1 || !strings.Contains(r.err, "Type the number of instances (3) to confirm") {
+	r = runStub(t, reg, bssEnv(dir), true, "3 instances\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
+	if r.code != 2 || len(unsubscribes()) != 1 || !strings.Contains(r.err, "Type the number of instances (3) to confirm") {
 		t.Fatalf("several, wrong: exit %d\n%s", r.code, r.err)
 	}
-	r = runIn(t, fb.env(dir), true, "3\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
-	if r.code != 0 || len(fb.requests("unsubscribe")) != 2 {
+	reg.Register(unsubscribe, apitest.String(200, `{"order_ids":["CS250101000000002"],"fail_resource_infos":[]}`))
+	r = runStub(t, reg, bssEnv(dir), true, "3\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
+	if r.code != 0 || len(unsubscribes()) != 2 {
 		t.Fatalf("several: exit %d\n%s", r.code, r.err)
 	}
 }
 
 func TestAutoRenew(t *testing.T) {
-	fb := newFakeBSS(t, 2)
+	reg := apitest.New(t)
 	dir := t.TempDir()
-	env := fb.env(dir)
-	r := runIn(t, env, false, "", "instance", "auto-renew", "web-1", "web-2", "on", "--times", "3", "-o", "json")
-	if r.code != 0 || len(fb.requests("autorenew")) != 2 {
+	env := bssEnv(dir)
+	reg.Register(stubRMS, stubListing(2)).Persist()
+	reg.Register(apitest.REST("POST", stubAutoRenew0), apitest.Status(204))
+	reg.Register(apitest.REST("POST", stubAutoRenew1), apitest.Status(204))
+	autorenews := func() []apitest.Request {
+		var out []apitest.Request
+		for _, q := range reg.Requests() {
+			if strings.HasPrefix(q.URL.Path, "/v2/orders/subscriptions/resources/autorenew/") {
+				out = append(out, q)
+			}
+		}
+		return out
+	}
+	r := runStub(t, reg, env, false, "", "instance", "auto-renew", "web-1", "web-2", "on", "--times", "3", "-o", "json")
+	if r.code != 0 || len(autorenews()) != 2 {
 		t.Fatalf("on: exit %d\n%s", r.code, r.err)
 	}
-	for _, s := range fb.requests("autorenew") {
-		if s.Method != "POST" || s.Body != `{"auto_renew_times":3}` || s.Header.Get("Client-Request-Id") == "" {
-			t.Errorf("on sent %s %s %s", s.Method, s.Path, s.Body)
+	for _, s := range autorenews() {
+		if s.Method != "POST" || string(s.Body) != `{"auto_renew_times":3}` || s.Header.Get("Client-Request-Id") == "" {
+			t.Errorf("on sent %s %s %s", s.Method, s.URL.Path, s.Body)
 		}
 	}
 	var res []map[string]any
 	if json.Unmarshal([]byte(r.out), &res) != nil || len(res) != 2 || res[0]["auto_renew"] != true || res[0]["ok"] != true || res[0]["times"] != 3.0 {
 		t.Errorf("stdout %s", r.out)
 	}
-	r = runIn(t, env, false, "", "instance", "auto-renew", "web-1", "off")
-	last := fb.requests("autorenew")[2]
-	if r.code != 0 || last.Method != "DELETE" || last.Body != "" || !fb.instances[1].AutoRenew || fb.instances[0].AutoRenew {
+	reg.Register(apitest.REST("DELETE", stubAutoRenew0), apitest.Status(204))
+	r = runStub(t, reg, env, false, "", "instance", "auto-renew", "web-1", "off")
+	last := autorenews()[2]
+	if r.code != 0 || last.Method != "DELETE" || len(last.Body) != 0 || last.URL.Path != stubAutoRenew0 || len(autorenews()) != 3 {
 		t.Errorf("off: exit %d %s %q\n%s", r.code, last.Method, last.Body, r.err)
 	}
-	r = runIn(t, env, false, "", "instance", "auto-renew", "web-1", "off")
+	reg.Register(apitest.REST("DELETE", stubAutoRenew0), apitest.String(400, `{"error_code":"CBC.99003605","error_msg":"already cancelled"}`))
+	r = runStub(t, reg, env, false, "", "instance", "auto-renew", "web-1", "off")
 	if r.code != 0 || !strings.Contains(r.out, "already off") {
 		t.Errorf("off twice: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 	for _, bad := range [][]string{{"web-1", "on", "--times", "100"}, {"web-1", "off", "--times", "2"}, {"web-1", "maybe"}, {"on"}, {"web-1", "on", "--times", "-1"}} {
-		n := len(fb.requests(""))
-		r := runIn(t, env, false, "", append([]string{"instance", "auto-renew"}, bad...)...)
-		if r.code != 2 || len(fb.requests("")) != n {
-			t.Errorf("%v: exit %d, %d requests\n%s", bad, r.code, len(fb.requests(""))-n, r.err)
+		n := len(reg.Requests())
+		r := runStub(t, reg, env, false, "", append([]string{"instance", "auto-renew"}, bad...)...)
+		if r.code != 2 || len(reg.Requests()) != n {
+			t.Errorf("%v: exit %d, %d requests\n%s", bad, r.code, len(reg.Requests())-n, r.err)
 		}
 	}
 	// An unknown outcome is checked where auto-renew shows (instance show),
@@ -331,15 +541,21 @@ func TestAutoRenew(t *testing.T) {
 }
 
 func TestTraffic(t *testing.T) {
-	fb := newFakeBSS(t, 2)
-	fb.instances[1].Remaining = 0
-	env := fb.env(t.TempDir())
-	r := runIn(t, env, false, "", "instance", "traffic", "-o", "json")
+	reg := apitest.New(t)
+	usage := func(i int, remaining float64) string {
+		return fmt.Sprintf(`{"free_resource_id":"828e2c7c-3c8c-45a2-bebc-%012x","usage_type_name":"Upstream traffic","quota_reuse_cycle":4,"quota_reuse_cycle_type":2,`+
+			`"start_time":"2025-01-25T16:00:00Z","end_time":"2025-02-25T16:00:00Z","amount":%v,"original_amount":1024,"measure_id":10}`, i, remaining)
+	}
+	reg.Register(stubRMS, stubListing(2)).Persist()
+	reg.Register(stubTraffic, apitest.String(200, `{"free_resources":[`+usage(0, 742.5)+`,`+usage(1, 0)+`]}`))
+	reg.Register(stubTraffic, apitest.String(200, `{"free_resources":[`+usage(0, 742.5)+`]}`))
+	env := bssEnv(t.TempDir())
+	r := runStub(t, reg, env, false, "", "instance", "traffic", "-o", "json")
 	var rows []map[string]any
 	if r.code != 0 || json.Unmarshal([]byte(r.out), &rows) != nil || len(rows) != 2 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	want := map[string]any{"id": fb.instances[0].ID, "name": "web-1", "total_gb": 1024.0, "used_gb": 281.5, "remaining_gb": 742.5, "used_percent": 27.5, "resets_at": "2025-02-25T16:00:00Z"}
+	want := map[string]any{"id": stubID(0), "name": "web-1", "total_gb": 1024.0, "used_gb": 281.5, "remaining_gb": 742.5, "used_percent": 27.5, "resets_at": "2025-02-25T16:00:00Z"}
 	for k, v := range want {
 		if rows[0][k] != v {
 			t.Errorf("%s = %v, want %v", k, rows[0][k], v)
@@ -348,69 +564,78 @@ func TestTraffic(t *testing.T) {
 	if rows[1]["used_percent"] != 100.0 {
 		t.Errorf("row 2 %v", rows[1])
 	}
-	if len(fb.requests("traffic")) != 1 || fb.requests("traffic")[0].Header.Get("X-Language") != "en_US" {
-		t.Errorf("traffic calls %+v", fb.requests("traffic"))
+	if qs := reg.Requests(); reg.Count(stubTraffic) != 1 || qs[len(qs)-1].Header.Get("X-Language") != "en_US" {
+		t.Errorf("traffic calls %+v", qs)
 	}
 	// One instance by name, as a table on a terminal: a bar.
-	r = runIn(t, env, true, "", "instance", "traffic", "web-1")
+	r = runStub(t, reg, env, true, "", "instance", "traffic", "web-1")
 	if r.code != 0 || !strings.Contains(r.out, "[######..............] 27.5%") || !strings.Contains(r.out, "742.50") {
 		t.Errorf("table:\n%s\n%s", r.out, r.err)
 	}
 }
 
 func TestOrderPayAndCancelRefuseWhatIsNotPending(t *testing.T) {
-	fb := newFakeBSS(t, 0)
-	env := fb.env(t.TempDir())
-	fb.mu.Lock()
-	done := fb.newOrder(1, nil, 5)
-	pending := fb.newOrder(2, nil, 6)
-	fb.mu.Unlock()
+	reg := apitest.New(t)
+	env := bssEnv(t.TempDir())
+	done, pending, other := "CS250101000000001", "CS250101000000002", "CS250101000000003"
+	reg.Register(stubDetails(done), stubOrderDetailsOf(done, 1, 5)).Persist()
 	// Paying a completed order: already paid, nothing sent, exit 0 (as stop
 	// on a stopped server). Cancelling it: its state forbids it, exit 2.
-	r0 := runIn(t, env, false, "", "order", "pay", done, "--yes", "-o", "json")
-	if r0.code != 0 || fb.changes() != 0 || !strings.Contains(r0.err, "is already paid (completed): nothing was sent") || !strings.Contains(r0.out, `"action": "already_paid"`) {
+	r0 := runStub(t, reg, env, false, "", "order", "pay", done, "--yes", "-o", "json")
+	if r0.code != 0 || stubChangeCount(reg) != 0 || !strings.Contains(r0.err, "is already paid (completed): nothing was sent") || !strings.Contains(r0.out, `"action": "already_paid"`) {
 		t.Errorf("pay completed: exit %d\n%s\n%s", r0.code, r0.out, r0.err)
 	}
-	r0 = runIn(t, env, false, "", "order", "cancel", done, "--yes")
-	if r0.code != 2 || fb.changes() != 0 || !strings.Contains(r0.err, "is completed (status 5), not pending payment (6)") || !strings.Contains(r0.err, "nothing was sent") {
+	r0 = runStub(t, reg, env, false, "", "order", "cancel", done, "--yes")
+	if r0.code != 2 || stubChangeCount(reg) != 0 || !strings.Contains(r0.err, "is completed (status 5), not pending payment (6)") || !strings.Contains(r0.err, "nothing was sent") {
 		t.Errorf("cancel completed: exit %d\n%s", r0.code, r0.err)
 	}
 	// On a terminal pay shows the amount and currency, then pays.
-	r := runIn(t, env, true, "y\n", "order", "pay", pending)
+	reg.Register(stubDetails(pending), stubOrderDetailsOf(pending, 2, 6))
+	reg.Register(stubChanges["pay"], apitest.Status(204))
+	reg.Register(stubDetails(pending), stubOrderDetailsOf(pending, 2, 5)).Persist()
+	r := runStub(t, reg, env, true, "y\n", "order", "pay", pending)
 	if r.code != 0 || !strings.Contains(r.err, "renewal") || !strings.Contains(r.err, "5.00 USD") || !strings.Contains(r.err, "Pay order "+pending+"? [y/N]") ||
 		!strings.Contains(r.out, "paid") || !strings.Contains(r.out, "completed") {
 		t.Errorf("pay: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	if b := fb.requests("pay")[0].Body; b != `{"order_id":"`+pending+`","use_coupon":"NO","use_discount":"NO"}` {
+	var pays []string
+	for _, q := range reg.Requests() {
+		if stubChanges["pay"].Matches(q) {
+			pays = append(pays, string(q.Body))
+		}
+	}
+	if b := pays[0]; b != `{"order_id":"`+pending+`","use_coupon":"NO","use_discount":"NO"}` {
 		t.Errorf("pay body %s", b)
 	}
 	// Insufficient balance: the service's refusal, with what to do.
-	fb.mu.Lock()
-	other := fb.newOrder(1, nil, 6)
-	fb.mu.Unlock()
-	fb.fault("pay", "400:CBC.99005003")
-	r = runIn(t, env, false, "", "order", "pay", other, "--yes")
+	reg.Register(stubDetails(other), stubOrderDetailsOf(other, 1, 6))
+	reg.Register(stubChanges["pay"], apitest.String(400, `{"error_code":"CBC.99005003","error_msg":"refused by the test"}`))
+	r = runStub(t, reg, env, false, "", "order", "pay", other, "--yes")
 	if r.code != 1 || !strings.Contains(r.err, "CBC.99005003") || !strings.Contains(r.err, "top it up") {
 		t.Errorf("balance: exit %d\n%s", r.code, r.err)
 	}
 	// Dry run: nothing read, nothing sent.
-	n := len(fb.requests(""))
-	r = runIn(t, env, false, "", "order", "cancel", other, "--dry-run")
-	if r.code != 0 || len(fb.requests("")) != n || !strings.Contains(r.out, "PUT "+fb.url+"/v2/orders/customer-orders/cancel") || !strings.Contains(r.out, `"order_id": "`+other+`"`) {
+	n := len(reg.Requests())
+	r = runStub(t, reg, env, false, "", "order", "cancel", other, "--dry-run")
+	if r.code != 0 || len(reg.Requests()) != n || !strings.Contains(r.out, "PUT "+config.DefaultBSSEndpoint+"/v2/orders/customer-orders/cancel") || !strings.Contains(r.out, `"order_id": "`+other+`"`) {
 		t.Errorf("dry run: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 }
 
 func TestOrderListRemote(t *testing.T) {
-	fb := newFakeBSS(t, 2)
+	reg := apitest.New(t)
 	dir := t.TempDir()
-	env := fb.env(dir)
-	fb.mu.Lock()
-	fb.newOrder(1, nil, 5)
-	fb.newOrder(2, nil, 6)
-	fb.mu.Unlock()
+	env := bssEnv(dir)
+	orders := apitest.REST("GET", "/v2/orders/customer-orders")
+	now := time.Now().UTC().Format("2006-01-02T15:04:05Z")
+	order := func(id string, typ, status int) string {
+		return fmt.Sprintf(`{"order_id":%q,"status":%d,"order_type":%d,"amount_after_discount":5,"currency":"USD","create_time":%q,"service_type_code":"hws.service.type.hcss"}`,
+			id, status, typ, now)
+	}
+	two := order("CS250101000000001", 1, 5) + "," + order("CS250101000000002", 2, 6)
+	reg.Register(orders, apitest.String(200, `{"total_count":2,"order_infos":[`+two+`]}`))
 	// A fresh machine: the journal is empty, the orders are listed.
-	r := runIn(t, env, false, "", "order", "list", "--remote", "--since", "7d", "-o", "json")
+	r := runStub(t, reg, env, false, "", "order", "list", "--remote", "--since", "7d", "-o", "json")
 	var l struct {
 		Orders []struct {
 			OrderID   string `json:"order_id"`
@@ -425,35 +650,49 @@ func TestOrderListRemote(t *testing.T) {
 	if r.code != 0 || json.Unmarshal([]byte(r.out), &l) != nil || len(l.Orders) != 2 || l.Unknown == nil || len(l.Unknown) != 0 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	q := fb.requests("orders")[0].Query
+	queries := func() []string {
+		var qs []string
+		for _, q := range reg.Requests() {
+			if orders.Matches(q) {
+				qs = append(qs, q.URL.RawQuery)
+			}
+		}
+		return qs
+	}
+	q := queries()[0]
 	if !strings.Contains(q, "create_time_begin=") || !strings.Contains(q, "order_by=-createTime") || !strings.Contains(q, "limit=100") || !strings.Contains(q, "offset=0") {
 		t.Errorf("query %s", q)
 	}
 	// A renewal whose answer was lost: listed with the order it placed.
-	fb.fault("renew", "drop")
-	if r := runIn(t, env, false, "", "instance", "renew", "web-2", "--period", "1", "--yes"); r.code != 1 {
+	stubRenewReads(reg, 2)
+	reg.Register(stubRenew, stubFaults["drop"]) // BSS placed renewal order CS250101000000003, then the answer was lost
+	if r := runStub(t, reg, env, false, "", "instance", "renew", "web-2", "--period", "1", "--yes"); r.code != 1 {
 		t.Fatalf("renew: exit %d %s", r.code, r.err)
 	}
-	crid := fb.requests("renew")[0].Header.Get("Client-Request-Id")
-	r = runIn(t, env, false, "", "order", "list", "--remote", "-o", "json")
+	crid := reg.Requests()[len(reg.Requests())-1].Header.Get("Client-Request-Id")
+	reg.Register(orders, apitest.String(200, `{"total_count":3,"order_infos":[`+two+","+order("CS250101000000003", 2, 6)+`]}`)).Persist()
+	r = runStub(t, reg, env, false, "", "order", "list", "--remote", "-o", "json")
 	if r.code != 0 || json.Unmarshal([]byte(r.out), &l) != nil || len(l.Unknown) != 1 || l.Unknown[0].RequestID != crid || l.Unknown[0].Kind != "renew" || len(l.Unknown[0].Matches) != 2 {
 		// Two renewal orders exist within the window: the test's own and
 		// the one the lost call placed; both are possible.
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	r = runIn(t, env, false, "", "order", "list", "--remote")
+	r = runStub(t, reg, env, false, "", "order", "list", "--remote")
 	if !strings.Contains(r.out, "? request "+crid) || !strings.Contains(r.out, "possible match: CS") || !strings.Contains(r.out, "unknown outcome") {
 		t.Errorf("table:\n%s", r.out)
 	}
 	// Filters by name, checked offline.
-	r = runIn(t, env, false, "", "order", "list", "--remote", "--status", "pending-payment", "--type", "renewal")
-	if q := fb.requests("orders")[len(fb.requests("orders"))-1].Query; r.code != 0 || !strings.Contains(q, "status=6") || !strings.Contains(q, "order_type=2") {
+	r = runStub(t, reg, env, false, "", "order", "list", "--remote", "--status", "pending-payment", "--type", "renewal")
+	if len(queries()) == 0 {
+		t.Fatalf("filters: exit %d, no listing sent", r.code)
+	}
+	if q := queries()[len(queries())-1]; r.code != 0 || !strings.Contains(q, "status=6") || !strings.Contains(q, "order_type=2") {
 		t.Errorf("filters: exit %d, query %s", r.code, q)
 	}
-	n := len(fb.requests(""))
+	n := len(reg.Requests())
 	for _, bad := range [][]string{{"--remote", "--status", "paid"}, {"--remote", "--since", "7 days"}, {"--status", "6"}, {"--remote", "--type", "refund"}} {
-		r := runIn(t, env, false, "", append([]string{"order", "list"}, bad...)...)
-		if r.code != 2 || len(fb.requests("")) != n {
+		r := runStub(t, reg, env, false, "", append([]string{"order", "list"}, bad...)...)
+		if r.code != 2 || len(reg.Requests()) != n {
 			t.Errorf("%v: exit %d\n%s", bad, r.code, r.err)
 		}
 	}
@@ -461,15 +700,17 @@ func TestOrderListRemote(t *testing.T) {
 
 // A prompt answered by end of input (Ctrl-D) cancels: exit 2, nothing sent.
 func TestPromptAtEOFCancels(t *testing.T) {
-	fb := newFakeBSS(t, 1)
-	env := fb.env(t.TempDir())
-	fb.mu.Lock()
-	id := fb.newOrder(1, nil, 6)
-	fb.mu.Unlock()
+	reg := apitest.New(t)
+	env := bssEnv(t.TempDir())
+	id := stubOrderID
+	reg.Register(stubRMS, stubListing(1)).Persist()
+	reg.Register(stubSubs, stubSubscriptions(0)).Persist()
+	reg.Register(stubRenewRate, apitest.Wire(t, 200, "bss/renew-rate.response.json")).Persist()
+	reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+id), stubOrderDetails(1, 6)).Persist()
 	for _, args := range [][]string{{"instance", "delete", "web-1"}, {"instance", "renew", "web-1", "--period", "1"}, {"order", "pay", id}, {"order", "cancel", id}} {
-		r := runIn(t, env, true, "", args...)
-		if r.code != 2 || fb.changes() != 0 || !strings.Contains(r.err, "nothing was sent") {
-			t.Errorf("%v: exit %d, %d changes\n%s", args, r.code, fb.changes(), r.err)
+		r := runStub(t, reg, env, true, "", args...)
+		if changes := stubChangeCount(reg); r.code != 2 || changes != 0 || !strings.Contains(r.err, "nothing was sent") {
+			t.Errorf("%v: exit %d, %d changes\n%s", args, r.code, changes, r.err)
 		}
 	}
 }
@@ -477,12 +718,14 @@ func TestPromptAtEOFCancels(t *testing.T) {
 // Text from RMS and BSS reaches the terminal escaped: an instance name
 // cannot clear the screen or rewrite the confirmation.
 func TestConfirmationsEscapeServerText(t *testing.T) {
-	fb := newFakeBSS(t, 1)
-	fb.instances[0].Name = "evil\x1b[2J\rname"
-	env := fb.env(t.TempDir())
-	for _, args := range [][]string{{"instance", "renew", fb.instances[0].ID, "--period", "1"}, {"instance", "delete", fb.instances[0].ID}} {
-		r := runIn(t, env, true, "n\n", args...)
-		if r.code != 2 || strings.ContainsAny(r.err, "\x1b\r") || !strings.Contains(r.err, "evil^[[2J^Mname") || fb.changes() != 0 {
+	reg := apitest.New(t)
+	reg.Register(stubRMS, stubListingOf("evil\x1b[2J\rname")).Persist()
+	reg.Register(stubSubs, stubSubscriptions(0)).Persist()
+	reg.Register(stubRenewRate, apitest.Wire(t, 200, "bss/renew-rate.response.json")).Persist()
+	env := bssEnv(t.TempDir())
+	for _, args := range [][]string{{"instance", "renew", stubID(0), "--period", "1"}, {"instance", "delete", stubID(0)}} {
+		r := runStub(t, reg, env, true, "n\n", args...)
+		if r.code != 2 || strings.ContainsAny(r.err, "\x1b\r") || !strings.Contains(r.err, "evil^[[2J^Mname") || stubChangeCount(reg) != 0 {
 			t.Errorf("%v: exit %d\n%q", args, r.code, r.err)
 		}
 	}
@@ -491,14 +734,17 @@ func TestConfirmationsEscapeServerText(t *testing.T) {
 // After a renewal whose outcome is unknown, the next renewal warns about
 // it before asking.
 func TestNextRenewWarnsAboutUnknown(t *testing.T) {
-	fb := newFakeBSS(t, 1)
-	env := fb.env(t.TempDir())
-	fb.fault("renew", "500")
-	if r := runIn(t, env, false, "", "instance", "renew", "web-1", "--period", "1", "--yes"); r.code != 1 {
+	reg := apitest.New(t)
+	env := bssEnv(t.TempDir())
+	stubRenewReads(reg, 1)
+	reg.Register(stubRenew, stubFaults["500"])
+	if r := runStub(t, reg, env, false, "", "instance", "renew", "web-1", "--period", "1", "--yes"); r.code != 1 {
 		t.Fatalf("exit %d %s", r.code, r.err)
 	}
-	crid := fb.requests("renew")[0].Header.Get("Client-Request-Id")
-	r := runIn(t, env, true, "n\n", "instance", "renew", "web-1", "--period", "1")
+	crid := reg.Requests()[len(reg.Requests())-1].Header.Get("Client-Request-Id")
+	reg.Register(stubRMS, stubListing(1))
+	reg.Register(apitest.REST("POST", "/v2/orders/suscriptions/resources/query"), apitest.String(200, `{"total_count":0,"data":[]}`))
+	r := runStub(t, reg, env, true, "n\n", "instance", "renew", "web-1", "--period", "1")
 	if r.code != 2 || !strings.Contains(r.err, "an earlier renewal's outcome is unknown") || !strings.Contains(r.err, crid) || !strings.Contains(r.err, "flexusl order list --remote") {
 		t.Errorf("exit %d\n%s", r.code, r.err)
 	}

@@ -1,47 +1,67 @@
 package cmd
 
 import (
+	"context"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"testing"
 
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api/apitest"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/ui"
 )
 
-// counting is a server that counts requests and answers every one with body.
-func counting(t *testing.T, body string) (*httptest.Server, *atomic.Int32) {
-	var n atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		n.Add(1)
-		io.ReadAll(r.Body)
-		io.WriteString(w, body)
-	}))
-	t.Cleanup(srv.Close)
-	return srv, &n
+// runStub runs flexusl args with reg answering its API calls (no endpoint
+// is configured: the Factory's HTTP client is reg's) and the environment
+// given.
+func runStub(t *testing.T, reg *apitest.Registry, env map[string]string, tty bool, stdin string, args ...string) result {
+	t.Helper()
+	e := map[string]string{"FLEXUSL_CONFIG": filepath.Join(t.TempDir(), "config.yaml")}
+	for k, v := range env {
+		e[k] = v
+	}
+	io, in, out, errOut := ui.Test()
+	io.SetTTY(tty, tty, tty)
+	in.WriteString(stdin)
+	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return e[k] }, HTTPClient: reg.HTTPClient}
+	code := Run(context.Background(), f, args)
+	return result{out.String(), errOut.String(), code}
 }
+
+// countPath counts reg's requests whose path starts with prefix.
+func countPath(reg *apitest.Registry, prefix string) int {
+	n := 0
+	for _, q := range reg.Requests() {
+		if strings.HasPrefix(q.URL.Path, prefix) {
+			n++
+		}
+	}
+	return n
+}
+
+// orderCS1 is the details of order CS1.
+var orderCS1 = apitest.REST("GET", "/v2/orders/customer-orders/details/CS1")
 
 // An order ID that could leave the order path (../../x) or is otherwise
 // not an order ID is refused before anything is sent: exit 2.
 func TestInvalidOrderIDsExit2NothingSent(t *testing.T) {
-	srv, n := counting(t, `{}`)
-	env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "XDG_STATE_HOME": t.TempDir()}
+	reg := apitest.New(t)
+	env := map[string]string{"FLEXUSL_TOKEN": "t", "XDG_STATE_HOME": t.TempDir()}
 	for _, id := range []string{"../../x", "CS1/../../v3/auth/tokens", "CS1?limit=1", "CS 1", "ÇS1", strings.Repeat("A", 65)} {
 		for _, c := range []string{"show", "wait"} {
-			r := run(t, env, "order", c, id)
+			r := runStub(t, reg, env, false, "", "order", c, id)
 			if r.code != 2 || r.out != "" || !strings.Contains(r.err, "must be 1 to 64 letters, digits, '-' or '_'") || !strings.Contains(r.err, "nothing was sent") {
 				t.Errorf("order %s %q: %+v", c, id, r)
 			}
 		}
 	}
-	if n.Load() != 0 {
-		t.Errorf("%d requests sent", n.Load())
+	if n := len(reg.Requests()); n != 0 {
+		t.Errorf("%d requests sent", n)
 	}
 }
 
@@ -53,10 +73,11 @@ func TestOrderAnswerAboutAnotherOrderIsAnError(t *testing.T) {
 		`{"total_count":1,"order_info":{"order_id":"CS-OTHER","status":5}}`: `asked about order CS1 but answered about order "CS-OTHER"`,
 		`{"total_count":0}`: "no order CS1 in this account (BSS: total_count 0)",
 	} {
-		srv, _ := counting(t, body)
-		env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "XDG_STATE_HOME": t.TempDir()}
+		reg := apitest.New(t)
+		reg.Register(orderCS1, apitest.String(200, body)).Persist()
+		env := map[string]string{"FLEXUSL_TOKEN": "t", "XDG_STATE_HOME": t.TempDir()}
 		for _, args := range [][]string{{"order", "wait", "CS1", "--interval", "1ms"}, {"order", "show", "CS1"}} {
-			r := run(t, env, args...)
+			r := runStub(t, reg, env, false, "", args...)
 			code := 1 // an answer about another order
 			if strings.Contains(body, `"total_count":0`) {
 				code = 2 // no such order: as a name that matches no instance
@@ -143,16 +164,11 @@ func TestOrderPayAndCancelCheckTheAnswerIsAboutTheOrder(t *testing.T) {
 		`{"total_count":1,"order_info":{"order_id":"CS-OTHER","status":6,"order_type":1,"amount_after_discount":99,"currency":"USD"}}`: `asked about order CS1 but answered about order "CS-OTHER"`,
 		`{"total_count":0}`: "no order CS1 in this account (BSS: total_count 0)",
 	} {
-		var writes atomic.Int32
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.Method != http.MethodGet {
-				writes.Add(1)
-			}
-			io.WriteString(w, body)
-		}))
-		env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d", "XDG_STATE_HOME": t.TempDir()}
+		reg := apitest.New(t)
+		reg.Register(orderCS1, apitest.String(200, body)).Persist()
+		env := map[string]string{"FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d", "XDG_STATE_HOME": t.TempDir()}
 		for _, verb := range []string{"pay", "cancel"} {
-			r := run(t, env, "order", verb, "CS1", "--yes")
+			r := runStub(t, reg, env, false, "", "order", verb, "CS1", "--yes")
 			code := 1
 			if strings.Contains(body, `"total_count":0`) {
 				code = 2
@@ -161,9 +177,14 @@ func TestOrderPayAndCancelCheckTheAnswerIsAboutTheOrder(t *testing.T) {
 				t.Errorf("%s on %s: %+v", verb, body, r)
 			}
 		}
-		srv.Close()
-		if writes.Load() != 0 {
-			t.Errorf("%s: %d pay/cancel requests sent", body, writes.Load())
+		writes := 0
+		for _, q := range reg.Requests() {
+			if q.Method != http.MethodGet {
+				writes++
+			}
+		}
+		if writes != 0 {
+			t.Errorf("%s: %d pay/cancel requests sent", body, writes)
 		}
 	}
 }
@@ -183,12 +204,13 @@ func TestRenewAndDeleteAnswersAboutOtherThingsAreUnknown(t *testing.T) {
 		"order id escapes":             `{"order_ids":["CS1\u001b]0;x\u0007"]}`,
 		"order id dot-dot":             `{"order_ids":[".."]}`,
 	} {
-		for _, mc := range []moneyCall{moneyCalls["renew"], moneyCalls["delete"]} {
+		for _, mc := range []stubMoneyCall{stubMoneyCalls["renew"], stubMoneyCalls["delete"]} {
 			t.Run(name+"/"+mc.route, func(t *testing.T) {
-				fb := newFakeBSS(t, 1)
+				reg := apitest.New(t)
 				dir := t.TempDir()
-				fb.fault(mc.route, "body:"+body)
-				r := runIn(t, fb.env(dir), false, "", append(mc.args(fb), "--yes", "--wait", "--timeout", "1m")...)
+				mc.reads(reg)
+				reg.Register(stubChanges[mc.route], apitest.String(200, body)) // a hostile answer
+				r := runStub(t, reg, bssEnv(dir), false, "", append(append([]string(nil), mc.args...), "--yes", "--wait", "--timeout", "1m")...)
 				if r.code != 1 || !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "Do not") || strings.Contains(r.err, "see the warnings above") {
 					t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
 				}
@@ -197,10 +219,10 @@ func TestRenewAndDeleteAnswersAboutOtherThingsAreUnknown(t *testing.T) {
 						t.Errorf("%q reached the output:\n%s\n%s", bad, r.out, r.err)
 					}
 				}
-				if n := len(fb.requests(mc.route)); n != 1 {
+				if n := reg.Count(stubChanges[mc.route]); n != 1 {
 					t.Errorf("%d %s requests", n, mc.route)
 				}
-				if n := len(fb.requests("order")); n != 0 {
+				if n := countPath(reg, "/v2/orders/customer-orders/details/"); n != 0 {
 					t.Errorf("%d order reads after an unknown outcome", n)
 				}
 				var states []string
@@ -222,27 +244,22 @@ func TestRenewAndDeleteAnswersAboutOtherThingsAreUnknown(t *testing.T) {
 // read as /details/.. .
 func TestLastOrderIDFromTheJournalIsChecked(t *testing.T) {
 	for _, bad := range []string{"CS1\x1b]0;x\x07", "..", "CS1$(touch${IFS}pwned)"} {
-		var n atomic.Int32
-		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			n.Add(1)
-			io.WriteString(w, `{"total_count":1,"order_info":{"order_id":"CS1","status":6}}`)
-		}))
+		reg := apitest.New(t) // nothing may be asked
 		dir := t.TempDir()
-		env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d", "XDG_STATE_HOME": dir}
+		env := map[string]string{"FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d", "XDG_STATE_HOME": dir}
 		os.MkdirAll(filepath.Join(dir, "flexusl"), 0o700)
 		line := `{"attempt":"a1","time":"2026-01-01T00:00:00Z","kind":"renew","request_id":"r1","order_ids":[` + strconv.Quote(bad) + `],"state":"accepted","finished":"2026-01-01T00:00:01Z"}` + "\n"
 		if err := os.WriteFile(filepath.Join(dir, "flexusl", "orders.jsonl"), []byte(line), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		for _, args := range [][]string{{"order", "pay", "--last"}, {"order", "cancel", "--last", "--yes"}, {"order", "show", "--last"}, {"order", "wait", "--last"}} {
-			r := runIn(t, env, true, "y\n", args...)
+			r := runStub(t, reg, env, true, "y\n", args...)
 			if r.code != 2 || strings.ContainsAny(r.out+r.err, "\x1b\x07") || strings.Contains(r.out+r.err, "order wait CS1$(") {
 				t.Errorf("%v with %q: %+v", args, bad, r)
 			}
 		}
-		srv.Close()
-		if n.Load() != 0 {
-			t.Errorf("%q: %d requests sent", bad, n.Load())
+		if n := len(reg.Requests()); n != 0 {
+			t.Errorf("%q: %d requests sent", bad, n)
 		}
 	}
 }
@@ -259,31 +276,34 @@ func TestUnboundedAnswersStop(t *testing.T) {
 		big.WriteString(`,{}`)
 	}
 	big.WriteString(`],"page_info":{"current_count":1,"next_marker":null}}`)
+	rms := apitest.REST("GET", "/v1/resource-manager/domains/d/all-resources")
+	orders := apitest.REST("GET", "/v2/orders/customer-orders")
 	for name, tc := range map[string]struct {
-		answer func(n int, r *http.Request) string
+		route  apitest.Matcher
+		answer func(n int) string
 		args   []string
 		want   string
-		max    int32
+		max    int
 	}{
-		"RMS 8 MiB of entries": {func(int, *http.Request) string { return big.String() }, []string{"instance", "list"}, "RMS answered more than 200 entries", 1},
-		"RMS markers A->B->A": {func(n int, _ *http.Request) string {
+		"RMS 8 MiB of entries": {rms, func(int) string { return big.String() }, []string{"instance", "list"}, "RMS answered more than 200 entries", 1},
+		"RMS markers A->B->A": {rms, func(n int) string {
 			return fmt.Sprintf(`{"resources":[],"page_info":{"current_count":0,"next_marker":%q}}`, []string{"A", "B"}[(n-1)%2])
 		}, []string{"instance", "list"}, `RMS named page marker "A" again`, 4},
-		"BSS total_count 1e9": {func(n int, _ *http.Request) string {
+		"BSS total_count 1e9": {orders, func(n int) string {
 			return fmt.Sprintf(`{"total_count":1000000000,"order_infos":[{"order_id":"CS%08d","status":5,"order_type":1,"create_time":"2026-12-01T00:00:00Z"}]}`, n)
 		}, []string{"order", "list", "--remote"}, "BSS keeps answering with more pages", 101},
 	} {
 		t.Run(name, func(t *testing.T) {
-			var n atomic.Int32
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				io.WriteString(w, tc.answer(int(n.Add(1)), r))
-			}))
-			defer srv.Close()
-			env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_RMS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d",
-				"XDG_STATE_HOME": t.TempDir(), "FLEXUSL_MAX_RETRIES": "0"}
-			r := run(t, env, tc.args...)
-			if r.code != 1 || r.out != "" || !strings.Contains(r.err, tc.want) || n.Load() > tc.max {
-				t.Errorf("%d requests, exit %d, stdout %d bytes\n%.2000s", n.Load(), r.code, len(r.out), r.err)
+			reg := apitest.New(t)
+			var n int // the answer's number (requests are sent one by one)
+			reg.Register(tc.route, func(q *apitest.Request) (*http.Response, error) {
+				n++
+				return apitest.String(200, tc.answer(n))(q)
+			}).Persist()
+			env := map[string]string{"FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d", "XDG_STATE_HOME": t.TempDir(), "FLEXUSL_MAX_RETRIES": "0"}
+			r := runStub(t, reg, env, false, "", tc.args...)
+			if n := len(reg.Requests()); r.code != 1 || r.out != "" || !strings.Contains(r.err, tc.want) || n > tc.max {
+				t.Errorf("%d requests, exit %d, stdout %d bytes\n%.2000s", n, r.code, len(r.out), r.err)
 			}
 		})
 	}
@@ -294,9 +314,9 @@ func TestUnboundedAnswersStop(t *testing.T) {
 // ap-southeast-3 act on it. Before: `instance delete web-1 --region
 // ap-southeast-3 --yes` unsubscribed the tr-west-1 instance.
 func TestRegionScopesResolution(t *testing.T) {
-	fb := newFakeBSS(t, 1)
-	fb.instances[0].Region = "tr-west-1" // the fake RMS ignores region_id
-	id := fb.instances[0].ID
+	reg := apitest.New(t)
+	reg.Register(stubRMS, stubListingIn("tr-west-1", "web-1")).Persist() // whatever region_id asks
+	id := stubID(0)
 	for _, args := range [][]string{
 		{"instance", "delete", "web-1", "--region", "ap-southeast-3", "--yes"},
 		{"instance", "delete", id, "--region", "ap-southeast-3", "--yes"},
@@ -304,12 +324,12 @@ func TestRegionScopesResolution(t *testing.T) {
 		{"instance", "auto-renew", "web-1", "off", "--region", "ap-southeast-3"},
 		{"instance", "show", "web-1", "--region", "ap-southeast-3"},
 	} {
-		r := runIn(t, fb.env(t.TempDir()), false, "", args...)
-		if r.code != 2 || !strings.Contains(r.err, "in ap-southeast-3") || fb.changes() != 0 {
-			t.Errorf("%v: exit %d, %d changes\n%s%s", args, r.code, fb.changes(), r.out, r.err)
+		r := runStub(t, reg, bssEnv(t.TempDir()), false, "", args...)
+		if changes := stubChangeCount(reg) + countPath(reg, "/v2/orders/subscriptions/resources/autorenew/"); r.code != 2 || !strings.Contains(r.err, "in ap-southeast-3") || changes != 0 {
+			t.Errorf("%v: exit %d, %d changes\n%s%s", args, r.code, changes, r.out, r.err)
 		}
 	}
-	r := runIn(t, fb.env(t.TempDir()), false, "", "instance", "list", "--region", "ap-southeast-3", "-o", "json")
+	r := runStub(t, reg, bssEnv(t.TempDir()), false, "", "instance", "list", "--region", "ap-southeast-3", "-o", "json")
 	if r.code != 0 || strings.Contains(r.out, id) {
 		t.Errorf("list: exit %d\n%s%s", r.code, r.out, r.err)
 	}
@@ -320,10 +340,11 @@ func TestRegionScopesResolution(t *testing.T) {
 // already off": only a refusal (4xx) says that. Before: exit 0, "ok (was
 // already off)".
 func TestAutoRenewOff500IsUnknown(t *testing.T) {
-	fb := newFakeBSS(t, 1)
+	reg := apitest.New(t)
 	dir := t.TempDir()
-	fb.fault("autorenew", "500:CBC.99003605")
-	r := runIn(t, fb.env(dir), false, "", "instance", "auto-renew", "web-1", "off", "-o", "json")
+	reg.Register(stubRMS, stubListing(1))
+	reg.Register(apitest.REST("DELETE", stubAutoRenew0), apitest.String(500, `{"error_code":"CBC.99003605","error_msg":"a 5xx with a refusal's code"}`))
+	r := runStub(t, reg, bssEnv(dir), false, "", "instance", "auto-renew", "web-1", "off", "-o", "json")
 	if r.code != 1 || strings.Contains(r.out, "already off") || !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "Do not run the command again") {
 		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}

@@ -2,6 +2,8 @@ package cmdutil
 
 import (
 	"context"
+	"errors"
+	"net/http"
 	"sync"
 	"time"
 
@@ -37,9 +39,11 @@ func (f *Factory) Credentials() (*auth.Credentials, error) {
 	return auth.FromConfig(cfg)
 }
 
-// BareClient is an API client without credentials (for dry runs and IAM
-// token requests).
-func (f *Factory) BareClient() (*api.Client, error) {
+// DefaultHTTPClient is the configured HTTP client (see api.NewHTTPClient):
+// TLS 1.2 at least, proxies from the environment, the ca_bundle, the
+// timeout, no redirect followed, and with --debug a redacted dump on
+// stderr. A bad ca_bundle is a usage error (exit 2).
+func (f *Factory) DefaultHTTPClient() (*http.Client, error) {
 	cfg, err := f.Config()
 	if err != nil {
 		return nil, err
@@ -51,6 +55,49 @@ func (f *Factory) BareClient() (*api.Client, error) {
 	hc, err := api.NewHTTPClient(api.HTTPOptions{Timeout: cfg.Duration(config.KeyTimeout), CABundle: cfg.Get(config.KeyCABundle), Debug: debug})
 	if err != nil {
 		return nil, UsageError(err)
+	}
+	return hc, nil
+}
+
+// httpClient is the HTTP client of an API client: Factory.HTTPClient's when
+// set, else DefaultHTTPClient. A supplied client is copied and given what
+// the default one has and it lacks: no redirect followed, the configured
+// timeout.
+func (f *Factory) httpClient() (*http.Client, error) {
+	if f.HTTPClient == nil {
+		return f.DefaultHTTPClient()
+	}
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	hc, err := f.HTTPClient()
+	if err != nil {
+		return nil, err
+	}
+	if hc == nil {
+		return nil, errors.New("Factory.HTTPClient returned no client")
+	}
+	cp := *hc
+	if cp.CheckRedirect == nil {
+		cp.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
+	if cp.Timeout == 0 {
+		cp.Timeout = cfg.Duration(config.KeyTimeout)
+	}
+	return &cp, nil
+}
+
+// BareClient is an API client without credentials (for dry runs and IAM
+// token requests). It sends through the Factory's HTTP client.
+func (f *Factory) BareClient() (*api.Client, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	hc, err := f.httpClient()
+	if err != nil {
+		return nil, err
 	}
 	return &api.Client{
 		Endpoint:    cfg.Get(config.KeyEndpoint),

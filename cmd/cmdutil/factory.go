@@ -5,6 +5,7 @@ package cmdutil
 
 import (
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"strings"
@@ -41,6 +42,14 @@ type Factory struct {
 
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+
+	// HTTPClient supplies the HTTP client every API client of this run
+	// sends through; nil means DefaultHTTPClient, the configured one. A
+	// test swaps it (for a pkg/api/apitest registry's client) to answer
+	// calls without a server or endpoint settings. Whatever it returns
+	// still follows no redirect and gets the configured timeout when it
+	// has none (see BareClient).
+	HTTPClient func() (*http.Client, error)
 
 	clientOnce sync.Once
 	client     *api.Client

@@ -4,48 +4,45 @@ import (
 	"context"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/flexusl/flexusl/cmd"
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	instancecmd "github.com/flexusl/flexusl/cmd/instance"
+	"github.com/flexusl/flexusl/pkg/api/apitest"
 	"github.com/flexusl/flexusl/pkg/ui"
 )
 
 const token = "buy-test-token-SECRET-42"
 
+// harness runs instance buy with reg answering its API calls.
 type harness struct {
-	requests atomic.Int32 // purchases
-	all      atomic.Int32 // every request (the price inquiry's too)
-	url      string
+	reg *apitest.Registry
 }
 
-// newHarness is a purchase endpoint; every other API (the price inquiry's
-// IAM and BSS calls) answers 404, so the price is "not available".
-func newHarness(t *testing.T) *harness {
-	h := &harness{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.all.Add(1)
-		io.ReadAll(r.Body)
-		if r.URL.Path != "/v1/light-instances" {
-			w.WriteHeader(404)
-			io.WriteString(w, `{"error_code":"APIGW.0101","error_msg":"not served by this test"}`)
-			return
-		}
-		h.requests.Add(1)
-		w.WriteHeader(202)
-		io.WriteString(w, `{"order_id":"CS24022811305H1EW","instance_ids":["65dea8d23005da564c78d9d2"]}`)
-	}))
-	t.Cleanup(srv.Close)
-	h.url = srv.URL
+func newHarness(t *testing.T) *harness { return &harness{reg: apitest.New(t)} }
+
+// noPrice answers the price inquiry's project look-up 404, so the price is
+// "not available".
+func (h *harness) noPrice() *harness {
+	h.reg.Register(apitest.REST("GET", "/v3/projects"), apitest.String(404, `{"error_code":"APIGW.0101","error_msg":"not served by this test"}`)).Persist()
 	return h
 }
+
+// accept answers one purchase with order CS24022811305H1EW.
+func (h *harness) accept() *harness {
+	h.reg.Register(buyCall, apitest.String(202, `{"order_id":"CS24022811305H1EW","instance_ids":["65dea8d23005da564c78d9d2"]}`))
+	return h
+}
+
+// purchases counts the purchases sent; all every request (the price
+// inquiry's too).
+func (h *harness) purchases() int { return h.reg.Count(buyCall) }
+func (h *harness) all() int       { return len(h.reg.Requests()) }
 
 func (h *harness) run(t *testing.T, tty bool, stdin string, args ...string) (stdout, stderr string, code int) {
 	dir := t.TempDir()
@@ -53,15 +50,14 @@ func (h *harness) run(t *testing.T, tty bool, stdin string, args ...string) (std
 	io, in, out, errOut := ui.Test()
 	io.SetTTY(tty, tty, tty)
 	in.WriteString(stdin)
-	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
+	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }, HTTPClient: h.reg.HTTPClient}
 	code = cmd.Run(context.Background(), f, append([]string{"instance", "buy"}, args...))
 	return out.String(), errOut.String(), code
 }
 
-// env points every service at the harness.
+// env is the environment of a run (no endpoint: the registry answers).
 func (h *harness) env(dir string) map[string]string {
-	return map[string]string{"FLEXUSL_ENDPOINT": h.url, "FLEXUSL_BSS_ENDPOINT": h.url, "FLEXUSL_IAM_ENDPOINT": h.url, "FLEXUSL_RMS_ENDPOINT": h.url,
-		"FLEXUSL_ECS_ENDPOINT": h.url, "FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir, "FLEXUSL_REGION": "ap-southeast-3"}
+	return map[string]string{"FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir, "FLEXUSL_REGION": "ap-southeast-3"}
 }
 
 var valid = []string{"--name", "web-1", "--image", "WordPress", "--spec", "hf.large.1.30m.linux"}
@@ -121,7 +117,7 @@ func TestEveryRuleExits2AndSendsNothing(t *testing.T) {
 			if code != 2 || !strings.Contains(errOut, tt.field) || out != "" {
 				t.Errorf("exit %d\nstderr %s\nstdout %q\nwant exit 2 naming %q", code, errOut, out, tt.field)
 			}
-			if n := h.all.Load(); n != 0 {
+			if n := h.all(); n != 0 {
 				t.Errorf("%d requests reached the server", n)
 			}
 		})
@@ -129,9 +125,9 @@ func TestEveryRuleExits2AndSendsNothing(t *testing.T) {
 }
 
 func TestConfirmOnTerminal(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t).noPrice().accept()
 	out, errOut, code := h.run(t, true, "n\n", with("--data-disk", "20", "--hss", "--tag", "env=prod")...)
-	if code != 2 || !strings.Contains(errOut, "cancelled: nothing was sent") || h.requests.Load() != 0 || out != "" {
+	if code != 2 || !strings.Contains(errOut, "cancelled: nothing was sent") || h.purchases() != 0 || out != "" {
 		t.Fatalf("decline: exit %d stderr %s", code, errOut)
 	}
 	for _, want := range []string{"You are about to buy:", "Name:", "web-1", "Region:", "ap-southeast-3 (AP-Singapore)", "Image:", "WordPress 6.4 (application image)",
@@ -142,8 +138,8 @@ func TestConfirmOnTerminal(t *testing.T) {
 		}
 	}
 	out, errOut, code = h.run(t, true, "y\n", valid...)
-	if code != 0 || h.requests.Load() != 1 || !strings.Contains(out, "CS24022811305H1EW") {
-		t.Errorf("accept: exit %d requests %d stdout %q stderr %s", code, h.requests.Load(), out, errOut)
+	if code != 0 || h.purchases() != 1 || !strings.Contains(out, "CS24022811305H1EW") {
+		t.Errorf("accept: exit %d requests %d stdout %q stderr %s", code, h.purchases(), out, errOut)
 	}
 	if strings.Contains(out+errOut, token) {
 		t.Error("token printed")
@@ -182,17 +178,12 @@ func noControls(t *testing.T, what, s string) {
 }
 
 func TestServerTextIsEscapedOnTheTerminal(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.ReadAll(r.Body)
-		if strings.HasPrefix(r.URL.Path, "/v2/orders/") {
-			io.WriteString(w, `{"total_count":1,"order_info":{"order_id":"CS1","status":5,"order_type":1,"currency":"USD\u001b[2J","create_time":"2024\r\u001b]0;x\u0007"}}`)
-			return
-		}
-		w.WriteHeader(400)
-		io.WriteString(w, `{"error_code":"HCSS.14000001","error_msg":"bad\u001b[2J\u001b[H\rQuantity: 1\u009b31m"}`)
-	}))
-	defer srv.Close()
-	h := &harness{url: srv.URL}
+	refusal := apitest.String(400, `{"error_code":"HCSS.14000001","error_msg":"bad\u001b[2J\u001b[H\rQuantity: 1\u009b31m"}`)
+	h := newHarness(t)
+	h.reg.Register(apitest.REST("GET", "/v3/projects"), refusal)
+	h.reg.Register(buyCall, refusal)
+	h.reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/CS1"),
+		apitest.String(200, `{"total_count":1,"order_info":{"order_id":"CS1","status":5,"order_type":1,"currency":"USD\u001b[2J","create_time":"2024\r\u001b]0;x\u0007"}}`)).Persist()
 	out, errOut, code := h.run(t, true, "", with("--yes")...)
 	if code != 1 || out != "" || !strings.Contains(errOut, `bad^[[2J^[[H^MQuantity: 1^[[31m`) {
 		t.Errorf("exit %d stdout %q stderr %q", code, out, errOut)
@@ -200,11 +191,11 @@ func TestServerTextIsEscapedOnTheTerminal(t *testing.T) {
 	noControls(t, "stderr", errOut)
 
 	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
+	env := map[string]string{"FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
 	for _, format := range []string{"table", "json"} {
 		ios, _, o, e := ui.Test()
 		ios.SetTTY(true, true, true)
-		f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }}
+		f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }, HTTPClient: h.reg.HTTPClient}
 		if code := cmd.Run(context.Background(), f, []string{"order", "show", "CS1", "-o", format}); code != 0 {
 			t.Fatalf("order show: exit %d %s", code, e)
 		}
@@ -222,10 +213,10 @@ func TestServerTextIsEscapedOnTheTerminal(t *testing.T) {
 // The confirmation shows hostile tag, name and description values escaped,
 // one line each: the quantity line cannot be forged.
 func TestConfirmationCannotBeSpoofed(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t).noPrice()
 	_, errOut, code := h.run(t, true, "n\n", with("--quantity", "200", "--auto-pay", "--tag", "env="+hostile, "--description", "shop"+hostile)...)
-	if code != 2 || h.requests.Load() != 0 {
-		t.Fatalf("exit %d, %d requests", code, h.requests.Load())
+	if code != 2 || h.purchases() != 0 {
+		t.Fatalf("exit %d, %d requests", code, h.purchases())
 	}
 	noControls(t, "confirmation", errOut)
 	if strings.Count(errOut, "Quantity:") != 3 || !strings.Contains(errOut, "  Quantity:     200\n") {
@@ -245,22 +236,21 @@ func TestOutcomeNotJournaledIsAWarningNotALostOrder(t *testing.T) {
 	}
 	dir := t.TempDir()
 	journalPath := filepath.Join(dir, "flexusl", "orders.jsonl")
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.ReadAll(r.Body)
+	reg := apitest.New(t)
+	accepted := apitest.String(202, `{"order_id":"CS24022811305H1EW","instance_ids":["65dea8d23005da564c78d9d2"]}`)
+	reg.Register(buyCall, func(q *apitest.Request) (*http.Response, error) {
 		// The attempt was journaled before the request left.
 		if data, err := os.ReadFile(journalPath); err != nil || !strings.Contains(string(data), `"state":"sending"`) {
 			t.Errorf("no sending record when the request arrived: %q %v", data, err)
 		}
 		os.Rename(journalPath, journalPath+".begun")
 		os.Symlink("/dev/full", journalPath)
-		w.WriteHeader(202)
-		io.WriteString(w, `{"order_id":"CS24022811305H1EW","instance_ids":["65dea8d23005da564c78d9d2"]}`)
-	}))
-	defer srv.Close()
-	env := map[string]string{"FLEXUSL_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"),
+		return accepted(q)
+	})
+	env := map[string]string{"FLEXUSL_TOKEN": token, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"),
 		"XDG_STATE_HOME": dir, "FLEXUSL_REGION": "ap-southeast-3"}
 	ios, _, out, errOut := ui.Test()
-	f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }}
+	f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }, HTTPClient: reg.HTTPClient}
 	code := cmd.Run(context.Background(), f, append([]string{"instance", "buy"}, with("--yes", "--no-price", "--client-request-id", "11111111-2222-4333-8444-555555555555", "-o", "json")...))
 	if code != 0 || !strings.Contains(out.String(), `"order_id": "CS24022811305H1EW"`) {
 		t.Fatalf("exit %d stdout %q stderr %q", code, out, errOut)
@@ -275,7 +265,7 @@ func TestOutcomeNotJournaledIsAWarningNotALostOrder(t *testing.T) {
 // Ctrl-C at the [y/N] prompt cancels at once (exit 130), without waiting
 // for Enter, and nothing is sent.
 func TestInterruptAtPromptCancelsAtOnce(t *testing.T) {
-	h := newHarness(t)
+	h := newHarness(t).noPrice()
 	dir := t.TempDir()
 	env := h.env(dir)
 	ios, _, out, errOut := ui.Test()
@@ -283,7 +273,7 @@ func TestInterruptAtPromptCancelsAtOnce(t *testing.T) {
 	pr, pw := io.Pipe() // a terminal nobody types into
 	defer pw.Close()
 	ios.In = pr
-	f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }}
+	f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return env[k] }, HTTPClient: h.reg.HTTPClient}
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(300*time.Millisecond, cancel)
 	start := time.Now()
@@ -291,7 +281,7 @@ func TestInterruptAtPromptCancelsAtOnce(t *testing.T) {
 	if took := time.Since(start); took > 3*time.Second {
 		t.Errorf("took %s", took)
 	}
-	if code != 130 || out.Len() != 0 || h.requests.Load() != 0 || !strings.Contains(errOut.String(), "Buy? [y/N]: \nError: cancelled: nothing was sent\n") {
-		t.Errorf("exit %d, %d requests, stdout %q, stderr %q", code, h.requests.Load(), out, errOut)
+	if code != 130 || out.Len() != 0 || h.purchases() != 0 || !strings.Contains(errOut.String(), "Buy? [y/N]: \nError: cancelled: nothing was sent\n") {
+		t.Errorf("exit %d, %d requests, stdout %q, stderr %q", code, h.purchases(), out, errOut)
 	}
 }

@@ -2,11 +2,10 @@ package instancecmd_test
 
 import (
 	"encoding/json"
-	"io"
-	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/flexusl/flexusl/pkg/api/apitest"
 )
 
 // A hostile billing service cannot write on the terminal through the price:
@@ -20,26 +19,11 @@ func TestPriceTextIsEscaped(t *testing.T) {
 		"optional_discount_rating_results": []any{map[string]any{"discount_name": "d" + hostile, "best_offer": 1, "amount": 15, "official_website_amount": 20,
 			"discount_amount": 5, "measure_id": 1}},
 	})
-	var purchases int
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		io.ReadAll(r.Body)
-		switch r.URL.Path {
-		case "/v3/projects":
-			io.WriteString(w, `{"projects":[{"id":"0123456789abcdef0123456789abcdef","name":"ap-southeast-3"}]}`)
-		case "/v2/bills/ratings/period-resources/subscribe-rate":
-			w.Write(answer)
-		case "/v1/light-instances":
-			purchases++
-			w.WriteHeader(202)
-			io.WriteString(w, `{"order_id":"CS24022811305H1EW","instance_ids":["65dea8d23005da564c78d9d2"]}`)
-		default:
-			w.WriteHeader(404)
-		}
-	}))
-	defer srv.Close()
-	h := &harness{url: srv.URL}
+	h := newHarness(t).accept()
+	h.reg.Register(apitest.REST("GET", "/v3/projects"), apitest.String(200, `{"projects":[{"id":"0123456789abcdef0123456789abcdef","name":"ap-southeast-3"}]}`)).Persist()
+	h.reg.Register(apitest.REST("POST", "/v2/bills/ratings/period-resources/subscribe-rate"), apitest.Bytes(200, answer)).Persist()
 	_, errOut, code := h.run(t, true, "n\n", valid...)
-	if code != 2 || purchases != 0 {
+	if purchases := h.purchases(); code != 2 || purchases != 0 {
 		t.Fatalf("exit %d, %d purchases\n%s", code, purchases, errOut)
 	}
 	noControls(t, "confirmation", errOut)
@@ -55,7 +39,7 @@ func TestPriceTextIsEscaped(t *testing.T) {
 			Discount string  `json:"discount"`
 		} `json:"price"`
 	}
-	if code != 0 || purchases != 1 || json.Unmarshal([]byte(out), &res) != nil || res.Price.Currency != "USD"+hostile || res.Price.Discount != "d"+hostile || res.Price.Amount != 15 {
+	if purchases := h.purchases(); code != 0 || purchases != 1 || json.Unmarshal([]byte(out), &res) != nil || res.Price.Currency != "USD"+hostile || res.Price.Discount != "d"+hostile || res.Price.Amount != 15 {
 		t.Errorf("exit %d, %d purchases\n%s\n%s", code, purchases, out, errOut)
 	}
 }

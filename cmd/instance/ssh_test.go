@@ -3,8 +3,6 @@ package instancecmd
 import (
 	"context"
 	"fmt"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -12,14 +10,16 @@ import (
 	"testing"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api/apitest"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/ui"
 )
 
-// sshCloud answers RMS with three instances: one with an EIP in RMS, one
-// whose EIP only the server (ECS) shows, one without any.
-func sshCloud(t *testing.T) (url string, requests *[]string) {
-	var reqs []string
+// sshCloud answers RMS with four instances: one with an EIP in RMS, one
+// whose EIP only the server (ECS) shows, one without any, one whose EIP is
+// an ssh option; and ECS for the servers named in ecs (suffixes "8013",
+// "8014") only.
+func sshCloud(t *testing.T, ecs ...string) *apitest.Registry {
 	entry := func(id, name, eip string) string {
 		res := fmt.Sprintf(`{"logical_resource_type":"huaweicloudinternal_ecs_instance","physical_resource_id":"srv-%s"}`, id)
 		if eip != "" {
@@ -27,23 +27,18 @@ func sshCloud(t *testing.T) (url string, requests *[]string) {
 		}
 		return fmt.Sprintf(`{"id":"%s","name":"%s","region_id":"ap-southeast-3","project_id":"p3","properties":{"status":"RUNNING","resources":[%s]}}`, id, name, res)
 	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		reqs = append(reqs, r.Method+" "+r.URL.Path)
-		switch {
-		case strings.HasSuffix(r.URL.Path, "/all-resources"):
-			fmt.Fprintf(w, `{"resources":[%s,%s,%s,%s],"page_info":{"next_marker":null}}`,
-				entry("6743d0e3708be6007b8c8012", "web-1", "203.0.113.7"), entry("6743d0e3708be6007b8c8013", "ecs-ip", ""),
-				entry("6743d0e3708be6007b8c8014", "no-ip", ""), entry("6743d0e3708be6007b8c8015", "evil", "-oProxyCommand=sh"))
-		case strings.HasSuffix(r.URL.Path, "/srv-6743d0e3708be6007b8c8013"):
-			fmt.Fprint(w, `{"server":{"id":"srv-6743d0e3708be6007b8c8013","status":"ACTIVE","addresses":{"n":[{"version":"6","addr":"2001:db8::7","OS-EXT-IPS:type":"floating"}]}}}`)
-		case strings.HasSuffix(r.URL.Path, "/srv-6743d0e3708be6007b8c8014"):
-			fmt.Fprint(w, `{"server":{"id":"srv-6743d0e3708be6007b8c8014","status":"BUILD","addresses":{}}}`)
-		default:
-			w.WriteHeader(404)
-		}
-	}))
-	t.Cleanup(srv.Close)
-	return srv.URL, &reqs
+	servers := map[string]string{
+		"8013": `{"server":{"id":"srv-6743d0e3708be6007b8c8013","status":"ACTIVE","addresses":{"n":[{"version":"6","addr":"2001:db8::7","OS-EXT-IPS:type":"floating"}]}}}`,
+		"8014": `{"server":{"id":"srv-6743d0e3708be6007b8c8014","status":"BUILD","addresses":{}}}`,
+	}
+	reg := apitest.New(t)
+	reg.Register(apitest.REST("GET", "/v1/resource-manager/domains/d/all-resources"), apitest.String(200, fmt.Sprintf(`{"resources":[%s,%s,%s,%s],"page_info":{"next_marker":null}}`,
+		entry("6743d0e3708be6007b8c8012", "web-1", "203.0.113.7"), entry("6743d0e3708be6007b8c8013", "ecs-ip", ""),
+		entry("6743d0e3708be6007b8c8014", "no-ip", ""), entry("6743d0e3708be6007b8c8015", "evil", "-oProxyCommand=sh")))).Persist()
+	for _, id := range ecs {
+		reg.Register(apitest.REST("GET", "/v1/p3/cloudservers/srv-6743d0e3708be6007b8c"+id), apitest.String(200, servers[id])).Persist()
+	}
+	return reg
 }
 
 // fakeSSHOnPath puts an executable named ssh first on PATH.
@@ -60,11 +55,11 @@ func fakeSSHOnPath(t *testing.T) string {
 	return path
 }
 
-func runSSH(t *testing.T, url string, opts *SSHOptions) (argv []string, path string, err error) {
+func runSSH(t *testing.T, reg *apitest.Registry, opts *SSHOptions) (argv []string, path string, err error) {
 	io, _, _, errOut := ui.Test()
-	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": url, "FLEXUSL_ECS_ENDPOINT": url, "FLEXUSL_VPC_ENDPOINT": url, "FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d",
+	env := map[string]string{"FLEXUSL_TOKEN": "t", "FLEXUSL_DOMAIN_ID": "d",
 		"FLEXUSL_CONFIG": filepath.Join(t.TempDir(), "c.yaml"), "XDG_CACHE_HOME": t.TempDir(), "FLEXUSL_MAX_RETRIES": "0"}
-	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
+	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }, HTTPClient: reg.HTTPClient}
 	opts.Exec = func(p string, a []string) error { path, argv = p, a; return nil }
 	opts.NoFirewallCheck = true // the check is tested end to end (testdata/script/firewall_ssh.txtar)
 	if opts.User == "" {
@@ -79,16 +74,16 @@ func runSSH(t *testing.T, url string, opts *SSHOptions) (argv []string, path str
 
 func TestSSHRunsSystemSSH(t *testing.T) {
 	sshPath := fakeSSHOnPath(t)
-	url, reqs := sshCloud(t)
-	argv, path, err := runSSH(t, url, &SSHOptions{Instance: "web-1", SSHArgs: []string{"-p", "2222", "uptime"}})
+	reg := sshCloud(t, "8013")
+	argv, path, err := runSSH(t, reg, &SSHOptions{Instance: "web-1", SSHArgs: []string{"-p", "2222", "uptime"}})
 	if err != nil || path != sshPath || strings.Join(argv, " ") != "ssh root@203.0.113.7 -p 2222 uptime" {
 		t.Fatalf("%v %s %q", err, path, argv)
 	}
-	if len(*reqs) != 1 { // RMS lists the EIP: ECS is not asked
-		t.Errorf("%v", *reqs)
+	if len(reg.Requests()) != 1 { // RMS lists the EIP: ECS is not asked
+		t.Errorf("%v", reg.Requests())
 	}
 	// RMS lists no EIP: the server's floating address (IPv6 here).
-	argv, _, err = runSSH(t, url, &SSHOptions{Instance: "6743d0e3708be6007b8c8013", User: "ubuntu"})
+	argv, _, err = runSSH(t, reg, &SSHOptions{Instance: "6743d0e3708be6007b8c8013", User: "ubuntu"})
 	if err != nil || strings.Join(argv, " ") != "ssh ubuntu@2001:db8::7" {
 		t.Fatalf("%v %q", err, argv)
 	}
@@ -96,7 +91,7 @@ func TestSSHRunsSystemSSH(t *testing.T) {
 
 func TestSSHErrors(t *testing.T) {
 	fakeSSHOnPath(t)
-	url, reqs := sshCloud(t)
+	reg := sshCloud(t, "8014")
 	tests := []struct {
 		opts SSHOptions
 		code int
@@ -109,16 +104,16 @@ func TestSSHErrors(t *testing.T) {
 		{SSHOptions{Instance: "web-1", User: "a@b"}, 2, "no spaces, @, : or /"},
 	}
 	for _, tt := range tests {
-		argv, _, err := runSSH(t, url, &tt.opts)
+		argv, _, err := runSSH(t, reg, &tt.opts)
 		if exitcode.Of(err) != tt.code || err == nil || !strings.Contains(err.Error(), tt.err) || argv != nil {
 			t.Errorf("%+v: exit %d %v, ran %q", tt.opts, exitcode.Of(err), err, argv)
 		}
 	}
 	// No ssh on PATH: exit 1 before anything is sent.
 	t.Setenv("PATH", t.TempDir())
-	n := len(*reqs)
-	_, _, err := runSSH(t, url, &SSHOptions{Instance: "web-1"})
-	if exitcode.Of(err) != 1 || !strings.Contains(fmt.Sprint(err), "no ssh client on PATH") || len(*reqs) != n {
+	n := len(reg.Requests())
+	_, _, err := runSSH(t, reg, &SSHOptions{Instance: "web-1"})
+	if exitcode.Of(err) != 1 || !strings.Contains(fmt.Sprint(err), "no ssh client on PATH") || len(reg.Requests()) != n {
 		t.Errorf("%v", err)
 	}
 }

@@ -1,20 +1,13 @@
 package jobcmd_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"path/filepath"
+	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
-	"github.com/flexusl/flexusl/cmd"
-	"github.com/flexusl/flexusl/cmd/cmdutil"
-	"github.com/flexusl/flexusl/pkg/ui"
+	"github.com/flexusl/flexusl/pkg/api/apitest"
 )
 
 const (
@@ -22,57 +15,63 @@ const (
 	server2 = "72a270de-665a-4f46-8d64-24ad6edccdd2"
 )
 
-// fake answers ShowJob with answers[i] for the i-th read (the last one
-// repeats), IAM's project look-up, and an RMS listing that knows server1.
-type fake struct {
-	mu      sync.Mutex
-	answers []string
-	reads   int
-	paths   []string
-	rmsFail bool
+// project is ap-southeast-3's project ID in IAM's documented project list
+// (testdata/wire/iam/projects.response.json), which knows no other region.
+const project = "067cf8aecf3e4d6b9b4a5c0e1f2d3c4b"
+
+var (
+	projects = apitest.REST("GET", "/v3/projects")
+	rms      = apitest.REST("GET", "/v1/resource-manager/domains/dom1/all-resources")
+	showJob1 = apitest.REST("GET", "/v1/"+project+"/jobs/job1")
+)
+
+// stubProjects answers IAM's project look-ups with the documented list.
+func stubProjects(t *testing.T, reg *apitest.Registry) {
+	reg.Register(projects, apitest.Wire(t, 200, "iam/projects.response.json")).Persist()
 }
 
-func (f *fake) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.paths = append(f.paths, r.Method+" "+r.URL.Path)
-	switch {
-	case r.URL.Path == "/v3/projects":
-		io.WriteString(w, `{"projects":[{"id":"proj-ap3","name":"ap-southeast-3"}]}`)
-	case strings.HasSuffix(r.URL.Path, "/all-resources"):
-		if f.rmsFail {
-			w.WriteHeader(403)
-			io.WriteString(w, `{"error_code":"RMS.00010003","error_msg":"no permission"}`)
-			return
+// stubRMS answers RMS listings with one that knows server1, or with a
+// refusal (403) when fail is set.
+func stubRMS(reg *apitest.Registry, fail bool) {
+	if fail {
+		reg.Register(rms, apitest.String(403, `{"error_code":"RMS.00010003","error_msg":"no permission"}`)).Persist()
+		return
+	}
+	reg.Register(rms, apitest.String(200, fmt.Sprintf(`{"resources":[{"id":"6743d0e3708be6007b8c8012","name":"web-1","region_id":"ap-southeast-3","properties":{"resources":[{"logical_resource_type":"huaweicloudinternal_ecs_instance","physical_resource_id":%q}]}}],"page_info":{"next_marker":null}}`, server1))).Persist()
+}
+
+// stubJob answers ShowJob job1 with answers in turn, the last one
+// repeating; an answer "HTTP n" is status n with no body.
+func stubJob(reg *apitest.Registry, answers ...string) {
+	for i, a := range answers {
+		var resp apitest.Responder
+		if code, ok := strings.CutPrefix(a, "HTTP "); ok {
+			n, _ := strconv.Atoi(code)
+			resp = apitest.Status(n)
+		} else {
+			resp = apitest.String(200, a)
 		}
-		fmt.Fprintf(w, `{"resources":[{"id":"6743d0e3708be6007b8c8012","name":"web-1","region_id":"ap-southeast-3","properties":{"resources":[{"logical_resource_type":"huaweicloudinternal_ecs_instance","physical_resource_id":%q}]}}],"page_info":{"next_marker":null}}`, server1)
-	case r.URL.Path == "/v1/proj-ap3/jobs/job1":
-		a := f.answers[min(f.reads, len(f.answers)-1)]
-		f.reads++
-		if strings.HasPrefix(a, "HTTP ") {
-			var code int
-			fmt.Sscanf(a, "HTTP %d", &code)
-			w.WriteHeader(code)
-			return
+		s := reg.Register(showJob1, resp)
+		if i == len(answers)-1 {
+			s.Persist()
 		}
-		io.WriteString(w, a)
-	default:
-		w.WriteHeader(404)
-		io.WriteString(w, `{"error":{"code":"Ecs.0005","message":"no such job"}}`)
 	}
 }
 
-func run(t *testing.T, f *fake, args ...string) (string, string, int) {
+// stubWait answers a job wait in ap-southeast-3: IAM's projects, RMS (or
+// its refusal) and job1's answers.
+func stubWait(t *testing.T, rmsFail bool, answers ...string) *apitest.Registry {
+	reg := apitest.New(t)
+	stubProjects(t, reg)
+	stubRMS(reg, rmsFail)
+	stubJob(reg, answers...)
+	return reg
+}
+
+// run runs `flexusl job wait args` with reg answering its API calls.
+func run(t *testing.T, reg *apitest.Registry, args ...string) (string, string, int) {
 	t.Helper()
-	srv := httptest.NewServer(f)
-	t.Cleanup(srv.Close)
-	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": srv.URL, "FLEXUSL_ECS_ENDPOINT": srv.URL, "FLEXUSL_VPC_ENDPOINT": srv.URL, "FLEXUSL_IAM_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": "t",
-		"FLEXUSL_DOMAIN_ID": "dom1", "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
-	io, _, out, errOut := ui.Test()
-	fc := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
-	code := cmd.Run(context.Background(), fc, append([]string{"job", "wait"}, args...))
-	return out.String(), errOut.String(), code
+	return runIn(t, reg, t.TempDir(), nil, append([]string{"job", "wait"}, args...)...)
 }
 
 func job(status string, subs ...string) string {
@@ -89,9 +88,9 @@ func sub(server, status, reason string) string {
 }
 
 func TestJobWaitSuccess(t *testing.T) {
-	f := &fake{answers: []string{job("RUNNING", sub(server1, "RUNNING", ""), sub(server2, "INIT", "")), "HTTP 503",
-		job("SUCCESS", sub(server1, "SUCCESS", ""), sub(server2, "SUCCESS", ""))}}
-	out, errOut, code := run(t, f, "job1", "--region", "ap-southeast-3", "--interval", "10ms", "-o", "json")
+	reg := stubWait(t, false, job("RUNNING", sub(server1, "RUNNING", ""), sub(server2, "INIT", "")), "HTTP 503",
+		job("SUCCESS", sub(server1, "SUCCESS", ""), sub(server2, "SUCCESS", "")))
+	out, errOut, code := run(t, reg, "job1", "--region", "ap-southeast-3", "--interval", "10ms", "-o", "json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -112,14 +111,14 @@ func TestJobWaitSuccess(t *testing.T) {
 	if s := v.SubJobs[1]; s["instance_id"] != "" || s["server_id"] != server2 {
 		t.Errorf("%v", s)
 	}
-	if f.reads != 3 || !strings.Contains(errOut, "RUNNING (0 of 2 servers done)") {
-		t.Errorf("%d reads: %s", f.reads, errOut)
+	if reads := reg.Count(showJob1); reads != 3 || !strings.Contains(errOut, "RUNNING (0 of 2 servers done)") {
+		t.Errorf("%d reads: %s", reads, errOut)
 	}
 }
 
 func TestJobWaitFailureNamesInstance(t *testing.T) {
-	f := &fake{answers: []string{job("FAIL", sub(server1, "FAIL", "Instance[x] could not be found."), sub(server2, "SUCCESS", ""))}}
-	out, errOut, code := run(t, f, "job1", "--region", "ap-southeast-3", "--interval", "10ms")
+	answer := job("FAIL", sub(server1, "FAIL", "Instance[x] could not be found."), sub(server2, "SUCCESS", ""))
+	out, errOut, code := run(t, stubWait(t, false, answer), "job1", "--region", "ap-southeast-3", "--interval", "10ms")
 	if code != 4 || !strings.Contains(errOut, "job job1 (FAIL) failed for 1 of 2 servers: web-1 (6743d0e3708be6007b8c8012): Ecs.0114: Instance[x] could not be found.") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -127,8 +126,7 @@ func TestJobWaitFailureNamesInstance(t *testing.T) {
 		t.Errorf("%s", out)
 	}
 	// Without RMS the servers are still shown, with a warning.
-	f = &fake{answers: f.answers, rmsFail: true}
-	out, errOut, code = run(t, f, "job1", "--region", "ap-southeast-3", "--interval", "10ms", "-o", "json")
+	out, errOut, code = run(t, stubWait(t, true, answer), "job1", "--region", "ap-southeast-3", "--interval", "10ms", "-o", "json")
 	if code != 4 || !strings.Contains(errOut, "without their instances") || !strings.Contains(errOut, "server "+server1) || !strings.Contains(out, server1) {
 		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
 	}
@@ -136,23 +134,25 @@ func TestJobWaitFailureNamesInstance(t *testing.T) {
 
 func TestJobWaitEnds(t *testing.T) {
 	t.Run("timeout", func(t *testing.T) {
-		f := &fake{answers: []string{job("RUNNING")}}
-		out, errOut, code := run(t, f, "job1", "--region", "ap-southeast-3", "--interval", "10ms", "--timeout", "50ms")
+		reg := apitest.New(t) // a job without sub-jobs: no server to look up in RMS
+		stubProjects(t, reg)
+		stubJob(reg, job("RUNNING"))
+		out, errOut, code := run(t, reg, "job1", "--region", "ap-southeast-3", "--interval", "10ms", "--timeout", "50ms")
 		if code != 5 || out != "" || !strings.Contains(errOut, "resume with: flexusl job wait job1 --region ap-southeast-3") {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 	})
 	t.Run("no region", func(t *testing.T) {
-		f := &fake{}
-		_, errOut, code := run(t, f, "job1")
-		if code != 2 || !strings.Contains(errOut, "--region") || len(f.paths) != 0 {
+		reg := apitest.New(t)
+		_, errOut, code := run(t, reg, "job1")
+		if code != 2 || !strings.Contains(errOut, "--region") || len(reg.Requests()) != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 	})
 	t.Run("bad job ID", func(t *testing.T) {
-		f := &fake{}
-		_, errOut, code := run(t, f, "../x", "--region", "ap-southeast-3")
-		if code != 2 || len(f.paths) != 0 {
+		reg := apitest.New(t)
+		_, errOut, code := run(t, reg, "../x", "--region", "ap-southeast-3")
+		if code != 2 || len(reg.Requests()) != 0 {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
 	})
@@ -164,16 +164,18 @@ func TestJobWaitEnds(t *testing.T) {
 			{"job1", "--region", "x.attacker.example/#"},
 			{"job1", "--region", "ap-southeast-3; id"},
 		} {
-			f := &fake{}
-			_, errOut, code := run(t, f, args...)
-			if code != 2 || len(f.paths) != 0 || !strings.Contains(errOut, "nothing was sent") || strings.Contains(errOut, "resume with") {
+			reg := apitest.New(t)
+			_, errOut, code := run(t, reg, args...)
+			if code != 2 || len(reg.Requests()) != 0 || !strings.Contains(errOut, "nothing was sent") || strings.Contains(errOut, "resume with") {
 				t.Errorf("%q: exit %d: %s", args, code, errOut)
 			}
 		}
 	})
 	t.Run("unknown job: exit 2, as an unknown order or instance", func(t *testing.T) {
-		f := &fake{}
-		_, errOut, code := run(t, f, "nojob", "--region", "ap-southeast-3")
+		reg := apitest.New(t)
+		stubProjects(t, reg)
+		reg.Register(apitest.REST("GET", "/v1/"+project+"/jobs/nojob"), apitest.String(404, `{"error":{"code":"Ecs.0005","message":"no such job"}}`))
+		_, errOut, code := run(t, reg, "nojob", "--region", "ap-southeast-3")
 		if code != 2 || !strings.Contains(errOut, "no job nojob in ap-southeast-3") {
 			t.Fatalf("exit %d: %s", code, errOut)
 		}
@@ -183,8 +185,8 @@ func TestJobWaitEnds(t *testing.T) {
 // A job that ends SUCCESS with a failed sub-job exits 4, as instance stop
 // does for the same answer, naming the server. Before: exit 0.
 func TestJobWaitFailedSubJobOfASuccessfulJobExits4(t *testing.T) {
-	f := &fake{answers: []string{job("SUCCESS", sub(server1, "FAIL", "Instance[x] could not be found."), sub(server2, "SUCCESS", ""))}}
-	_, errOut, code := run(t, f, "job1", "--region", "ap-southeast-3", "--interval", "10ms")
+	reg := stubWait(t, false, job("SUCCESS", sub(server1, "FAIL", "Instance[x] could not be found."), sub(server2, "SUCCESS", "")))
+	_, errOut, code := run(t, reg, "job1", "--region", "ap-southeast-3", "--interval", "10ms")
 	if code != 4 || !strings.Contains(errOut, "job job1 (SUCCESS) failed for 1 of 2 servers: web-1 (6743d0e3708be6007b8c8012): Ecs.0114") {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
