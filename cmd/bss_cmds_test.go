@@ -533,8 +533,8 @@ func TestAutoRenew(t *testing.T) {
 	}
 	// An unknown outcome is checked where auto-renew shows (instance show),
 	// not in the orders: auto-renew places none (journal.Kinds).
-	fb.fault("autorenew", "500")
-	r = runIn(t, env, false, "", "instance", "auto-renew", "web-2", "off")
+	reg.Register(apitest.REST("DELETE", stubAutoRenew1), apitest.String(500, `{"error_code":"CBC.0999","error_msg":"internal"}`))
+	r = runStub(t, reg, env, false, "", "instance", "auto-renew", "web-2", "off")
 	if r.code != 1 || !strings.Contains(r.err, "Do not run the command again until you know: `flexusl instance show` gives each instance's AUTO RENEW") || strings.Contains(r.err, "order list") {
 		t.Errorf("unknown outcome: exit %d\n%s", r.code, r.err)
 	}
