@@ -162,3 +162,10 @@ func WarnUnresolved(f *Factory, kind string) {
 
 // Time is when the attempt began (as journaled).
 func (a *Attempt) Time() time.Time { return a.a.Entry().Time }
+
+// NotSentAfterUnknown is the one rule, and its one wording, for a command
+// that sends several requests (renew and delete in calls of 10, start,
+// stop, reboot and reset-password per region, auto-renew per instance):
+// after a request whose outcome is unknown it sends no more, and reports
+// the rest as not sent, so the user checks one uncertain change, not many.
+const NotSentAfterUnknown = "not sent: an earlier request's outcome is unknown"

@@ -157,6 +157,15 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 			failures = append(failures, err)
 			results = append(results, ecs.BatchResults(b, "", batchStatus(err), cmdutil.FirstLine(err.Error()))...)
 		}
+		if api.IsUnknownOutcome(err) {
+			// The one rule of every command that sends several requests:
+			// after an unknown outcome it sends no more (renew and delete
+			// stop the same way); the rest are reported not sent.
+			for _, rest := range batches[i+1:] {
+				results = append(results, ecs.BatchResults(rest, "", ecs.StatusNotSent, cmdutil.NotSentAfterUnknown)...)
+			}
+			break
+		}
 	}
 
 	// 4. Wait for the jobs, unless --no-wait.

@@ -131,7 +131,7 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 	for i, t := range targets {
 		r := AutoRenewResult{ID: t.ID, Name: t.Name, AutoRenew: on, Times: times}
 		if unknown != nil {
-			r.Error = "not sent: an earlier call's outcome is unknown"
+			r.Error = cmdutil.NotSentAfterUnknown
 			results, failed = append(results, r), failed+1
 			continue
 		}

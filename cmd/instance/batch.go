@@ -83,7 +83,7 @@ func (b batch) run(ctx context.Context, f *cmdutil.Factory, client *api.Client, 
 	for i, chunk := range chunks {
 		if stop != nil {
 			for _, id := range chunk {
-				res.Failed = append(res.Failed, Failed{ID: id, Error: "not sent: an earlier call's outcome is unknown or the run was interrupted"})
+				res.Failed = append(res.Failed, Failed{ID: id, Error: cmdutil.NotSentAfterUnknown + " or the run was interrupted"})
 			}
 			continue
 		}

@@ -108,7 +108,9 @@ in the journal before it is sent, with its Client-Request-Id, and its job ID
 before anything is printed. It is sent once: retried only when ECS provably
 did not take it (HTTP 429, or no connection); after a server error or a
 lost connection the outcome is unknown and flexusl says so instead of
-trying again.`
+trying again, and sends no other region's batch (they read "not sent: an
+earlier request's outcome is unknown"), as every command that sends several
+requests does.`
 
 // powerExits is the Long help on exit codes (%s: the verb's past tense).
 const powerExits = `Exit codes: 0 all %s; 4 a job failed for an instance (named);

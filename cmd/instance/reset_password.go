@@ -226,6 +226,12 @@ func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswo
 		if err != nil {
 			errs = append(errs, err)
 		}
+		if api.IsUnknownOutcome(err) {
+			for _, rest := range batches[i+1:] { // no more after an unknown outcome (cmdutil.NotSentAfterUnknown)
+				results = append(results, resetResults(rest, ecs.StatusNotSent, cmdutil.NotSentAfterUnknown)...)
+			}
+			break
+		}
 	}
 
 	// 5. Results, then what the docs say about when it takes effect.
