@@ -57,3 +57,24 @@ func journaledJob(f *cmdutil.Factory, jobID string) (journal.Entry, bool) {
 	}
 	return journal.FindJob(entries, jobID)
 }
+
+// jobCall is what job show and job wait check before asking ECS about
+// jobID: an ID that is an ID, its region (jobRegion), the output format
+// and the credentials; nothing is sent when any is wrong.
+func jobCall(f *cmdutil.Factory, verb, jobID string) (string, *api.Client, error) {
+	if !api.ValidID(jobID) {
+		return "", nil, cmdutil.UsageErrorf("%q is not an ECS job ID (%s are allowed; nothing was sent)", jobID, api.IDRule)
+	}
+	region, err := jobRegion(f, verb, jobID)
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := f.OutputFormat(); err != nil {
+		return "", nil, err
+	}
+	client, err := f.APIClient()
+	if err != nil {
+		return "", nil, err
+	}
+	return region, client, nil
+}

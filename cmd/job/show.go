@@ -45,17 +45,7 @@ for a failed job); 2 bad input; 3 credentials; 1 ECS could not be asked.`,
 }
 
 func showRun(ctx context.Context, f *cmdutil.Factory, opts *ShowOptions) error {
-	if !api.ValidID(opts.JobID) {
-		return cmdutil.UsageErrorf("%q is not an ECS job ID (%s are allowed; nothing was sent)", opts.JobID, api.IDRule)
-	}
-	region, err := jobRegion(f, "job show", opts.JobID)
-	if err != nil {
-		return err
-	}
-	if _, err := f.OutputFormat(); err != nil {
-		return err
-	}
-	client, err := f.APIClient()
+	region, client, err := jobCall(f, "job show", opts.JobID)
 	if err != nil {
 		return err
 	}

@@ -93,17 +93,7 @@ func waitRun(ctx context.Context, f *cmdutil.Factory, opts *WaitOptions) error {
 	if opts.Timeout <= 0 || opts.Interval <= 0 {
 		return cmdutil.UsageErrorf("--timeout and --interval must be positive")
 	}
-	if !api.ValidID(opts.JobID) {
-		return cmdutil.UsageErrorf("%q is not an ECS job ID (%s are allowed; nothing was sent)", opts.JobID, api.IDRule)
-	}
-	region, err := jobRegion(f, "job wait", opts.JobID)
-	if err != nil {
-		return err
-	}
-	if _, err := f.OutputFormat(); err != nil {
-		return err
-	}
-	client, err := f.APIClient()
+	region, client, err := jobCall(f, "job wait", opts.JobID)
 	if err != nil {
 		return err
 	}

@@ -184,9 +184,15 @@ func UpdateInstances(path string, u Update) error {
 	if out == nil {
 		out = []Instance{}
 	}
-	data, err := json.Marshal(file{Version: fileVersion, Instances: out, Listed: listed})
+	return writeIfChanged(path, "instance cache", file{Version: fileVersion, Instances: out, Listed: listed})
+}
+
+// writeIfChanged writes v as JSON to path (writeAtomic) unless the file
+// already holds exactly that; what names the cache in errors.
+func writeIfChanged(path, what string, v any) error {
+	data, err := json.Marshal(v)
 	if err != nil {
-		return fmt.Errorf("instance cache: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	if cur, err := os.ReadFile(path); err == nil && bytes.Equal(cur, data) {
 		return nil

@@ -1,7 +1,6 @@
 package cache
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -110,12 +109,5 @@ func UpdateFirewall(path, region string, groups []Group, rules []Rule, complete 
 	if rs == nil {
 		rs = []Rule{}
 	}
-	data, err := json.Marshal(firewallFile{Version: fileVersion, Groups: gs, Rules: rs})
-	if err != nil {
-		return fmt.Errorf("firewall cache: %w", err)
-	}
-	if cur, err := os.ReadFile(path); err == nil && bytes.Equal(cur, data) {
-		return nil
-	}
-	return writeAtomic(path, data)
+	return writeIfChanged(path, "firewall cache", firewallFile{Version: fileVersion, Groups: gs, Rules: rs})
 }
