@@ -3,12 +3,25 @@ package config
 import (
 	"encoding/json"
 	"fmt"
-	"regexp"
 	"sort"
 	"time"
 )
 
-var regionName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,63}$`)
+// isRegionName reports whether s is 1-64 lower-case letters, digits and
+// '-', starting with a letter or digit. A plain loop, not a regexp
+// compiled at start-up: pkg/config is loaded by every run.
+func isRegionName(s string) bool {
+	if s == "" || len(s) > 64 || s[0] == '-' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
 
 // RegionToken is one region's stored IAM token and when it expires.
 type RegionToken struct {
@@ -28,7 +41,7 @@ func ParseRegionTokens(s string) (map[string]RegionToken, error) {
 		return nil, fmt.Errorf("not a JSON object of region -> {\"token\", \"expires_at\"}")
 	}
 	for r, t := range out {
-		if !regionName.MatchString(r) {
+		if !isRegionName(r) {
 			return nil, fmt.Errorf("%q is not a region name (lower-case letters, digits and '-')", r)
 		}
 		if t.Token == "" || t.ExpiresAt.IsZero() {

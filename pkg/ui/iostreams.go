@@ -251,7 +251,7 @@ func (s *IOStreams) Password(question string) (string, error) {
 const MaxLine = 1 << 20
 
 // ErrLineTooLong: a line of stdin is over MaxLine bytes.
-var ErrLineTooLong = fmt.Errorf("the line is over %d bytes (1 MiB)", MaxLine)
+var ErrLineTooLong = errors.New("the line is over 1048576 bytes (1 MiB)") // a literal: no fmt at start-up
 
 // readLine reads up to and including '\n', at most max bytes; a longer
 // line is ErrLineTooLong (what was read of it is dropped).
