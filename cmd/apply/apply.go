@@ -525,6 +525,11 @@ func change(ctx context.Context, f *cmdutil.Factory, client *api.Client, p *flee
 				out = append(out, c)
 				continue
 			}
+			if d, ok := it.FirewallRule().FindDisabled(g.Rules); ok {
+				c.Status, c.Error = "failed", "the rule exists but is disabled (rule "+d.ID+"): enable it or delete it first; nothing was sent"
+				out = append(out, c)
+				continue
+			}
 			rule, err := cmdutil.CreateRule(ctx, f, client, fw, g, it.FirewallRule())
 			if err != nil {
 				c.Status, c.Error = "failed", cmdutil.FirstLine(err.Error())

@@ -476,6 +476,11 @@ func rules(f *File, st *State, matched map[string]*api.Resource, buying bool) []
 			it.Group, it.GroupID, it.Instances = safetext.Line(g.Label()), g.ID, g.InstanceLabels()
 			if _, ok := r.Rule.Find(fw.RulesOf(id)); ok {
 				it.Op, it.Why = OpKeep, "present"
+			} else if d, ok := r.Rule.FindDisabled(fw.RulesOf(id)); ok {
+				// A disabled twin opens nothing, and VPC refuses a second
+				// one (409): drift for the user, never a create.
+				it.Op, it.Why = OpDrift, "present but disabled (rule "+safetext.Line(d.ID)+"): enable it in the console, or delete it with `flexusl firewall delete "+
+					safetext.Line(d.ID)+" --region "+it.Region+"` and apply again"
 			} else {
 				it.Why = "missing from the group; it applies to every instance the group protects"
 			}
