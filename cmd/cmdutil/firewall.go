@@ -509,9 +509,13 @@ func OpenPorts(ctx context.Context, f *Factory, client *api.Client, region strin
 		created, err := CreateRule(ctx, f, client, fw, g, add)
 		switch {
 		case api.IsConflict(err):
-			// VPC says the rule exists (one this listing did not show,
-			// e.g. another family's or just added): nothing was added.
-			res.Status = "already_open"
+			// VPC says the rule exists: nothing was added. A disabled twin
+			// opens nothing: that is said, not "already open".
+			if d, ok := add.FindDisabled(g.Rules); ok {
+				res.Status, res.Error = "failed", "a rule for these ports exists but is disabled (rule "+safetext.Line(d.ID)+"): enable it in the console or delete it"
+			} else {
+				res.Status = "already_open"
+			}
 		case api.IsUnknownOutcome(err):
 			res.Status, res.Error = "unknown", FirstLine(err.Error()) // may be open: never "failed", never retried
 			if first == nil {
