@@ -73,7 +73,7 @@ func TestProjectIDFromRMSIsChecked(t *testing.T) {
 		for _, args := range [][]string{{"instance", "show", "web-1"}, {"instance", "ssh", "web-1"}, {"instance", "stop", "web-1", "--no-wait"}} {
 			c := newCloud(t, 1, "ap-southeast-3")
 			c.instances[0].project = bad
-			r := c.run(t, false, "", "", append(args, "FLEXUSL_BSS_ENDPOINT="+c.url)...)
+			r := c.run(t, false, "", "", args...)
 			if r.code == 0 {
 				t.Errorf("%v with project_id %q: exit 0", args, bad)
 			}
