@@ -17,16 +17,20 @@ import (
 
 	"github.com/flexusl/flexusl/cmd"
 	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/api/apitest"
 	"github.com/flexusl/flexusl/pkg/ui"
 )
 
-// cloud is a fake RMS + ECS: instances listed by RMS, batch actions that
-// create jobs, jobs that end after a number of reads, password resets and
-// server updates. It checks, for every request that changes a server,
+// cloud is a stateful RMS + ECS answered through the Factory's HTTP client
+// (an apitest registry, no server): instances listed by RMS, batch actions
+// that create jobs, jobs that end after a number of reads, password resets
+// and server updates. It checks, for every request that changes a server,
 // that the journal already holds the attempt with its Client-Request-Id.
 type cloud struct {
 	t       *testing.T
 	journal string
+	reg     *apitest.Registry
+	stub    sync.Once
 
 	mu        sync.Mutex
 	instances []inst
@@ -45,7 +49,9 @@ type cloud struct {
 	// serverStatus is what ShowServer says of a server ("" is ACTIVE)
 	serverStatus map[string]string
 	posts        int
-	url          string
+	// network, when set (overNetwork), is the env that sends runs
+	// through flexusl's own HTTP client to a server piping to the registry.
+	network map[string]string
 }
 
 type inst struct {
@@ -67,10 +73,61 @@ func newCloud(t *testing.T, n int, regions ...string) *cloud {
 		c.instances = append(c.instances, inst{id: fmt.Sprintf("6743d0e3708be6007b8c%04d", i+1), name: fmt.Sprintf("web-%d", i+1),
 			region: regions[i%len(regions)], server: fmt.Sprintf("72a270de-665a-4f46-8d64-%012d", i+1)})
 	}
-	srv := httptest.NewServer(http.HandlerFunc(c.serve))
-	t.Cleanup(srv.Close)
-	c.url = srv.URL
+	c.reg = apitest.New(t)
 	return c
+}
+
+// everything matches every request: the cloud routes them itself (what it
+// does not know it answers 404, as the old fake server did).
+var everything = apitest.Func("any request to the RMS and ECS cloud", apitest.All)
+
+// httpClient is the Factory's HTTP client: the registry, answering every
+// request with c.respond. The stub is registered at the first request, so
+// a test that sends nothing (and asserts so) leaves no unused stub behind.
+func (c *cloud) httpClient() (*http.Client, error) {
+	return &http.Client{Transport: firstRequest{c}}, nil
+}
+
+// firstRequest registers the cloud's stub when a request first arrives,
+// then hands every request to the registry.
+type firstRequest struct{ c *cloud }
+
+func (f firstRequest) RoundTrip(req *http.Request) (*http.Response, error) {
+	f.c.stub.Do(func() { f.c.reg.Register(everything, f.c.respond).Persist() })
+	return f.c.reg.RoundTrip(req)
+}
+
+// overNetwork makes c's runs use flexusl's own HTTP client (the one
+// --debug dumps) against a local server that hands each request to the
+// registry: only for what a supplied client does not do (the Factory adds
+// no --debug dump to Factory.HTTPClient's client).
+func (c *cloud) overNetwork(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		resp, err := firstRequest{c}.RoundTrip(r)
+		if err != nil {
+			w.WriteHeader(599)
+			return
+		}
+		defer resp.Body.Close()
+		for k, vs := range resp.Header {
+			w.Header()[k] = vs
+		}
+		w.WriteHeader(resp.StatusCode)
+		io.Copy(w, resp.Body)
+	}))
+	t.Cleanup(srv.Close)
+	c.network = map[string]string{}
+	for _, k := range []string{"FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT", "FLEXUSL_VPC_ENDPOINT", "FLEXUSL_IAM_ENDPOINT"} {
+		c.network[k] = srv.URL
+	}
+}
+
+// respond answers q as the cloud: the handler below writes into a
+// recorder, whose result is the answer.
+func (c *cloud) respond(q *apitest.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	c.serve(rec, q)
+	return rec.Result(), nil
 }
 
 func (c *cloud) journaled(crid string) bool {
@@ -93,8 +150,8 @@ func (c *cloud) journaled(crid string) bool {
 	return false
 }
 
-func (c *cloud) serve(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(r.Body)
+func (c *cloud) serve(w http.ResponseWriter, r *apitest.Request) {
+	body := r.Body
 	crid := r.Header.Get("Client-Request-Id")
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -236,8 +293,11 @@ type runResult struct {
 func (c *cloud) run(t *testing.T, tty bool, stdin, password string, args ...string) runResult {
 	t.Helper()
 	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": c.url, "FLEXUSL_ECS_ENDPOINT": c.url, "FLEXUSL_VPC_ENDPOINT": c.url, "FLEXUSL_IAM_ENDPOINT": c.url, "FLEXUSL_TOKEN": token,
+	env := map[string]string{"FLEXUSL_TOKEN": token,
 		"FLEXUSL_DOMAIN_ID": "dom1", "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
+	for k, v := range c.network {
+		env[k] = v
+	}
 	for _, a := range args {
 		if strings.HasPrefix(a, "FLEXUSL_") || strings.HasPrefix(a, "XDG_") {
 			k, v, _ := strings.Cut(a, "=")
@@ -262,7 +322,10 @@ func (c *cloud) run(t *testing.T, tty bool, stdin, password string, args ...stri
 		return []byte(p), nil
 	})
 	in.WriteString(stdin)
-	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
+	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }, HTTPClient: c.httpClient}
+	if c.network != nil {
+		f.HTTPClient = nil
+	}
 	code := cmd.Run(context.Background(), f, rest)
 	return runResult{out.String(), errOut.String(), code}
 }
@@ -587,11 +650,11 @@ func TestActionInterruptedWhileWaiting(t *testing.T) {
 	c := newCloud(t, 1, "me-east-1")
 	c.jobAfter = 1 << 30
 	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": c.url, "FLEXUSL_ECS_ENDPOINT": c.url, "FLEXUSL_VPC_ENDPOINT": c.url, "FLEXUSL_TOKEN": token,
+	env := map[string]string{"FLEXUSL_TOKEN": token,
 		"FLEXUSL_DOMAIN_ID": "dom1", "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
 	c.journal = filepath.Join(dir, "flexusl", "orders.jsonl")
 	io, _, out, errOut := ui.Test()
-	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
+	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }, HTTPClient: c.httpClient}
 	ctx, cancel := context.WithCancel(context.Background())
 	go func() {
 		for c.jobPolls() < 2 {

@@ -45,11 +45,15 @@ func TestResetPasswordEchoedInAnyEncodingIsRedacted(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := newCloud(t, 1, "ap-southeast-3")
+			c.overNetwork(t) // --debug's dump is part of what is checked
 			c.answer = func(_ int, w http.ResponseWriter) bool { answer(w); return true }
 			for _, format := range []string{"table", "json"} {
 				r := c.run(t, false, pw+"\n", "", "instance", "reset-password", "web-1", "--password-stdin", "--yes", "--debug", "-o", format)
 				if r.code == 0 {
 					t.Fatalf("exit 0: %s", r.err)
+				}
+				if !strings.Contains(r.err, "> PUT ") || !strings.Contains(r.err, "[body redacted") {
+					t.Fatalf("-o %s: no --debug dump of the reset to check:\n%s", format, r.err)
 				}
 				journal, _ := os.ReadFile(c.journal)
 				for where, text := range map[string]string{"stdout": r.out, "stderr": r.err, "journal": string(journal)} {
@@ -73,7 +77,7 @@ func TestProjectIDFromRMSIsChecked(t *testing.T) {
 		for _, args := range [][]string{{"instance", "show", "web-1"}, {"instance", "ssh", "web-1"}, {"instance", "stop", "web-1", "--no-wait"}} {
 			c := newCloud(t, 1, "ap-southeast-3")
 			c.instances[0].project = bad
-			r := c.run(t, false, "", "", append(args, "FLEXUSL_BSS_ENDPOINT="+c.url)...)
+			r := c.run(t, false, "", "", args...)
 			if r.code == 0 {
 				t.Errorf("%v with project_id %q: exit 0", args, bad)
 			}

@@ -237,6 +237,15 @@ func Body(method, path string, body []byte) Matcher {
 	}}
 }
 
+// Func matches the requests f accepts; desc names them in failures. For a
+// stateful fake that routes requests itself (Func("…", All)).
+func Func(desc string, f func(Request) bool) Matcher {
+	return Matcher{desc: desc, match: func(r *Request) bool { return f(*r) }}
+}
+
+// All accepts every request (for Func).
+func All(Request) bool { return true }
+
 // Host restricts m to requests for host (the URL's host, port included).
 func Host(host string, m Matcher) Matcher {
 	return Matcher{desc: m.desc + " on " + host, match: func(r *Request) bool {

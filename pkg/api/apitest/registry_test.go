@@ -165,6 +165,9 @@ func TestMatchers(t *testing.T) {
 		{"body spacing", apitest.Body("POST", "/o", []byte(`{"a":1}`)), req("POST", "https://h/o", `{"a": 1}`), false},
 		{"host", apitest.Host("bss.example", apitest.REST("GET", "/o")), req("GET", "https://bss.example/o", ""), true},
 		{"other host", apitest.Host("bss.example", apitest.REST("GET", "/o")), req("GET", "https://evil.example/o", ""), false},
+		{"func all", apitest.Func("anything", apitest.All), req("DELETE", "https://any.example/x/y?z=1", "b"), true},
+		{"func sees the body", apitest.Func("body b", func(q apitest.Request) bool { return string(q.Body) == "b" }), req("PUT", "https://h/x", "b"), true},
+		{"func refuses", apitest.Func("only GET", func(q apitest.Request) bool { return q.Method == "GET" }), req("PUT", "https://h/x", ""), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
