@@ -25,7 +25,48 @@ func Lets(rules []api.SecurityGroupRule, proto string, port int, src *netip.Pref
 	if src != nil && src.Addr().Is6() {
 		family = api.EtherIPv6
 	}
-	var allows, denies []match
+	allows, denies := matching(rules, family, proto, port)
+	for _, a := range allows {
+		if src != nil && (a.m.addressGroup || !contains(a.m.prefix, *src)) {
+			continue
+		}
+		shadowed := false
+		for _, d := range denies {
+			if d.m.priority > a.m.priority || d.m.addressGroup {
+				continue
+			}
+			switch {
+			case src != nil && d.m.prefix.Overlaps(*src):
+				shadowed = true
+			case src == nil && !a.m.addressGroup && contains(d.m.prefix, a.m.prefix):
+				shadowed = true
+			}
+		}
+		if !shadowed {
+			return true
+		}
+	}
+	return false
+}
+
+type match struct {
+	priority     int
+	prefix       netip.Prefix
+	addressGroup bool
+}
+
+// ruleMatch is a rule that matching kept, with what Lets and Blockers
+// compare of it.
+type ruleMatch struct {
+	x api.SecurityGroupRule
+	m match
+}
+
+// matching splits the enabled inbound rules of family that cover
+// proto/port (not those sourced from a group: they let only its members
+// in) into allows and denies: the one reading of rules that Lets and
+// Blockers share.
+func matching(rules []api.SecurityGroupRule, family, proto string, port int) (allows, denies []ruleMatch) {
 	for _, x := range rules {
 		if !strings.EqualFold(x.Direction, api.DirectionIngress) || normEthertype(x.Ethertype) != family || x.RemoteGroupID != "" || !Enabled(x) {
 			continue
@@ -46,38 +87,12 @@ func Lets(rules []api.SecurityGroupRule, proto string, port int, src *netip.Pref
 			m.prefix = p
 		}
 		if normAction(x.Action) == api.ActionDeny {
-			denies = append(denies, m)
+			denies = append(denies, ruleMatch{x, m})
 		} else {
-			allows = append(allows, m)
+			allows = append(allows, ruleMatch{x, m})
 		}
 	}
-	for _, a := range allows {
-		if src != nil && (a.addressGroup || !contains(a.prefix, *src)) {
-			continue
-		}
-		shadowed := false
-		for _, d := range denies {
-			if d.priority > a.priority || d.addressGroup {
-				continue
-			}
-			switch {
-			case src != nil && d.prefix.Overlaps(*src):
-				shadowed = true
-			case src == nil && !a.addressGroup && contains(d.prefix, a.prefix):
-				shadowed = true
-			}
-		}
-		if !shadowed {
-			return true
-		}
-	}
-	return false
-}
-
-type match struct {
-	priority     int
-	prefix       netip.Prefix
-	addressGroup bool
+	return allows, denies
 }
 
 // contains reports whether outer holds every address of inner.
@@ -112,36 +127,7 @@ func Missing(rules []api.SecurityGroupRule, want []PortRange, src netip.Prefix) 
 // deny that shadows no allow is not a blocker: the port is closed for
 // want of an allow rule.
 func Blockers(rules []api.SecurityGroupRule, proto string, port int) []api.SecurityGroupRule {
-	type rm struct {
-		x api.SecurityGroupRule
-		m match
-	}
-	var allows, denies []rm
-	for _, x := range rules {
-		if !strings.EqualFold(x.Direction, api.DirectionIngress) || normEthertype(x.Ethertype) != api.EtherIPv4 || x.RemoteGroupID != "" || !Enabled(x) {
-			continue
-		}
-		if p := normProtocol(x.Protocol); p != "" && p != proto {
-			continue
-		}
-		ports, ok := ReadPorts(string(x.Multiport))
-		if !ok || !covers(ports, port) {
-			continue
-		}
-		m := match{priority: int(x.Priority), addressGroup: x.RemoteAddressGroupID != ""}
-		if !m.addressGroup {
-			p, ok := remotePrefix(x)
-			if !ok {
-				continue
-			}
-			m.prefix = p
-		}
-		if normAction(x.Action) == api.ActionDeny {
-			denies = append(denies, rm{x, m})
-		} else {
-			allows = append(allows, rm{x, m})
-		}
-	}
+	allows, denies := matching(rules, api.EtherIPv4, proto, port)
 	var out []api.SecurityGroupRule
 	for _, d := range denies {
 		blocks := d.m.priority <= DefaultPriority && (d.m.addressGroup || d.m.prefix.Bits() == 0)
