@@ -3,7 +3,6 @@ package cmdutil
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
@@ -24,7 +23,7 @@ import (
 func Purchase(ctx context.Context, f *Factory, client *api.Client, prep *api.Prepared, req *purchase.Request, crid string) (*api.CreateResult, error) {
 	attempt, err := BeginAttempt(f, AttemptInfo{Kind: journal.KindPurchase,
 		Operation: prep.Method + " " + api.CreatePath, RequestID: crid, Region: req.Region,
-		Name: req.InstanceName, Spec: req.PlanSpec, Image: ImageLabel(req), Quantity: req.Quantity()})
+		Name: req.InstanceName, Spec: req.PlanSpec, Image: req.ImageLabel(), Quantity: req.Quantity()})
 	if err != nil {
 		return nil, err
 	}
@@ -60,14 +59,3 @@ func PurchaseOutcome(res *api.CreateResult, err error) journal.Outcome {
 	return o
 }
 
-// ImageLabel is a purchase's image for people and the journal: "Ubuntu
-// 22.04", or "private:ID".
-func ImageLabel(r *purchase.Request) string {
-	switch {
-	case r.ImageRef == nil:
-		return ""
-	case r.ImageRef.ImageID != "":
-		return "private:" + r.ImageRef.ImageID
-	}
-	return strings.TrimSpace(r.ImageRef.ImageName + " " + r.ImageRef.ImageVersion)
-}

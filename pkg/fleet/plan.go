@@ -240,7 +240,7 @@ func Build(f *File, st *State) *Plan {
 	// The in-flight guard: what could be one of the instances to buy.
 	heldBy := guard(f, st, toBuy, p)
 	for _, in := range toBuy {
-		it := Item{Name: in.Name, Region: in.Region, Spec: in.Request.PlanSpec, Image: imageLabel(in.Request),
+		it := Item{Name: in.Name, Region: in.Region, Spec: in.Request.PlanSpec, Image: in.Request.ImageLabel(),
 			Period: period(in.Request), AutoRenew: in.AutoRenew}
 		if why, held := heldBy[in.Key()]; held {
 			it.Op, it.Why = OpHold, why.why
@@ -301,7 +301,7 @@ func imageDrift(r *purchase.Request, srv *api.Server) string {
 	}
 	l := strings.ToLower(name)
 	if !strings.Contains(l, strings.ToLower(r.ImageRef.ImageName)) || !strings.Contains(l, strings.ToLower(r.ImageRef.ImageVersion)) {
-		return fmt.Sprintf("its image is %s, declared %s%s", name, imageLabel(r), why)
+		return fmt.Sprintf("its image is %s, declared %s%s", name, r.ImageLabel(), why)
 	}
 	return ""
 }
@@ -499,16 +499,6 @@ func onOff(b bool) string {
 		return "on"
 	}
 	return "off"
-}
-
-func imageLabel(r *purchase.Request) string {
-	switch {
-	case r.ImageRef == nil:
-		return ""
-	case r.ImageRef.ImageID != "":
-		return "private:" + r.ImageRef.ImageID
-	}
-	return strings.TrimSpace(r.ImageRef.ImageName + " " + r.ImageRef.ImageVersion)
 }
 
 func period(r *purchase.Request) string {

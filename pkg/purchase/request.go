@@ -401,3 +401,15 @@ func ParseTag(s string) (Tag, error) {
 	}
 	return Tag{Key: k, Value: v}, nil
 }
+
+// ImageLabel is the request's image for people and the journal: "Ubuntu
+// 22.04", or "private:ID" ("" when it names none).
+func (r *Request) ImageLabel() string {
+	switch {
+	case r.ImageRef == nil:
+		return ""
+	case r.ImageRef.ImageID != "":
+		return "private:" + r.ImageRef.ImageID
+	}
+	return strings.TrimSpace(r.ImageRef.ImageName + " " + r.ImageRef.ImageVersion)
+}
