@@ -58,4 +58,3 @@ func PurchaseOutcome(res *api.CreateResult, err error) journal.Outcome {
 	}
 	return o
 }
-
