@@ -179,3 +179,21 @@ func (f *Factory) regionTokens(c *api.Client, cr *auth.Credentials, cfg *config.
 		return cr.RegionToken(ctx, region, f.Clock(), exchange, store)
 	}
 }
+
+// ReadJournal reads the journal for a command that lists it (order list,
+// job list): its entries and its path, with a warning for the lines that
+// could not be read.
+func (f *Factory) ReadJournal() ([]journal.Entry, string, error) {
+	path, err := f.JournalPath()
+	if err != nil {
+		return nil, "", err
+	}
+	entries, skipped, err := journal.Read(path)
+	if err != nil {
+		return nil, path, err
+	}
+	if skipped > 0 {
+		f.IO.Warnf("%d unreadable line(s) in %s were skipped", skipped, path)
+	}
+	return entries, path, nil
+}

@@ -59,16 +59,9 @@ func listRun(f *cmdutil.Factory, opts *ListOptions) error {
 	if _, err := f.OutputFormat(); err != nil {
 		return err
 	}
-	path, err := f.JournalPath()
+	entries, path, err := f.ReadJournal()
 	if err != nil {
 		return err
-	}
-	entries, skipped, err := journal.Read(path)
-	if err != nil {
-		return err
-	}
-	if skipped > 0 {
-		f.IO.Warnf("%d unreadable line(s) in %s were skipped", skipped, path)
 	}
 	rows := []ListEntry{}
 	for _, e := range journal.Newest(entries) {

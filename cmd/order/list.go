@@ -95,16 +95,9 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
 				}
 				return listRemote(cmd.Context(), f, ro)
 			}
-			path, err := f.JournalPath()
+			entries, path, err := f.ReadJournal()
 			if err != nil {
 				return err
-			}
-			entries, skipped, err := journal.Read(path)
-			if err != nil {
-				return err
-			}
-			if skipped > 0 {
-				f.IO.Warnf("%d unreadable line(s) in %s were skipped", skipped, path)
 			}
 			rows := make([]ListEntry, 0, len(entries))
 			for _, e := range journal.Newest(entries) {
