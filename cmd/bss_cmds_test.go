@@ -221,6 +221,15 @@ func TestMoneySafetyTable(t *testing.T) {
 				if !journaled(t, dir, crid, "unknown") {
 					t.Errorf("unknown outcome not journaled: %+v", journalOf(t, dir))
 				}
+				// How to find out is the kind's (journal.Kinds): an order
+				// acted on is looked at, one placed is searched for.
+				check := "flexusl order list --remote"
+				if mc.route == "pay" || mc.route == "cancel" {
+					check = "flexusl order show " + stubOrderID
+				}
+				if !strings.Contains(r.err, check) {
+					t.Errorf("the advice does not say %q:\n%s", check, r.err)
+				}
 			})
 		}
 	}

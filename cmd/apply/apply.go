@@ -4,7 +4,6 @@ package applycmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -170,12 +169,10 @@ successful one plans nothing.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.File, "file", "f", "", "(required) the fleet file (YAML or JSON, at most 1 MiB), or - for stdin")
-	fl.BoolVarP(&opts.Yes, "yes", "y", false, "apply without asking (required without a terminal)")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and change nothing: exit 0 when nothing is pending, 6 when changes are")
+	cmdutil.YesFlag(fl, &opts.Yes, "apply")
+	cmdutil.DryRunFlag(fl, &opts.DryRun, ", and print the plan: exit 0 when nothing is pending, 6 when changes are")
 	fl.BoolVar(&opts.NoPrice, "no-price", false, cmdutil.NoPriceFlagUsage)
-	fl.BoolVar(&opts.Wait, "wait", false, "wait for each purchase's instances to run with a public IP, then add the rules and set auto-renew")
-	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
-	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
+	cmdutil.WaitFlags(fl, &opts.Wait, "wait for each purchase's instances to run with a public IP, then add the rules and set auto-renew", &opts.WaitTimeout, &opts.WaitInterval, 30*time.Minute)
 	cmdutil.JSONKeys(cmd, "", Result{})
 	cmdutil.JSONKeys(cmd, "with --dry-run", fleet.Plan{})
 	return cmd
@@ -201,9 +198,10 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 	if err != nil {
 		return fmt.Errorf("%w (nothing was sent)", err)
 	}
+	confirm := cmdutil.Confirm{Yes: opts.Yes, Verb: "apply", Else: ", or --dry-run to see the plan"}
 	if !opts.DryRun {
-		if !opts.Yes && !f.IO.CanPrompt() {
-			return cmdutil.UsageErrorf("refusing to apply without confirmation: no terminal to ask on; pass --yes, or --dry-run to see the plan (nothing was sent)")
+		if err := confirm.Check(f); err != nil {
+			return err
 		}
 		unlock, err := lock(ctx, f, jpath, file.Fleet)
 		if err != nil {
@@ -237,17 +235,8 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 		res.After = plan
 		return finish(f, res)
 	}
-	if !opts.Yes {
-		ok, err := f.IO.Confirm("Apply these changes?")
-		if errors.Is(err, ui.ErrInterrupted) {
-			return exitcode.Errorf(exitcode.Interrupted, "cancelled: nothing was sent")
-		}
-		if err != nil {
-			return cmdutil.PromptError(err)
-		}
-		if !ok {
-			return cmdutil.UsageErrorf("cancelled: nothing was sent")
-		}
+	if err := confirm.Ask(f, "", "Apply these changes?"); err != nil { // the plan is the summary, printed above
+		return err
 	}
 
 	// 1. Purchases, one at a time; the first failure stops them.

@@ -3,9 +3,9 @@ package cmdutil
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/attempt"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/google/uuid"
 )
@@ -40,25 +40,18 @@ func SetAutoRenew(ctx context.Context, f *Factory, client *api.Client, id, name,
 	if on {
 		word = "on"
 	}
-	at, err := BeginAttempt(f, AttemptInfo{Kind: journal.KindAutoRenew, RequestID: c.RequestID, Operation: prep.Method + " " + api.AutoRenewPath + "{resource_id}",
-		Region: region, Name: name + " " + word, ResourceIDs: []string{id}})
-	if err != nil {
-		c.Err = err
-		return c
-	}
-	c.Began = true
-	err = client.Send(ctx, prep)
-	at.Finish(err, nil)
+	r := f.Run(attempt.Call{Kind: journal.KindAutoRenew, RequestID: c.RequestID, Operation: prep.Method + " " + api.AutoRenewPath + "{resource_id}",
+		Region: region, Name: name + " " + word, ResourceIDs: []string{id}, Subject: "The auto-renew change of " + id},
+		func(string) attempt.Answer { return attempt.Answer{Err: client.Send(ctx, prep)} })
+	c.Began = r.Began
 	var apiErr *api.Error
 	switch {
 	// Only a refusal (4xx) says "already off": the same code in a 5xx
 	// answer is an unknown outcome like any other 5xx.
-	case !on && !api.IsUnknownOutcome(err) && errors.As(err, &apiErr) && apiErr.StatusCode < 500 && apiErr.Code == alreadyOff:
+	case !on && r.State == journal.StateRejected && errors.As(r.Err, &apiErr) && apiErr.StatusCode < 500 && apiErr.Code == alreadyOff:
 		c.AlreadyOff = true // rejected: nothing changed
-	case api.IsUnknownOutcome(err):
-		c.Err = WithAdvice(err, UnknownAdviceFor(journal.KindAutoRenew, "The auto-renew change of "+id, c.RequestID, f.Clock().UTC().Format(time.RFC3339)))
 	default:
-		c.Err = err
+		c.Err = r.Err
 	}
 	return c
 }

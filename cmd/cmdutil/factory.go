@@ -67,7 +67,7 @@ type Factory struct {
 	shapeErr  error
 
 	// attempted is set once this run journaled a call that changes
-	// something (BeginAttempt): from then on its result must be printed.
+	// something (Factory.Attempts): from then on its result must be printed.
 	attempted atomic.Bool
 }
 

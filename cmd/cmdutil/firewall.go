@@ -7,11 +7,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/attempt"
 	"github.com/flexusl/flexusl/pkg/cache"
-	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/firewall"
 	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/journal"
@@ -118,29 +117,6 @@ func AnywhereNote(r firewall.Rule, flag string) string {
 	return fmt.Sprintf("The address defaults to anywhere (%s): %s. Narrow it with %s.", r.Remote, who, flag)
 }
 
-// ConfirmChange shows what is about to change on stderr and asks, unless
-// yes. Without a terminal it refuses (exit 2, nothing sent).
-func ConfirmChange(f *Factory, yes bool, what, question string) error {
-	if yes {
-		return nil
-	}
-	if !f.IO.CanPrompt() {
-		return UsageErrorf("refusing to change the firewall without confirmation: no terminal to ask on; pass --yes (nothing was sent)")
-	}
-	fmt.Fprint(f.IO.ErrOut, what)
-	ok, err := f.IO.Confirm(question)
-	if errors.Is(err, ui.ErrInterrupted) {
-		return exitcode.Errorf(exitcode.Interrupted, "cancelled: nothing was sent")
-	}
-	if err != nil {
-		return PromptError(err)
-	}
-	if !ok {
-		return UsageErrorf("cancelled: nothing was sent")
-	}
-	return nil
-}
-
 // CreateRule adds rule r to group g at most once: the attempt journaled
 // (kind firewall) before it leaves, its outcome before anything is
 // printed. An unknown outcome carries the firewall's advice (look with
@@ -153,37 +129,39 @@ func CreateRule(ctx context.Context, f *Factory, client *api.Client, fw *firewal
 		return nil, err
 	}
 	what := fmt.Sprintf("%s in %s", r.Summary(), safetext.Line(g.Label()))
-	att, err := BeginAttempt(f, AttemptInfo{Kind: journal.KindFirewall, RequestID: crid, Operation: "POST " + api.VPCRulesPath,
-		Region: fw.Region, Name: what, ResourceIDs: []string{g.ID}})
-	if err != nil {
-		return nil, err
-	}
-	var progress *ui.Progress
-	if f.IO.IsStderrTTY() {
-		progress = f.IO.StartProgress("adding the rule...")
-	}
-	rule, err := client.CreateSecurityGroupRule(ctx, p)
-	if progress != nil {
-		progress.Stop()
-	}
+	var rule *api.SecurityGroupRule
+	res := f.Run(attempt.Call{Kind: journal.KindFirewall, RequestID: crid, Operation: "POST " + api.VPCRulesPath,
+		Region: fw.Region, Name: what, ResourceIDs: []string{g.ID}, Subject: "Adding the rule (" + what + ")"},
+		func(string) attempt.Answer {
+			var progress *ui.Progress
+			if f.IO.IsStderrTTY() {
+				progress = f.IO.StartProgress("adding the rule...")
+			}
+			var err error
+			rule, err = client.CreateSecurityGroupRule(ctx, p)
+			if progress != nil {
+				progress.Stop()
+			}
+			switch {
+			case errors.Is(err, api.ErrAnswerUnreadable):
+				// VPC took it (2xx): the rule was added; only its ID is
+				// not known. A change that happened is reported as done.
+				return attempt.Answer{State: journal.StateAccepted, Journaled: err.Error()}
+			case err != nil:
+				return attempt.Answer{Err: err}
+			}
+			return attempt.Answer{ResourceIDs: []string{rule.ID}}
+		})
 	switch {
-	case errors.Is(err, api.ErrAnswerUnreadable):
-		// VPC took it (2xx): the rule was added; only its ID is not known.
-		// A change that happened is reported as done, not as a failure.
-		att.Record(journal.Outcome{State: journal.StateAccepted, Error: err.Error()})
+	case res.Err != nil:
+		return nil, res.Err
+	case rule == nil: // accepted, its answer unreadable
 		f.IO.Warnf("VPC added the rule but its answer could not be read (%s); see the rule and its ID with: flexusl firewall list --region %s",
-			FirstLine(err.Error()), fw.Region)
+			FirstLine(res.Journaled), fw.Region)
 		o := r.Option(g.ID)
 		return &api.SecurityGroupRule{SecurityGroupID: g.ID, Direction: o.Direction, Ethertype: o.Ethertype, Protocol: o.Protocol,
 			Multiport: api.Text(o.Multiport), Action: o.Action, RemoteIPPrefix: o.RemoteIPPrefix, Description: o.Description}, nil
-	case err != nil:
-		att.Finish(err, nil)
-		if api.IsUnknownOutcome(err) {
-			return nil, WithAdvice(err, UnknownAdviceFor(journal.KindFirewall, "Adding the rule ("+safetext.Line(what)+")", crid, att.Time().Format(time.RFC3339)))
-		}
-		return nil, err
 	}
-	att.Record(journal.Outcome{State: journal.StateAccepted, ResourceIDs: []string{rule.ID}})
 	return rule, nil
 }
 
@@ -194,24 +172,16 @@ func DeleteRule(ctx context.Context, f *Factory, client *api.Client, region, pro
 	if !api.ValidID(rule.ID) {
 		return false, UsageErrorf("rule ID %q is not an ID (%s): nothing was sent", safetext.Line(rule.ID), api.IDRule)
 	}
-	crid := uuid.NewString()
 	what := fmt.Sprintf("delete rule %s (%s) of %s", rule.ID, firewall.NewRuleView(rule, nil).Summary(), groupLabel)
-	att, err := BeginAttempt(f, AttemptInfo{Kind: journal.KindFirewall, RequestID: crid, Operation: "DELETE " + api.VPCRulesPath + "/" + rule.ID,
-		Region: region, Name: what, ResourceIDs: []string{rule.ID}})
-	if err != nil {
-		return false, err
-	}
-	err = client.DeleteSecurityGroupRule(ctx, api.VPCCall{Region: region, ProjectID: projectID, RequestID: crid}, rule.ID)
-	att.Finish(err, nil)
-	switch {
-	case err == nil:
-		return false, nil
-	case api.IsNotFound(err) && !api.IsGatewayError(err):
+	res := f.Run(attempt.Call{Kind: journal.KindFirewall, Operation: "DELETE " + api.VPCRulesPath + "/" + rule.ID,
+		Region: region, Name: what, ResourceIDs: []string{rule.ID}, Subject: "Deleting rule " + rule.ID},
+		func(crid string) attempt.Answer {
+			return attempt.Answer{Err: client.DeleteSecurityGroupRule(ctx, api.VPCCall{Region: region, ProjectID: projectID, RequestID: crid}, rule.ID)}
+		})
+	if res.State == journal.StateRejected && api.IsNotFound(res.Err) && !api.IsGatewayError(res.Err) {
 		return true, nil
-	case api.IsUnknownOutcome(err):
-		return false, WithAdvice(err, UnknownAdviceFor(journal.KindFirewall, "Deleting rule "+rule.ID, crid, att.Time().Format(time.RFC3339)))
 	}
-	return false, err
+	return false, res.Err
 }
 
 // RememberFirewall records the groups and rules a command read in the

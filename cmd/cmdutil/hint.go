@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/price"
 )
 
@@ -13,9 +14,8 @@ import (
 // API errors carry no CLI advice (pkg/api knows nothing of commands): it is
 // decided here, once for every command.
 func Advice(err error) string {
-	var withAdvice *adviceError
-	if errors.As(err, &withAdvice) {
-		return withAdvice.advice
+	if a, ok := exitcode.AdviceOf(err); ok {
+		return a
 	}
 	if api.IsUnknownOutcome(err) {
 		return "Do not repeat the command until you know what happened: check the current state in the console (or with flexusl's show and list commands)."
@@ -81,19 +81,6 @@ func permissionFor(op string) string {
 	return "see the policy of the service named in the error"
 }
 
-type adviceError struct {
-	err    error
-	advice string
-}
-
-func (e *adviceError) Error() string { return e.err.Error() }
-func (e *adviceError) Unwrap() error { return e.err }
-
-// WithAdvice attaches the advice a command gives for err (e.g. how to find
-// out whether an unknown purchase was placed). It keeps err's exit code.
-func WithAdvice(err error, advice string) error {
-	if err == nil {
-		return nil
-	}
-	return &adviceError{err: err, advice: advice}
-}
+// WithAdvice attaches the advice a command gives for err
+// (exitcode.WithAdvice). It keeps err's exit code.
+func WithAdvice(err error, advice string) error { return exitcode.WithAdvice(err, advice) }

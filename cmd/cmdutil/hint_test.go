@@ -7,7 +7,6 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/exitcode"
-	"github.com/flexusl/flexusl/pkg/journal"
 )
 
 // The CLI's advice for API errors: what the old pkg/api hints said, now
@@ -48,13 +47,6 @@ func TestAdvice(t *testing.T) {
 		if api.IsUnknownOutcome(tt.err) && strings.Contains(strings.ToLower(got), "try again") {
 			t.Errorf("unknown outcome invites a retry: %q", got)
 		}
-	}
-	// The kind decides how to find out after an unknown outcome.
-	if a := UnknownAdviceFor(journal.KindFirewall, "The rule", "r1", "t"); !strings.Contains(a, "flexusl firewall list") || strings.Contains(a, "order list") {
-		t.Errorf("firewall advice: %q", a)
-	}
-	if a := UnknownAdvice("The purchase", "r1", "t"); !strings.Contains(a, "order list --remote") {
-		t.Errorf("order advice: %q", a)
 	}
 	if exitcode.Of(WithAdvice(exitcode.Errorf(exitcode.Auth, "x"), "a")) != exitcode.Auth {
 		t.Error("advice lost the exit code")

@@ -118,8 +118,8 @@ Exit codes: 0 added or already present; 2 bad input or not confirmed
 	fl.StringVar(&opts.Description, "description", "", "description: at most 255 characters, no < or >")
 	fl.StringVar(&opts.Group, "group", "", "the security group (name or ID) when the server has several (default: its only one, else sg-default-smb)")
 	fl.StringVar(&opts.Direction, "direction", api.DirectionIngress, "ingress (inbound) or egress (outbound)")
-	fl.BoolVarP(&opts.Yes, "yes", "y", false, "change the firewall without asking (required without a terminal)")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "read the groups, then print the request that would add the rule; change nothing")
+	cmdutil.YesFlag(fl, &opts.Yes, "change the firewall")
+	cmdutil.DryRunFlag(fl, &opts.DryRun, " (the groups are read first)")
 	cmd.RegisterFlagCompletionFunc("protocol", cobra.FixedCompletions(firewall.Protocols, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("direction", cobra.FixedCompletions(firewall.Directions, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("group", cmdutil.CompleteGroups(f))
@@ -211,7 +211,7 @@ func ruleRun(ctx context.Context, f *cmdutil.Factory, opts *RuleOptions) error {
 		return f.PrintDryRuns("Adding the rule", []*api.Prepared{p})
 	}
 	cmdutil.WarnUnresolved(f, journal.KindFirewall)
-	if err := cmdutil.ConfirmChange(f, opts.Yes, b.String(), "Add the rule?"); err != nil {
+	if err := (cmdutil.Confirm{Yes: opts.Yes, Verb: "change the firewall"}).Ask(f, b.String(), "Add the rule?"); err != nil {
 		return err
 	}
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/attempt"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/firewall"
 	"github.com/flexusl/flexusl/pkg/journal"
@@ -71,7 +72,7 @@ Exit codes: 0 deleted or already gone; 2 bad input or not confirmed
 		},
 		ValidArgsFunction: cmdutil.CompleteRuleIDs(f),
 	}
-	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "delete without asking (required without a terminal)")
+	cmdutil.YesFlag(cmd.Flags(), &opts.Yes, "delete")
 	cmdutil.JSONKeys(cmd, "", []DeleteResult{}) // a bad --columns is refused before anything is sent
 	return cmd
 }
@@ -100,8 +101,9 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 	if err != nil {
 		return err
 	}
-	if !opts.Yes && !f.IO.CanPrompt() {
-		return cmdutil.UsageErrorf("refusing to change the firewall without confirmation: no terminal to ask on; pass --yes (nothing was sent)")
+	confirm := cmdutil.Confirm{Yes: opts.Yes, Verb: "change the firewall"}
+	if err := confirm.Check(f); err != nil {
+		return err
 	}
 	client, err := f.APIClient()
 	if err != nil {
@@ -158,7 +160,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 			}
 			fmt.Fprintf(&b, "  %s  %s\n    in %s\n", ids[i], safetext.Line(results[i].Rule.Summary()), where)
 		}
-		if err := cmdutil.ConfirmChange(f, opts.Yes, b.String(), "Delete?"); err != nil {
+		if err := confirm.Ask(f, b.String(), "Delete?"); err != nil {
 			return err
 		}
 	}
@@ -212,7 +214,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 }
 
 func statusOf(err error) string {
-	switch cmdutil.OutcomeOf(err) {
+	switch attempt.StateOf(err) {
 	case journal.StateUnknown:
 		return StatusUnknown
 	case journal.StateRejected:

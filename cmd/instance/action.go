@@ -8,6 +8,7 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/attempt"
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/journal"
@@ -162,7 +163,7 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 			// after an unknown outcome it sends no more (renew and delete
 			// stop the same way); the rest are reported not sent.
 			for _, rest := range batches[i+1:] {
-				results = append(results, ecs.BatchResults(rest, "", ecs.StatusNotSent, cmdutil.NotSentAfterUnknown)...)
+				results = append(results, ecs.BatchResults(rest, "", ecs.StatusNotSent, attempt.NotSentAfterUnknown)...)
 			}
 			break
 		}
@@ -189,10 +190,8 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 
 // sendAction journals and sends one batch.
 func sendAction(ctx context.Context, f *cmdutil.Factory, client *api.Client, a ecs.Action, typ, operation string, b ecs.Batch) (string, error) {
-	c := ecsCall{info: cmdutil.AttemptInfo{Operation: operation, Region: b.Region, ResourceIDs: b.InstanceIDs()},
-		what: fmt.Sprintf("%s servers in %s", a, b.Region), change: string(a)}
 	var jobID string
-	res := c.run(f, func(crid string) ecsAnswer {
+	res := ecsChange(f, string(a), fmt.Sprintf("%s servers in %s", a, b.Region), operation, b.Region, b.InstanceIDs(), func(crid string) attempt.Answer {
 		var progress interface{ Stop() }
 		if f.IO.IsStderrTTY() {
 			progress = f.IO.StartProgress(fmt.Sprintf("%s: sending %d instances in %s...", a, len(b.Targets), b.Region))
@@ -202,20 +201,20 @@ func sendAction(ctx context.Context, f *cmdutil.Factory, client *api.Client, a e
 			progress.Stop()
 		}
 		if err != nil {
-			return ecsAnswer{err: err}
+			return attempt.Answer{Err: err}
 		}
 		jobID = id
-		return ecsAnswer{jobIDs: []string{id}}
+		return attempt.Answer{JobIDs: []string{id}}
 	})
-	if res.err != nil {
-		return "", res.err
+	if res.Err != nil {
+		return "", res.Err
 	}
 	return jobID, nil
 }
 
 // batchStatus is the instances' status after their batch failed.
 func batchStatus(err error) string {
-	switch cmdutil.OutcomeOf(err) {
+	switch attempt.StateOf(err) {
 	case journal.StateUnknown:
 		return ecs.StatusUnknown
 	case journal.StateRejected:

@@ -7,6 +7,7 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/attempt"
 	"github.com/flexusl/flexusl/pkg/billing"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/problem"
@@ -70,7 +71,7 @@ current setting.`,
 		ValidArgsFunction: completeInstances(f),
 	}
 	cmd.Flags().IntVar(&opts.Times, "times", 0, "with on: how many times to renew, 0-99 (0 = unlimited)")
-	cmd.Flags().BoolVar(&opts.DryRun, "dry-run", false, "print the request(s) that would be sent; send nothing")
+	cmdutil.DryRunFlag(cmd.Flags(), &opts.DryRun, "")
 	cmdutil.JSONKeys(cmd, "", AutoRenewResult{})
 	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
 	return cmd
@@ -131,7 +132,7 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 	for i, t := range targets {
 		r := AutoRenewResult{ID: t.ID, Name: t.Name, AutoRenew: on, Times: times}
 		if unknown != nil {
-			r.Error = cmdutil.NotSentAfterUnknown
+			r.Error = attempt.NotSentAfterUnknown
 			results, failed = append(results, r), failed+1
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/attempt"
 	"github.com/flexusl/flexusl/pkg/billing"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/order"
@@ -83,7 +84,7 @@ func (b batch) run(ctx context.Context, f *cmdutil.Factory, client *api.Client, 
 	for i, chunk := range chunks {
 		if stop != nil {
 			for _, id := range chunk {
-				res.Failed = append(res.Failed, Failed{ID: id, Error: cmdutil.NotSentAfterUnknown + " or the run was interrupted"})
+				res.Failed = append(res.Failed, Failed{ID: id, Error: attempt.NotSentAfterUnknown + " or the run was interrupted"})
 			}
 			continue
 		}
@@ -96,31 +97,39 @@ func (b batch) run(ctx context.Context, f *cmdutil.Factory, client *api.Client, 
 		for j, id := range chunk {
 			names[j] = byID[id].Name
 		}
-		at, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: b.kind, RequestID: crid, Operation: p.Method + " " + b.path,
-			Region: commonRegion(chunk, byID), Name: strings.Join(names, ","), ResourceIDs: chunk})
-		if err != nil {
-			if i == 0 {
-				return nil, err
-			}
-			stop, lastErr = err, err
-			for _, id := range chunk {
-				res.Failed = append(res.Failed, Failed{ID: id, Error: "not sent: " + cmdutil.FirstLine(err.Error())})
-			}
-			continue
-		}
 		if len(chunks) > 1 {
 			f.IO.Infof("call %d of %d: %d instance(s)", i+1, len(chunks), len(chunk))
 		}
-		out, err := b.send(ctx, client, p)
-		if err != nil {
-			at.Finish(err, nil)
+		var out *api.OrdersResult
+		r := f.Run(attempt.Call{Kind: b.kind, RequestID: crid, Operation: p.Method + " " + b.path,
+			Region: commonRegion(chunk, byID), Name: strings.Join(names, ","), ResourceIDs: chunk,
+			Subject: strings.ToUpper(b.what[:1]) + b.what[1:] + " of " + strings.Join(chunk, ", ")},
+			func(string) attempt.Answer {
+				var err error
+				out, err = b.send(ctx, client, p)
+				if err != nil {
+					return attempt.Answer{Err: err}
+				}
+				return attempt.Answer{OrderIDs: out.OrderIDs}
+			})
+		if !r.Began {
+			if i == 0 {
+				return nil, r.Err
+			}
+			stop, lastErr = r.Err, r.Err
+			for _, id := range chunk {
+				res.Failed = append(res.Failed, Failed{ID: id, Error: "not sent: " + cmdutil.FirstLine(r.Err.Error())})
+			}
+			continue
+		}
+		if err := r.Err; err != nil {
 			lastErr = err
 			text := cmdutil.FirstLine(err.Error())
 			switch {
-			case api.IsUnknownOutcome(err):
+			case r.Unknown():
 				text = "outcome unknown (Client-Request-Id " + crid + "): " + text
 				if unknown == nil {
-					unknown = cmdutil.WithAdvice(err, cmdutil.UnknownAdvice(strings.ToUpper(b.what[:1])+b.what[1:]+" of "+strings.Join(chunk, ", "), crid, f.Clock().UTC().Format(time.RFC3339)))
+					unknown = err
 				}
 				stop = err
 			case ctx.Err() != nil:
@@ -133,7 +142,6 @@ func (b batch) run(ctx context.Context, f *cmdutil.Factory, client *api.Client, 
 			}
 			continue
 		}
-		at.Finish(nil, out.OrderIDs)
 		for _, id := range chunk {
 			taken[id] = true
 		}

@@ -2,7 +2,6 @@ package instancecmd
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -20,7 +19,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/price"
 	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/purchase"
-	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
@@ -185,12 +183,10 @@ is sent (exit 2), since nobody there can pay.`,
 	fl.StringVar(&opts.ClientRequestID, "client-request-id", "", "Client-Request-Id header (default: a fresh UUID v4)")
 	fl.StringVar(&opts.FromFile, "from-file", "", "read the request body (API JSON or YAML shape, at most 1 MiB) from FILE, or - for stdin; missing period_type/period_num default to month/1")
 	fl.BoolVar(&opts.NoValidate, "no-validate", false, "skip the catalog checks (format checks still run)")
-	fl.BoolVarP(&opts.Yes, "yes", "y", false, "buy without asking (required without a terminal)")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "validate and print the request that would be sent; send nothing")
+	cmdutil.YesFlag(fl, &opts.Yes, "buy")
+	cmdutil.DryRunFlag(fl, &opts.DryRun, " (after every check)")
 	fl.BoolVar(&opts.NoPrice, "no-price", false, cmdutil.NoPriceFlagUsage)
-	fl.BoolVar(&opts.Wait, "wait", false, "wait for the order to complete and its instances to run with a public IP")
-	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
-	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
+	cmdutil.WaitFlags(fl, &opts.Wait, "wait for the order to complete and its instances to run with a public IP", &opts.WaitTimeout, &opts.WaitInterval, 30*time.Minute)
 	fl.StringArrayVar(&opts.Open, "open", nil, "with --wait: open these TCP ports (22,80,443; ranges low-high) in the instances' security group once they run; ports already open are not touched")
 	fl.StringVar(&opts.OpenFrom, "open-from", "", "with --open: the address or CIDR the ports open to (default anywhere: 0.0.0.0/0)")
 	cmdutil.RegisterBuyCompletions(cmd, f)
@@ -357,8 +353,9 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		return fmt.Errorf("%w (nothing was sent)", err)
 	}
 	cmdutil.WarnUnresolved(f, journal.KindPurchase)
-	if !opts.Yes && !f.IO.CanPrompt() {
-		return cmdutil.UsageErrorf("refusing to buy without confirmation: no terminal to ask on; pass --yes to buy (nothing was sent)")
+	confirm := cmdutil.Confirm{Yes: opts.Yes, Verb: "buy"}
+	if err := confirm.Check(f); err != nil {
+		return err
 	}
 	cmdutil.WarnNameTaken(f, req.Region, req.InstanceName, req.Quantity())
 
@@ -380,21 +377,12 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 	}
 
 	// 5. Confirm, unless --yes. Never prompt without a terminal.
-	if !opts.Yes {
-		fmt.Fprintf(f.IO.ErrOut, "You are about to buy:\n%s", purchase.FormatSummary(append(req.Summary(cat), priceLine)))
-		if openRule != nil {
-			fmt.Fprint(f.IO.ErrOut, cmdutil.OpenSummary(openRule, req.Region))
-		}
-		ok, err := f.IO.Confirm("Buy?")
-		if errors.Is(err, ui.ErrInterrupted) {
-			return exitcode.Errorf(exitcode.Interrupted, "cancelled: nothing was sent")
-		}
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return cmdutil.UsageErrorf("cancelled: nothing was sent")
-		}
+	summary := "You are about to buy:\n" + purchase.FormatSummary(append(req.Summary(cat), priceLine))
+	if openRule != nil {
+		summary += cmdutil.OpenSummary(openRule, req.Region)
+	}
+	if err := confirm.Ask(f, summary, "Buy?"); err != nil {
+		return err
 	}
 
 	// 6. Journal the attempt (synced) before the request leaves, send it

@@ -68,11 +68,9 @@ as for renew.`,
 		ValidArgsFunction: completeInstances(f),
 	}
 	fl := cmd.Flags()
-	fl.BoolVarP(&opts.Yes, "yes", "y", false, "unsubscribe without asking (required without a terminal)")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the request(s) that would be sent; send nothing")
-	fl.BoolVar(&opts.Wait, "wait", false, "wait for the unsubscription orders to complete")
-	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
-	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
+	cmdutil.YesFlag(fl, &opts.Yes, "unsubscribe")
+	cmdutil.DryRunFlag(fl, &opts.DryRun, "")
+	cmdutil.WaitFlags(fl, &opts.Wait, "wait for the unsubscription orders to complete", &opts.WaitTimeout, &opts.WaitInterval, 30*time.Minute)
 	cmdutil.JSONKeys(cmd, "", OrdersResult{})
 	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
 	return cmd
@@ -85,8 +83,9 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 	if opts.Wait && (opts.WaitTimeout <= 0 || opts.WaitInterval <= 0) {
 		return cmdutil.ProblemsError(problem.Problems{{Field: "--timeout/--interval", Value: fmt.Sprintf("%s/%s", opts.WaitTimeout, opts.WaitInterval), Reason: "must be positive"}}, nil)
 	}
-	if !opts.Yes && !opts.DryRun && !f.IO.CanPrompt() {
-		return cmdutil.UsageErrorf("refusing to unsubscribe without confirmation: no terminal to ask on; pass --yes to release the instance(s) (nothing was sent)")
+	confirm := cmdutil.Confirm{Yes: opts.Yes || opts.DryRun, Verb: "unsubscribe"}
+	if err := confirm.Check(f); err != nil {
+		return err
 	}
 	targets, err := resolveInstances(ctx, f, opts.Args, opts.DryRun)
 	if err != nil {
@@ -101,11 +100,9 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 		return err
 	}
 	cmdutil.WarnUnresolved(f, journal.KindUnsubscribe)
-	if !opts.Yes {
-		showRelease(f, targets)
-		if err := typedConfirmation(f, targets); err != nil {
-			return err
-		}
+	want, question := typedAnswer(targets)
+	if err := confirm.AskTyped(f, showRelease(targets), want, question); err != nil {
+		return err
 	}
 	res, err := b.run(ctx, f, client, targets)
 	if res == nil {
@@ -131,12 +128,13 @@ func unsubscribeBatch() batch {
 		}}
 }
 
-// showRelease lists, on stderr, what an unsubscription releases.
-func showRelease(f *cmdutil.Factory, targets []api.Resource) {
-	fmt.Fprintf(f.IO.ErrOut, "You are about to unsubscribe from %s. This RELEASES %s and everything bundled with %s:\n"+
+// showRelease says what an unsubscription releases (shown before asking).
+func showRelease(targets []api.Resource) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "You are about to unsubscribe from %s. This RELEASES %s and everything bundled with %s:\n"+
 		"server, disks (EVS), backups (CBR vault), host security (HSS) and EIP. It cannot be undone.\n",
 		plural(len(targets), "instance"), map[bool]string{true: "it", false: "them"}[len(targets) == 1], map[bool]string{true: "it", false: "them"}[len(targets) == 1])
-	tw := tabwriter.NewWriter(f.IO.ErrOut, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  NAME\tID\tREGION\tPUBLIC IP\tRELEASED WITH IT")
 	for _, t := range targets {
 		// What RMS says, shown escaped.
@@ -144,6 +142,7 @@ func showRelease(f *cmdutil.Factory, targets []api.Resource) {
 			safetext.Line(cmdutil.Dash(t.PublicIP())), safetext.Line(cmdutil.Dash(bundled(t))))
 	}
 	tw.Flush()
+	return b.String()
 }
 
 // bundled names the resources RMS lists inside an instance.
@@ -164,11 +163,10 @@ func bundled(t api.Resource) string {
 	return strings.Join(out, ", ")
 }
 
-// typedConfirmation asks for the instance's name (one instance) or the
-// number of instances (several), as gh repo delete does. Anything else
-// cancels: exit 2, nothing sent.
-func typedConfirmation(f *cmdutil.Factory, targets []api.Resource) error {
-	want, question := strconv.Itoa(len(targets)), fmt.Sprintf("Type the number of instances (%d) to confirm", len(targets))
+// typedAnswer is what releasing targets asks to be typed: the
+// instance's name (one instance) or the number of instances (several).
+func typedAnswer(targets []api.Resource) (want, question string) {
+	want, question = strconv.Itoa(len(targets)), fmt.Sprintf("Type the number of instances (%d) to confirm", len(targets))
 	if len(targets) == 1 {
 		want = targets[0].Name
 		if want == "" {
@@ -176,12 +174,5 @@ func typedConfirmation(f *cmdutil.Factory, targets []api.Resource) error {
 		}
 		question = fmt.Sprintf("Type %s to confirm", safetext.Line(want))
 	}
-	answer, err := f.IO.Input(question, "")
-	if err != nil {
-		return cmdutil.PromptError(err)
-	}
-	if answer != want {
-		return cmdutil.UsageErrorf("cancelled: the answer %q does not match %q; nothing was sent", answer, safetext.Line(want))
-	}
-	return nil
+	return want, question
 }

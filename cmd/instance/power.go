@@ -156,8 +156,7 @@ func newPowerCmd(f *cmdutil.Factory, v powerVerb, runF func(*ActionOptions) erro
 		cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions(ecs.Types, cobra.ShellCompDirectiveNoFileComp))
 	}
 	fl.BoolVar(&opts.NoWait, "no-wait", false, "return once ECS has taken the request, with the job IDs (follow them with: flexusl job wait)")
-	fl.DurationVar(&opts.Timeout, "timeout", 10*time.Minute, "give up waiting after this long (exit 5; the jobs go on)")
-	fl.DurationVar(&opts.Interval, "interval", 10*time.Second, "the longest gap between job status checks")
+	cmdutil.WaitFlags(fl, nil, "", &opts.Timeout, &opts.Interval, 10*time.Minute)
 	cmdutil.JSONKeys(cmd, "", ActionResult{})
 	return cmd
 }

@@ -3,6 +3,7 @@ package instancecmd
 import (
 	"context"
 	"fmt"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -95,12 +96,10 @@ and exits 1.`,
 	fl.StringVar(&opts.PeriodType, "period-type", billing.PeriodMonth, "renewal period: month or year")
 	fl.IntVar(&opts.Period, "period", 0, "(required) number of periods: 1-11 months or 1-3 years")
 	fl.BoolVar(&opts.AutoPay, "auto-pay", false, "pay from the account balance at once (otherwise each order waits for payment)")
-	fl.BoolVarP(&opts.Yes, "yes", "y", false, "renew without asking (required without a terminal)")
-	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the request(s) that would be sent; send nothing")
+	cmdutil.YesFlag(fl, &opts.Yes, "renew")
+	cmdutil.DryRunFlag(fl, &opts.DryRun, "")
 	fl.BoolVar(&opts.NoPrice, "no-price", false, cmdutil.NoPriceFlagUsage)
-	fl.BoolVar(&opts.Wait, "wait", false, "wait for the renewal orders to complete")
-	fl.DurationVar(&opts.WaitTimeout, "timeout", 30*time.Minute, "with --wait: give up after this long (exit 5)")
-	fl.DurationVar(&opts.WaitInterval, "interval", 10*time.Second, "with --wait: the longest gap between status checks")
+	cmdutil.WaitFlags(fl, &opts.Wait, "wait for the renewal orders to complete", &opts.WaitTimeout, &opts.WaitInterval, 30*time.Minute)
 	cmd.RegisterFlagCompletionFunc("period-type", cobra.FixedCompletions([]string{billing.PeriodMonth, billing.PeriodYear}, cobra.ShellCompDirectiveNoFileComp))
 	cmdutil.JSONKeys(cmd, "", OrdersResult{})
 	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
@@ -123,8 +122,9 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 		return cmdutil.ProblemsError(ps, nil)
 	}
 	ren := billing.Renewal{PeriodType: opts.PeriodType, Periods: opts.Period, AutoPay: opts.AutoPay}
-	if !opts.Yes && !opts.DryRun && !f.IO.CanPrompt() {
-		return cmdutil.UsageErrorf("refusing to renew without confirmation: no terminal to ask on; pass --yes to renew (nothing was sent)")
+	confirm := cmdutil.Confirm{Yes: opts.Yes || opts.DryRun, Verb: "renew"}
+	if err := confirm.Check(f); err != nil {
+		return err
 	}
 
 	// 2. The instances: one RMS listing (none for a dry run naming IDs).
@@ -167,13 +167,8 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 		}
 	}
 	if !opts.Yes {
-		showRenewal(ctx, f, client, targets, ren, priceText)
-		ok, err := f.IO.Confirm("Renew?")
-		if err != nil {
-			return cmdutil.PromptError(err)
-		}
-		if !ok {
-			return cmdutil.UsageErrorf("cancelled: nothing was sent")
+		if err := confirm.Ask(f, showRenewal(ctx, f, client, targets, ren, priceText), "Renew?"); err != nil {
+			return err
 		}
 	}
 
@@ -206,10 +201,11 @@ func renewBatch(ren billing.Renewal) batch {
 		}}
 }
 
-// showRenewal prints, on stderr, what a renewal will do: per instance the
+// showRenewal says what a renewal will do (shown before asking): per instance the
 // expiry now and after. The expiry comes from BSS; when it cannot be read
 // the renewal is still shown, with the expiry unknown.
-func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, targets []api.Resource, ren billing.Renewal, priceText string) {
+func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, targets []api.Resource, ren billing.Renewal, priceText string) string {
+	var b strings.Builder
 	subs, err := client.WithNotify(nil).ListPayPerUseCustomerResources(ctx, ids(targets))
 	if err != nil {
 		f.IO.Warnf("could not read the current expiry: %s", cmdutil.FirstLine(err.Error()))
@@ -219,11 +215,11 @@ func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, ta
 	if ren.AutoPay {
 		pay = "yes, from the account balance at once"
 	}
-	fmt.Fprintf(f.IO.ErrOut, "You are about to renew %s for %s.\nAuto-pay: %s\nPrice: %s\n", plural(len(targets), "instance"), ren.Describe(), pay, safetext.Line(priceText))
+	fmt.Fprintf(&b, "You are about to renew %s for %s.\nAuto-pay: %s\nPrice: %s\n", plural(len(targets), "instance"), ren.Describe(), pay, safetext.Line(priceText))
 	if n := len(billing.Split(ids(targets), billing.MaxIDsPerCall)); n > 1 {
-		fmt.Fprintf(f.IO.ErrOut, "It takes %d calls of at most %d instances; each places its own order.\n", n, billing.MaxIDsPerCall)
+		fmt.Fprintf(&b, "It takes %d calls of at most %d instances; each places its own order.\n", n, billing.MaxIDsPerCall)
 	}
-	tw := tabwriter.NewWriter(f.IO.ErrOut, 0, 0, 2, ' ', 0)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  NAME\tID\tREGION\tEXPIRES\tAFTER RENEWAL\tAUTO-RENEW")
 	for _, t := range targets {
 		now, after, auto := "unknown", "unknown", "unknown"
@@ -238,6 +234,7 @@ func showRenewal(ctx context.Context, f *cmdutil.Factory, client *api.Client, ta
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", safetext.Line(cmdutil.Dash(t.Name)), safetext.Line(t.ID), safetext.Line(cmdutil.Dash(t.RegionID)), now, after, auto)
 	}
 	tw.Flush()
+	return b.String()
 }
 
 // renewalPrice asks BSS what renewing targets costs, within the inquiry's

@@ -8,12 +8,12 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/attempt"
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
-	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/spf13/cobra"
 )
 
@@ -103,7 +103,7 @@ unknown.`,
 		ValidArgsFunction: completeInstances(f),
 	}
 	cmd.Flags().BoolVar(&opts.PasswordStdin, "password-stdin", false, "read the new password from the first line of stdin (at most 1 MiB)")
-	cmd.Flags().BoolVarP(&opts.Yes, "yes", "y", false, "reset without asking (required without a terminal)")
+	cmdutil.YesFlag(cmd.Flags(), &opts.Yes, "reset")
 	cmdutil.JSONKeys(cmd, "", ResetResult{})
 	return cmd
 }
@@ -163,8 +163,9 @@ func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswo
 	if _, err := f.OutputFormat(); err != nil {
 		return err
 	}
-	if !opts.Yes && !f.IO.CanPrompt() {
-		return cmdutil.UsageErrorf("refusing to reset passwords without confirmation: no terminal to ask on; pass --yes (nothing was sent)")
+	confirm := cmdutil.Confirm{Yes: opts.Yes, Verb: "reset passwords"}
+	if err := confirm.Check(f); err != nil {
+		return err
 	}
 	client, err := f.APIClient()
 	if err != nil {
@@ -197,16 +198,8 @@ func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswo
 				fmt.Fprintf(&b, "  %s  %s  %s\n", safetext.Line(t.InstanceID), safetext.Line(t.Name), safetext.Line(t.Region)) // names come from RMS
 			}
 		}
-		fmt.Fprint(f.IO.ErrOut, b.String())
-		ok, err := f.IO.Confirm("Reset the password?")
-		if errors.Is(err, ui.ErrInterrupted) {
-			return exitcode.Errorf(exitcode.Interrupted, "cancelled: nothing was sent")
-		}
-		if err != nil {
+		if err := confirm.Ask(f, b.String(), "Reset the password?"); err != nil {
 			return err
-		}
-		if !ok {
-			return cmdutil.UsageErrorf("cancelled: nothing was sent")
 		}
 	}
 
@@ -227,8 +220,8 @@ func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswo
 			errs = append(errs, err)
 		}
 		if api.IsUnknownOutcome(err) {
-			for _, rest := range batches[i+1:] { // no more after an unknown outcome (cmdutil.NotSentAfterUnknown)
-				results = append(results, resetResults(rest, ecs.StatusNotSent, cmdutil.NotSentAfterUnknown)...)
+			for _, rest := range batches[i+1:] { // no more after an unknown outcome (attempt.NotSentAfterUnknown)
+				results = append(results, resetResults(rest, ecs.StatusNotSent, attempt.NotSentAfterUnknown)...)
 			}
 			break
 		}
@@ -280,10 +273,8 @@ func resetText(r ResetResult) string {
 // sendReset journals and sends one batch and maps the answer to its
 // instances.
 func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, password string, b ecs.Batch) ([]ResetResult, error) {
-	c := ecsCall{info: cmdutil.AttemptInfo{Operation: "PUT " + api.ECSResetPasswordsPath, Region: b.Region, ResourceIDs: b.InstanceIDs()},
-		what: "reset passwords in " + b.Region, change: "password reset"}
 	var out []ResetResult
-	res := c.run(f, func(crid string) ecsAnswer {
+	res := ecsChange(f, "password reset", "reset passwords in "+b.Region, "PUT "+api.ECSResetPasswordsPath, b.Region, b.InstanceIDs(), func(crid string) attempt.Answer {
 		res, err := client.BatchResetServersPassword(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, password, b.ServerIDs())
 		var pe *api.ResetPasswordError
 		switch {
@@ -297,9 +288,9 @@ func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, pass
 				}
 			}
 			if ids := unknownResets(out); len(ids) > 0 {
-				return ecsAnswer{state: journal.StateUnknown, err: err, unknownIDs: ids}
+				return attempt.Answer{State: journal.StateUnknown, Err: err, Subject: ecsSubject("password reset", ids, b.Region)}
 			}
-			return ecsAnswer{err: err}
+			return attempt.Answer{Err: err}
 		case err != nil:
 			var ae *api.Error
 			if errors.As(err, &ae) && ae.Code == "Ecs.0114" {
@@ -307,7 +298,7 @@ func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, pass
 				err = cmdutil.WithAdvice(err, fmt.Sprintf("ECS does not know the server of %s in %s: check it with `flexusl instance show %s`",
 					strings.Join(ids, ", "), b.Region, ids[0]))
 			}
-			return ecsAnswer{err: err}
+			return attempt.Answer{Err: err}
 		}
 		// The answer lists the servers whose password was reset; about a
 		// server it does not list (an empty list included) it says
@@ -323,15 +314,15 @@ func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, pass
 			}
 		}
 		if ids := unknownResets(out); len(ids) > 0 {
-			return ecsAnswer{state: journal.StateUnknown, unknownIDs: ids, err: &api.UnknownOutcomeError{Op: "reset passwords in " + b.Region, RequestID: crid,
+			return attempt.Answer{State: journal.StateUnknown, Subject: ecsSubject("password reset", ids, b.Region), Err: &api.UnknownOutcomeError{Op: "reset passwords in " + b.Region, RequestID: crid,
 				Cause: fmt.Errorf("ECS took the request, but its answer does not list %d of the %d servers", len(ids), len(out))}}
 		}
-		return ecsAnswer{}
+		return attempt.Answer{}
 	})
-	if res.err != nil && out == nil {
-		out = resetResults(b, batchStatus(res.err), cmdutil.FirstLine(res.err.Error()))
+	if res.Err != nil && out == nil {
+		out = resetResults(b, batchStatus(res.Err), cmdutil.FirstLine(res.Err.Error()))
 	}
-	return out, res.err
+	return out, res.Err
 }
 
 // unknownResets are the instances whose reset outcome is unknown.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/attempt"
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/resolve"
@@ -127,19 +128,17 @@ func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) err
 	}
 	t := targets[0]
 
-	c := ecsCall{info: cmdutil.AttemptInfo{Operation: "PUT /v1/{project_id}/cloudservers/" + t.ServerID, Region: t.Region, ResourceIDs: []string{t.InstanceID}},
-		what: "update server", change: "update"}
 	var s *api.Server
-	res := c.run(f, func(crid string) ecsAnswer {
+	res := ecsChange(f, "update", "update server", "PUT /v1/{project_id}/cloudservers/"+t.ServerID, t.Region, []string{t.InstanceID}, func(crid string) attempt.Answer {
 		var err error
 		s, err = client.UpdateServer(ctx, api.ECSCall{Region: t.Region, ProjectID: t.ProjectID, RequestID: crid}, t.ServerID, u.Wire())
 		if errors.Is(err, api.ErrAnswerUnreadable) {
-			return ecsAnswer{state: journal.StateAccepted, err: cmdutil.WithAdvice(err, "the change was made; see the server with `flexusl instance show "+t.InstanceID+"`")}
+			return attempt.Answer{State: journal.StateAccepted, Err: cmdutil.WithAdvice(err, "the change was made; see the server with `flexusl instance show "+t.InstanceID+"`")}
 		}
-		return ecsAnswer{err: err}
+		return attempt.Answer{Err: err}
 	})
-	if res.err != nil {
-		return res.err
+	if res.Err != nil {
+		return res.Err
 	}
 
 	r := UpdateResult{ID: t.InstanceID, Name: t.Name, Region: t.Region, ServerID: s.ID, ServerName: s.Name, Description: s.Description,

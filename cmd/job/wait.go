@@ -83,8 +83,7 @@ passed; 130 interrupted (the job goes on; both print the resume command);
 		},
 		ValidArgsFunction: completeJobIDs(f),
 	}
-	cmd.Flags().DurationVar(&opts.Timeout, "timeout", 10*time.Minute, "give up after this long (exit 5; the job goes on)")
-	cmd.Flags().DurationVar(&opts.Interval, "interval", 10*time.Second, "the longest gap between status checks")
+	cmdutil.WaitFlags(cmd.Flags(), nil, "", &opts.Timeout, &opts.Interval, 10*time.Minute)
 	cmdutil.JSONKeys(cmd, "", View{})
 	return cmd
 }

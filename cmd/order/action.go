@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/attempt"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
 	"github.com/flexusl/flexusl/pkg/safetext"
@@ -74,8 +74,9 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 		}
 		return f.PrintDryRuns(fmt.Sprintf("To %s order %s", a.verb, id), []*api.Prepared{p})
 	}
-	if !o.yes && !f.IO.CanPrompt() {
-		return cmdutil.UsageErrorf("refusing to %s order %s without confirmation: no terminal to ask on; pass --yes (nothing was sent)", a.verb, id)
+	confirm := cmdutil.Confirm{Yes: o.yes, Verb: a.verb + " order " + id}
+	if err := confirm.Check(f); err != nil {
+		return err
 	}
 	client, err := f.APIClient()
 	if err != nil {
@@ -100,19 +101,13 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 		return cmdutil.UsageErrorf("order %s is %s (status %d), not pending payment (6): it cannot be %s; nothing was sent", id, api.StatusText(info.Status), info.Status, a.done)
 	}
 	cmdutil.WarnUnresolved(f, a.kind)
-	if !o.yes {
-		fmt.Fprintf(f.IO.ErrOut, "Order %s: %s, created %s, %s.\n", id, api.OrderTypeText(info.OrderType), safetext.Line(cmdutil.TableTimeString(info.CreateTime)),
-			safetext.Line(money(info.AmountAfterDiscount, info.Currency)))
-		if a.kind == journal.KindPay {
-			fmt.Fprintln(f.IO.ErrOut, "It is paid from the account: monthly settlement if enabled, else the balance (cash before credit).")
-		}
-		ok, err := f.IO.Confirm(fmt.Sprintf(a.question, id))
-		if err != nil {
-			return cmdutil.PromptError(err)
-		}
-		if !ok {
-			return cmdutil.UsageErrorf("cancelled: nothing was sent")
-		}
+	summary := fmt.Sprintf("Order %s: %s, created %s, %s.\n", id, api.OrderTypeText(info.OrderType), safetext.Line(cmdutil.TableTimeString(info.CreateTime)),
+		safetext.Line(money(info.AmountAfterDiscount, info.Currency)))
+	if a.kind == journal.KindPay {
+		summary += "It is paid from the account: monthly settlement if enabled, else the balance (cash before credit).\n"
+	}
+	if err := confirm.Ask(f, summary, fmt.Sprintf(a.question, id)); err != nil {
+		return err
 	}
 	crid := uuid.NewString()
 	p, err := a.prepare(client, crid, id)
@@ -124,20 +119,12 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	if entry != nil {
 		resources, region = instanceIDs(entry), entry.Region
 	}
-	at, err := cmdutil.BeginAttempt(f, cmdutil.AttemptInfo{Kind: a.kind, RequestID: crid, Operation: p.Method + " " + a.path, Region: region,
-		ResourceIDs: resources, OrderIDs: []string{id}})
-	if err != nil {
-		return err
-	}
-	err = client.Send(ctx, p)
-	at.Finish(err, nil)
-	if err != nil {
-		if api.IsUnknownOutcome(err) {
-			return cmdutil.WithAdvice(err, fmt.Sprintf("Whether order %s was %s is not known. Do not run the command again until you know: `flexusl order show %s` shows its status (6 is still pending payment). Client-Request-Id %s, sent at %s.",
-				id, a.done, id, crid, f.Clock().UTC().Format(time.RFC3339)))
-		}
+	r := f.Run(attempt.Call{Kind: a.kind, RequestID: crid, Operation: p.Method + " " + a.path, Region: region,
+		ResourceIDs: resources, OrderIDs: []string{id}, Subject: fmt.Sprintf("The %s of order %s", journal.KindOf(a.kind).Noun, id)},
+		func(string) attempt.Answer { return attempt.Answer{Err: client.Send(ctx, p)} })
+	if err := r.Err; err != nil {
 		var e *api.Error
-		if errors.As(err, &e) {
+		if r.State == journal.StateRejected && errors.As(err, &e) {
 			if adv, ok := a.advice[e.Code]; ok {
 				return cmdutil.WithAdvice(err, adv)
 			}

@@ -35,8 +35,8 @@ outcome (then check with flexusl order show).`,
 		ValidArgsFunction: cmdutil.CompleteOrderIDs(f),
 	}
 	cmd.Flags().BoolVar(&o.last, "last", false, "the newest order in the local journal")
-	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "cancel without asking (required without a terminal)")
-	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the request that would be sent; send nothing")
+	cmdutil.YesFlag(cmd.Flags(), &o.yes, "cancel")
+	cmdutil.DryRunFlag(cmd.Flags(), &o.dryRun, "")
 	cmdutil.JSONKeys(cmd, "", ActionResult{})
 	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
 	return cmd

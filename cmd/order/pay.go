@@ -43,8 +43,8 @@ flexusl order show). Afterwards follow the order with flexusl order wait.`,
 		ValidArgsFunction: cmdutil.CompleteOrderIDs(f),
 	}
 	cmd.Flags().BoolVar(&o.last, "last", false, "the newest order in the local journal")
-	cmd.Flags().BoolVarP(&o.yes, "yes", "y", false, "pay without asking (required without a terminal)")
-	cmd.Flags().BoolVar(&o.dryRun, "dry-run", false, "print the request that would be sent; send nothing")
+	cmdutil.YesFlag(cmd.Flags(), &o.yes, "pay")
+	cmdutil.DryRunFlag(cmd.Flags(), &o.dryRun, "")
 	cmdutil.JSONKeys(cmd, "", ActionResult{})
 	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
 	return cmd

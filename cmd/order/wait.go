@@ -75,8 +75,7 @@ line per status change. stdout holds only the final result.`,
 		ValidArgsFunction: cmdutil.CompleteOrderIDs(f),
 	}
 	cmd.Flags().BoolVar(&last, "last", false, "the newest order in the local journal")
-	cmd.Flags().DurationVar(&timeout, "timeout", 30*time.Minute, "give up after this long (exit 5)")
-	cmd.Flags().DurationVar(&interval, "interval", 10*time.Second, "the longest gap between status checks")
+	cmdutil.WaitFlags(cmd.Flags(), nil, "", &timeout, &interval, 30*time.Minute)
 	cmdutil.JSONKeys(cmd, "", waitResult{})
 	return cmd
 }

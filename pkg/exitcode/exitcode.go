@@ -78,3 +78,31 @@ func Of(err error) int {
 	}
 	return Failure
 }
+
+// advised is an error with the advice a run gives for it.
+type advised struct {
+	err    error
+	advice string
+}
+
+func (e *advised) Error() string { return e.err.Error() }
+func (e *advised) Unwrap() error { return e.err }
+
+// WithAdvice attaches what to tell the user about err beyond the error
+// itself (e.g. how to find out whether an unknown purchase was placed).
+// It keeps err's exit code.
+func WithAdvice(err error, advice string) error {
+	if err == nil {
+		return nil
+	}
+	return &advised{err: err, advice: advice}
+}
+
+// AdviceOf is the advice attached to err (the outermost), if any.
+func AdviceOf(err error) (string, bool) {
+	var a *advised
+	if errors.As(err, &a) {
+		return a.advice, true
+	}
+	return "", false
+}

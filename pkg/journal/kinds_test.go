@@ -35,7 +35,7 @@ func TestKindsTable(t *testing.T) {
 	rows := map[string]int{}
 	for _, k := range Kinds {
 		rows[k.Kind]++
-		if k.Noun == "" || !strings.Contains(k.Check, "%[1]s") || k.Recheck == "" {
+		if k.Noun == "" || !strings.Contains(k.Check, "{when}") || k.Recheck == "" {
 			t.Errorf("%s: incomplete row %+v", k.Kind, k)
 		}
 		if k.OrderType != 0 && k.OnOrder {
@@ -64,8 +64,8 @@ func TestKindOf(t *testing.T) {
 		{KindPurchase, 1, false, true, "purchase", "order list --remote"},
 		{KindRenew, 2, false, true, "renewal", "order list --remote"},
 		{KindUnsubscribe, 4, false, true, "unsubscription", "order list --remote"},
-		{KindPay, 0, true, true, "payment", "order list --remote"},
-		{KindCancelOrder, 0, true, true, "cancellation", "order list --remote"},
+		{KindPay, 0, true, true, "payment", "order show {orders}"},
+		{KindCancelOrder, 0, true, true, "cancellation", "order show {orders}"},
 		{KindAutoRenew, 0, false, false, "auto-renew change", "instance show"},
 		{KindECSAction, 0, false, false, "server operation", "instance show"},
 		{KindFirewall, 0, false, false, "firewall change", "firewall list"},
@@ -77,6 +77,22 @@ func TestKindOf(t *testing.T) {
 		k := KindOf(tt.kind)
 		if k.OrderType != tt.orderType || k.OnOrder != tt.onOrder || k.Orders() != tt.orders || k.Noun != tt.noun || !strings.Contains(k.Check, tt.check) {
 			t.Errorf("KindOf(%q) = %+v", tt.kind, k)
+		}
+	}
+}
+
+func TestCheckText(t *testing.T) {
+	got := KindOf(KindPay).CheckText("2026-12-04T10:00:00Z", []string{"CS123"}, []string{"i-1"})
+	if !strings.Contains(got, "`flexusl order show CS123`") || strings.Contains(got, "{") {
+		t.Errorf("pay: %s", got)
+	}
+	got = KindOf(KindRenew).CheckText("2026-12-04T10:00:00Z", nil, []string{"i-1"})
+	if !strings.Contains(got, "created at 2026-12-04T10:00:00Z") || strings.Contains(got, "{") {
+		t.Errorf("renew: %s", got)
+	}
+	for _, k := range Kinds {
+		if s := k.CheckText("T", []string{"O"}, []string{"R"}); strings.ContainsAny(s, "{}%") {
+			t.Errorf("%s: placeholder left in %q", k.Kind, s)
 		}
 	}
 }
