@@ -35,15 +35,19 @@ func (a orderAction) already(status int) bool {
 	return status == api.StatusCancelled
 }
 
-// actionOptions are the inputs of `order pay` and `order cancel`.
-type actionOptions struct {
-	args        []string
-	last        bool
-	yes, dryRun bool
+// ActionOptions are the inputs of `order pay` and `order cancel`.
+type ActionOptions struct {
+	Verb        string   // "pay" or "cancel": its row in orderActions
+	Args        []string // the order ID (or none, with --last)
+	Last        bool
+	Yes, DryRun bool
 }
 
-// orderAction is a call on one unpaid order: pay or cancel.
+// orderAction is a call on one unpaid order: pay or cancel. Each is a row
+// of orderActions (actions.go).
 type orderAction struct {
+	use, short, long, example string // the command's help
+
 	kind     string // journal.KindPay or journal.KindCancelOrder
 	verb     string // "pay", "cancel"
 	done     string // "paid", "cancelled"
@@ -54,16 +58,16 @@ type orderAction struct {
 	advice map[string]string
 }
 
-func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string, o *actionOptions) error {
+func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string, o *ActionOptions) error {
 	// --last: the newest purchase or renewal, the orders that can wait for
 	// payment.
-	id, entry, err := resolveOrderIDOf(f, o.args, o.last, cmdPath, func(e journal.Entry) bool {
+	id, entry, err := resolveOrderIDOf(f, o.Args, o.Last, cmdPath, func(e journal.Entry) bool {
 		return e.Kind == journal.KindPurchase || e.Kind == journal.KindRenew
 	})
 	if err != nil {
 		return err
 	}
-	if o.dryRun {
+	if o.DryRun {
 		bare, err := f.BareClient()
 		if err != nil {
 			return err
@@ -74,7 +78,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 		}
 		return f.PrintDryRuns(fmt.Sprintf("To %s order %s", a.verb, id), []*api.Prepared{p})
 	}
-	confirm := cmdutil.Confirm{Yes: o.yes, Verb: a.verb + " order " + id}
+	confirm := cmdutil.Confirm{Yes: o.Yes, Verb: a.verb + " order " + id}
 	if err := confirm.Check(f); err != nil {
 		return err
 	}
