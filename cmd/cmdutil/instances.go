@@ -92,7 +92,7 @@ func WaitInstances(ctx context.Context, f *Factory, orderID, region string, ids 
 	} else {
 		timeout = timeout.Round(time.Millisecond)
 	}
-	p := f.IO.StartProgress(fmt.Sprintf("order %s: waiting for its instances", orderID))
+	p := f.IO.StartWait(fmt.Sprintf("order %s: waiting for its instances", orderID), f.Clock())
 	rs, werr := instance.WaitRunning(ctx, client, ids, instance.WaitOptions{
 		Region: region, Timeout: timeout, Interval: interval,
 		What: "the instances of order " + orderID, Resume: resume + " (or look with: " + look + ")",
@@ -101,13 +101,7 @@ func WaitInstances(ctx context.Context, f *Factory, orderID, region string, ids 
 			if e.State.Text == "" {
 				text = fmt.Sprintf("order %s: waiting for its instances", orderID)
 			}
-			if f.IO.IsStderrTTY() {
-				text += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
-			}
-			if e.Transient != nil {
-				text += " - retrying after: " + FirstLine(e.Transient.Error())
-			}
-			p.Update(text)
+			p.Show(text, e.Transient)
 		}})
 	p.Stop()
 	vs := make([]instance.View, len(rs))

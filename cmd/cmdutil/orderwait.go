@@ -41,19 +41,14 @@ func WaitOrder(ctx context.Context, f *Factory, orderID, region string, ids []st
 		}
 		return api.StatusText(st)
 	}
-	p := f.IO.StartProgress(fmt.Sprintf("order %s: checking", orderID))
-	p.ShowElapsed(f.Clock()) // ticks every second on a terminal, between polls too
+	p := f.IO.StartWait(fmt.Sprintf("order %s: checking", orderID), f.Clock())
 	saidPayment := false
 	d, werr := order.Wait(ctx, client, orderID, order.Options{Timeout: timeout, Interval: interval, NotFoundGrace: notFoundGrace, OnEvent: func(e order.Event) {
 		if e.Status == api.StatusPendingPayment && !saidPayment {
 			saidPayment = true
 			p.Println(fmt.Sprintf("order %s: waiting for payment: pay it with `flexusl order pay %s` (or in the console)", orderID, orderID))
 		}
-		text := fmt.Sprintf("order %s: %s", orderID, label(e.Status))
-		if e.Transient != nil {
-			text += " - retrying after: " + FirstLine(e.Transient.Error())
-		}
-		p.Update(text)
+		p.Show(fmt.Sprintf("order %s: %s", orderID, label(e.Status)), e.Transient)
 	}})
 	p.Stop()
 	var v *order.View

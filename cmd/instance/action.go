@@ -265,9 +265,9 @@ func mergeResults(all, fromJobs []ecs.Result) []ecs.Result {
 // waitJobs follows every job (ecs.Tracker.Wait) with its progress on
 // stderr: a spinner on a terminal, a line per change elsewhere.
 func waitJobs(ctx context.Context, f *cmdutil.Factory, client *api.Client, t *ecs.Tracker, timeout, interval time.Duration) error {
-	p := f.IO.StartProgress(t.Text())
+	p := f.IO.StartWait(t.Text(), f.Clock())
 	defer p.Stop()
-	return t.Wait(ctx, client.WithNotify(nil), ecs.WaitOptions{Timeout: timeout, Interval: interval, Elapsed: f.IO.IsStderrTTY(), Progress: p.Update})
+	return t.Wait(ctx, client.WithNotify(nil), ecs.WaitOptions{Timeout: timeout, Interval: interval, Progress: p.Show})
 }
 
 func printActionResults(f *cmdutil.Factory, a ecs.Action, rs []ecs.Result) error {

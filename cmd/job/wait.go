@@ -98,8 +98,8 @@ func waitRun(ctx context.Context, f *cmdutil.Factory, opts *WaitOptions) error {
 	}
 	quiet := client.WithNotify(nil) // the waiter reports transient errors itself
 	tr := &ecs.Tracker{Jobs: []*ecs.Tracked{{Batch: ecs.Batch{Region: region}, JobID: opts.JobID}}}
-	p := f.IO.StartProgress(tr.Text())
-	werr := tr.Wait(ctx, quiet, ecs.WaitOptions{Timeout: opts.Timeout, Interval: opts.Interval, Elapsed: f.IO.IsStderrTTY(), Progress: p.Update})
+	p := f.IO.StartWait(tr.Text(), f.Clock())
+	werr := tr.Wait(ctx, quiet, ecs.WaitOptions{Timeout: opts.Timeout, Interval: opts.Interval, Progress: p.Show})
 	p.Stop()
 	if werr != nil {
 		return noSuchJob(werr, opts.JobID, region)

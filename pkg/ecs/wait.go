@@ -3,7 +3,6 @@ package ecs
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/wait"
@@ -14,10 +13,10 @@ type WaitOptions struct {
 	Timeout  time.Duration // give up after this long (exit 5; the jobs go on)
 	Interval time.Duration // the longest gap between reads of a job
 	Clock    wait.Clock    // nil: the real clock
-	Elapsed  bool          // add the time waited to each progress line (on a terminal)
-	// Progress receives each progress line (Tracker.Text, then the time
-	// waited and a transient error's first line); nil: none.
-	Progress func(text string)
+	// Progress receives each progress line (Tracker.Text) and the read
+	// error being ridden through, if any; nil: none. How it is drawn
+	// (spinner, elapsed time) is the one wait view's (ui.Progress.Show).
+	Progress func(text string, transient error)
 }
 
 // Wait follows the tracker's jobs with the one waiter (pkg/wait) until
@@ -40,15 +39,7 @@ func (t *Tracker) Wait(ctx context.Context, s JobShower, o WaitOptions) error {
 			if o.Progress == nil {
 				return
 			}
-			text := t.Text()
-			if o.Elapsed {
-				text += fmt.Sprintf(" (%s)", e.Elapsed.Round(time.Second))
-			}
-			if e.Transient != nil {
-				first, _, _ := strings.Cut(e.Transient.Error(), "\n")
-				text += " - retrying after: " + first
-			}
-			o.Progress(text)
+			o.Progress(t.Text(), e.Transient)
 		}}
 	_, err := wait.Until(ctx, wo, func(ctx context.Context) (wait.State, error) {
 		done, err := t.Poll(ctx, s)

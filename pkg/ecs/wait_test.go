@@ -50,11 +50,11 @@ func TestTrackerWait(t *testing.T) {
 		wantText []string
 	}{
 		{name: "job wait: ends", answers: []any{runningJob("SUCCESS", "INIT"), transient, done}, timeout: time.Minute,
-			wantLast: "job j1: SUCCESS (3s)",
-			wantText: []string{"job j1: RUNNING (1 of 2 servers done) (0s)", "job j1: RUNNING (1 of 2 servers done) (1s) - retrying after: HTTP 503"}},
+			wantLast: "job j1: SUCCESS",
+			wantText: []string{"job j1: RUNNING (1 of 2 servers done)", "job j1: RUNNING (1 of 2 servers done) - retrying after: HTTP 503"}},
 		{name: "stop: ends", action: Stop, answers: []any{runningJob(), done}, timeout: time.Minute,
-			wantLast: "stop: 1 of 1 instances done (1s)",
-			wantText: []string{"stop: 0 of 1 instances done; job j1: RUNNING (0s)"}},
+			wantLast: "stop: 1 of 1 instances done",
+			wantText: []string{"stop: 0 of 1 instances done; job j1: RUNNING"}},
 		{name: "job wait: timeout names the status and the resume command", answers: []any{runningJob("INIT")}, timeout: 3 * time.Second,
 			wantErr: "timed out after 3s waiting for job j1 (last status: RUNNING (0 of 1 servers done)); resume with: flexusl job wait j1 --region ap-southeast-3", wantCode: exitcode.Timeout},
 		{name: "stop: timeout", action: Stop, answers: []any{runningJob()}, timeout: 3 * time.Second,
@@ -75,8 +75,13 @@ func TestTrackerWait(t *testing.T) {
 			}
 			var lines []string
 			err := tr.Wait(context.Background(), &fakeJobs{answers: map[string][]any{"j1": tc.answers}},
-				WaitOptions{Timeout: tc.timeout, Interval: time.Minute, Clock: &stepClock{t: time.Unix(0, 0)}, Elapsed: true,
-					Progress: func(s string) { lines = append(lines, s) }})
+				WaitOptions{Timeout: tc.timeout, Interval: time.Minute, Clock: &stepClock{t: time.Unix(0, 0)},
+					Progress: func(s string, transient error) {
+						if transient != nil {
+							s += " - retrying after: " + transient.Error()
+						}
+						lines = append(lines, s)
+					}})
 			if tc.wantErr == "" {
 				if err != nil {
 					t.Fatal(err)

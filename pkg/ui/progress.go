@@ -94,6 +94,25 @@ func (p *Progress) Update(text string) {
 	fmt.Fprintf(p.s.ErrOut, "%s %s\n", p.now().UTC().Format(time.RFC3339), text)
 }
 
+// StartWait starts the one view of a wait (orders, instances, ECS jobs):
+// a spinner with the time since start ticking on a terminal, a
+// timestamped line per change elsewhere. Update it with Show.
+func (s *IOStreams) StartWait(text string, start time.Time) *Progress {
+	p := s.StartProgress(text)
+	p.ShowElapsed(start)
+	return p
+}
+
+// Show is a wait's progress: its state, and the read error it is riding
+// through (first line), if any.
+func (p *Progress) Show(text string, transient error) {
+	if transient != nil {
+		first, _, _ := strings.Cut(transient.Error(), "\n")
+		text += " - retrying after: " + first
+	}
+	p.Update(text)
+}
+
 // Println prints a line that stays (above the spinner on a terminal);
 // control characters in text are escaped.
 func (p *Progress) Println(text string) {

@@ -174,3 +174,18 @@ func TestProgressWithoutEscapeSequences(t *testing.T) {
 		t.Errorf("eraseLine(false, 3) = %q", got)
 	}
 }
+
+// TestWaitShow: the one wait view says what is ridden through (first
+// line only, escaped) and, off a terminal, draws a line per change only.
+func TestWaitShow(t *testing.T) {
+	s, _, _, errOut := Test()
+	p := s.StartWait("order CS1: checking", time.Now())
+	p.Show("order CS1: pending", nil)
+	p.Show("order CS1: pending", nil)
+	p.Show("order CS1: pending", errors.New("HTTP 503\nbody \x1b[2J"))
+	p.Stop()
+	got := errOut.String()
+	if strings.Count(got, "\n") != 2 || !strings.Contains(got, "order CS1: pending - retrying after: HTTP 503\n") || strings.Contains(got, "body") {
+		t.Errorf("%q", got)
+	}
+}
