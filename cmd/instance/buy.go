@@ -12,6 +12,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/firewall"
 	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
@@ -21,6 +22,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/purchase"
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // BuyOptions are the inputs of `instance buy`, filled by flags.
@@ -56,14 +58,8 @@ var flagOf = map[string]string{
 	purchase.FIsAutoPay: "--auto-pay", purchase.FClientRequestID: "--client-request-id",
 }
 
-// NewCmdBuy is `flexusl instance buy`; runF replaces the run in tests.
-func NewCmdBuy(f *cmdutil.Factory, runF func(*BuyOptions) error) *cobra.Command {
-	opts := &BuyOptions{}
-	cmd := &cobra.Command{
-		SuggestFor: []string{"create", "new", "purchase", "add"},
-		Use:        "buy --name NAME --spec CODE (--image NAME [--image-version V] | --image-id ID) [flags]",
-		Short:      "Buy FlexusL instances (validated offline, confirmed, never sent twice)",
-		Long: `Buy one or more FlexusL instances with POST /v1/light-instances.
+// buyLong is the help of `instance buy`.
+const buyLong = `Buy one or more FlexusL instances with POST /v1/light-instances.
 
 Every input is checked offline against the catalog first (image, version,
 spec and region combinations, and every rule of the purchase page); all
@@ -127,7 +123,16 @@ warning: the purchase still exits 0. See flexusl firewall --help.
 
 Without a terminal, --wait without --auto-pay needs --timeout (how long to
 wait for a payment made elsewhere): otherwise it is refused before anything
-is sent (exit 2), since nobody there can pay.`,
+is sent (exit 2), since nobody there can pay.`
+
+// NewCmdBuy is `flexusl instance buy`; runF replaces the run in tests.
+func NewCmdBuy(f *cmdutil.Factory, runF func(*BuyOptions) error) *cobra.Command {
+	opts := &BuyOptions{}
+	cmd := &cobra.Command{
+		SuggestFor: []string{"create", "new", "purchase", "add"},
+		Use:        "buy --name NAME --spec CODE (--image NAME [--image-version V] | --image-id ID) [flags]",
+		Short:      "Buy FlexusL instances (validated offline, confirmed, never sent twice)",
+		Long:       buyLong,
 		Example: `  # interactive: shows what will be bought and asks
   flexusl instance buy --region ap-southeast-3 --name web-1 --image WordPress --spec hf.large.1.30m.linux
 
@@ -163,7 +168,15 @@ is sent (exit 2), since nobody there can pay.`,
 			return buyRun(cmd.Context(), f, opts)
 		},
 	}
-	fl := cmd.Flags()
+	addBuyFlags(cmd.Flags(), opts)
+	cmdutil.RegisterBuyCompletions(cmd, f)
+	cmdutil.JSONKeys(cmd, "", BuyResult{})
+	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
+	return cmd
+}
+
+// addBuyFlags declares the flags of `instance buy`.
+func addBuyFlags(fl *pflag.FlagSet, opts *BuyOptions) {
 	fl.StringVar(&opts.Name, "name", "", "(required) instance name (instance_name): starts with a letter; letters, digits, _ and -; 1-128 characters")
 	fl.StringVar(&opts.Description, "description", "", "description, 0-1024 characters")
 	fl.StringVar(&opts.Spec, "spec", "", "(required) plan spec code (plan_spec), e.g. hf.large.1.30m.linux; see: flexusl specs list")
@@ -189,10 +202,6 @@ is sent (exit 2), since nobody there can pay.`,
 	cmdutil.WaitFlags(fl, &opts.Wait, "wait for the order to complete and its instances to run with a public IP", &opts.WaitTimeout, &opts.WaitInterval, 30*time.Minute)
 	fl.StringArrayVar(&opts.Open, "open", nil, "with --wait: open these TCP ports (22,80,443; ranges low-high) in the instances' security group once they run; ports already open are not touched")
 	fl.StringVar(&opts.OpenFrom, "open-from", "", "with --open: the address or CIDR the ports open to (default anywhere: 0.0.0.0/0)")
-	cmdutil.RegisterBuyCompletions(cmd, f)
-	cmdutil.JSONKeys(cmd, "", BuyResult{})
-	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
-	return cmd
 }
 
 // buildRequest reads the file (if any) and puts the flags over it. Without
@@ -276,26 +285,108 @@ type BuyResult struct {
 	Firewall *[]cmdutil.OpenResult `json:"firewall,omitempty"`
 }
 
+// buyPlan is a purchase checked and ready to send.
+type buyPlan struct {
+	req      *purchase.Request
+	cat      *catalog.Catalog
+	crid     string         // the Client-Request-Id it is sent with
+	prep     *api.Prepared  // the exact request
+	openRule *firewall.Rule // --open: the rule added once the instances run
+	format   output.Format
+}
+
 func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
-	cfg, err := f.Config()
+	// 1. Validate everything offline; report all problems at once.
+	plan, err := checkBuy(f, opts)
 	if err != nil {
 		return err
 	}
-	format, err := f.OutputFormat()
+	req := plan.req
+
+	// 2. Dry run: what would be sent, nothing sent.
+	if opts.DryRun {
+		return buyDryRun(ctx, f, opts, plan)
+	}
+
+	// 3. Credentials before asking: a purchase that cannot be sent is not confirmed.
+	client, err := f.APIClient()
 	if err != nil {
 		return err
 	}
-	cat, err := f.Catalog()
-	if err != nil {
+	// An earlier purchase whose outcome is unknown may have placed an
+	// order: say so before asking, so the same thing is not bought twice.
+	if _, err := f.JournalPath(); err != nil {
+		return fmt.Errorf("%w (nothing was sent)", err)
+	}
+	cmdutil.WarnUnresolved(f, journal.KindPurchase)
+	confirm := cmdutil.Confirm{Yes: opts.Yes, Verb: "buy"}
+	if err := confirm.Check(f); err != nil {
 		return err
 	}
-	_, regionSrc := cfg.Resolve(config.KeyRegion)
-	req, flagProblems, err := buildRequest(opts, cfg.Get(config.KeyRegion), regionSrc == config.SourceFlag)
+	cmdutil.WarnNameTaken(f, req.Region, req.InstanceName, req.Quantity())
+
+	// 4. The price: a read within its timeout; its failure is only shown.
+	quote, priceLine, err := buyPrice(ctx, f, client, req, opts)
 	if err != nil {
 		return err
 	}
 
-	// 1. Validate everything offline; report all problems at once.
+	// 5. Confirm, unless --yes. Never prompt without a terminal.
+	summary := "You are about to buy:\n" + purchase.FormatSummary(append(req.Summary(plan.cat), priceLine))
+	if plan.openRule != nil {
+		summary += cmdutil.OpenSummary(plan.openRule, req.Region)
+	}
+	if err := confirm.Ask(f, summary, "Buy?"); err != nil {
+		return err
+	}
+
+	// 6. Journal the attempt (synced) before the request leaves, send it
+	// (the client owns the retry policy), and journal the outcome before
+	// printing anything about it: cmdutil.Purchase, shared with apply.
+	res, err := cmdutil.Purchase(ctx, f, client, plan.prep, req, plan.crid)
+	if err != nil {
+		return err
+	}
+	result := &BuyResult{OrderID: res.OrderID, InstanceIDs: res.InstanceIDs, ClientRequestID: plan.crid, Region: req.Region, Price: quote}
+	if !opts.Wait {
+		if !req.AutoPay() {
+			f.IO.Infof("Order %s is waiting for payment: pay it with `flexusl order pay %s` (or in the console), then `flexusl order wait %s`.", res.OrderID, res.OrderID, res.OrderID)
+		}
+		return printBuy(f, result)
+	}
+
+	// 7. --wait: the order, then its instances, then --open.
+	werr := waitBuy(ctx, f, client, plan, opts, result)
+	// The purchase happened whatever the wait's outcome: a script reading
+	// stdout gets the order ID (and the last status seen) before the wait's
+	// exit code (4 cancelled, 5 timed out, 130 interrupted).
+	if err := printBuy(f, result); err != nil {
+		return err
+	}
+	return werr
+}
+
+// checkBuy builds the request from the file and flags and checks every
+// input offline (exit 2 with every problem, nothing sent), then prepares
+// the exact request.
+func checkBuy(f *cmdutil.Factory, opts *BuyOptions) (*buyPlan, error) {
+	cfg, err := f.Config()
+	if err != nil {
+		return nil, err
+	}
+	format, err := f.OutputFormat()
+	if err != nil {
+		return nil, err
+	}
+	cat, err := f.Catalog()
+	if err != nil {
+		return nil, err
+	}
+	_, regionSrc := cfg.Resolve(config.KeyRegion)
+	req, flagProblems, err := buildRequest(opts, cfg.Get(config.KeyRegion), regionSrc == config.SourceFlag)
+	if err != nil {
+		return nil, err
+	}
 	if opts.NoValidate {
 		f.IO.Warnf("--no-validate: the catalog checks are skipped; the server will judge image, spec and region")
 	}
@@ -315,116 +406,85 @@ func buyRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions) error {
 		ps = append(ps, *p)
 	}
 	if len(ps) > 0 {
-		return cmdutil.ProblemsError(ps, fieldFlags(req))
+		return nil, cmdutil.ProblemsError(ps, fieldFlags(req))
 	}
 	req.Normalize(cat)
-
-	// 2. Dry run: what would be sent, nothing sent.
 	bare, err := f.BareClient()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	prep, err := bare.PrepareCreate(crid, req)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if opts.DryRun {
-		// As every dry run: the Client-Request-Id a run would make anew
-		// reads as a placeholder; one given with --client-request-id is
-		// shown as it would be sent.
-		if opts.ClientRequestID == "" {
-			if prep, err = bare.PrepareCreate(cmdutil.DryRunRequestID, req); err != nil {
-				return err
-			}
+	return &buyPlan{req: req, cat: cat, crid: crid, prep: prep, openRule: openRule, format: format}, nil
+}
+
+// buyDryRun prints what would be sent (and its price when it can be
+// asked); nothing is sent.
+func buyDryRun(ctx context.Context, f *cmdutil.Factory, opts *BuyOptions, plan *buyPlan) error {
+	prep := plan.prep
+	// As every dry run: the Client-Request-Id a run would make anew reads
+	// as a placeholder; one given with --client-request-id is shown as it
+	// would be sent.
+	if opts.ClientRequestID == "" {
+		bare, err := f.BareClient()
+		if err != nil {
+			return err
 		}
-		line, asked := dryRunPrice(ctx, f, req, opts.NoPrice)
-		return printDryRun(f, format, prep, req, cat, line, asked)
-	}
-
-	// 3. Credentials before asking: a purchase that cannot be sent is not confirmed.
-	client, err := f.APIClient()
-	if err != nil {
-		return err
-	}
-
-	// An earlier purchase whose outcome is unknown may have placed an
-	// order: say so before asking, so the same thing is not bought twice.
-	if _, err := f.JournalPath(); err != nil {
-		return fmt.Errorf("%w (nothing was sent)", err)
-	}
-	cmdutil.WarnUnresolved(f, journal.KindPurchase)
-	confirm := cmdutil.Confirm{Yes: opts.Yes, Verb: "buy"}
-	if err := confirm.Check(f); err != nil {
-		return err
-	}
-	cmdutil.WarnNameTaken(f, req.Region, req.InstanceName, req.Quantity())
-
-	// 4. The price: a read within its timeout; its failure is only shown.
-	var quote *price.Quote
-	priceLine := purchase.Line{Label: "Price", Value: "not asked (--no-price)"}
-	if !opts.NoPrice {
-		var err error
-		quote, err = cmdutil.Inquire(ctx, func(ctx context.Context) (*price.Quote, error) {
-			return price.Purchase(ctx, client.WithNotify(nil), req)
-		})
-		if ctx.Err() != nil {
-			return exitcode.Errorf(exitcode.Interrupted, "interrupted while asking for the price: the purchase was not sent")
-		}
-		priceLine.Value = cmdutil.PriceText(quoteText(quote), err)
-		if opts.Yes {
-			f.IO.Infof("price: %s", priceLine.Value)
+		if prep, err = bare.PrepareCreate(cmdutil.DryRunRequestID, plan.req); err != nil {
+			return err
 		}
 	}
+	line, asked := dryRunPrice(ctx, f, plan.req, opts.NoPrice)
+	return printDryRun(f, plan.format, prep, plan.req, plan.cat, line, asked)
+}
 
-	// 5. Confirm, unless --yes. Never prompt without a terminal.
-	summary := "You are about to buy:\n" + purchase.FormatSummary(append(req.Summary(cat), priceLine))
-	if openRule != nil {
-		summary += cmdutil.OpenSummary(openRule, req.Region)
+// buyPrice asks BSS what the purchase costs (unless --no-price): the
+// quote (nil when there is none) and the line the confirmation shows.
+// Only an interrupt is an error: the purchase goes on without a price.
+func buyPrice(ctx context.Context, f *cmdutil.Factory, client *api.Client, req *purchase.Request, opts *BuyOptions) (*price.Quote, purchase.Line, error) {
+	line := purchase.Line{Label: "Price", Value: "not asked (--no-price)"}
+	if opts.NoPrice {
+		return nil, line, nil
 	}
-	if err := confirm.Ask(f, summary, "Buy?"); err != nil {
-		return err
+	quote, err := cmdutil.Inquire(ctx, func(ctx context.Context) (*price.Quote, error) {
+		return price.Purchase(ctx, client.WithNotify(nil), req)
+	})
+	if ctx.Err() != nil {
+		return nil, line, exitcode.Errorf(exitcode.Interrupted, "interrupted while asking for the price: the purchase was not sent")
 	}
+	line.Value = cmdutil.PriceText(quoteText(quote), err)
+	if opts.Yes {
+		f.IO.Infof("price: %s", line.Value)
+	}
+	return quote, line, nil
+}
 
-	// 6. Journal the attempt (synced) before the request leaves, send it
-	// (the client owns the retry policy), and journal the outcome before
-	// printing anything about it: cmdutil.Purchase, shared with apply.
-	res, err := cmdutil.Purchase(ctx, f, client, prep, req, crid)
-	if err != nil {
-		return err
-	}
-
-	result := &BuyResult{OrderID: res.OrderID, InstanceIDs: res.InstanceIDs, ClientRequestID: crid, Region: req.Region, Price: quote}
-	if !opts.Wait {
-		if !req.AutoPay() {
-			f.IO.Infof("Order %s is waiting for payment: pay it with `flexusl order pay %s` (or in the console), then `flexusl order wait %s`.", res.OrderID, res.OrderID, res.OrderID)
-		}
-		return printBuy(f, result)
-	}
-	f.IO.Infof("Order %s placed; waiting for it to complete (Ctrl-C stops waiting, not the order).", res.OrderID)
+// waitBuy follows a placed order until it completes, then its instances
+// until each is RUNNING with a public IP (all within --timeout), then
+// opens the --open ports; what it saw goes into result. The error is the
+// wait's (the purchase itself is done).
+func waitBuy(ctx context.Context, f *cmdutil.Factory, client *api.Client, plan *buyPlan, opts *BuyOptions, result *BuyResult) error {
+	region, ids := plan.req.Region, result.InstanceIDs
+	f.IO.Infof("Order %s placed; waiting for it to complete (Ctrl-C stops waiting, not the order).", result.OrderID)
 	start := time.Now()
-	view, werr := cmdutil.WaitOrder(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout, opts.WaitInterval, justPlacedGrace)
+	view, werr := cmdutil.WaitOrder(ctx, f, result.OrderID, region, ids, opts.WaitTimeout, opts.WaitInterval, justPlacedGrace)
 	result.Order = view
 	if werr == nil {
-		// Then its instances, within the same --timeout: RUNNING with a public IP.
 		var vs []instance.View
-		vs, werr = cmdutil.WaitInstances(ctx, f, res.OrderID, req.Region, res.InstanceIDs, opts.WaitTimeout-time.Since(start), opts.WaitInterval)
+		vs, werr = cmdutil.WaitInstances(ctx, f, result.OrderID, region, ids, opts.WaitTimeout-time.Since(start), opts.WaitInterval)
 		result.Instances = &vs
-		if werr == nil && openRule != nil { // --open, confirmed with the purchase
-			opened := cmdutil.OpenAfterBuy(ctx, f, client, req.Region, res.InstanceIDs, openRule)
+		if werr == nil && plan.openRule != nil { // --open, confirmed with the purchase
+			opened := cmdutil.OpenAfterBuy(ctx, f, client, region, ids, plan.openRule)
 			result.Firewall = &opened
 		}
 	}
-	if werr != nil && openRule != nil {
+	if werr != nil && plan.openRule != nil {
 		// The ports are opened once the instances run: a wait that ended
 		// first (timeout, cancel, Ctrl-C) opened none; say so, and how.
 		f.IO.Warnf("the ports were not opened (the wait ended before the instances ran): when they run, open them with: flexusl firewall allow %s --port %s --from %s",
-			strings.Join(res.InstanceIDs[:min(1, len(res.InstanceIDs))], ""), openRule.Multiport(), openRule.Remote)
-	}
-	// The purchase happened whatever the wait's outcome: a script reading
-	// stdout gets the order ID (and the last status seen) before the wait's
-	// exit code (4 cancelled, 5 timed out, 130 interrupted).
-	if err := printBuy(f, result); err != nil {
-		return err
+			strings.Join(ids[:min(1, len(ids))], ""), plan.openRule.Multiport(), plan.openRule.Remote)
 	}
 	return werr
 }
