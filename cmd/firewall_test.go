@@ -3,6 +3,7 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -312,4 +313,45 @@ func TestFirewallAllowConflictIsAlreadyPresent(t *testing.T) {
 	if n != 2 { // the other's and ours, once
 		t.Errorf("%d creates", n)
 	}
+}
+
+// firewall delete sends several requests: after one whose outcome is
+// unknown it sends no more (the one rule of every such command), and
+// --dry-run reads the rules and prints the DELETEs, sending none.
+func TestFirewallDeleteStopsAfterUnknownAndDryRun(t *testing.T) {
+	w := newFWWorld(t)
+	var ids []string
+	for _, port := range []string{"8080", "8081"} {
+		r := run(t, w.env, "firewall", "allow", "web-0001", "--port", port, "--yes", "-o", "json")
+		ids = append(ids, between(r.out, `"id": "`, `"`))
+	}
+	deletes := func() int {
+		n := 0
+		for _, lr := range w.s.Requests() {
+			if lr.Route == sandbox.RouteVPCRuleDelete {
+				n++
+			}
+		}
+		return n
+	}
+	r := run(t, w.env, "firewall", "delete", ids[0], ids[1], "--region", "ap-southeast-3", "--dry-run", "-o", "json")
+	if r.code != 0 || deletes() != 0 || strings.Count(r.out, `"method": "DELETE"`) != 2 || !strings.Contains(r.out, ids[1]) || !strings.Contains(r.out, "CLIENT-REQUEST-ID") {
+		t.Fatalf("dry run: exit %d, %d deletes\n%s\n%s", r.code, deletes(), r.out, r.err)
+	}
+	if err := w.s.AddFault(sandbox.Fault{Route: sandbox.RouteVPCRuleDelete, Kind: sandbox.FaultServer, Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	r = run(t, w.env, "firewall", "delete", ids[0], ids[1], "--region", "ap-southeast-3", "--yes", "-o", "json")
+	var res []DeleteResultView
+	if err := json.Unmarshal([]byte(r.out), &res); err != nil || r.code != 1 || deletes() != 1 || len(res) != 2 {
+		t.Fatalf("exit %d, %d deletes, %v\n%s\n%s", r.code, deletes(), err, r.out, r.err)
+	}
+	if res[0].Status != "unknown" || res[1].Status != "not_sent" || res[1].Error != "not sent: an earlier request's outcome is unknown" {
+		t.Errorf("results %+v", res)
+	}
+}
+
+// DeleteResultView is the part of firewall delete's JSON these tests read.
+type DeleteResultView struct {
+	ID, Status, Error string
 }

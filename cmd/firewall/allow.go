@@ -12,7 +12,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
-	"github.com/google/uuid"
 	"github.com/spf13/cobra"
 )
 
@@ -203,7 +202,7 @@ func ruleRun(ctx context.Context, f *cmdutil.Factory, opts *RuleOptions) error {
 		fmt.Fprintf(&b, "%s\n", note)
 	}
 	if opts.DryRun {
-		p, err := client.PrepareCreateSecurityGroupRule(api.VPCCall{Region: fw.Region, ProjectID: fw.ProjectID, RequestID: uuid.NewString()}, rule.Option(g.ID))
+		p, err := client.PrepareCreateSecurityGroupRule(api.VPCCall{Region: fw.Region, ProjectID: fw.ProjectID, RequestID: cmdutil.DryRunRequestID}, rule.Option(g.ID))
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package firewallcmd
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
@@ -18,8 +19,8 @@ import (
 
 // DeleteOptions are the inputs of `firewall delete`.
 type DeleteOptions struct {
-	RuleIDs []string
-	Yes     bool
+	RuleIDs     []string
+	Yes, DryRun bool
 }
 
 // DeleteResult is one rule's line of the result (JSON keys stable).
@@ -55,13 +56,17 @@ deleting a rule of sg-default-smb changes the firewall of every FlexusL
 instance of the region. A rule that no longer exists is reported as
 already gone, not as an error. Each deletion is journaled (kind firewall)
 and sent once; after an unknown outcome flexusl says how to look (flexusl
-firewall list) and does not send it again.
+firewall list), does not send it again, and sends no further deletion
+(they read "not sent: an earlier request's outcome is unknown"), as every
+command that sends several requests does. --dry-run reads the rules and
+prints the DELETE requests that would be sent.
 
 Exit codes: 0 deleted or already gone; 2 bad input or not confirmed
 (nothing sent); 3 credentials or permission (vpc:securityGroupRules:delete);
 1 refused or unknown outcome.`,
 		Example: `  flexusl firewall delete 7c1e0a9b-3d2f-4e5a-8b6c-9d0e1f2a3b4c --region ap-southeast-3
-  flexusl firewall delete 7c1e0a9b-3d2f-4e5a-8b6c-9d0e1f2a3b4c 0f2e... --yes -o json`,
+  flexusl firewall delete 7c1e0a9b-3d2f-4e5a-8b6c-9d0e1f2a3b4c 0f2e... --yes -o json
+  flexusl firewall delete 7c1e0a9b-3d2f-4e5a-8b6c-9d0e1f2a3b4c --dry-run`,
 		Args: cmdutil.AtLeastOneArg("rule ID"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			opts.RuleIDs = args
@@ -73,26 +78,17 @@ Exit codes: 0 deleted or already gone; 2 bad input or not confirmed
 		ValidArgsFunction: cmdutil.CompleteRuleIDs(f),
 	}
 	cmdutil.YesFlag(cmd.Flags(), &opts.Yes, "delete")
+	cmdutil.DryRunFlag(cmd.Flags(), &opts.DryRun, " (the rules are read first)")
 	cmdutil.JSONKeys(cmd, "", []DeleteResult{}) // a bad --columns is refused before anything is sent
+	cmdutil.JSONKeys(cmd, "with --dry-run", cmdutil.DryRunRequest{})
 	return cmd
 }
 
 func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) error {
 	// 1. The IDs go in paths: checked first, all at once.
-	var ps problem.Problems
-	seen := map[string]bool{}
-	var ids []string
-	for _, id := range opts.RuleIDs {
-		switch {
-		case !api.ValidID(id):
-			ps = append(ps, problem.Problem{Field: "RULE_ID", Value: safetext.Line(id), Reason: "is not a rule ID (" + api.IDRule + ")"})
-		case !seen[id]:
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	if len(ps) > 0 {
-		return cmdutil.ProblemsError(ps, nil)
+	ids, err := checkRuleIDs(opts.RuleIDs)
+	if err != nil {
+		return err
 	}
 	if _, err := f.OutputFormat(); err != nil {
 		return err
@@ -101,7 +97,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 	if err != nil {
 		return err
 	}
-	confirm := cmdutil.Confirm{Yes: opts.Yes, Verb: "change the firewall"}
+	confirm := cmdutil.Confirm{Yes: opts.Yes || opts.DryRun, Verb: "change the firewall"}
 	if err := confirm.Check(f); err != nil {
 		return err
 	}
@@ -115,86 +111,178 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 	if err != nil {
 		return err
 	}
-	call := api.VPCCall{Region: region, ProjectID: fw.ProjectID}
-	results := make([]DeleteResult, len(ids))
-	var todo []int
-	rules := map[string]api.SecurityGroupRule{}
-	for i, id := range ids {
-		results[i] = DeleteResult{ID: id, Instances: []firewall.InstanceRef{}}
-		r, err := client.ShowSecurityGroupRule(ctx, call, id)
-		switch {
-		case api.IsNotFound(err) && !api.IsGatewayError(err):
-			// Gone, unless the last listing saw it in another region:
-			// then it was asked for in the wrong one (nothing deleted).
-			if other := cmdutil.CachedRuleRegion(f, id); other != "" && other != region {
-				return cmdutil.UsageErrorf("rule %s is not in %s: the last firewall list saw it in %s; delete it there with --region %s (nothing was deleted)", id, region, other, other)
-			}
-			results[i].Status = StatusAlreadyGone
-			continue
-		case err != nil:
-			return err
-		}
-		g := fw.Group(r.SecurityGroupID)
-		v := firewall.NewRuleView(*r, g)
-		results[i].Rule = &v
-		if g != nil {
-			for _, in := range g.Instances {
-				results[i].Instances = append(results[i].Instances, firewall.InstanceRef{ID: in.ID, Name: in.Name})
-			}
-		}
-		rules[id] = *r
-		todo = append(todo, i)
+	d := &deletion{fw: fw, client: client}
+	if err := d.read(ctx, f, ids); err != nil {
+		return err
+	}
+	if opts.DryRun {
+		return d.dryRun(f)
 	}
 
 	// 3. Confirm, naming every rule and the instances it protects now.
-	if len(todo) > 0 {
+	if len(d.todo) > 0 {
 		cmdutil.WarnUnresolved(f, journal.KindFirewall)
-		var b strings.Builder
-		fmt.Fprintf(&b, "You are about to delete %d rule(s) in %s:\n", len(todo), region)
-		for _, i := range todo {
-			r := rules[ids[i]]
-			g := fw.Group(r.SecurityGroupID)
-			where := "security group " + safetext.Line(r.SecurityGroupID) + ", which protects none of your FlexusL instances"
-			if g != nil {
-				where = cmdutil.DescribeGroup(g)
-			}
-			fmt.Fprintf(&b, "  %s  %s\n    in %s\n", ids[i], safetext.Line(results[i].Rule.Summary()), where)
-		}
-		if err := confirm.Ask(f, b.String(), "Delete?"); err != nil {
+		if err := confirm.Ask(f, d.summary(), "Delete?"); err != nil {
 			return err
 		}
 	}
 
-	// 4. Delete each once, journaled.
-	var failures []error
-	for _, i := range todo {
-		r := rules[ids[i]]
-		label := r.SecurityGroupID
-		if g := fw.Group(r.SecurityGroupID); g != nil {
-			label = safetext.Line(g.Label())
-		}
-		if ctx.Err() != nil {
-			results[i].Status, results[i].Error = StatusNotSent, "interrupted before sending"
-			failures = append(failures, exitcode.Errorf(exitcode.Interrupted, "delete rule %s: not sent: interrupted", ids[i]))
-			continue
-		}
-		gone, err := cmdutil.DeleteRule(ctx, f, client, region, fw.ProjectID, r, label)
-		switch {
-		case err == nil && gone:
-			results[i].Status = StatusAlreadyGone
-		case err == nil:
-			results[i].Status = StatusDeleted
-		default:
-			results[i].Status, results[i].Error = statusOf(err), cmdutil.FirstLine(err.Error())
-			failures = append(failures, err)
-		}
-	}
-	for _, r := range results {
+	// 4. Delete each once, journaled; none after an unknown outcome.
+	failures := d.send(ctx, f)
+	for _, r := range d.results {
 		if r.Status == StatusAlreadyGone {
 			f.IO.Infof("Rule %s is already gone: nothing to delete.", r.ID)
 		}
 	}
-	if err := f.Print(results, func() ([]string, [][]string) {
+	if err := printDeleteResults(f, d.results); err != nil {
+		return err
+	}
+	if len(failures) > 0 {
+		return failures[0]
+	}
+	return nil
+}
+
+// checkRuleIDs refuses (exit 2) arguments that are not rule IDs, all at
+// once, and drops repeats.
+func checkRuleIDs(args []string) ([]string, error) {
+	var ps problem.Problems
+	seen := map[string]bool{}
+	var ids []string
+	for _, id := range args {
+		switch {
+		case !api.ValidID(id):
+			ps = append(ps, problem.Problem{Field: "RULE_ID", Value: safetext.Line(id), Reason: "is not a rule ID (" + api.IDRule + ")"})
+		case !seen[id]:
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	if len(ps) > 0 {
+		return nil, cmdutil.ProblemsError(ps, nil)
+	}
+	return ids, nil
+}
+
+// deletion is a `firewall delete` run: the region's firewall, each rule
+// asked for with its result, and the rules that exist (todo, indexes
+// into results).
+type deletion struct {
+	fw      *firewall.Firewall
+	client  *api.Client
+	results []DeleteResult
+	rules   []api.SecurityGroupRule // by index of results; set for todo
+	todo    []int
+}
+
+// read reads each rule: one that is gone is already gone (unless the last
+// listing saw it in another region: exit 2, nothing deleted).
+func (d *deletion) read(ctx context.Context, f *cmdutil.Factory, ids []string) error {
+	region := d.fw.Region
+	call := api.VPCCall{Region: region, ProjectID: d.fw.ProjectID}
+	d.results = make([]DeleteResult, len(ids))
+	d.rules = make([]api.SecurityGroupRule, len(ids))
+	for i, id := range ids {
+		d.results[i] = DeleteResult{ID: id, Instances: []firewall.InstanceRef{}}
+		r, err := d.client.ShowSecurityGroupRule(ctx, call, id)
+		switch {
+		case api.IsNotFound(err) && !api.IsGatewayError(err):
+			if other := cmdutil.CachedRuleRegion(f, id); other != "" && other != region {
+				return cmdutil.UsageErrorf("rule %s is not in %s: the last firewall list saw it in %s; delete it there with --region %s (nothing was deleted)", id, region, other, other)
+			}
+			d.results[i].Status = StatusAlreadyGone
+			continue
+		case err != nil:
+			return err
+		}
+		g := d.fw.Group(r.SecurityGroupID)
+		v := firewall.NewRuleView(*r, g)
+		d.results[i].Rule = &v
+		if g != nil {
+			for _, in := range g.Instances {
+				d.results[i].Instances = append(d.results[i].Instances, firewall.InstanceRef{ID: in.ID, Name: in.Name})
+			}
+		}
+		d.rules[i] = *r
+		d.todo = append(d.todo, i)
+	}
+	return nil
+}
+
+// summary names every rule to delete and the instances its group protects.
+func (d *deletion) summary() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "You are about to delete %d rule(s) in %s:\n", len(d.todo), d.fw.Region)
+	for _, i := range d.todo {
+		r := d.rules[i]
+		where := "security group " + safetext.Line(r.SecurityGroupID) + ", which protects none of your FlexusL instances"
+		if g := d.fw.Group(r.SecurityGroupID); g != nil {
+			where = cmdutil.DescribeGroup(g)
+		}
+		fmt.Fprintf(&b, "  %s  %s\n    in %s\n", d.results[i].ID, safetext.Line(d.results[i].Rule.Summary()), where)
+	}
+	return b.String()
+}
+
+// dryRun prints the DELETE requests that would be sent (none for rules
+// already gone).
+func (d *deletion) dryRun(f *cmdutil.Factory) error {
+	var preps []*api.Prepared
+	for _, i := range d.todo {
+		p, err := d.client.PrepareDeleteSecurityGroupRule(api.VPCCall{Region: d.fw.Region, ProjectID: d.fw.ProjectID, RequestID: cmdutil.DryRunRequestID}, d.results[i].ID)
+		if err != nil {
+			return err
+		}
+		preps = append(preps, p)
+	}
+	if len(d.todo) > 0 {
+		f.IO.Infof("%s", strings.TrimSuffix(strings.Replace(d.summary(), "You are about to delete", "It would delete", 1), "\n"))
+	}
+	return f.PrintDryRuns("Deleting "+strconv.Itoa(len(preps))+" rule(s)", preps)
+}
+
+// send deletes each rule once, journaled. After an unknown outcome or an
+// interrupt it sends no more; the rest read as not sent.
+func (d *deletion) send(ctx context.Context, f *cmdutil.Factory) []error {
+	var failures []error
+	var stop string
+	for _, i := range d.todo {
+		res := &d.results[i]
+		if stop == "" && ctx.Err() != nil {
+			stop = "interrupted before sending"
+		}
+		if stop != "" {
+			res.Status, res.Error = StatusNotSent, stop
+			if ctx.Err() != nil {
+				failures = append(failures, exitcode.Errorf(exitcode.Interrupted, "delete rule %s: not sent: interrupted", res.ID))
+			}
+			continue
+		}
+		r := d.rules[i]
+		label := r.SecurityGroupID
+		if g := d.fw.Group(r.SecurityGroupID); g != nil {
+			label = safetext.Line(g.Label())
+		}
+		gone, err := cmdutil.DeleteRule(ctx, f, d.client, d.fw.Region, d.fw.ProjectID, r, label)
+		switch {
+		case err == nil && gone:
+			res.Status = StatusAlreadyGone
+		case err == nil:
+			res.Status = StatusDeleted
+		default:
+			res.Status, res.Error = statusOf(err), cmdutil.FirstLine(err.Error())
+			failures = append(failures, err)
+			if res.Status == StatusUnknown {
+				stop = attempt.NotSentAfterUnknown
+			}
+		}
+	}
+	return failures
+}
+
+// printDeleteResults prints each rule's line.
+func printDeleteResults(f *cmdutil.Factory, results []DeleteResult) error {
+	return f.Print(results, func() ([]string, [][]string) {
 		rows := make([][]string, len(results))
 		for i, r := range results {
 			rule, group := "-", "-"
@@ -204,13 +292,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 			rows[i] = []string{r.ID, strings.ReplaceAll(r.Status, "_", " "), group, rule, cmdutil.Dash(r.Error)}
 		}
 		return []string{"RULE ID", "STATUS", "GROUP", "RULE", "ERROR"}, rows
-	}); err != nil {
-		return err
-	}
-	if len(failures) > 0 {
-		return failures[0]
-	}
-	return nil
+	})
 }
 
 func statusOf(err error) string {

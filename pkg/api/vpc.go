@@ -413,13 +413,22 @@ func (c *Client) CreateSecurityGroupRule(ctx context.Context, p *Prepared) (*Sec
 // DeleteSecurityGroupRule deletes a rule at most once. A rule that does
 // not exist is an *Error with HTTP 404 (IsNotFound): nothing was deleted.
 func (c *Client) DeleteSecurityGroupRule(ctx context.Context, call VPCCall, ruleID string) error {
-	if err := checkPathID("security group rule ID", ruleID); err != nil {
-		return fmt.Errorf("delete security group rule: %w (nothing was sent)", err)
+	p, err := c.PrepareDeleteSecurityGroupRule(call, ruleID)
+	if err != nil {
+		return err
 	}
-	op := &Op{Name: "delete security group rule " + ruleID, Service: VPC, Method: http.MethodDelete, Path: VPCRulesPath + "/" + url.PathEscape(ruleID),
-		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID}
-	_, err := c.Do(ctx, op, AtMostOnce)
+	_, err = c.DoPrepared(ctx, p, AtMostOnce)
 	return err
+}
+
+// PrepareDeleteSecurityGroupRule builds the DELETE of rule ruleID (its ID
+// checked before it enters the path), for sending or for a dry run.
+func (c *Client) PrepareDeleteSecurityGroupRule(call VPCCall, ruleID string) (*Prepared, error) {
+	if err := checkPathID("security group rule ID", ruleID); err != nil {
+		return nil, fmt.Errorf("delete security group rule: %w (nothing was sent)", err)
+	}
+	return c.Prepare(&Op{Name: "delete security group rule " + ruleID, Service: VPC, Method: http.MethodDelete, Path: VPCRulesPath + "/" + url.PathEscape(ruleID),
+		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID})
 }
 
 // IsNotFound reports whether err is the service's answer that the thing
