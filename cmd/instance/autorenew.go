@@ -78,8 +78,37 @@ current setting.`,
 }
 
 func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOptions) error {
+	names, on, times, err := parseAutoRenew(opts)
+	if err != nil {
+		return err
+	}
+	targets, err := resolveInstances(ctx, f, names, opts.DryRun)
+	if err != nil {
+		return err
+	}
+	body := api.AutoRenewRequest{AutoRenewTimes: times}
+	if opts.DryRun {
+		return autoRenewDryRun(f, targets, on, body)
+	}
+	client, err := f.APIClient()
+	if err != nil {
+		return err
+	}
+	results, err := setAutoRenewEach(ctx, f, client, targets, on, body)
+	if results == nil {
+		return err
+	}
+	if perr := printAutoRenew(f, results); perr != nil {
+		return perr
+	}
+	return err
+}
+
+// parseAutoRenew checks the arguments (instances, then on or off) and
+// --times before anything is read or sent (exit 2).
+func parseAutoRenew(opts *AutoRenewOptions) (names []string, on bool, times *int, err error) {
 	if len(opts.Args) < 2 {
-		return cmdutil.UsageErrorf("auto-renew takes at least one instance ID or name and then on or off, got %d argument(s)", len(opts.Args))
+		return nil, false, nil, cmdutil.UsageErrorf("auto-renew takes at least one instance ID or name and then on or off, got %d argument(s)", len(opts.Args))
 	}
 	names, sw := opts.Args[:len(opts.Args)-1], opts.Args[len(opts.Args)-1]
 	on, p := billing.ParseOnOff(sw)
@@ -87,7 +116,6 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 	if p != nil {
 		ps = append(ps, *p)
 	}
-	var times *int
 	if opts.TimesGiven {
 		ps = append(ps, billing.ValidateAutoRenewTimes(opts.Times)...)
 		if p == nil && !on {
@@ -97,40 +125,39 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 		times = &t
 	}
 	if len(ps) > 0 {
-		return cmdutil.ProblemsError(ps, nil)
+		return nil, false, nil, cmdutil.ProblemsError(ps, nil)
 	}
-	if err := checkArgs(names); err != nil {
-		return err
-	}
-	targets, err := resolveInstances(ctx, f, names, opts.DryRun)
+	return names, on, times, checkArgs(names)
+}
+
+// autoRenewDryRun prints the requests, one per instance; nothing is sent.
+func autoRenewDryRun(f *cmdutil.Factory, targets []api.Resource, on bool, body api.AutoRenewRequest) error {
+	bare, err := f.BareClient()
 	if err != nil {
 		return err
 	}
-	body := api.AutoRenewRequest{AutoRenewTimes: times}
-	if opts.DryRun {
-		bare, err := f.BareClient()
+	var preps []*api.Prepared
+	for _, t := range targets {
+		p, err := bare.PrepareAutoRenew(cmdutil.DryRunRequestID, t.ID, on, body)
 		if err != nil {
 			return err
 		}
-		var preps []*api.Prepared
-		for _, t := range targets {
-			p, err := bare.PrepareAutoRenew(cmdutil.DryRunRequestID, t.ID, on, body)
-			if err != nil {
-				return err
-			}
-			preps = append(preps, p)
-		}
-		return f.PrintDryRuns("Turning auto-renew "+onOff(on)+" for "+plural(len(targets), "instance"), preps)
+		preps = append(preps, p)
 	}
-	client, err := f.APIClient()
-	if err != nil {
-		return err
-	}
+	return f.PrintDryRuns("Turning auto-renew "+onOff(on)+" for "+plural(len(targets), "instance"), preps)
+}
+
+// setAutoRenewEach changes each instance's auto-renewal once, journaled
+// (cmdutil.SetAutoRenew). After an unknown outcome, a journal that cannot
+// be written or an interrupt it sends no more. It returns each
+// instance's result (nil when nothing was sent) and the error the run
+// ends with.
+func setAutoRenewEach(ctx context.Context, f *cmdutil.Factory, client *api.Client, targets []api.Resource, on bool, body api.AutoRenewRequest) ([]AutoRenewResult, error) {
 	results := make([]AutoRenewResult, 0, len(targets))
 	var unknown, firstErr error
 	failed := 0
 	for i, t := range targets {
-		r := AutoRenewResult{ID: t.ID, Name: t.Name, AutoRenew: on, Times: times}
+		r := AutoRenewResult{ID: t.ID, Name: t.Name, AutoRenew: on, Times: body.AutoRenewTimes}
 		if unknown != nil {
 			r.Error = attempt.NotSentAfterUnknown
 			results, failed = append(results, r), failed+1
@@ -140,7 +167,7 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 		err := c.Err
 		switch {
 		case !c.Began && i == 0:
-			return err
+			return nil, err
 		case !c.Began:
 			r.Error = "not sent: " + cmdutil.FirstLine(err.Error())
 			results, failed, unknown = append(results, r), failed+1, err
@@ -165,7 +192,20 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 		}
 		results = append(results, r)
 	}
-	if perr := f.Print(results, func() ([]string, [][]string) {
+	switch {
+	case unknown != nil:
+		return results, unknown
+	case failed == 1 && len(targets) == 1:
+		return results, firstErr
+	case failed > 0:
+		return results, exitcode.Errorf(exitcode.Failure, "auto-renew: %d of %d instance(s) failed", failed, len(targets))
+	}
+	return results, nil
+}
+
+// printAutoRenew prints each instance's result.
+func printAutoRenew(f *cmdutil.Factory, results []AutoRenewResult) error {
+	return f.Print(results, func() ([]string, [][]string) {
 		rows := make([][]string, len(results))
 		for i, r := range results {
 			res := "ok"
@@ -182,16 +222,5 @@ func autoRenewRun(ctx context.Context, f *cmdutil.Factory, opts *AutoRenewOption
 			rows[i] = []string{r.ID, cmdutil.Dash(r.Name), set, res}
 		}
 		return []string{"ID", "NAME", "AUTO-RENEW", "RESULT"}, rows
-	}); perr != nil {
-		return perr
-	}
-	switch {
-	case unknown != nil:
-		return unknown
-	case failed == 1 && len(targets) == 1:
-		return firstErr
-	case failed > 0:
-		return exitcode.Errorf(exitcode.Failure, "auto-renew: %d of %d instance(s) failed", failed, len(targets))
-	}
-	return nil
+	})
 }

@@ -40,6 +40,26 @@ type orderRow struct {
 	ids     []string
 }
 
+// add records an accepted call's answer: the orders it placed, with the
+// instances of chunk each covers, and those BSS named as failed.
+func (res *OrdersResult) add(chunk []string, out *api.OrdersResult) {
+	failed := map[string]bool{}
+	for _, fi := range out.FailResourceInfos {
+		failed[fi.ResourceID] = true
+		res.Failed = append(res.Failed, Failed{ID: fi.ResourceID, Error: fi.Error()})
+	}
+	var taken []string
+	for _, id := range chunk {
+		if !failed[id] {
+			taken = append(taken, id)
+		}
+	}
+	for _, oid := range out.OrderIDs {
+		res.OrderIDs = append(res.OrderIDs, oid)
+		res.rows = append(res.rows, orderRow{orderID: oid, ids: taken})
+	}
+}
+
 // batch is a renew or unsubscribe over instances: one at-most-once call per
 // at most billing.MaxIDsPerCall instances, each journaled.
 type batch struct {
@@ -145,32 +165,9 @@ func (b batch) run(ctx context.Context, f *cmdutil.Factory, client *api.Client, 
 		for _, id := range chunk {
 			taken[id] = true
 		}
-		failed := map[string]bool{}
-		for _, fi := range out.FailResourceInfos {
-			failed[fi.ResourceID] = true
-			res.Failed = append(res.Failed, Failed{ID: fi.ResourceID, Error: fi.Error()})
-		}
-		var taken []string
-		for _, id := range chunk {
-			if !failed[id] {
-				taken = append(taken, id)
-			}
-		}
-		for _, oid := range out.OrderIDs {
-			res.OrderIDs = append(res.OrderIDs, oid)
-			res.rows = append(res.rows, orderRow{orderID: oid, ids: taken})
-		}
+		res.add(chunk, out)
 	}
-	for _, fl := range res.Failed {
-		if len(chunks) == 1 && !taken[fl.ID] {
-			continue // the call's own error says it
-		}
-		name := ""
-		if t, ok := byID[fl.ID]; ok && t.Name != "" {
-			name = " (" + t.Name + ")"
-		}
-		f.IO.Warnf("%s%s: %s", fl.ID, name, fl.Error)
-	}
+	warnFailed(f, res.Failed, byID, func(id string) bool { return len(chunks) > 1 || taken[id] })
 	switch {
 	case unknown != nil:
 		return res, unknown
@@ -182,6 +179,21 @@ func (b batch) run(ctx context.Context, f *cmdutil.Factory, client *api.Client, 
 		return res, exitcode.Errorf(exitcode.Failure, "%d of %d instance(s) were not taken; see the warnings above", len(res.Failed), len(targets))
 	}
 	return res, nil
+}
+
+// warnFailed warns about each instance not taken, named as RMS lists it,
+// when say(id) (a lone call's own error already says why).
+func warnFailed(f *cmdutil.Factory, failed []Failed, byID map[string]api.Resource, say func(id string) bool) {
+	for _, fl := range failed {
+		if !say(fl.ID) {
+			continue
+		}
+		name := ""
+		if t, ok := byID[fl.ID]; ok && t.Name != "" {
+			name = " (" + t.Name + ")"
+		}
+		f.IO.Warnf("%s%s: %s", fl.ID, name, fl.Error)
+	}
 }
 
 // waitOrders follows each order (as `order wait` does) and keeps the last
