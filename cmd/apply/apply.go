@@ -220,13 +220,7 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 		}
 	}
 	if opts.DryRun {
-		if err := printPlan(f, plan); err != nil {
-			return err
-		}
-		if !plan.Converged() {
-			return exitcode.Quietf(exitcode.Changes, "%d change(s) pending, %d held", plan.Pending, plan.Held)
-		}
-		return nil
+		return dryRun(f, plan)
 	}
 
 	fmt.Fprint(f.IO.ErrOut, plan.Text())
@@ -239,6 +233,35 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 		return err
 	}
 
+	stop := carryOut(ctx, f, client, file, jpath, plan, opts, res)
+	if stop != nil {
+		// What was bought is printed whatever stopped the run: a script
+		// must never lose an order ID.
+		if perr := printResult(f, res); perr != nil {
+			return perr
+		}
+		return stop
+	}
+	return finish(f, res)
+}
+
+// dryRun prints the plan: exit 0 when nothing is pending, 6 (quietly)
+// when changes are.
+func dryRun(f *cmdutil.Factory, plan *fleet.Plan) error {
+	if err := printPlan(f, plan); err != nil {
+		return err
+	}
+	if !plan.Converged() {
+		return exitcode.Quietf(exitcode.Changes, "%d change(s) pending, %d held", plan.Pending, plan.Held)
+	}
+	return nil
+}
+
+// carryOut applies a confirmed plan: the purchases one at a time (the
+// first failure stops them), with --wait each order and its instances,
+// then the rules and auto-renew from a fresh look at the account. What
+// it did goes into res; the error is what stopped it.
+func carryOut(ctx context.Context, f *cmdutil.Factory, client *api.Client, file *fleet.File, jpath string, plan *fleet.Plan, opts *Options, res *Result) error {
 	// 1. Purchases, one at a time; the first failure stops them.
 	var stop error
 	for _, it := range plan.Items {
@@ -286,15 +309,7 @@ func run(ctx context.Context, f *cmdutil.Factory, opts *Options) error {
 			stop = nil
 		}
 	}
-	if stop != nil {
-		// What was bought is printed whatever stopped the run: a script
-		// must never lose an order ID.
-		if perr := printResult(f, res); perr != nil {
-			return perr
-		}
-		return stop
-	}
-	return finish(f, res)
+	return stop
 }
 
 // finish prints the result; purchases held back are a failure (exit 1)
