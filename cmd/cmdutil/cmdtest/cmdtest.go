@@ -6,6 +6,7 @@ package cmdtest
 
 import (
 	"context"
+	"net/http"
 	"path/filepath"
 	"testing"
 
@@ -61,6 +62,11 @@ type Options struct {
 	// Reg answers the run's API calls through the Factory's HTTPClient; nil
 	// leaves the configured client (endpoints from Env).
 	Reg *apitest.Registry
+	// Ctx is the run's context (Background when nil): cancelling it is
+	// Ctrl-C.
+	Ctx context.Context
+
+	client func() (*http.Client, error) // Sandbox.Run's
 }
 
 // Run runs flexusl with args in-process as o describes.
@@ -79,9 +85,16 @@ func Run(t testing.TB, o Options, args ...string) Result {
 		ios.SetPasswordReader(func(int) ([]byte, error) { return []byte(o.Password), nil })
 	}
 	f := &cmdutil.Factory{IO: ios, Getenv: func(k string) string { return e[k] }}
-	if o.Reg != nil {
+	switch {
+	case o.client != nil:
+		f.HTTPClient = o.client
+	case o.Reg != nil:
 		f.HTTPClient = o.Reg.HTTPClient
 	}
-	code := cmd.Run(context.Background(), f, args)
+	ctx := o.Ctx
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	code := cmd.Run(ctx, f, args)
 	return Result{out.String(), errOut.String(), code}
 }

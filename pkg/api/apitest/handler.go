@@ -15,7 +15,8 @@ import (
 // (flexusl's sandbox, in command tests of long flows); register it with
 // Func("…", All) and Persist. The handler sees the request as sent (method,
 // URL, host, headers, body) with the client's context, so a handler that
-// waits stops when the client gives up. A handler that hijacks the
+// waits stops when the client gives up, and the request then fails as a
+// silent server's does (the context's error). A handler that hijacks the
 // connection and closes it (the sandbox's "drop" fault: the work is done,
 // the answer lost) fails the request after it was sent, as a connection
 // closed without an answer does (io.ErrUnexpectedEOF).
@@ -33,6 +34,9 @@ func Handler(h http.Handler) Responder {
 		h.ServeHTTP(w, req)
 		if w.hijacked() {
 			return nil, io.ErrUnexpectedEOF
+		}
+		if err := q.Context().Err(); err != nil {
+			return nil, err // the client gave up (its timeout) before the answer
 		}
 		return w.Result(), nil
 	}

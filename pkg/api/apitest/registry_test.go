@@ -256,6 +256,10 @@ func TestHandler(t *testing.T) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		got = append(got, r.Method+" "+r.Host+r.URL.RequestURI()+" "+r.Header.Get("X-Auth-Token")+" "+string(b))
+		if r.URL.Path == "/slow" {
+			<-r.Context().Done() // a server that goes silent
+			return
+		}
 		if r.URL.Path == "/drop" {
 			conn, _, err := w.(http.Hijacker).Hijack()
 			if err != nil {
@@ -285,5 +289,12 @@ func TestHandler(t *testing.T) {
 	}
 	if len(got) != 2 || got[0] != "POST bss.example/v2/x?a=1  body" || got[1] != "POST bss.example/drop t {}" {
 		t.Errorf("%q", got)
+	}
+	// Silence until the client gives up: the request fails, after it was
+	// sent (an unknown outcome too), not as an empty 200.
+	c.HTTP.Timeout = 50 * time.Millisecond
+	op.Path = "/slow"
+	if _, err := c.Do(context.Background(), op, api.AtMostOnce); !errors.As(err, &unknown) || len(reg.Requests()) != 3 {
+		t.Errorf("slow: %d requests: %v", len(reg.Requests()), err)
 	}
 }
