@@ -1,4 +1,4 @@
-package cmd
+package authcmd_test
 
 import (
 	"context"
