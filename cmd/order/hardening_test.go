@@ -159,4 +159,3 @@ func TestLastOrderIDFromTheJournalIsChecked(t *testing.T) {
 		}
 	}
 }
-
