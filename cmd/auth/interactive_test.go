@@ -27,11 +27,8 @@ func runTTY(t *testing.T, reg *apitest.Registry, env map[string]string, stdin, p
 	return result{r.Out, r.Err, r.Code}
 }
 
-// tokens matches IAM's token requests; tokenRequest one with exactly the
-// body a password sign-in sends (project-scoped for region, else
-// account-scoped).
-var tokens = apitest.REST("POST", "/v3/auth/tokens")
-
+// tokenRequest matches an IAM token request with exactly the body a
+// password sign-in sends (project-scoped for region, else account-scoped).
 func tokenRequest(t *testing.T, account, user, password, region string) apitest.Matcher {
 	req := api.NewDomainTokenRequest(account, user, password)
 	if region != "" {

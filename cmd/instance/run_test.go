@@ -13,16 +13,9 @@ type result struct {
 	code     int
 }
 
-// runIn runs flexusl in-process with env; tty makes every stream a
-// terminal with stdin answering prompts.
-func runIn(t *testing.T, env map[string]string, tty bool, stdin string, args ...string) result {
-	t.Helper()
-	r := cmdtest.Run(t, cmdtest.Options{Env: env, TTY: tty, Stdin: stdin}, args...)
-	return result{r.Out, r.Err, r.Code}
-}
-
-// runReg is runIn with reg answering the API calls (no endpoint is
-// configured: the Factory's HTTP client is reg's).
+// runReg runs flexusl in-process with env and reg answering the API calls
+// (no endpoint is configured: the Factory's HTTP client is reg's); tty
+// makes every stream a terminal with stdin answering prompts.
 func runReg(t *testing.T, reg *apitest.Registry, env map[string]string, tty bool, stdin string, args ...string) result {
 	t.Helper()
 	r := cmdtest.Run(t, cmdtest.Options{Env: env, TTY: tty, Stdin: stdin, Reg: reg}, args...)
