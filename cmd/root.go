@@ -47,8 +47,8 @@ var topCommands = []struct {
 	{"specs", specscmd.Short, specscmd.NewCmdSpecs},
 	{"images", imagescmd.Short, imagescmd.NewCmdImages},
 	{"regions", regionscmd.Short, regionscmd.NewCmdRegions},
-	{"sandbox", sandboxcmd.Short, sandboxcmd.NewCmdSandbox},
-	{"version", versioncmd.Short, versioncmd.NewCmdVersion},
+	{"sandbox", sandboxcmd.Short, func(f *cmdutil.Factory) *cobra.Command { return sandboxcmd.NewCmdSandbox(f, nil) }},
+	{"version", versioncmd.Short, func(f *cmdutil.Factory) *cobra.Command { return versioncmd.NewCmdVersion(f, nil) }},
 }
 
 // NewRootCmd builds the whole command tree on f (documentation, tests).

@@ -2,7 +2,6 @@ package cmd
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -83,41 +82,6 @@ func TestGoldenOutputs(t *testing.T) {
 	}
 }
 
-func TestSpecsListIssueCases(t *testing.T) {
-	r := run(t, nil, "specs", "list", "--image", "GitLab", "--image-version", "16.9.3", "-o", "json")
-	var specs []map[string]any
-	if err := json.Unmarshal([]byte(r.out), &specs); err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, s := range specs {
-		got = append(got, s["code"].(string))
-	}
-	if strings.Join(got, " ") != "hf.large.4.30m.linux hf.xlarge.2.30m.linux hf.xlarge.4.30m.linux" {
-		t.Errorf("GitLab specs = %v", got)
-	}
-	keys := []string{"code", "os", "vcpus", "memory_gib", "system_disk_gib", "peak_bandwidth_mbit_s", "data_package_gb"}
-	for _, k := range keys {
-		if _, ok := specs[0][k]; !ok {
-			t.Errorf("JSON key %s missing", k)
-		}
-	}
-
-	r = run(t, nil, "specs", "list", "--image", "CentOS", "--image-version", "8.2", "--region", "tr-west-1")
-	if r.code != 2 || r.out != "" || !strings.Contains(r.err, "CentOS 8.2 is not offered in tr-west-1 (TR-Istanbul)") {
-		t.Errorf("CentOS 8.2 in Istanbul: %+v", r)
-	}
-
-	r = run(t, nil, "specs", "list", "--image", "Debian", "--image-version", "11.1", "--region", "ap-southeast-1", "-o", "json")
-	if r.code != 0 || !strings.Contains(r.out, `"hf.large.025.30m.linux"`) || !strings.Contains(r.out, `"memory_gib": 0.5`) {
-		t.Errorf("Debian 11.1 HK: %+v", r)
-	}
-	r = run(t, nil, "specs", "list", "--image", "Debian", "--image-version", "11.1", "--region", "ap-southeast-2", "-o", "json")
-	if r.code != 0 || strings.Contains(r.out, "hf.large.025") {
-		t.Errorf("Debian 11.1 Bangkok: %+v", r)
-	}
-}
-
 func TestExitCodesAndErrors(t *testing.T) {
 	tests := []struct {
 		name string
@@ -154,48 +118,6 @@ func TestExitCodesAndErrors(t *testing.T) {
 				t.Errorf("stderr does not start with Error: %q", r.err)
 			}
 		})
-	}
-}
-
-func TestProfileRegionFiltersImages(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "config.yaml")
-	os.WriteFile(path, []byte("active_profile: tr\nprofiles:\n  tr:\n    region: tr-west-1\n"), 0o600)
-	r := run(t, map[string]string{"FLEXUSL_CONFIG": path}, "images", "list", "-o", "json")
-	if r.code != 0 || strings.Contains(r.out, `"version": "8.2"`) || !strings.Contains(r.out, `"version": "7.9"`) {
-		t.Errorf("%+v", r)
-	}
-	// A flag beats the profile.
-	r = run(t, map[string]string{"FLEXUSL_CONFIG": path}, "images", "list", "-o", "json", "--region", "ap-southeast-3")
-	if !strings.Contains(r.out, `"version": "8.2"`) {
-		t.Errorf("flag region ignored")
-	}
-}
-
-func TestCatalogOverride(t *testing.T) {
-	data, err := os.ReadFile("../pkg/catalog/catalog.txt")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "cat.txt")
-	os.WriteFile(path, append(data, "region | af-south-1 | AF-Johannesburg\n"...), 0o600)
-	for _, env := range []map[string]string{{"FLEXUSL_CATALOG_FILE": path}, nil} {
-		args := []string{"regions", "list"}
-		if env == nil {
-			args = append(args, "--catalog", path)
-		}
-		r := run(t, env, args...)
-		if !strings.Contains(r.out, "AF-Johannesburg") {
-			t.Errorf("override not used: %+v", r)
-		}
-	}
-}
-
-func TestVersionJSON(t *testing.T) {
-	r := run(t, nil, "version", "-o", "json")
-	var v map[string]string
-	if err := json.Unmarshal([]byte(r.out), &v); err != nil || v["version"] == "" || v["commit"] == "" || !strings.HasPrefix(v["go_version"], "go") {
-		t.Errorf("%v %v", v, err)
 	}
 }
 

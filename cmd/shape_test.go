@@ -1,8 +1,8 @@
 package cmd
 
 import (
+	"context"
 	"encoding/json"
-	"net/http/httptest"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -15,6 +15,7 @@ import (
 	configcmd "github.com/flexusl/flexusl/cmd/config"
 	instancecmd "github.com/flexusl/flexusl/cmd/instance"
 	ordercmd "github.com/flexusl/flexusl/cmd/order"
+	"github.com/flexusl/flexusl/pkg/api/apitest"
 	"github.com/flexusl/flexusl/pkg/buildinfo"
 	"github.com/flexusl/flexusl/pkg/catalog"
 	"github.com/flexusl/flexusl/pkg/config"
@@ -25,16 +26,22 @@ import (
 	"github.com/flexusl/flexusl/pkg/ui"
 )
 
-// sandboxEnv starts a sandbox with instances and returns the environment
-// that points flexusl at it.
-func sandboxEnv(t *testing.T, instances int) map[string]string {
+// sandboxRuns are runs against a sandbox with instances, answering
+// in-process through the Factory's HTTP client (no server, no endpoint
+// settings).
+type sandboxRuns struct {
+	env map[string]string
+	reg *apitest.Registry
+}
+
+func sandboxEnv(t *testing.T, instances int) *sandboxRuns {
 	t.Helper()
 	s, err := sandbox.New(sandbox.Options{CompleteAfter: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+	reg := apitest.New(t)
+	reg.Register(apitest.Func("any request to the sandbox", apitest.All), apitest.Handler(s)).Persist()
 	if instances > 0 {
 		if _, err := s.Provision(sandbox.ProvisionRequest{Count: instances, Regions: []string{"ap-southeast-3"}}); err != nil {
 			t.Fatal(err)
@@ -43,10 +50,15 @@ func sandboxEnv(t *testing.T, instances int) map[string]string {
 	dir := t.TempDir()
 	env := map[string]string{"FLEXUSL_TOKEN": sandbox.DefaultToken, "FLEXUSL_CONFIG": filepath.Join(dir, "config.yaml"),
 		"XDG_STATE_HOME": filepath.Join(dir, "state"), "XDG_CACHE_HOME": filepath.Join(dir, "cache"), "HOME": dir}
-	for _, k := range []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT"} {
-		env[k] = srv.URL
-	}
-	return env
+	return &sandboxRuns{env, reg}
+}
+
+func (sb *sandboxRuns) run(t *testing.T, args ...string) result {
+	t.Helper()
+	io, _, out, errOut := ui.Test()
+	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return sb.env[k] }, HTTPClient: sb.reg.HTTPClient}
+	code := Run(context.Background(), f, args)
+	return result{out.String(), errOut.String(), code}
 }
 
 // Each list and show command's --help (and those of the commands that
@@ -56,7 +68,7 @@ func sandboxEnv(t *testing.T, instances int) map[string]string {
 // every key that is never left out is printed, and --help says them all.
 func TestHelpNamesTheJSONKeysPrinted(t *testing.T) {
 	env := sandboxEnv(t, 2)
-	if r := runIn(t, env, false, "", "config", "set", "region", "ap-southeast-3"); r.code != 0 {
+	if r := env.run(t, "config", "set", "region", "ap-southeast-3"); r.code != 0 {
 		t.Fatalf("config set: %+v", r)
 	}
 	tests := []struct {
@@ -109,7 +121,7 @@ func TestHelpNamesTheJSONKeysPrinted(t *testing.T) {
 			}
 		}
 
-		r := runIn(t, env, false, "", append(tt.args, "-o", "json")...)
+		r := env.run(t, append(tt.args, "-o", "json")...)
 		if r.code != 0 {
 			t.Fatalf("%s: %+v", name, r)
 		}

@@ -21,6 +21,6 @@ func NewCmdInstance(f *cmdutil.Factory) *cobra.Command {
 	cmd.AddCommand(NewCmdBuy(f, nil), NewCmdList(f, nil), NewCmdShow(f, nil), NewCmdSSH(f, nil))
 	cmd.AddCommand(newPowerCmds(f, nil)...)
 	cmd.AddCommand(NewCmdResetPassword(f, nil), NewCmdUpdate(f, nil),
-		NewCmdRenew(f, nil), NewCmdDelete(f, nil), NewCmdAutoRenew(f, nil), NewCmdTraffic(f))
+		NewCmdRenew(f, nil), NewCmdDelete(f, nil), NewCmdAutoRenew(f, nil), NewCmdTraffic(f, nil))
 	return cmdutil.GroupCommand(cmd)
 }

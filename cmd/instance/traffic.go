@@ -27,8 +27,16 @@ type TrafficRow struct {
 	Error       string   `json:"error"`
 }
 
-// NewCmdTraffic is `flexusl instance traffic`.
-func NewCmdTraffic(f *cmdutil.Factory) *cobra.Command {
+// TrafficOptions are the inputs of `instance traffic`.
+type TrafficOptions struct {
+	// Targets are the instances' IDs or names; none means every instance.
+	Targets []string
+}
+
+// NewCmdTraffic is `flexusl instance traffic`; runF replaces the run in
+// tests.
+func NewCmdTraffic(f *cmdutil.Factory, runF func(*TrafficOptions) error) *cobra.Command {
+	opts := &TrafficOptions{}
 	cmd := &cobra.Command{
 		Use:   "traffic [ID|NAME...]",
 		Short: "Show how much of each instance's data package is used (BSS ListFreeResourceUsages)",
@@ -49,7 +57,16 @@ JSON: [{"id","name","total_gb","used_gb","remaining_gb","used_percent",
   flexusl instance traffic --region ap-southeast-3`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return trafficRun(cmd.Context(), f, args)
+			if len(args) > 0 {
+				if err := checkArgs(args); err != nil {
+					return err
+				}
+			}
+			opts.Targets = args
+			if runF != nil {
+				return runF(opts)
+			}
+			return trafficRun(cmd.Context(), f, opts)
 		},
 		ValidArgsFunction: completeInstances(f),
 	}
@@ -57,12 +74,8 @@ JSON: [{"id","name","total_gb","used_gb","remaining_gb","used_percent",
 	return cmd
 }
 
-func trafficRun(ctx context.Context, f *cmdutil.Factory, args []string) error {
-	if len(args) > 0 {
-		if err := checkArgs(args); err != nil {
-			return err
-		}
-	}
+func trafficRun(ctx context.Context, f *cmdutil.Factory, opts *TrafficOptions) error {
+	args := opts.Targets
 	region, err := cmdutil.RegionFlag(f)
 	if err != nil {
 		return err

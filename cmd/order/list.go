@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api"
@@ -42,10 +43,22 @@ func newListEntry(e journal.Entry) ListEntry {
 	return l
 }
 
-// NewCmdList is `flexusl order list`.
-func NewCmdList(f *cmdutil.Factory) *cobra.Command {
-	var refresh, remote bool
-	var ro remoteOptions
+// ListOptions are the inputs of `order list`.
+type ListOptions struct {
+	// Refresh asks BSS for each journal order's current status.
+	Refresh bool
+	// Remote lists the account's orders from BSS instead of the journal,
+	// created within Since, filtered by Status and Type (as typed).
+	Remote              bool
+	Since, Status, Type string
+	// Window and Filter are Since, Status and Type parsed (with Remote).
+	Window time.Duration
+	Filter api.ListOrdersOptions
+}
+
+// NewCmdList is `flexusl order list`; runF replaces the run in tests.
+func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{}
 	cmd := &cobra.Command{
 		Use:        "list [--refresh] | --remote [--since 30d] [--status S] [--type T]",
 		SuggestFor: []string{"orders"},
@@ -83,76 +96,90 @@ an unknown purchase, renewal or unsubscription was placed. JSON:
   flexusl order list --remote --jq '.orders[] | select(.status == 6) | .order_id'`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if !remote {
+			if !opts.Remote {
 				for _, fl := range []string{"since", "status", "type"} {
 					if cmd.Flags().Changed(fl) {
 						return cmdutil.UsageErrorf("--%s goes with --remote", fl)
 					}
 				}
 			} else {
-				if refresh {
+				if opts.Refresh {
 					return cmdutil.UsageErrorf("--refresh and --remote exclude each other: --remote already reads the current statuses")
 				}
-				return listRemote(cmd.Context(), f, ro)
-			}
-			entries, path, err := f.ReadJournal()
-			if err != nil {
-				return err
-			}
-			rows := make([]ListEntry, 0, len(entries))
-			for _, e := range journal.Newest(entries) {
-				if !journal.KindOf(e.Kind).Orders() {
-					continue // auto-renew changes and server operations place no orders
-				}
-				rows = append(rows, newListEntry(e))
-			}
-			if len(rows) == 0 {
-				f.IO.Infof("No orders in this machine's journal (%s): it holds what flexusl did from here.\n"+
-					"The account's orders, from anywhere: flexusl order list --remote", path)
-			}
-			if refresh && len(rows) > 0 {
-				if err := refreshAll(cmd.Context(), f, rows); err != nil {
+				if err := opts.parseRemote(); err != nil {
 					return err
 				}
 			}
-			return f.Print(rows, func() ([]string, [][]string) {
-				h := []string{"ORDER ID", "NAME", "REGION", "CREATED", "KIND", "SPEC", "QTY", "REQUEST OUTCOME"} // ID, NAME, REGION first, as every table
-				if refresh {
-					h = append(h, "STATUS")
-				}
-				out := make([][]string, len(rows))
-				for i, r := range rows {
-					id := strings.Join(r.OrderIDs, ",")
-					if id == "" {
-						id = "- (request " + r.RequestID + ")"
-					}
-					qty := "-"
-					if r.Quantity > 0 {
-						qty = strconv.Itoa(r.Quantity)
-					}
-					out[i] = []string{id, cmdutil.Dash(r.Name), cmdutil.Dash(r.Region), cmdutil.TableTime(r.Time), r.Kind, cmdutil.Dash(r.Spec), qty, r.State}
-					if refresh {
-						st := r.StatusText
-						if r.Refresh != "" {
-							st = "error: " + r.Refresh
-						}
-						out[i] = append(out[i], cmdutil.Dash(st))
-					}
-				}
-				return h, out
-			})
+			if runF != nil {
+				return runF(opts)
+			}
+			if opts.Remote {
+				return listRemote(cmd.Context(), f, opts)
+			}
+			return listRun(cmd.Context(), f, opts)
 		},
 	}
-	cmd.Flags().BoolVar(&refresh, "refresh", false, "ask BSS for each order's current status")
-	cmd.Flags().BoolVar(&remote, "remote", false, "list the account's orders from BSS, joined with the journal")
-	cmd.Flags().StringVar(&ro.since, "since", "30d", "with --remote: orders created this long ago or later (7d, 36h, 90m)")
-	cmd.Flags().StringVar(&ro.status, "status", "", "with --remote: only orders in this status (pending-payment, processing, completed, cancelled, ... or its number)")
-	cmd.Flags().StringVar(&ro.orderType, "type", "", "with --remote: only orders of this type (new, renewal, unsubscribe, change, ... or its number)")
+	cmd.Flags().BoolVar(&opts.Refresh, "refresh", false, "ask BSS for each order's current status")
+	cmd.Flags().BoolVar(&opts.Remote, "remote", false, "list the account's orders from BSS, joined with the journal")
+	cmd.Flags().StringVar(&opts.Since, "since", "30d", "with --remote: orders created this long ago or later (7d, 36h, 90m)")
+	cmd.Flags().StringVar(&opts.Status, "status", "", "with --remote: only orders in this status (pending-payment, processing, completed, cancelled, ... or its number)")
+	cmd.Flags().StringVar(&opts.Type, "type", "", "with --remote: only orders of this type (new, renewal, unsubscribe, change, ... or its number)")
 	cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions([]string{"pending-payment", "processing", "completed", "cancelled", "pending-review", "pending-refund", "pending-confirmation"}, cobra.ShellCompDirectiveNoFileComp))
 	cmd.RegisterFlagCompletionFunc("type", cobra.FixedCompletions([]string{"new", "renewal", "unsubscribe", "change", "to-prepaid", "trial", "commercial", "price-adjustment"}, cobra.ShellCompDirectiveNoFileComp))
 	cmdutil.JSONKeys(cmd, "without --remote", ListEntry{})
 	cmdutil.JSONKeys(cmd, "with --remote", RemoteList{})
 	return cmd
+}
+
+// listRun lists the journal's orders, newest first, with their current
+// status when asked (--refresh).
+func listRun(ctx context.Context, f *cmdutil.Factory, opts *ListOptions) error {
+	entries, path, err := f.ReadJournal()
+	if err != nil {
+		return err
+	}
+	rows := make([]ListEntry, 0, len(entries))
+	for _, e := range journal.Newest(entries) {
+		if !journal.KindOf(e.Kind).Orders() {
+			continue // auto-renew changes and server operations place no orders
+		}
+		rows = append(rows, newListEntry(e))
+	}
+	if len(rows) == 0 {
+		f.IO.Infof("No orders in this machine's journal (%s): it holds what flexusl did from here.\n"+
+			"The account's orders, from anywhere: flexusl order list --remote", path)
+	}
+	if opts.Refresh && len(rows) > 0 {
+		if err := refreshAll(ctx, f, rows); err != nil {
+			return err
+		}
+	}
+	return f.Print(rows, func() ([]string, [][]string) {
+		h := []string{"ORDER ID", "NAME", "REGION", "CREATED", "KIND", "SPEC", "QTY", "REQUEST OUTCOME"} // ID, NAME, REGION first, as every table
+		if opts.Refresh {
+			h = append(h, "STATUS")
+		}
+		out := make([][]string, len(rows))
+		for i, r := range rows {
+			id := strings.Join(r.OrderIDs, ",")
+			if id == "" {
+				id = "- (request " + r.RequestID + ")"
+			}
+			qty := "-"
+			if r.Quantity > 0 {
+				qty = strconv.Itoa(r.Quantity)
+			}
+			out[i] = []string{id, cmdutil.Dash(r.Name), cmdutil.Dash(r.Region), cmdutil.TableTime(r.Time), r.Kind, cmdutil.Dash(r.Spec), qty, r.State}
+			if opts.Refresh {
+				st := r.StatusText
+				if r.Refresh != "" {
+					st = "error: " + r.Refresh
+				}
+				out[i] = append(out[i], cmdutil.Dash(st))
+			}
+		}
+		return h, out
+	})
 }
 
 func refreshAll(ctx context.Context, f *cmdutil.Factory, rows []ListEntry) error {

@@ -32,7 +32,7 @@ else ~/.local/state/flexusl/orders.jsonl); order list --remote reads the
 account's orders from BSS.`,
 	}
 	cmd.Example = "  flexusl order list\n  flexusl order wait --last\n  flexusl order pay --last"
-	cmd.AddCommand(NewCmdShow(f), NewCmdWait(f), NewCmdList(f))
+	cmd.AddCommand(NewCmdShow(f, nil), NewCmdWait(f, nil), NewCmdList(f, nil))
 	cmd.AddCommand(newActionCmds(f, nil)...)
 	return cmdutil.GroupCommand(cmd)
 }

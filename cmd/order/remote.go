@@ -60,35 +60,38 @@ type RemoteList struct {
 	UnknownAttempts []UnknownAttempt `json:"unknown_attempts"`
 }
 
-// remoteOptions are the inputs of `order list --remote`.
-type remoteOptions struct {
-	since, status, orderType string
-}
-
-func listRemote(ctx context.Context, f *cmdutil.Factory, o remoteOptions) error {
+// parseRemote checks --since, --status and --type and fills Window and
+// Filter from them (exit 2 naming each bad flag's field).
+func (o *ListOptions) parseRemote() error {
 	var ps problem.Problems
-	since, p := billing.ParseSince(o.since)
+	since, p := billing.ParseSince(o.Since)
 	if p != nil {
 		ps = append(ps, *p)
 	}
-	lo := api.ListOrdersOptions{}
-	if o.status != "" {
-		st, p := billing.ParseOrderStatus(o.status)
+	o.Window = since
+	o.Filter = api.ListOrdersOptions{}
+	if o.Status != "" {
+		st, p := billing.ParseOrderStatus(o.Status)
 		if p != nil {
 			ps = append(ps, *p)
 		}
-		lo.Status = st
+		o.Filter.Status = st
 	}
-	if o.orderType != "" {
-		t, p := billing.ParseOrderType(o.orderType)
+	if o.Type != "" {
+		t, p := billing.ParseOrderType(o.Type)
 		if p != nil {
 			ps = append(ps, *p)
 		}
-		lo.OrderType = t
+		o.Filter.OrderType = t
 	}
 	if len(ps) > 0 {
 		return cmdutil.ProblemsError(ps, nil)
 	}
+	return nil
+}
+
+func listRemote(ctx context.Context, f *cmdutil.Factory, o *ListOptions) error {
+	since, lo := o.Window, o.Filter
 	client, err := f.APIClient()
 	if err != nil {
 		return err

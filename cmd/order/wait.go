@@ -1,6 +1,7 @@
 package ordercmd
 
 import (
+	"context"
 	"time"
 
 	"github.com/flexusl/flexusl/cmd/cmdutil"
@@ -11,10 +12,22 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// NewCmdWait is `flexusl order wait`.
-func NewCmdWait(f *cmdutil.Factory) *cobra.Command {
-	var last bool
-	var timeout, interval time.Duration
+// WaitOptions are the inputs of `order wait`.
+type WaitOptions struct {
+	// OrderID is the order waited on; "" with Last.
+	OrderID string
+	// Last takes the newest order in the local journal.
+	Last bool
+	// Timeout is how long to wait in all; Interval the longest gap
+	// between checks.
+	Timeout, Interval time.Duration
+	// Path is the command's path, for the errors that name it.
+	Path string
+}
+
+// NewCmdWait is `flexusl order wait`; runF replaces the run in tests.
+func NewCmdWait(f *cmdutil.Factory, runF func(*WaitOptions) error) *cobra.Command {
+	opts := &WaitOptions{}
 	cmd := &cobra.Command{
 		Use:   "wait (ORDER_ID | --last) [--timeout 30m] [--interval 10s]",
 		Short: "Wait until an order completes",
@@ -45,37 +58,23 @@ line per status change. stdout holds only the final result.`,
   flexusl order wait --last --timeout 10m -o json`,
 		Args: cobra.ArbitraryArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if timeout <= 0 || interval <= 0 {
+			if opts.Timeout <= 0 || opts.Interval <= 0 {
 				return cmdutil.UsageErrorf("--timeout and --interval must be positive")
 			}
-			id, entry, err := resolveOrderID(f, args, last, cmd.CommandPath())
+			id, err := orderArg(cmd, args, opts.Last)
 			if err != nil {
 				return err
 			}
-			start := time.Now()
-			v, err := cmdutil.WaitOrder(cmd.Context(), f, id, regionOf(entry), instanceIDs(entry), timeout, interval, 0)
-			if err != nil {
-				return err
+			opts.OrderID, opts.Path = id, cmd.CommandPath()
+			if runF != nil {
+				return runF(opts)
 			}
-			var ids []string
-			if entry != nil && entry.Kind == journal.KindPurchase {
-				ids = entry.ResourceIDs // the instances it created
-			}
-			if v.Status != api.StatusCompleted || len(ids) == 0 {
-				return PrintView(f, v)
-			}
-			// A purchase from the journal: then its instances, within the
-			// same --timeout, RUNNING with a public IP.
-			vs, werr := cmdutil.WaitInstances(cmd.Context(), f, id, regionOf(entry), ids, timeout-time.Since(start), interval)
-			if err := f.PrintWithInstances(&waitResult{View: v, Instances: vs}, viewTable(v), vs); err != nil {
-				return err
-			}
-			return werr
+			return waitRun(cmd.Context(), f, opts)
 		},
 		ValidArgsFunction: cmdutil.CompleteOrderIDs(f),
 	}
-	cmd.Flags().BoolVar(&last, "last", false, "the newest order in the local journal")
-	cmdutil.WaitFlags(cmd.Flags(), nil, "", &timeout, &interval, 30*time.Minute)
+	cmd.Flags().BoolVar(&opts.Last, "last", false, "the newest order in the local journal")
+	cmdutil.WaitFlags(cmd.Flags(), nil, "", &opts.Timeout, &opts.Interval, 30*time.Minute)
 	cmdutil.JSONKeys(cmd, "", waitResult{})
 	return cmd
 }
@@ -85,4 +84,33 @@ line per status change. stdout holds only the final result.`,
 type waitResult struct {
 	*order.View
 	Instances []instance.View `json:"instances"`
+}
+
+// waitRun waits for the order and, for a purchase from the journal, its
+// instances, within the one timeout.
+func waitRun(ctx context.Context, f *cmdutil.Factory, opts *WaitOptions) error {
+	timeout, interval := opts.Timeout, opts.Interval
+	id, entry, err := resolveOrderID(f, idArgs(opts.OrderID), opts.Last, opts.Path)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	v, err := cmdutil.WaitOrder(ctx, f, id, regionOf(entry), instanceIDs(entry), timeout, interval, 0)
+	if err != nil {
+		return err
+	}
+	var ids []string
+	if entry != nil && entry.Kind == journal.KindPurchase {
+		ids = entry.ResourceIDs // the instances it created
+	}
+	if v.Status != api.StatusCompleted || len(ids) == 0 {
+		return PrintView(f, v)
+	}
+	// A purchase from the journal: then its instances, within the
+	// same --timeout, RUNNING with a public IP.
+	vs, werr := cmdutil.WaitInstances(ctx, f, id, regionOf(entry), ids, timeout-time.Since(start), interval)
+	if err := f.PrintWithInstances(&waitResult{View: v, Instances: vs}, viewTable(v), vs); err != nil {
+		return err
+	}
+	return werr
 }

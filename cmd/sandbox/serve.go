@@ -33,8 +33,8 @@ type Options struct {
 // here without building the command.
 const Short = "Serve a local copy of every API flexusl calls (purchase, instances, servers, billing, IAM)"
 
-// NewCmdSandbox is `flexusl sandbox`.
-func NewCmdSandbox(f *cmdutil.Factory) *cobra.Command {
+// NewCmdSandbox is `flexusl sandbox`; runF replaces the run in tests.
+func NewCmdSandbox(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	opts := &Options{}
 	cmd := &cobra.Command{
 		Use:   "sandbox",
@@ -109,7 +109,15 @@ ones); it stops on Ctrl-C or SIGTERM.`,
   flexusl sandbox --listen 127.0.0.1:18089 --complete-after 1s --provision-after 0s \
     --job-after 1s --log sandbox.log > sandbox.env &`,
 		Args: cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error { return run(cmd, f, opts) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return run(cmd, f, opts)
+		},
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&opts.Listen, "listen", "127.0.0.1:8089", "address to listen on (loopback unless you say otherwise)")
@@ -126,7 +134,8 @@ ones); it stops on Ctrl-C or SIGTERM.`,
 	return cmd
 }
 
-func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
+// check refuses the flag values the sandbox cannot run with (exit 2).
+func (opts *Options) check() error {
 	switch {
 	case opts.CompleteAfter <= 0:
 		return cmdutil.UsageErrorf("--complete-after must be positive, got %s", opts.CompleteAfter)
@@ -140,6 +149,10 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 			return err
 		}
 	}
+	return nil
+}
+
+func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 	cat, err := f.Catalog()
 	if err != nil {
 		return err

@@ -14,8 +14,12 @@ import (
 // here without building the command.
 const Short = "Print the version, commit and Go version"
 
-// NewCmdVersion is `flexusl version`.
-func NewCmdVersion(f *cmdutil.Factory) *cobra.Command {
+// Options are the inputs of `flexusl version` (none of its own).
+type Options struct{}
+
+// NewCmdVersion is `flexusl version`; runF replaces the run in tests.
+func NewCmdVersion(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{}
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: Short,
@@ -26,6 +30,9 @@ revision Go embedded in it.`,
 		Example: "  flexusl version\n  flexusl version -o json\n  flexusl --version",
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
 			return Print(f)
 		},
 	}

@@ -247,3 +247,54 @@ func TestConnectedOrNot(t *testing.T) {
 		t.Errorf("request IDs %q %q", r[0].Header.Get("Client-Request-Id"), r[1].Header.Get("Client-Request-Id"))
 	}
 }
+
+// Handler serves requests through a handler in-process: it sees what was
+// sent, and a hijacked connection is an answer lost after the request was
+// taken (an unknown outcome for an at-most-once call, sent once).
+func TestHandler(t *testing.T) {
+	var got []string
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		got = append(got, r.Method+" "+r.Host+r.URL.RequestURI()+" "+r.Header.Get("X-Auth-Token")+" "+string(b))
+		if r.URL.Path == "/slow" {
+			<-r.Context().Done() // a server that goes silent
+			return
+		}
+		if r.URL.Path == "/drop" {
+			conn, _, err := w.(http.Hijacker).Hijack()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			conn.Close()
+			return
+		}
+		w.Header().Set("X-Seen", "1")
+		w.WriteHeader(201)
+		io.WriteString(w, "made")
+	})
+	reg := apitest.New(t)
+	reg.Register(apitest.Func("all", apitest.All), apitest.Handler(h)).Persist()
+	resp, body, _, err := send(t, reg.Client(), "POST", "https://bss.example/v2/x?a=1", "body")
+	if err != nil || resp.StatusCode != 201 || body != "made" || resp.Header.Get("X-Seen") != "1" {
+		t.Errorf("%v %v %q", err, resp, body)
+	}
+	op := &api.Op{Name: "pay", Service: api.BSS, Method: "POST", Path: "/drop", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "req-1"}
+	c := &api.Client{BSSEndpoint: "https://bss.example", HTTP: reg.Client(), Auth: auth.Token{Value: "t"}, MaxRetries: 2,
+		Sleep: func(context.Context, time.Duration) error { return nil }}
+	_, err = c.Do(context.Background(), op, api.AtMostOnce)
+	var unknown *api.UnknownOutcomeError
+	if !errors.As(err, &unknown) || len(reg.Requests()) != 2 {
+		t.Errorf("drop: %d requests: %v", len(reg.Requests()), err)
+	}
+	if len(got) != 2 || got[0] != "POST bss.example/v2/x?a=1  body" || got[1] != "POST bss.example/drop t {}" {
+		t.Errorf("%q", got)
+	}
+	// Silence until the client gives up: the request fails, after it was
+	// sent (an unknown outcome too), not as an empty 200.
+	c.HTTP.Timeout = 50 * time.Millisecond
+	op.Path = "/slow"
+	if _, err := c.Do(context.Background(), op, api.AtMostOnce); !errors.As(err, &unknown) || len(reg.Requests()) != 3 {
+		t.Errorf("slow: %d requests: %v", len(reg.Requests()), err)
+	}
+}

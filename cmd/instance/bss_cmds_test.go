@@ -1,8 +1,7 @@
-package cmd
+package instancecmd_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,23 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/api/apitest"
 	"github.com/flexusl/flexusl/pkg/config"
-	"github.com/flexusl/flexusl/pkg/ui"
 )
-
-// runIn runs flexusl in-process against env; tty makes every stream a
-// terminal with stdin answering prompts.
-func runIn(t *testing.T, env map[string]string, tty bool, stdin string, args ...string) result {
-	t.Helper()
-	io, in, out, errOut := ui.Test()
-	io.SetTTY(tty, tty, tty)
-	in.WriteString(stdin)
-	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
-	code := Run(context.Background(), f, args)
-	return result{out.String(), errOut.String(), code}
-}
 
 // The stubbed account of the money-safety table: two instances (as
 // newFakeBSS(t, 2) has), and order CS250101000000001 pending payment.
@@ -172,7 +157,7 @@ func TestMoneySafetyTable(t *testing.T) {
 						}
 					}
 				}
-				r := runStub(t, reg, bssEnv(dir), false, "", args...)
+				r := runReg(t, reg, bssEnv(dir), false, "", args...)
 				if r.code != tc.code {
 					t.Fatalf("exit %d, want %d\nstdout %s\nstderr %s", r.code, tc.code, r.out, r.err)
 				}
@@ -297,7 +282,7 @@ func TestRenewSplitsAtTenAndPrintsOrders(t *testing.T) {
 	for i := range 12 {
 		args = append(args, fmt.Sprintf("web-%d", i+1))
 	}
-	r := runStub(t, reg, bssEnv(dir), false, "", args...)
+	r := runReg(t, reg, bssEnv(dir), false, "", args...)
 	if r.code != 0 {
 		t.Fatalf("exit %d: %s", r.code, r.err)
 	}
@@ -341,7 +326,7 @@ func TestRenewDryRunNeedsNoCredentials(t *testing.T) {
 	env := bssEnv(t.TempDir())
 	delete(env, "FLEXUSL_TOKEN")
 	id := stubID(0)
-	r := runStub(t, reg, env, false, "", "instance", "renew", id, "--period", "1", "--dry-run", "-o", "json")
+	r := runReg(t, reg, env, false, "", "instance", "renew", id, "--period", "1", "--dry-run", "-o", "json")
 	if r.code != 0 || len(reg.Requests()) != 0 {
 		t.Fatalf("dry run: exit %d, %d requests: %s", r.code, len(reg.Requests()), r.err)
 	}
@@ -357,7 +342,7 @@ func TestRenewDryRunNeedsNoCredentials(t *testing.T) {
 		t.Errorf("dry run %s (%v)", r.out, err)
 	}
 	// A name needs RMS, hence credentials: exit 3, nothing sent.
-	r = runStub(t, reg, env, false, "", "instance", "renew", "web-1", "--period", "1", "--dry-run")
+	r = runReg(t, reg, env, false, "", "instance", "renew", "web-1", "--period", "1", "--dry-run")
 	if r.code != 3 || len(reg.Requests()) != 0 {
 		t.Errorf("dry run by name without credentials: exit %d\n%s", r.code, r.err)
 	}
@@ -368,7 +353,7 @@ func TestRenewPartialFailure(t *testing.T) {
 	stubRenewReads(reg, 2)
 	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["CS250101000000001"],"fail_resource_infos":[`+
 		`{"error_code":"CBC.99003016","error_msg":"The resource does not exist.","resource_id":"`+stubID(1)+`"}]}`))
-	r := runStub(t, reg, bssEnv(t.TempDir()), false, "", "instance", "renew", "web-1", "web-2", "--period", "1", "--yes", "-o", "json")
+	r := runReg(t, reg, bssEnv(t.TempDir()), false, "", "instance", "renew", "web-1", "web-2", "--period", "1", "--yes", "-o", "json")
 	var res struct {
 		OrderIDs []string `json:"order_ids"`
 		Failed   []struct {
@@ -403,7 +388,7 @@ func TestRenewValidationSendsNothing(t *testing.T) {
 		if tc.args[0] == "no-such" { // a name RMS does not list
 			reg.Register(stubRMS, stubListing(1))
 		}
-		r := runStub(t, reg, bssEnv(t.TempDir()), false, "", append([]string{"instance", "renew", "--yes"}, tc.args...)...)
+		r := runReg(t, reg, bssEnv(t.TempDir()), false, "", append([]string{"instance", "renew", "--yes"}, tc.args...)...)
 		if changes := stubChangeCount(reg); r.code != 2 || !strings.Contains(r.err, tc.want) || r.out != "" || changes != 0 {
 			t.Errorf("%v: exit %d changes %d\n%s\nwant %q", tc.args, r.code, changes, r.err, tc.want)
 		}
@@ -416,7 +401,7 @@ func TestRenewConfirmationShowsExpiry(t *testing.T) {
 	reg.Register(stubRMS, stubListing(1))
 	reg.Register(stubSubs, stubSubscriptions(0)).Persist()
 	dir := t.TempDir()
-	r := runStub(t, reg, bssEnv(dir), true, "n\n", "instance", "renew", "web-1", "--period", "1")
+	r := runReg(t, reg, bssEnv(dir), true, "n\n", "instance", "renew", "web-1", "--period", "1")
 	if changes := stubChangeCount(reg); r.code != 2 || changes != 0 || !strings.Contains(r.err, "cancelled: nothing was sent") {
 		t.Fatalf("decline: exit %d changes %d\n%s", r.code, changes, r.err)
 	}
@@ -427,7 +412,7 @@ func TestRenewConfirmationShowsExpiry(t *testing.T) {
 		}
 	}
 	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["CS250101000000001"],"fail_resource_infos":[]}`))
-	r = runStub(t, reg, bssEnv(dir), true, "y\n", "instance", "renew", "web-1", "--period", "1")
+	r = runReg(t, reg, bssEnv(dir), true, "y\n", "instance", "renew", "web-1", "--period", "1")
 	if r.code != 0 || reg.Count(stubRenew) != 1 || !strings.Contains(r.out, "CS2501010000") || !strings.Contains(r.err, "wait for payment") {
 		t.Errorf("accept: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
@@ -438,7 +423,7 @@ func TestRenewWaitFollowsOrders(t *testing.T) {
 	stubRenewReads(reg, 1)
 	reg.Register(stubRenew, apitest.String(200, `{"order_ids":["`+stubOrderID+`"],"fail_resource_infos":[]}`))
 	reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+stubOrderID), stubOrderDetails(2, 5)).Persist()
-	r := runStub(t, reg, bssEnv(t.TempDir()), false, "", "instance", "renew", "web-1", "--period", "1", "--auto-pay", "--yes", "--wait", "--interval", "10ms", "-o", "json")
+	r := runReg(t, reg, bssEnv(t.TempDir()), false, "", "instance", "renew", "web-1", "--period", "1", "--auto-pay", "--yes", "--wait", "--interval", "10ms", "-o", "json")
 	var res struct {
 		Orders []struct {
 			Status    int    `json:"status"`
@@ -465,7 +450,7 @@ func TestDeleteTypedConfirmation(t *testing.T) {
 	}
 	dir := t.TempDir()
 	// Wrong name: nothing sent.
-	r := runStub(t, reg, bssEnv(dir), true, "web-2\n", "instance", "delete", "web-1")
+	r := runReg(t, reg, bssEnv(dir), true, "web-2\n", "instance", "delete", "web-1")
 	if changes := stubChangeCount(reg); r.code != 2 || changes != 0 || !strings.Contains(r.err, "nothing was sent") {
 		t.Fatalf("wrong name: exit %d changes %d\n%s", r.code, changes, r.err)
 	}
@@ -477,17 +462,17 @@ func TestDeleteTypedConfirmation(t *testing.T) {
 	}
 	// Right name: one unsubscription.
 	reg.Register(unsubscribe, apitest.String(200, `{"order_ids":["CS250101000000001"],"fail_resource_infos":[]}`))
-	r = runStub(t, reg, bssEnv(dir), true, "web-1\n", "instance", "delete", "web-1")
+	r = runReg(t, reg, bssEnv(dir), true, "web-1\n", "instance", "delete", "web-1")
 	if r.code != 0 || len(unsubscribes()) != 1 || !strings.Contains(string(unsubscribes()[0].Body), `"unsubscribe_type":1`) {
 		t.Fatalf("right name: exit %d\n%s", r.code, r.err)
 	}
 	// Several: the number, through the alias.
-	r = runStub(t, reg, bssEnv(dir), true, "3 instances\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
+	r = runReg(t, reg, bssEnv(dir), true, "3 instances\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
 	if r.code != 2 || len(unsubscribes()) != 1 || !strings.Contains(r.err, "Type the number of instances (3) to confirm") {
 		t.Fatalf("several, wrong: exit %d\n%s", r.code, r.err)
 	}
 	reg.Register(unsubscribe, apitest.String(200, `{"order_ids":["CS250101000000002"],"fail_resource_infos":[]}`))
-	r = runStub(t, reg, bssEnv(dir), true, "3\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
+	r = runReg(t, reg, bssEnv(dir), true, "3\n", "instance", "unsubscribe", "web-1", "web-2", "web-3")
 	if r.code != 0 || len(unsubscribes()) != 2 {
 		t.Fatalf("several: exit %d\n%s", r.code, r.err)
 	}
@@ -509,7 +494,7 @@ func TestAutoRenew(t *testing.T) {
 		}
 		return out
 	}
-	r := runStub(t, reg, env, false, "", "instance", "auto-renew", "web-1", "web-2", "on", "--times", "3", "-o", "json")
+	r := runReg(t, reg, env, false, "", "instance", "auto-renew", "web-1", "web-2", "on", "--times", "3", "-o", "json")
 	if r.code != 0 || len(autorenews()) != 2 {
 		t.Fatalf("on: exit %d\n%s", r.code, r.err)
 	}
@@ -523,19 +508,19 @@ func TestAutoRenew(t *testing.T) {
 		t.Errorf("stdout %s", r.out)
 	}
 	reg.Register(apitest.REST("DELETE", stubAutoRenew0), apitest.Status(204))
-	r = runStub(t, reg, env, false, "", "instance", "auto-renew", "web-1", "off")
+	r = runReg(t, reg, env, false, "", "instance", "auto-renew", "web-1", "off")
 	last := autorenews()[2]
 	if r.code != 0 || last.Method != "DELETE" || len(last.Body) != 0 || last.URL.Path != stubAutoRenew0 || len(autorenews()) != 3 {
 		t.Errorf("off: exit %d %s %q\n%s", r.code, last.Method, last.Body, r.err)
 	}
 	reg.Register(apitest.REST("DELETE", stubAutoRenew0), apitest.String(400, `{"error_code":"CBC.99003605","error_msg":"already cancelled"}`))
-	r = runStub(t, reg, env, false, "", "instance", "auto-renew", "web-1", "off")
+	r = runReg(t, reg, env, false, "", "instance", "auto-renew", "web-1", "off")
 	if r.code != 0 || !strings.Contains(r.out, "already off") {
 		t.Errorf("off twice: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 	for _, bad := range [][]string{{"web-1", "on", "--times", "100"}, {"web-1", "off", "--times", "2"}, {"web-1", "maybe"}, {"on"}, {"web-1", "on", "--times", "-1"}} {
 		n := len(reg.Requests())
-		r := runStub(t, reg, env, false, "", append([]string{"instance", "auto-renew"}, bad...)...)
+		r := runReg(t, reg, env, false, "", append([]string{"instance", "auto-renew"}, bad...)...)
 		if r.code != 2 || len(reg.Requests()) != n {
 			t.Errorf("%v: exit %d, %d requests\n%s", bad, r.code, len(reg.Requests())-n, r.err)
 		}
@@ -543,7 +528,7 @@ func TestAutoRenew(t *testing.T) {
 	// An unknown outcome is checked where auto-renew shows (instance show),
 	// not in the orders: auto-renew places none (journal.Kinds).
 	reg.Register(apitest.REST("DELETE", stubAutoRenew1), apitest.String(500, `{"error_code":"CBC.0999","error_msg":"internal"}`))
-	r = runStub(t, reg, env, false, "", "instance", "auto-renew", "web-2", "off")
+	r = runReg(t, reg, env, false, "", "instance", "auto-renew", "web-2", "off")
 	if r.code != 1 || !strings.Contains(r.err, "Do not run the command again until you know: `flexusl instance show` gives each instance's AUTO RENEW") || strings.Contains(r.err, "order list") {
 		t.Errorf("unknown outcome: exit %d\n%s", r.code, r.err)
 	}
@@ -559,7 +544,7 @@ func TestTraffic(t *testing.T) {
 	reg.Register(stubTraffic, apitest.String(200, `{"free_resources":[`+usage(0, 742.5)+`,`+usage(1, 0)+`]}`))
 	reg.Register(stubTraffic, apitest.String(200, `{"free_resources":[`+usage(0, 742.5)+`]}`))
 	env := bssEnv(t.TempDir())
-	r := runStub(t, reg, env, false, "", "instance", "traffic", "-o", "json")
+	r := runReg(t, reg, env, false, "", "instance", "traffic", "-o", "json")
 	var rows []map[string]any
 	if r.code != 0 || json.Unmarshal([]byte(r.out), &rows) != nil || len(rows) != 2 {
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
@@ -577,7 +562,7 @@ func TestTraffic(t *testing.T) {
 		t.Errorf("traffic calls %+v", qs)
 	}
 	// One instance by name, as a table on a terminal: a bar.
-	r = runStub(t, reg, env, true, "", "instance", "traffic", "web-1")
+	r = runReg(t, reg, env, true, "", "instance", "traffic", "web-1")
 	if r.code != 0 || !strings.Contains(r.out, "[######..............] 27.5%") || !strings.Contains(r.out, "742.50") {
 		t.Errorf("table:\n%s\n%s", r.out, r.err)
 	}
@@ -590,11 +575,11 @@ func TestOrderPayAndCancelRefuseWhatIsNotPending(t *testing.T) {
 	reg.Register(stubDetails(done), stubOrderDetailsOf(done, 1, 5)).Persist()
 	// Paying a completed order: already paid, nothing sent, exit 0 (as stop
 	// on a stopped server). Cancelling it: its state forbids it, exit 2.
-	r0 := runStub(t, reg, env, false, "", "order", "pay", done, "--yes", "-o", "json")
+	r0 := runReg(t, reg, env, false, "", "order", "pay", done, "--yes", "-o", "json")
 	if r0.code != 0 || stubChangeCount(reg) != 0 || !strings.Contains(r0.err, "is already paid (completed): nothing was sent") || !strings.Contains(r0.out, `"action": "already_paid"`) {
 		t.Errorf("pay completed: exit %d\n%s\n%s", r0.code, r0.out, r0.err)
 	}
-	r0 = runStub(t, reg, env, false, "", "order", "cancel", done, "--yes")
+	r0 = runReg(t, reg, env, false, "", "order", "cancel", done, "--yes")
 	if r0.code != 2 || stubChangeCount(reg) != 0 || !strings.Contains(r0.err, "is completed (status 5), not pending payment (6)") || !strings.Contains(r0.err, "nothing was sent") {
 		t.Errorf("cancel completed: exit %d\n%s", r0.code, r0.err)
 	}
@@ -602,7 +587,7 @@ func TestOrderPayAndCancelRefuseWhatIsNotPending(t *testing.T) {
 	reg.Register(stubDetails(pending), stubOrderDetailsOf(pending, 2, 6))
 	reg.Register(stubChanges["pay"], apitest.Status(204))
 	reg.Register(stubDetails(pending), stubOrderDetailsOf(pending, 2, 5)).Persist()
-	r := runStub(t, reg, env, true, "y\n", "order", "pay", pending)
+	r := runReg(t, reg, env, true, "y\n", "order", "pay", pending)
 	if r.code != 0 || !strings.Contains(r.err, "renewal") || !strings.Contains(r.err, "5.00 USD") || !strings.Contains(r.err, "Pay order "+pending+"? [y/N]") ||
 		!strings.Contains(r.out, "paid") || !strings.Contains(r.out, "completed") {
 		t.Errorf("pay: exit %d\n%s\n%s", r.code, r.out, r.err)
@@ -619,13 +604,13 @@ func TestOrderPayAndCancelRefuseWhatIsNotPending(t *testing.T) {
 	// Insufficient balance: the service's refusal, with what to do.
 	reg.Register(stubDetails(other), stubOrderDetailsOf(other, 1, 6))
 	reg.Register(stubChanges["pay"], apitest.String(400, `{"error_code":"CBC.99005003","error_msg":"refused by the test"}`))
-	r = runStub(t, reg, env, false, "", "order", "pay", other, "--yes")
+	r = runReg(t, reg, env, false, "", "order", "pay", other, "--yes")
 	if r.code != 1 || !strings.Contains(r.err, "CBC.99005003") || !strings.Contains(r.err, "top it up") {
 		t.Errorf("balance: exit %d\n%s", r.code, r.err)
 	}
 	// Dry run: nothing read, nothing sent.
 	n := len(reg.Requests())
-	r = runStub(t, reg, env, false, "", "order", "cancel", other, "--dry-run")
+	r = runReg(t, reg, env, false, "", "order", "cancel", other, "--dry-run")
 	if r.code != 0 || len(reg.Requests()) != n || !strings.Contains(r.out, "PUT "+config.DefaultBSSEndpoint+"/v2/orders/customer-orders/cancel") || !strings.Contains(r.out, `"order_id": "`+other+`"`) {
 		t.Errorf("dry run: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
@@ -644,7 +629,7 @@ func TestOrderListRemote(t *testing.T) {
 	two := order("CS250101000000001", 1, 5) + "," + order("CS250101000000002", 2, 6)
 	reg.Register(orders, apitest.String(200, `{"total_count":2,"order_infos":[`+two+`]}`))
 	// A fresh machine: the journal is empty, the orders are listed.
-	r := runStub(t, reg, env, false, "", "order", "list", "--remote", "--since", "7d", "-o", "json")
+	r := runReg(t, reg, env, false, "", "order", "list", "--remote", "--since", "7d", "-o", "json")
 	var l struct {
 		Orders []struct {
 			OrderID   string `json:"order_id"`
@@ -675,23 +660,23 @@ func TestOrderListRemote(t *testing.T) {
 	// A renewal whose answer was lost: listed with the order it placed.
 	stubRenewReads(reg, 2)
 	reg.Register(stubRenew, stubFaults["drop"]) // BSS placed renewal order CS250101000000003, then the answer was lost
-	if r := runStub(t, reg, env, false, "", "instance", "renew", "web-2", "--period", "1", "--yes"); r.code != 1 {
+	if r := runReg(t, reg, env, false, "", "instance", "renew", "web-2", "--period", "1", "--yes"); r.code != 1 {
 		t.Fatalf("renew: exit %d %s", r.code, r.err)
 	}
 	crid := reg.Requests()[len(reg.Requests())-1].Header.Get("Client-Request-Id")
 	reg.Register(orders, apitest.String(200, `{"total_count":3,"order_infos":[`+two+","+order("CS250101000000003", 2, 6)+`]}`)).Persist()
-	r = runStub(t, reg, env, false, "", "order", "list", "--remote", "-o", "json")
+	r = runReg(t, reg, env, false, "", "order", "list", "--remote", "-o", "json")
 	if r.code != 0 || json.Unmarshal([]byte(r.out), &l) != nil || len(l.Unknown) != 1 || l.Unknown[0].RequestID != crid || l.Unknown[0].Kind != "renew" || len(l.Unknown[0].Matches) != 2 {
 		// Two renewal orders exist within the window: the test's own and
 		// the one the lost call placed; both are possible.
 		t.Fatalf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	r = runStub(t, reg, env, false, "", "order", "list", "--remote")
+	r = runReg(t, reg, env, false, "", "order", "list", "--remote")
 	if !strings.Contains(r.out, "? request "+crid) || !strings.Contains(r.out, "possible match: CS") || !strings.Contains(r.out, "unknown outcome") {
 		t.Errorf("table:\n%s", r.out)
 	}
 	// Filters by name, checked offline.
-	r = runStub(t, reg, env, false, "", "order", "list", "--remote", "--status", "pending-payment", "--type", "renewal")
+	r = runReg(t, reg, env, false, "", "order", "list", "--remote", "--status", "pending-payment", "--type", "renewal")
 	if len(queries()) == 0 {
 		t.Fatalf("filters: exit %d, no listing sent", r.code)
 	}
@@ -700,7 +685,7 @@ func TestOrderListRemote(t *testing.T) {
 	}
 	n := len(reg.Requests())
 	for _, bad := range [][]string{{"--remote", "--status", "paid"}, {"--remote", "--since", "7 days"}, {"--status", "6"}, {"--remote", "--type", "refund"}} {
-		r := runStub(t, reg, env, false, "", append([]string{"order", "list"}, bad...)...)
+		r := runReg(t, reg, env, false, "", append([]string{"order", "list"}, bad...)...)
 		if r.code != 2 || len(reg.Requests()) != n {
 			t.Errorf("%v: exit %d\n%s", bad, r.code, r.err)
 		}
@@ -717,7 +702,7 @@ func TestPromptAtEOFCancels(t *testing.T) {
 	reg.Register(stubRenewRate, apitest.Wire(t, 200, "bss/renew-rate.response.json")).Persist()
 	reg.Register(apitest.REST("GET", "/v2/orders/customer-orders/details/"+id), stubOrderDetails(1, 6)).Persist()
 	for _, args := range [][]string{{"instance", "delete", "web-1"}, {"instance", "renew", "web-1", "--period", "1"}, {"order", "pay", id}, {"order", "cancel", id}} {
-		r := runStub(t, reg, env, true, "", args...)
+		r := runReg(t, reg, env, true, "", args...)
 		if changes := stubChangeCount(reg); r.code != 2 || changes != 0 || !strings.Contains(r.err, "nothing was sent") {
 			t.Errorf("%v: exit %d, %d changes\n%s", args, r.code, changes, r.err)
 		}
@@ -733,7 +718,7 @@ func TestConfirmationsEscapeServerText(t *testing.T) {
 	reg.Register(stubRenewRate, apitest.Wire(t, 200, "bss/renew-rate.response.json")).Persist()
 	env := bssEnv(t.TempDir())
 	for _, args := range [][]string{{"instance", "renew", stubID(0), "--period", "1"}, {"instance", "delete", stubID(0)}} {
-		r := runStub(t, reg, env, true, "n\n", args...)
+		r := runReg(t, reg, env, true, "n\n", args...)
 		if r.code != 2 || strings.ContainsAny(r.err, "\x1b\r") || !strings.Contains(r.err, "evil^[[2J^Mname") || stubChangeCount(reg) != 0 {
 			t.Errorf("%v: exit %d\n%q", args, r.code, r.err)
 		}
@@ -747,13 +732,13 @@ func TestNextRenewWarnsAboutUnknown(t *testing.T) {
 	env := bssEnv(t.TempDir())
 	stubRenewReads(reg, 1)
 	reg.Register(stubRenew, stubFaults["500"])
-	if r := runStub(t, reg, env, false, "", "instance", "renew", "web-1", "--period", "1", "--yes"); r.code != 1 {
+	if r := runReg(t, reg, env, false, "", "instance", "renew", "web-1", "--period", "1", "--yes"); r.code != 1 {
 		t.Fatalf("exit %d %s", r.code, r.err)
 	}
 	crid := reg.Requests()[len(reg.Requests())-1].Header.Get("Client-Request-Id")
 	reg.Register(stubRMS, stubListing(1))
 	reg.Register(apitest.REST("POST", "/v2/orders/suscriptions/resources/query"), apitest.String(200, `{"total_count":0,"data":[]}`))
-	r := runStub(t, reg, env, true, "n\n", "instance", "renew", "web-1", "--period", "1")
+	r := runReg(t, reg, env, true, "n\n", "instance", "renew", "web-1", "--period", "1")
 	if r.code != 2 || !strings.Contains(r.err, "an earlier renewal's outcome is unknown") || !strings.Contains(r.err, crid) || !strings.Contains(r.err, "flexusl order list --remote") {
 		t.Errorf("exit %d\n%s", r.code, r.err)
 	}

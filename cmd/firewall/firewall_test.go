@@ -1,81 +1,21 @@
-package cmd
+package firewallcmd_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/cmd/cmdutil/cmdtest"
+	"github.com/flexusl/flexusl/pkg/api/apitest"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/sandbox"
-	"github.com/flexusl/flexusl/pkg/ui"
 )
-
-// fwWorld is a sandbox with two instances in ap-southeast-3 sharing
-// sg-default-smb, and the environment that points flexusl at it.
-type fwWorld struct {
-	s   *sandbox.Server
-	env map[string]string
-	dir string
-	ids []sandbox.InstanceSummary
-}
-
-func newFWWorld(t *testing.T) *fwWorld {
-	t.Helper()
-	s, err := sandbox.New(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
-	ids, err := s.Provision(sandbox.ProvisionRequest{Count: 2, Name: "web"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": srv.URL, "FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_ENDPOINT": srv.URL, "FLEXUSL_ECS_ENDPOINT": srv.URL, "FLEXUSL_VPC_ENDPOINT": srv.URL,
-		"FLEXUSL_IAM_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": sandbox.DefaultToken, "FLEXUSL_DOMAIN_ID": sandbox.DefaultDomainID,
-		"FLEXUSL_CONFIG": filepath.Join(dir, "config.yaml"), "XDG_STATE_HOME": filepath.Join(dir, "state"),
-		"XDG_CACHE_HOME": filepath.Join(dir, "cache"), "HOME": dir, "FLEXUSL_TIMEOUT": "500ms"}
-	return &fwWorld{s: s, env: env, dir: dir, ids: ids}
-}
-
-func (w *fwWorld) count(route string) int {
-	n := 0
-	for _, r := range w.s.Requests() {
-		if r.Route == route {
-			n++
-		}
-	}
-	return n
-}
-
-func (w *fwWorld) journal(t *testing.T) []journal.Entry {
-	t.Helper()
-	es, _, err := journal.Read(filepath.Join(w.dir, "state", "flexusl", "orders.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return es
-}
-
-func (w *fwWorld) runTTY(t *testing.T, stdin string, args ...string) result {
-	t.Helper()
-	io, in, out, errOut := ui.Test()
-	io.SetTTY(true, true, true)
-	in.WriteString(stdin)
-	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return w.env[k] }}
-	code := Run(context.Background(), f, args)
-	return result{out.String(), errOut.String(), code}
-}
 
 // The confirmation names the group and every instance it protects, says
 // the source defaults to anywhere, and shows server text escaped; "no"
@@ -105,11 +45,11 @@ func TestFirewallConfirmation(t *testing.T) {
 		strings.Contains(r.err, "defaults to anywhere") {
 		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
-	r = run(t, w.env, "firewall", "list", "web-0001")
+	r = w.run(t, "firewall", "list", "web-0001")
 	if r.code != 0 || strings.ContainsAny(r.out, "\x1b\a") || !strings.Contains(r.out, "d^[]0;pwn^G") {
 		t.Errorf("list:\n%s\n%s", r.out, r.err)
 	}
-	r = run(t, w.env, "firewall", "list", "web-0001", "-o", "json")
+	r = w.run(t, "firewall", "list", "web-0001", "-o", "json")
 	if r.code != 0 || strings.ContainsAny(r.out, "\x1b\a") || !strings.Contains(r.out, `web\u001b[2Jgroup`) {
 		t.Errorf("json:\n%s", r.out)
 	}
@@ -137,7 +77,7 @@ func TestFirewallUnknownOutcomes(t *testing.T) {
 				w.env["FLEXUSL_MAX_RETRIES"] = "3"
 				route, args := sandbox.RouteVPCRuleCreate, []string{"firewall", "allow", "web-0001", "--port", "22", "--yes"}
 				if verb == "delete" {
-					r := run(t, w.env, "firewall", "allow", "web-0001", "--port", "8080", "--yes", "-o", "json")
+					r := w.run(t, "firewall", "allow", "web-0001", "--port", "8080", "--yes", "-o", "json")
 					id := between(r.out, `"id": "`, `"`)
 					route, args = sandbox.RouteVPCRuleDelete, []string{"firewall", "delete", id, "--region", "ap-southeast-3", "--yes"}
 				}
@@ -145,7 +85,7 @@ func TestFirewallUnknownOutcomes(t *testing.T) {
 				if err := w.s.AddFault(sandbox.Fault{Route: route, Kind: tt.kind, Count: tt.count, LatencyMS: 1500}); err != nil {
 					t.Fatal(err)
 				}
-				r := run(t, w.env, args...)
+				r := w.run(t, args...)
 				es := w.journal(t)
 				if len(es) != before+1 {
 					t.Fatalf("%d journal entries, want %d", len(es), before+1)
@@ -176,7 +116,7 @@ func TestFirewallUnknownOutcomes(t *testing.T) {
 					t.Errorf("advice:\n%s", r.err)
 				}
 				// The next change warns about it.
-				r = run(t, w.env, "firewall", "allow", "web-0002", "--port", "9090", "--yes")
+				r = w.run(t, "firewall", "allow", "web-0002", "--port", "9090", "--yes")
 				if !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "flexusl firewall list") {
 					t.Errorf("no warning about the unknown change:\n%s", r.err)
 				}
@@ -200,7 +140,7 @@ func TestFirewallHostileRuleIDs(t *testing.T) {
 	w := newFWWorld(t)
 	start := time.Now()
 	for _, id := range []string{"../../v3/x", "a%2Fb", "x?y=1", strings.Repeat("a", 65), "\x1b[31m"} {
-		r := run(t, w.env, "firewall", "delete", id, "--region", "ap-southeast-3", "--yes")
+		r := w.run(t, "firewall", "delete", id, "--region", "ap-southeast-3", "--yes")
 		if r.code != 2 || strings.Contains(r.err, "\x1b") {
 			t.Errorf("%q: exit %d %s", id, r.code, r.err)
 		}
@@ -210,52 +150,11 @@ func TestFirewallHostileRuleIDs(t *testing.T) {
 	}
 }
 
-// instance show hints at RDP (3389) on a Windows server whose groups do
-// not let it in, and not once a rule does; a Linux server gets no hint
-// there (instance ssh warns about 22).
-func TestShowHintsRDPOnWindows(t *testing.T) {
-	w := newFWWorld(t)
-	if _, err := w.s.Provision(sandbox.ProvisionRequest{Count: 1, Name: "win", Spec: "hf.large.1.30m.byol"}); err != nil {
-		t.Fatal(err)
-	}
-	r := run(t, w.env, "instance", "show", "win-0001")
-	if r.code != 0 || !strings.Contains(r.err, "Hint: no inbound rule of security group sg-default-smb lets TCP 3389 (RDP) in") ||
-		!strings.Contains(r.err, "--port 3389") {
-		t.Errorf("exit %d\n%s", r.code, r.err)
-	}
-	r = run(t, w.env, "instance", "show", "web-0001")
-	if r.code != 0 || strings.Contains(r.err, "Hint") {
-		t.Errorf("linux: exit %d\n%s", r.code, r.err)
-	}
-	if r = run(t, w.env, "firewall", "allow", "win-0001", "--port", "3389", "--from", "198.51.100.0/24", "--yes"); r.code != 0 {
-		t.Fatalf("allow: %s", r.err)
-	}
-	r = run(t, w.env, "instance", "show", "win-0001")
-	if r.code != 0 || strings.Contains(r.err, "Hint") {
-		t.Errorf("after allow: exit %d\n%s", r.code, r.err)
-	}
-}
-
-// buy --open is in the purchase's one confirmation: the ports, where
-// from, and that the group is shared by the region's instances.
-func TestBuyOpenConfirmation(t *testing.T) {
-	w := newFWWorld(t)
-	r := w.runTTY(t, "n\n", "instance", "buy", "--region", "ap-southeast-3", "--name", "web-9", "--image", "BT", "--spec", "hf.large.1.30m.linux",
-		"--wait", "--open", "22,80,443")
-	if r.code != 2 || !strings.Contains(r.err, "Then open TCP 22,80,443 from anywhere (0.0.0.0/0") ||
-		!strings.Contains(r.err, "shared by every FlexusL instance of your account in ap-southeast-3") || !strings.Contains(r.err, "Buy?") {
-		t.Errorf("exit %d\n%s", r.code, r.err)
-	}
-	if w.count(sandbox.RouteCreate) != 0 || w.count(sandbox.RouteVPCRuleCreate) != 0 {
-		t.Error("sent after no")
-	}
-}
-
 // firewall delete's confirmation shows each rule and every instance its
 // group protects; a rule already gone is reported, not an error.
 func TestFirewallDeleteConfirmation(t *testing.T) {
 	w := newFWWorld(t)
-	r := run(t, w.env, "firewall", "allow", "web-0001", "--port", "8080", "--yes", "-o", "json")
+	r := w.run(t, "firewall", "allow", "web-0001", "--port", "8080", "--yes", "-o", "json")
 	id := between(r.out, `"id": "`, `"`)
 	r = w.runTTY(t, "n\n", "firewall", "delete", id, "6f1e0000-0000-4000-8000-000000000000", "--region", "ap-southeast-3")
 	for _, want := range []string{"delete 1 rule(s) in ap-southeast-3", id, "allow tcp 8080 from 0.0.0.0/0 (inbound, priority 1)",
@@ -284,7 +183,8 @@ func TestFirewallAllowConflictIsAlreadyPresent(t *testing.T) {
 		t.Fatal(err)
 	}
 	var once sync.Once
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	reg := apitest.New(t)
+	reg.Register(apitest.Func("any request to the sandbox", apitest.All), apitest.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/vpc/security-group-rules") {
 			body, _ := io.ReadAll(r.Body)
 			once.Do(func() { // someone else adds the same rule first
@@ -295,14 +195,12 @@ func TestFirewallAllowConflictIsAlreadyPresent(t *testing.T) {
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
 		s.ServeHTTP(w, r)
-	}))
-	defer srv.Close()
+	}))).Persist()
 	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": srv.URL, "FLEXUSL_ECS_ENDPOINT": srv.URL, "FLEXUSL_VPC_ENDPOINT": srv.URL,
-		"FLEXUSL_TOKEN": sandbox.DefaultToken, "FLEXUSL_DOMAIN_ID": sandbox.DefaultDomainID, "XDG_STATE_HOME": dir, "XDG_CACHE_HOME": dir, "HOME": dir}
-	r := run(t, env, "firewall", "allow", "web-0001", "--port", "22", "--yes", "-o", "json")
-	if r.code != 0 || !strings.Contains(r.out, `"status": "already_present"`) || !strings.Contains(r.err, "VPC answered that the rule exists") {
-		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	env := map[string]string{"FLEXUSL_TOKEN": sandbox.DefaultToken, "FLEXUSL_DOMAIN_ID": sandbox.DefaultDomainID, "XDG_STATE_HOME": dir, "XDG_CACHE_HOME": dir, "HOME": dir}
+	r := cmdtest.Run(t, cmdtest.Options{Reg: reg, Env: env}, "firewall", "allow", "web-0001", "--port", "22", "--yes", "-o", "json")
+	if r.Code != 0 || !strings.Contains(r.Out, `"status": "already_present"`) || !strings.Contains(r.Err, "VPC answered that the rule exists") {
+		t.Errorf("exit %d\n%s\n%s", r.Code, r.Out, r.Err)
 	}
 	n := 0
 	for _, lr := range s.Requests() {
@@ -322,7 +220,7 @@ func TestFirewallDeleteStopsAfterUnknownAndDryRun(t *testing.T) {
 	w := newFWWorld(t)
 	var ids []string
 	for _, port := range []string{"8080", "8081"} {
-		r := run(t, w.env, "firewall", "allow", "web-0001", "--port", port, "--yes", "-o", "json")
+		r := w.run(t, "firewall", "allow", "web-0001", "--port", port, "--yes", "-o", "json")
 		ids = append(ids, between(r.out, `"id": "`, `"`))
 	}
 	deletes := func() int {
@@ -334,14 +232,14 @@ func TestFirewallDeleteStopsAfterUnknownAndDryRun(t *testing.T) {
 		}
 		return n
 	}
-	r := run(t, w.env, "firewall", "delete", ids[0], ids[1], "--region", "ap-southeast-3", "--dry-run", "-o", "json")
+	r := w.run(t, "firewall", "delete", ids[0], ids[1], "--region", "ap-southeast-3", "--dry-run", "-o", "json")
 	if r.code != 0 || deletes() != 0 || strings.Count(r.out, `"method": "DELETE"`) != 2 || !strings.Contains(r.out, ids[1]) || !strings.Contains(r.out, "CLIENT-REQUEST-ID") {
 		t.Fatalf("dry run: exit %d, %d deletes\n%s\n%s", r.code, deletes(), r.out, r.err)
 	}
 	if err := w.s.AddFault(sandbox.Fault{Route: sandbox.RouteVPCRuleDelete, Kind: sandbox.FaultServer, Count: 1}); err != nil {
 		t.Fatal(err)
 	}
-	r = run(t, w.env, "firewall", "delete", ids[0], ids[1], "--region", "ap-southeast-3", "--yes", "-o", "json")
+	r = w.run(t, "firewall", "delete", ids[0], ids[1], "--region", "ap-southeast-3", "--yes", "-o", "json")
 	var res []DeleteResultView
 	if err := json.Unmarshal([]byte(r.out), &res); err != nil || r.code != 1 || deletes() != 1 || len(res) != 2 {
 		t.Fatalf("exit %d, %d deletes, %v\n%s\n%s", r.code, deletes(), err, r.out, r.err)

@@ -1,16 +1,14 @@
-package cmd
+package applycmd_test
 
 import (
 	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/cmd/cmdutil/cmdtest"
 	"github.com/flexusl/flexusl/pkg/sandbox"
-	"github.com/flexusl/flexusl/pkg/ui"
 )
 
 const applyFleet = "fleet: t\ndefaults: {region: ap-southeast-3, image: BT, spec: hf.large.1.30m.linux, auto_pay: true}\ninstances: [{name: app-1}]\n"
@@ -45,21 +43,18 @@ func TestApplyFileLimits(t *testing.T) {
 	w := newFWWorld(t)
 	big := filepath.Join(w.dir, "big.yaml")
 	os.WriteFile(big, append([]byte(applyFleet), bytes.Repeat([]byte("#"), 1<<20)...), 0o600)
-	r := run(t, w.env, "apply", "-f", big, "--dry-run")
+	r := w.run(t, "apply", "-f", big, "--dry-run")
 	if r.code != 2 || !strings.Contains(r.err, "larger than 1048576 bytes") {
 		t.Errorf("big: exit %d %s", r.code, r.err)
 	}
-	r = run(t, w.env, "apply", "-f", filepath.Join(w.dir, "nope.yaml"), "--dry-run")
+	r = w.run(t, "apply", "-f", filepath.Join(w.dir, "nope.yaml"), "--dry-run")
 	if r.code != 2 || !strings.Contains(r.err, "--file: open") {
 		t.Errorf("missing: exit %d %s", r.code, r.err)
 	}
 	if n := w.count(sandbox.RouteRMSList); n != 0 {
 		t.Errorf("%d RMS listings before the file was valid", n)
 	}
-	io, in, out, errOut := ui.Test()
-	in.WriteString(applyFleet)
-	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return w.env[k] }}
-	if code := Run(context.Background(), f, []string{"apply", "-f", "-", "--dry-run"}); code != 6 || !strings.Contains(out.String(), "+ buy app-1") {
-		t.Errorf("stdin: exit %d\n%s\n%s", code, out.String(), errOut.String())
+	if r := w.Run(t, cmdtest.Options{Stdin: applyFleet}, "apply", "-f", "-", "--dry-run"); r.Code != 6 || !strings.Contains(r.Out, "+ buy app-1") {
+		t.Errorf("stdin: exit %d\n%s\n%s", r.Code, r.Out, r.Err)
 	}
 }

@@ -1,4 +1,4 @@
-package cmd
+package instancecmd_test
 
 import (
 	"testing"

@@ -1,38 +1,35 @@
-package cmd
+package instancecmd_test
 
 import (
 	"context"
-	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/cmd/cmdutil/cmdtest"
 	"github.com/flexusl/flexusl/pkg/sandbox"
-	"github.com/flexusl/flexusl/pkg/ui"
 )
 
-// priceSandbox is the sandbox (made-up prices) with n instances, and the
-// environment pointing flexusl at it.
-func priceSandbox(t *testing.T, n int) (*sandbox.Server, map[string]string) {
-	s, err := sandbox.New(sandbox.Options{CompleteAfter: time.Hour})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(s)
-	t.Cleanup(srv.Close)
+// priceSandbox is the sandbox (made-up prices) with n instances,
+// answering flexusl in-process (cmdtest.Sandbox).
+func priceSandbox(t *testing.T, n int) (*sandbox.Server, *priceWorld) {
+	w := cmdtest.NewSandbox(t, sandbox.Options{CompleteAfter: time.Hour})
 	if n > 0 {
-		if _, err := s.Provision(sandbox.ProvisionRequest{Count: n}); err != nil {
+		if _, err := w.S.Provision(sandbox.ProvisionRequest{Count: n}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_TOKEN": sandbox.DefaultToken, "XDG_STATE_HOME": dir, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml")}
-	for _, k := range []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT"} {
-		env[k] = srv.URL
-	}
-	return s, env
+	return w.S, &priceWorld{w}
+}
+
+type priceWorld struct{ *cmdtest.Sandbox }
+
+// runIn runs flexusl against the sandbox; tty makes every stream a
+// terminal with stdin answering prompts.
+func (w *priceWorld) runIn(t *testing.T, tty bool, stdin string, args ...string) result {
+	t.Helper()
+	r := w.Run(t, cmdtest.Options{TTY: tty, Stdin: stdin}, args...)
+	return result{r.Out, r.Err, r.Code}
 }
 
 func routeCount(s *sandbox.Server, route string) int {
@@ -50,7 +47,7 @@ func routeCount(s *sandbox.Server, route string) int {
 // declining sends no renewal.
 func TestRenewConfirmationShowsPrice(t *testing.T) {
 	s, env := priceSandbox(t, 2)
-	r := runIn(t, env, true, "n\n", "instance", "renew", "sandbox-0001", "sandbox-0002", "--period-type", "year", "--period", "1")
+	r := env.runIn(t, true, "n\n", "instance", "renew", "sandbox-0001", "sandbox-0002", "--period-type", "year", "--period", "1")
 	if r.code != 2 || routeCount(s, sandbox.RouteBSSRenew) != 0 || routeCount(s, sandbox.RouteBSSRenewRate) != 1 {
 		t.Fatalf("exit %d, %d renewals, %d inquiries\n%s", r.code, routeCount(s, sandbox.RouteBSSRenew), routeCount(s, sandbox.RouteBSSRenewRate), r.err)
 	}
@@ -62,13 +59,13 @@ func TestRenewConfirmationShowsPrice(t *testing.T) {
 	// The inquiry fails: the confirmation says why, and the renewal still
 	// goes on when accepted.
 	s.AddFault(sandbox.Fault{Route: sandbox.RouteBSSRenewRate, Kind: sandbox.FaultForbidden})
-	r = runIn(t, env, true, "y\n", "instance", "renew", "sandbox-0001", "--period", "1")
+	r = env.runIn(t, true, "y\n", "instance", "renew", "sandbox-0001", "--period", "1")
 	if r.code != 0 || routeCount(s, sandbox.RouteBSSRenew) != 1 || !strings.Contains(r.err, "Price: not available (price inquiry (renew-rate): HTTP 403 CBC.0151") ||
 		!strings.Contains(r.err, "bss:discount:view") {
 		t.Errorf("exit %d\n%s", r.code, r.err)
 	}
 	// --no-price: no inquiry, and the confirmation says so.
-	r = runIn(t, env, true, "n\n", "instance", "renew", "sandbox-0002", "--period", "1", "--no-price")
+	r = env.runIn(t, true, "n\n", "instance", "renew", "sandbox-0002", "--period", "1", "--no-price")
 	if routeCount(s, sandbox.RouteBSSRenewRate) != 2 || !strings.Contains(r.err, "Price: not asked (--no-price)") {
 		t.Errorf("%d inquiries\n%s", routeCount(s, sandbox.RouteBSSRenewRate), r.err)
 	}
@@ -80,13 +77,13 @@ func TestRenewConfirmationShowsPrice(t *testing.T) {
 func TestBuyConfirmationShowsPrice(t *testing.T) {
 	s, env := priceSandbox(t, 0)
 	args := []string{"instance", "buy", "--region", "ap-southeast-3", "--name", "web-1", "--image", "BT", "--spec", "hf.large.2.30m.linux", "--quantity", "3"}
-	r := runIn(t, env, true, "n\n", args...)
+	r := env.runIn(t, true, "n\n", args...)
 	// hf.large.2.30m.linux: 3 + 2 + 2.5 x 4 = 15 a month, x 3 instances.
 	if r.code != 2 || len(s.Orders()) != 0 || !strings.Contains(r.err, "  Extras:      none\n  Price:       45.00 USD\nBuy? [y/N]") {
 		t.Fatalf("exit %d, %d orders\n%s", r.code, len(s.Orders()), r.err)
 	}
 	s.AddFault(sandbox.Fault{Route: sandbox.RouteBSSSubscribeRate, Kind: sandbox.FaultProductNotFound})
-	r = runIn(t, env, true, "y\n", args...)
+	r = env.runIn(t, true, "y\n", args...)
 	if r.code != 0 || len(s.Orders()) != 1 || !strings.Contains(r.err, "  Price:       not available (no API price for this plan") {
 		t.Errorf("exit %d, %d orders\n%s", r.code, len(s.Orders()), r.err)
 	}
@@ -97,20 +94,19 @@ func TestBuyConfirmationShowsPrice(t *testing.T) {
 func TestInterruptDuringPriceInquiry(t *testing.T) {
 	s, env := priceSandbox(t, 0)
 	s.AddFault(sandbox.Fault{Route: sandbox.RouteBSSSubscribeRate, Kind: sandbox.FaultLatency, LatencyMS: 60000})
-	io, _, out, errOut := ui.Test()
-	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }}
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(300*time.Millisecond, cancel)
 	start := time.Now()
-	code := Run(ctx, f, []string{"instance", "buy", "--region", "ap-southeast-3", "--name", "web-1", "--image", "BT", "--spec", "hf.large.1.30m.linux", "--yes"})
+	r := env.Run(t, cmdtest.Options{Ctx: ctx}, "instance", "buy", "--region", "ap-southeast-3", "--name", "web-1", "--image", "BT", "--spec", "hf.large.1.30m.linux", "--yes")
+	code, out, errOut := r.Code, r.Out, r.Err
 	if took := time.Since(start); took > 2*time.Second {
 		t.Errorf("took %s", took)
 	}
-	if code != 130 || out.Len() != 0 || len(s.Orders()) != 0 || routeCount(s, sandbox.RouteCreate) != 0 ||
-		!strings.Contains(errOut.String(), "interrupted while asking for the price: the purchase was not sent") {
+	if code != 130 || out != "" || len(s.Orders()) != 0 || routeCount(s, sandbox.RouteCreate) != 0 ||
+		!strings.Contains(errOut, "interrupted while asking for the price: the purchase was not sent") {
 		t.Errorf("exit %d, %d orders, stdout %q, stderr %q", code, len(s.Orders()), out, errOut)
 	}
-	if entries := journalOf(t, env["XDG_STATE_HOME"]); len(entries) != 0 {
+	if entries := journalOf(t, env.Env["XDG_STATE_HOME"]); len(entries) != 0 {
 		t.Errorf("journaled: %+v", entries)
 	}
 }
