@@ -3,7 +3,9 @@ package cmd
 import (
 	"bytes"
 	"context"
+	"github.com/flexusl/flexusl/pkg/service"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -40,10 +42,10 @@ func newFWWorld(t *testing.T) *fwWorld {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	env := map[string]string{"FLEXUSL_RMS_ENDPOINT": srv.URL, "FLEXUSL_BSS_ENDPOINT": srv.URL, "FLEXUSL_ENDPOINT": srv.URL, "FLEXUSL_ECS_ENDPOINT": srv.URL, "FLEXUSL_VPC_ENDPOINT": srv.URL,
-		"FLEXUSL_IAM_ENDPOINT": srv.URL, "FLEXUSL_TOKEN": sandbox.DefaultToken, "FLEXUSL_DOMAIN_ID": sandbox.DefaultDomainID,
+	env := service.EnvAll(srv.URL)
+	maps.Copy(env, map[string]string{"FLEXUSL_TOKEN": sandbox.DefaultToken, "FLEXUSL_DOMAIN_ID": sandbox.DefaultDomainID,
 		"FLEXUSL_CONFIG": filepath.Join(dir, "config.yaml"), "XDG_STATE_HOME": filepath.Join(dir, "state"),
-		"XDG_CACHE_HOME": filepath.Join(dir, "cache"), "HOME": dir, "FLEXUSL_TIMEOUT": "500ms"}
+		"XDG_CACHE_HOME": filepath.Join(dir, "cache"), "HOME": dir, "FLEXUSL_TIMEOUT": "500ms"})
 	return &fwWorld{s: s, env: env, dir: dir, ids: ids}
 }
 

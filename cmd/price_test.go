@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"context"
+	"github.com/flexusl/flexusl/pkg/service"
+	"maps"
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
@@ -29,9 +31,7 @@ func priceSandbox(t *testing.T, n int) (*sandbox.Server, map[string]string) {
 	}
 	dir := t.TempDir()
 	env := map[string]string{"FLEXUSL_TOKEN": sandbox.DefaultToken, "XDG_STATE_HOME": dir, "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml")}
-	for _, k := range []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT"} {
-		env[k] = srv.URL
-	}
+	maps.Copy(env, service.EnvAll(srv.URL))
 	return s, env
 }
 

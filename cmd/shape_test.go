@@ -2,6 +2,8 @@ package cmd
 
 import (
 	"encoding/json"
+	"github.com/flexusl/flexusl/pkg/service"
+	"maps"
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
@@ -43,9 +45,7 @@ func sandboxEnv(t *testing.T, instances int) map[string]string {
 	dir := t.TempDir()
 	env := map[string]string{"FLEXUSL_TOKEN": sandbox.DefaultToken, "FLEXUSL_CONFIG": filepath.Join(dir, "config.yaml"),
 		"XDG_STATE_HOME": filepath.Join(dir, "state"), "XDG_CACHE_HOME": filepath.Join(dir, "cache"), "HOME": dir}
-	for _, k := range []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT"} {
-		env[k] = srv.URL
-	}
+	maps.Copy(env, service.EnvAll(srv.URL))
 	return env
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/flexusl/flexusl/pkg/service"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -75,12 +76,9 @@ func TestScripts(t *testing.T) {
 			env.Setenv("PATH", binDirE2E+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("FLEXUSL_BIN", filepath.Join(binDirE2E, "flexusl")) // for scripts that empty PATH
 			env.Setenv("SANDBOX_URL", ts.URL)
-			env.Setenv("FLEXUSL_ENDPOINT", ts.URL)
-			env.Setenv("FLEXUSL_BSS_ENDPOINT", ts.URL)
-			env.Setenv("FLEXUSL_IAM_ENDPOINT", ts.URL)
-			env.Setenv("FLEXUSL_RMS_ENDPOINT", ts.URL)
-			env.Setenv("FLEXUSL_ECS_ENDPOINT", ts.URL)
-			env.Setenv("FLEXUSL_VPC_ENDPOINT", ts.URL)
+			for k, v := range service.EnvAll(ts.URL) {
+				env.Setenv(k, v)
+			}
 			env.Setenv("FLEXUSL_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_AK", s.AccessKey())

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"github.com/flexusl/flexusl/pkg/service"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,6 +21,18 @@ func writeFile(t *testing.T, dir, body string, mode os.FileMode) string {
 	return p
 }
 
+// hcssKey is the HCSS endpoint's key.
+var hcssKey = service.HCSS.Get().Key
+
+func isEndpoint(key string) bool {
+	for _, s := range service.Services {
+		if s.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
 // For every option: flag > env > profile > default.
 func TestPrecedenceEveryOption(t *testing.T) {
 	for _, o := range Options {
@@ -30,7 +43,8 @@ func TestPrecedenceEveryOption(t *testing.T) {
 			switch o.Key {
 			case KeyOutput:
 				return map[string]string{"flag": "json", "env": "yaml", "profile": "table"}[src]
-			case KeyEndpoint, KeyBSSEndpoint, KeyIAMEndpoint:
+			}
+			if isEndpoint(o.Key) {
 				return "https://" + src + ".example"
 			}
 			return src + "-" + o.Key
@@ -153,7 +167,7 @@ func TestDefaultPath(t *testing.T) {
 }
 
 func TestCheckNamesOptionAndSource(t *testing.T) {
-	c, err := Load(Inputs{Flags: map[string]string{KeyConfig: filepath.Join(t.TempDir(), "c.yaml"), KeyEndpoint: "http://example.com"}, Getenv: env(map[string]string{"FLEXUSL_OUTPUT": "xml"})})
+	c, err := Load(Inputs{Flags: map[string]string{KeyConfig: filepath.Join(t.TempDir(), "c.yaml"), hcssKey: "http://example.com"}, Getenv: env(map[string]string{"FLEXUSL_OUTPUT": "xml"})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +221,7 @@ func TestSaveIsAtomic0600AndWritesOnlyFileValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SetInFile("Prod", KeyEndpoint, "https://e.example"); err != nil {
+	if err := c.SetInFile("Prod", hcssKey, "https://e.example"); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Save(); err != nil {

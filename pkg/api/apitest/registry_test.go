@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/flexusl/flexusl/pkg/service"
 	"io"
 	"net/http"
 	"net/http/httptrace"
@@ -211,10 +212,10 @@ func TestWire(t *testing.T) {
 // connection, it is sent again.
 func TestConnectedOrNot(t *testing.T) {
 	op := func() *api.Op {
-		return &api.Op{Name: "pay", Service: api.BSS, Method: "POST", Path: "/v2/orders/customer-orders/pay", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "req-1"}
+		return &api.Op{Name: "pay", Call: service.PayOrder, Path: "/v2/orders/customer-orders/pay", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "req-1"}
 	}
 	client := func(reg *apitest.Registry) *api.Client {
-		return &api.Client{BSSEndpoint: "https://bss.example", HTTP: reg.Client(), Auth: auth.Token{Value: "t"}, MaxRetries: 2,
+		return &api.Client{Endpoints: api.Endpoints{api.BSS: "https://bss.example"}, HTTP: reg.Client(), Auth: auth.Token{Value: "t"}, MaxRetries: 2,
 			Sleep: func(context.Context, time.Duration) error { return nil }}
 	}
 	reg := apitest.New(t)
