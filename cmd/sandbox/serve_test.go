@@ -1,12 +1,18 @@
 package sandboxcmd
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/flexusl/flexusl/cmd/cmdutil"
+	"github.com/flexusl/flexusl/pkg/sandbox"
 )
 
 // The export line is what a shell evaluates (README: eval "$(head -1
@@ -56,5 +62,38 @@ func TestShellWord(t *testing.T) {
 	}
 	if err := checkCredential("--token", "it's fine"); err != nil {
 		t.Error(err)
+	}
+}
+
+// `flexusl sandbox --help` lists exactly the routes of the sandbox's
+// router, in its order, each with the route name faults take: the list is
+// generated from the router's table, so it cannot drift from what is
+// served.
+func TestHelpListsExactlyTheRoutersRoutes(t *testing.T) {
+	cmd := NewCmdSandbox(&cmdutil.Factory{})
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	if err := cmd.Help(); err != nil {
+		t.Fatal(err)
+	}
+	line := regexp.MustCompile(`^  ([A-Z]+) +([A-Z]+) +(/\S*)  \[([a-z.-]+)\]$`)
+	var got []sandbox.Route
+	lines := strings.Split(out.String(), "\n")
+	for i, l := range lines {
+		if m := line.FindStringSubmatch(l); m != nil && i+1 < len(lines) {
+			got = append(got, sandbox.Route{Service: m[1], Method: m[2], Path: m[3], Name: m[4], Help: strings.TrimSpace(lines[i+1])})
+		}
+	}
+	if want := sandbox.APIRoutes(); !reflect.DeepEqual(got, want) {
+		t.Errorf("help lists\n%v\nthe router serves\n%v", got, want)
+	}
+	names := map[string]bool{}
+	for _, r := range got {
+		names[r.Name] = true
+	}
+	for _, n := range sandbox.Routes() { // every route a fault can be queued for
+		if !names[n] {
+			t.Errorf("route name %s not in --help", n)
+		}
 	}
 }

@@ -42,44 +42,36 @@ const (
 )
 
 // Route names: faults are queued per route, and the request log names the
-// route of each request.
+// route of each request. Their methods and paths are the router's table
+// (apiRoutes).
 const (
-	RouteCreate         = "create"          // POST /v1/light-instances
-	RouteOrder          = "order"           // GET /v2/orders/customer-orders/details/{order_id}
-	RouteIAM            = "iam"             // /v3/...
-	RouteRMSList        = "rms.list"        // GET /v1/resource-manager/domains/{domain_id}/all-resources
-	RouteECSShow        = "ecs.show"        // GET /v1/{project_id}/cloudservers/{server_id}
-	RouteECSUpdate      = "ecs.update"      // PUT /v1/{project_id}/cloudservers/{server_id}
-	RouteECSAction      = "ecs.action"      // POST /v1/{project_id}/cloudservers/action
-	RouteECSJob         = "ecs.job"         // GET /v1/{project_id}/jobs/{job_id}
-	RouteECSPassword    = "ecs.password"    // PUT /v1/{project_id}/cloudservers/os-reset-passwords
-	RouteBSSRenew       = "bss.renew"       // POST /v2/orders/subscriptions/resources/renew
-	RouteBSSUnsubscribe = "bss.unsubscribe" // POST /v2/orders/subscriptions/resources/unsubscribe
-	RouteBSSAutoRenew   = "bss.autorenew"   // POST|DELETE /v2/orders/subscriptions/resources/autorenew/{resource_id}
-	RouteBSSPay         = "bss.pay"         // POST /v3/orders/customer-orders/pay
-	RouteBSSCancel      = "bss.cancel"      // PUT /v2/orders/customer-orders/cancel
-	RouteBSSOrders      = "bss.orders"      // GET /v2/orders/customer-orders
-	RouteBSSResources   = "bss.resources"   // POST /v2/orders/suscriptions/resources/query
-	RouteBSSTraffic     = "bss.traffic"     // POST /v2/payments/free-resources/usages/details/query
-	// The rating calls answer with made-up prices (pkg/sandbox/price.go).
-	RouteBSSSubscribeRate = "bss.subscribe-rate" // POST /v2/bills/ratings/period-resources/subscribe-rate
-	RouteBSSRenewRate     = "bss.renew-rate"     // POST /v2/bills/ratings/period-resources/renew-rate
-	RouteVPCGroups        = "vpc.groups"         // GET /v3/{project_id}/vpc/security-groups
-	RouteVPCGroup         = "vpc.group"          // GET /v3/{project_id}/vpc/security-groups/{security_group_id}
-	RouteVPCRules         = "vpc.rules"          // GET /v3/{project_id}/vpc/security-group-rules
-	RouteVPCRule          = "vpc.rule"           // GET /v3/{project_id}/vpc/security-group-rules/{security_group_rule_id}
-	RouteVPCRuleCreate    = "vpc.rule.create"    // POST /v3/{project_id}/vpc/security-group-rules
-	RouteVPCRuleDelete    = "vpc.rule.delete"    // DELETE /v3/{project_id}/vpc/security-group-rules/{security_group_rule_id}
-	RouteUnknown          = "unknown"            // no such API (logged, 404 APIGW.0101); faults cannot be queued
+	RouteCreate           = "create"
+	RouteOrder            = "order"
+	RouteIAM              = "iam"
+	RouteRMSList          = "rms.list"
+	RouteECSShow          = "ecs.show"
+	RouteECSUpdate        = "ecs.update"
+	RouteECSAction        = "ecs.action"
+	RouteECSJob           = "ecs.job"
+	RouteECSPassword      = "ecs.password"
+	RouteBSSRenew         = "bss.renew"
+	RouteBSSUnsubscribe   = "bss.unsubscribe"
+	RouteBSSAutoRenew     = "bss.autorenew"
+	RouteBSSPay           = "bss.pay"
+	RouteBSSCancel        = "bss.cancel"
+	RouteBSSOrders        = "bss.orders"
+	RouteBSSResources     = "bss.resources"
+	RouteBSSTraffic       = "bss.traffic"
+	RouteBSSSubscribeRate = "bss.subscribe-rate"
+	RouteBSSRenewRate     = "bss.renew-rate"
+	RouteVPCGroups        = "vpc.groups"
+	RouteVPCGroup         = "vpc.group"
+	RouteVPCRules         = "vpc.rules"
+	RouteVPCRule          = "vpc.rule"
+	RouteVPCRuleCreate    = "vpc.rule.create"
+	RouteVPCRuleDelete    = "vpc.rule.delete"
+	RouteUnknown          = "unknown" // no such API (logged, 404 APIGW.0101); faults cannot be queued
 )
-
-// Routes lists the route names faults can be queued for.
-func Routes() []string {
-	return []string{RouteCreate, RouteOrder, RouteIAM, RouteRMSList, RouteECSShow, RouteECSUpdate, RouteECSAction,
-		RouteECSJob, RouteECSPassword, RouteBSSRenew, RouteBSSUnsubscribe, RouteBSSAutoRenew, RouteBSSPay,
-		RouteBSSCancel, RouteBSSOrders, RouteBSSResources, RouteBSSTraffic, RouteBSSSubscribeRate, RouteBSSRenewRate,
-		RouteVPCGroups, RouteVPCGroup, RouteVPCRules, RouteVPCRule, RouteVPCRuleCreate, RouteVPCRuleDelete}
-}
 
 // Fault is queued for the next Count requests of Route.
 type Fault struct {
