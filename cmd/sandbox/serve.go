@@ -55,19 +55,7 @@ get two made-up discounts (15%, the best, and 5%); every rating answer says
 so in its X-Sandbox-Note header and its discount names. Requests are logged only when asked: --log FILE, or
 --log - for stderr. A control API serves tests and scripts:
 
-  GET  /_sandbox/requests              requests received (credentials and password bodies redacted)
-  GET  /_sandbox/orders                orders placed
-  GET  /_sandbox/instances             instances, with server, public IP and data package
-  POST /_sandbox/instances             {"count":450,"regions":["ap-southeast-1","tr-west-1"]}: instances at once
-  POST /_sandbox/instances/{id}/traffic   {"used_gb":281.5}
-  GET  /_sandbox/security-groups       security groups with their rule counts and instances
-  POST /_sandbox/instances/{id}/security-groups   {"name":"web","description":"..."} or {"group_id":"..."}:
-                                       attach another group to the instance's server
-  POST /_sandbox/faults                {"route":"ecs.action","kind":"429|500|403|latency|drop|job_fail|...","count":N}
-  POST /_sandbox/settings              {"complete_after":"1s","provision_after":"0s","job_after":"2s"}
-  POST /_sandbox/orders/{id}/pay       pay an order waiting for payment
-  POST /_sandbox/orders/{id}/cancel    cancel an order
-  POST /_sandbox/reset                 forget everything
+` + controlList() + `
 
 The "drop" fault does the work and then closes the connection without an
 answer: the case flexusl must never retry. The rating routes (bss.subscribe-rate,
@@ -185,6 +173,19 @@ func routeList() string {
 			b.WriteString("\n")
 		}
 		fmt.Fprintf(&b, "  %-4s  %-6s %s  [%s]\n        %s", r.Service, r.Method, r.Path, r.Name, r.Help)
+	}
+	return b.String()
+}
+
+// controlList is the routes of the sandbox's control API
+// (sandbox.ControlRoutes), for --help.
+func controlList() string {
+	var b strings.Builder
+	for i, r := range sandbox.ControlRoutes() {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "  %-4s %s\n       %s", r.Method, r.Path, r.Help)
 	}
 	return b.String()
 }

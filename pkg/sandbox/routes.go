@@ -71,7 +71,9 @@ func (s *Server) routes() {
 	for _, rt := range apiRoutes() {
 		s.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) { s.serveAPI(w, r, rt) })
 	}
-	s.controlRoutes()
+	for _, rt := range controlRoutes() {
+		s.mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) { rt.handle(s, w, r) })
+	}
 }
 
 // Route is one API route the sandbox serves, as --help lists it.
@@ -89,6 +91,17 @@ func APIRoutes() []Route {
 	out := make([]Route, len(rs))
 	for i, rt := range rs {
 		out[i] = Route{Service: rt.svc.Name(), Method: rt.method, Path: rt.path, Name: rt.name, Help: rt.help}
+	}
+	return out
+}
+
+// ControlRoutes lists the routes of the control API (no service, no
+// name), in table order.
+func ControlRoutes() []Route {
+	rs := controlRoutes()
+	out := make([]Route, len(rs))
+	for i, rt := range rs {
+		out[i] = Route{Method: rt.method, Path: rt.path, Help: rt.help}
 	}
 	return out
 }

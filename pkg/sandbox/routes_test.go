@@ -40,6 +40,19 @@ func TestRouterServesItsTable(t *testing.T) {
 			t.Errorf("%s %s reached route %q, want %q (status %d)", rt.method, path, got, rt.name, rec.Code)
 		}
 	}
+	// The control API's routes are served by the control API: an unknown
+	// path would be logged as an API request (route "unknown").
+	for _, rt := range controlRoutes() {
+		s, err := New(Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest(rt.method, param.ReplaceAllString(rt.path, "x1"), strings.NewReader("{}")))
+		if n := len(s.Requests()); n != 0 || strings.Contains(rec.Body.String(), "APIGW.0101") {
+			t.Errorf("%s %s: not the control API (%d logged, %d %s)", rt.method, rt.path, n, rec.Code, rec.Body)
+		}
+	}
 }
 
 // Every operation of the service table (what flexusl calls) is served by
