@@ -102,7 +102,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rt apiRoute) {
 			c.serverError()
 			return
 		case FaultForbidden:
-			c.forbidden(rt.op)
+			c.forbidden(rt.opFor(body))
 			return
 		case FaultSoldOut:
 			c.fail(http.StatusBadRequest, "HCSS.14000010", "Insufficient specifications.")

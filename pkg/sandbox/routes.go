@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"net/http"
 	"slices"
 
@@ -46,7 +47,7 @@ func apiRoutes() []apiRoute {
 
 		{"GET", pathECSServer, RouteECSShow, svcECS, scopeProject, service.ShowServer, "show the server", (*Server).showServer},
 		{"PUT", pathECSServer, RouteECSUpdate, svcECS, scopeProject, service.UpdateServer, "update the server (name, description, hostname)", (*Server).updateServer},
-		// One route for start, stop and reboot: the body says which.
+		// One route for start, stop and reboot: the body says which (opFor).
 		{"POST", pathECSAction, RouteECSAction, svcECS, scopeProject, 0, "start, stop, reboot: a job that ends after --job-after", (*Server).batchAction},
 		{"GET", pathECSJob, RouteECSJob, svcECS, scopeProject, service.ShowJob, "the job: INIT -> RUNNING -> SUCCESS/FAIL", (*Server).showJob},
 		{"PUT", pathECSPasswords, RouteECSPassword, svcECS, scopeProject, service.ResetPasswords, "reset passwords (never logged)", (*Server).resetPasswords},
@@ -64,6 +65,27 @@ func apiRoutes() []apiRoute {
 		{"GET", pathProjects, RouteIAM, svcIAM, scopeNone, service.ListProjects, "the projects", (*Server).projects},
 		{"GET", pathDomains, RouteIAM, svcIAM, scopeNone, service.ListDomains, "the account", (*Server).domains},
 	}
+}
+
+// opFor is the operation a request to rt is: ecs.action serves three,
+// told apart by the body's one key.
+func (rt apiRoute) opFor(body []byte) service.Op {
+	if rt.name != RouteECSAction {
+		return rt.op
+	}
+	var req actionRequest
+	if json.Unmarshal(body, &req) != nil {
+		return 0
+	}
+	switch {
+	case req.Start != nil:
+		return service.StartServers
+	case req.Stop != nil:
+		return service.StopServers
+	case req.Reboot != nil:
+		return service.RebootServers
+	}
+	return 0
 }
 
 func (s *Server) routes() {

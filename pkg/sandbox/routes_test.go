@@ -79,23 +79,37 @@ func TestRoutesServeEveryOperation(t *testing.T) {
 }
 
 // A 403 fault names the permission of the route's operation, as the
-// service table has it.
+// service table has it (ecs.action: the one its body asks for).
 func TestForbiddenNamesTheOperationsPermission(t *testing.T) {
 	for _, rt := range apiRoutes() {
-		if rt.op == 0 || rt.op.Get().Permission == "" {
-			continue
+		bodies := map[string]service.Op{"": rt.op}
+		if rt.name == RouteECSAction {
+			bodies = map[string]service.Op{`{"os-start":{"servers":[]}}`: service.StartServers, `{"os-stop":{"servers":[]}}`: service.StopServers,
+				`{"reboot":{"type":"SOFT","servers":[]}}`: service.RebootServers}
 		}
-		s, err := New(Options{})
-		if err != nil {
-			t.Fatal(err)
+		for body, op := range bodies {
+			forbidden(t, rt, body, op)
 		}
-		if err := s.AddFault(Fault{Route: rt.name, Kind: FaultForbidden}); err != nil {
-			t.Fatal(err)
-		}
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, httptest.NewRequest(rt.method, param.ReplaceAllString(rt.path, "x1"), nil))
-		if want := "Policy doesn't allow " + rt.op.Get().Permission + " to be performed."; rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), want) {
-			t.Errorf("%s %s: %d %s, want %q", rt.method, rt.path, rec.Code, rec.Body, want)
-		}
+	}
+}
+
+// forbidden queues a 403 fault for rt, sends body and checks the answer
+// names op's permission.
+func forbidden(t *testing.T, rt apiRoute, body string, op service.Op) {
+	t.Helper()
+	if op == 0 || op.Get().Permission == "" {
+		return
+	}
+	s, err := New(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AddFault(Fault{Route: rt.name, Kind: FaultForbidden}); err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest(rt.method, param.ReplaceAllString(rt.path, "x1"), strings.NewReader(body)))
+	if want := "Policy doesn't allow " + op.Get().Permission + " to be performed."; rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), want) {
+		t.Errorf("%s %s %s: %d %s, want %q", rt.method, rt.path, body, rec.Code, rec.Body, want)
 	}
 }
