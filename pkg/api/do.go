@@ -96,10 +96,10 @@ type Prepared struct {
 func (p *Prepared) Op() *Op { return p.op }
 
 func (c *Client) endpoint(op *Op) (string, error) {
-	e := c.Endpoints[op.Call.Service()]
 	if op.Call.Method() == "" {
 		return "", fmt.Errorf("%s: not an operation of the service table", op.Name)
 	}
+	e := c.Endpoints[op.Call.Service()]
 	if e == "" {
 		return "", fmt.Errorf("%s: no endpoint configured for this service", op.Name)
 	}

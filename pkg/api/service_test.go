@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -151,3 +152,15 @@ type rawBody struct{}
 
 func (rawBody) RegionID() string      { return "ap-southeast-3" }
 func (rawBody) Body() ([]byte, error) { return []byte(`{}`), nil }
+
+// An Op that names no operation of the table is refused before anything
+// is sent: its service (the endpoint) and method would be guesses.
+func TestOpWithoutOperationIsNotSent(t *testing.T) {
+	c := &Client{Endpoints: AllAt("https://example.invalid")}
+	if _, err := c.Prepare(&Op{Name: "probe", Path: "/x"}); err == nil || !strings.Contains(err.Error(), "probe: not an operation of the service table") {
+		t.Errorf("%v", err)
+	}
+	if _, err := c.Prepare(&Op{Name: "probe", Call: service.ShowOrder, Path: "/x"}); err != nil {
+		t.Errorf("%v", err)
+	}
+}
