@@ -125,7 +125,7 @@ func BenchmarkSandboxLoad(b *testing.B) {
 	defer srv.Close()
 	hc, _ := api.NewHTTPClient(api.HTTPOptions{Timeout: 10 * time.Second})
 	hc.Transport.(*http.Transport).MaxIdleConnsPerHost = 64
-	c := &api.Client{Endpoint: srv.URL, HTTP: hc, Auth: auth.Token{Value: sandbox.DefaultToken}, UserAgent: "bench"}
+	c := &api.Client{Endpoints: api.Endpoints{api.HCSS: srv.URL}, HTTP: hc, Auth: auth.Token{Value: sandbox.DefaultToken}, UserAgent: "bench"}
 	req, ps := purchase.Decode([]byte(`{"instance_name":"load","plan_spec":"hf.large.1.30m.linux","image_ref":{"image_name":"BT","image_version":"6.8.35"},"region":"ap-southeast-3","period_type":"month","period_num":1,"is_auto_pay":true}`))
 	if len(ps) > 0 {
 		b.Fatal(ps)
@@ -183,7 +183,7 @@ func BenchmarkPurchaseVsCurl(b *testing.B) {
 		"FLEXUSL_ENDPOINT=" + srv.URL, "FLEXUSL_TOKEN=" + sandbox.DefaultToken}
 	flexArgs := []string{"instance", "buy", "--region", "ap-southeast-3", "--name", "web", "--image", "BT", "--image-version", "6.8.35", "--spec", "hf.large.1.30m.linux", "--auto-pay", "--yes", "-o", "json",
 		"--client-request-id", "85a56f6c-8aee-4e4b-bf76-5d98d1ac023d", "--no-price"} // the purchase alone, as curl sends it
-	p, _ := (&api.Client{Endpoint: srv.URL}).PrepareCreate("85a56f6c-8aee-4e4b-bf76-5d98d1ac023d", mustRequest(b, flexusl, env, flexArgs))
+	p, _ := (&api.Client{Endpoints: api.Endpoints{api.HCSS: srv.URL}}).PrepareCreate("85a56f6c-8aee-4e4b-bf76-5d98d1ac023d", mustRequest(b, flexusl, env, flexArgs))
 	bodyFile := filepath.Join(home, "body.json")
 	os.WriteFile(bodyFile, p.Body, 0o600)
 	curlArgs := []string{"-s", "-f", "-X", "POST", srv.URL + api.CreatePath, "-H", "Content-Type: application/json", "-H", "X-Auth-Token: " + sandbox.DefaultToken,

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/sandbox"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // ptyText collects what a program writes to its terminal.
@@ -106,9 +107,7 @@ func TestDeleteTypedConfirmationOnPTY(t *testing.T) {
 	dir := t.TempDir()
 	env := []string{"HOME=" + dir, "XDG_STATE_HOME=" + filepath.Join(dir, "state"), "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
 		"FLEXUSL_TOKEN=" + E2EToken, "PATH=" + os.Getenv("PATH"), "TERM=xterm"}
-	for _, k := range []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT", "FLEXUSL_VPC_ENDPOINT"} {
-		env = append(env, k+"="+srv.URL)
-	}
+	env = append(env, service.EnvList(srv.URL)...)
 	unsubscribes := func() int {
 		n := 0
 		for _, r := range s.Requests() {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/sandbox"
+	"github.com/flexusl/flexusl/pkg/service"
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
@@ -75,12 +76,9 @@ func TestScripts(t *testing.T) {
 			env.Setenv("PATH", binDirE2E+string(os.PathListSeparator)+env.Getenv("PATH"))
 			env.Setenv("FLEXUSL_BIN", filepath.Join(binDirE2E, "flexusl")) // for scripts that empty PATH
 			env.Setenv("SANDBOX_URL", ts.URL)
-			env.Setenv("FLEXUSL_ENDPOINT", ts.URL)
-			env.Setenv("FLEXUSL_BSS_ENDPOINT", ts.URL)
-			env.Setenv("FLEXUSL_IAM_ENDPOINT", ts.URL)
-			env.Setenv("FLEXUSL_RMS_ENDPOINT", ts.URL)
-			env.Setenv("FLEXUSL_ECS_ENDPOINT", ts.URL)
-			env.Setenv("FLEXUSL_VPC_ENDPOINT", ts.URL)
+			for k, v := range service.EnvAll(ts.URL) {
+				env.Setenv(k, v)
+			}
 			env.Setenv("FLEXUSL_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_TOKEN", E2EToken)
 			env.Setenv("SANDBOX_AK", s.AccessKey())

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/sandbox"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // On a real terminal, renew's and buy's confirmations show the price the
@@ -29,9 +30,7 @@ func TestPriceInConfirmationOnPTY(t *testing.T) {
 	dir := t.TempDir()
 	env := []string{"HOME=" + dir, "XDG_STATE_HOME=" + filepath.Join(dir, "state"), "XDG_CONFIG_HOME=" + filepath.Join(dir, "config"),
 		"FLEXUSL_TOKEN=" + E2EToken, "PATH=" + os.Getenv("PATH"), "TERM=xterm"}
-	for _, k := range []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT"} {
-		env = append(env, k+"="+srv.URL)
-	}
+	env = append(env, service.EnvList(srv.URL)...)
 	count := func(route string) int {
 		n := 0
 		for _, r := range s.Requests() {

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // The `flexusl sandbox` process: prints the lines for a shell, serves the
@@ -33,19 +35,20 @@ func TestSandboxCommand(t *testing.T) {
 	// export FLEXUSL_ENDPOINT=http://127.0.0.1:PORT FLEXUSL_BSS_ENDPOINT=... FLEXUSL_IAM_ENDPOINT=...
 	//   FLEXUSL_RMS_ENDPOINT=... FLEXUSL_ECS_ENDPOINT=... FLEXUSL_VPC_ENDPOINT=... FLEXUSL_TOKEN=sandbox FLEXUSL_STATE_DIR=...
 	fields := strings.Fields(line)
-	if len(fields) != 9 || fields[0] != "export" || !strings.HasPrefix(fields[1], "FLEXUSL_ENDPOINT=http://127.0.0.1:") || fields[7] != "FLEXUSL_TOKEN=sandbox" {
+	n := len(service.Services)
+	if len(fields) != n+3 || fields[0] != "export" || !strings.HasPrefix(fields[1], "FLEXUSL_ENDPOINT=http://127.0.0.1:") || fields[n+1] != "FLEXUSL_TOKEN=sandbox" {
 		t.Fatalf("first line %q", line)
 	}
 	// What is tried against the sandbox is journaled apart from the real
 	// journal: a directory of its own under flexusl's state directory.
-	stateDir := strings.TrimPrefix(fields[8], "FLEXUSL_STATE_DIR=")
+	stateDir := strings.TrimPrefix(fields[n+2], "FLEXUSL_STATE_DIR=")
 	if want := filepath.Join(state, "flexusl", "sandbox", "127.0.0.1-"); !strings.HasPrefix(stateDir, want) {
-		t.Fatalf("state dir %q, want under %s", fields[7], want)
+		t.Fatalf("state dir %q, want under %s", fields[n+2], want)
 	}
 	url := strings.TrimPrefix(fields[1], "FLEXUSL_ENDPOINT=")
-	for i, name := range []string{"FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT", "FLEXUSL_VPC_ENDPOINT"} {
-		if fields[2+i] != name+"="+url {
-			t.Errorf("field %d %q, want %s=%s", 2+i, fields[2+i], name, url)
+	for i, s := range service.Services { // every endpoint of the service table, in its order
+		if fields[1+i] != s.Env+"="+url {
+			t.Errorf("field %d %q, want %s=%s", 1+i, fields[1+i], s.Env, url)
 		}
 	}
 	req, _ := http.NewRequest("POST", url+"/v1/light-instances", strings.NewReader(`{"instance_name":"w","plan_spec":"hf.large.1.30m.linux","image_ref":{"image_name":"BT"},"region":"ap-southeast-3","period_type":"month","period_num":1}`))

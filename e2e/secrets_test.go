@@ -13,6 +13,7 @@ import (
 	"github.com/flexusl/flexusl/cmd"
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/sandbox"
+	"github.com/flexusl/flexusl/pkg/service"
 	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/spf13/cobra"
 )
@@ -130,8 +131,7 @@ func TestNoCommandPrintsSecrets(t *testing.T) {
 	}
 	for _, mode := range []string{"token", "aksk"} {
 		dir := t.TempDir()
-		env := append(os.Environ(), "FLEXUSL_ENDPOINT="+srv.URL, "FLEXUSL_BSS_ENDPOINT="+srv.URL, "FLEXUSL_IAM_ENDPOINT="+srv.URL,
-			"FLEXUSL_RMS_ENDPOINT="+srv.URL, "FLEXUSL_ECS_ENDPOINT="+srv.URL, "FLEXUSL_VPC_ENDPOINT="+srv.URL, "PATH="+fakeBin+string(os.PathListSeparator)+os.Getenv("PATH"),
+		env := append(append(os.Environ(), service.EnvList(srv.URL)...), "PATH="+fakeBin+string(os.PathListSeparator)+os.Getenv("PATH"),
 			"FLEXUSL_TOKEN="+tok, "FLEXUSL_ACCESS_KEY="+ak, "FLEXUSL_SECRET_KEY="+sk, "FLEXUSL_AUTH_MODE="+mode,
 			"HOME="+dir, "XDG_CONFIG_HOME="+filepath.Join(dir, "config"), "XDG_STATE_HOME="+filepath.Join(dir, "state"))
 		for _, path := range leaves {

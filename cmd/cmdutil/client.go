@@ -12,6 +12,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/buildinfo"
 	"github.com/flexusl/flexusl/pkg/config"
 	"github.com/flexusl/flexusl/pkg/journal"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // Clock returns the time (tests may set Factory.Now).
@@ -99,17 +100,16 @@ func (f *Factory) BareClient() (*api.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	eps := api.Endpoints{}
+	for _, s := range service.Services {
+		eps[s.ID] = cfg.Get(s.Key)
+	}
 	return &api.Client{
-		Endpoint:    cfg.Get(config.KeyEndpoint),
-		BSSEndpoint: cfg.Get(config.KeyBSSEndpoint),
-		IAMEndpoint: cfg.Get(config.KeyIAMEndpoint),
-		RMSEndpoint: cfg.Get(config.KeyRMSEndpoint),
-		ECSEndpoint: cfg.Get(config.KeyECSEndpoint),
-		VPCEndpoint: cfg.Get(config.KeyVPCEndpoint),
-		HTTP:        hc,
-		UserAgent:   buildinfo.UserAgent(),
-		MaxRetries:  cfg.Int(config.KeyMaxRetries),
-		Notify:      func(msg string) { f.IO.Warnf("%s", msg) },
+		Endpoints:  eps,
+		HTTP:       hc,
+		UserAgent:  buildinfo.UserAgent(),
+		MaxRetries: cfg.Int(config.KeyMaxRetries),
+		Notify:     func(msg string) { f.IO.Warnf("%s", msg) },
 	}, nil
 }
 

@@ -5,10 +5,12 @@ import (
 	"errors"
 	"net/http"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/service"
 	"github.com/flexusl/flexusl/pkg/ui"
 )
 
@@ -77,5 +79,26 @@ func TestBareClientSwappedHTTP(t *testing.T) {
 	f.HTTPClient = func() (*http.Client, error) { return nil, errors.New("no client today") }
 	if _, err := f.BareClient(); err == nil || err.Error() != "no client today" {
 		t.Errorf("error lost: %v", err)
+	}
+}
+
+// The API client gets every service's endpoint from its option (the
+// service table's key): each set apart, each arrives at its own service.
+func TestBareClientEndpointsFromTheServiceTable(t *testing.T) {
+	env := map[string]string{}
+	for _, s := range service.Services {
+		env[s.Env] = "https://" + strings.ToLower(s.Name) + ".test"
+	}
+	c, err := testFactory(t, env).BareClient()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range service.Services {
+		if got, want := c.Endpoints[s.ID], "https://"+strings.ToLower(s.Name)+".test"; got != want {
+			t.Errorf("%s: %q, want %q", s.Name, got, want)
+		}
+	}
+	if c, _ := testFactory(t, nil).BareClient(); c.Endpoints[service.ECS] != service.ECS.Get().Default {
+		t.Errorf("ECS default: %q", c.Endpoints[service.ECS])
 	}
 }

@@ -3,11 +3,10 @@ package cmdutil
 import (
 	"errors"
 	"net/http"
-	"strings"
 
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/exitcode"
-	"github.com/flexusl/flexusl/pkg/price"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // Advice is what to tell the user about a failure, beyond the error itself.
@@ -44,7 +43,7 @@ func Advice(err error) string {
 	case e.Code == "Ecs.0114":
 		return "the server was not found in that region: check the instance with `flexusl instance show`"
 	case e.StatusCode == http.StatusForbidden:
-		return "the credentials lack permission for this call (" + permissionFor(e.Op) + ")"
+		return "the credentials lack permission for this call (" + permissionFor(e.Call) + ")"
 	case e.StatusCode >= 500:
 		return "the service failed while reading; nothing was changed"
 	}
@@ -52,31 +51,10 @@ func Advice(err error) string {
 }
 
 // permissionFor names the IAM permission an operation needs, as far as
-// Huawei documents it.
-func permissionFor(op string) string {
-	switch {
-	case strings.HasPrefix(op, "price inquiry"):
-		return "price inquiries: Huawei names " + price.Permission
-	case strings.HasPrefix(op, "create security group rule"):
-		return "adding a firewall rule needs vpc:securityGroupRules:create"
-	case strings.HasPrefix(op, "delete security group rule"):
-		return "deleting a firewall rule needs vpc:securityGroupRules:delete"
-	case strings.Contains(op, "security group rule"):
-		return "reading firewall rules needs vpc:securityGroupRules:get"
-	case strings.Contains(op, "security groups"):
-		return "reading security groups needs vpc:securityGroups:get"
-	case strings.HasPrefix(op, "create instances"):
-		return "purchases need hcss:instances:create"
-	case strings.HasPrefix(op, "renew") || strings.Contains(op, "auto-renew") || strings.HasPrefix(op, "list subscriptions"):
-		return "renewals and auto-renew need bss:renewal:* (Huawei's own scripts use the BSS Administrator role)"
-	case strings.HasPrefix(op, "unsubscribe"):
-		return "unsubscribing needs bss:unsubscribe:* (Huawei's own scripts use the BSS Administrator role)"
-	case strings.Contains(op, "order"):
-		return "orders need bss:order:view (paying and cancelling: bss:order:update)"
-	case strings.Contains(op, "instances") && strings.Contains(op, "list"):
-		return "listing needs rms:resources:list"
-	case strings.HasPrefix(op, "show server"):
-		return "reading a server needs ecs:cloudServers:get"
+// Huawei documents it: the service table's row (pkg/service).
+func permissionFor(op service.Op) string {
+	if h := op.Hint(); h != "" {
+		return h
 	}
 	return "see the policy of the service named in the error"
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/output"
+	"github.com/flexusl/flexusl/pkg/service"
 	"github.com/flexusl/flexusl/pkg/wait"
 )
 
@@ -115,7 +116,7 @@ func WaitInstances(ctx context.Context, f *Factory, orderID, region string, ids 
 		if a := Advice(werr); a != "" {
 			f.IO.Warnf("%s", a)
 		}
-		f.IO.Infof("Look at them later with: %s (listing instances needs the IAM permission %s).", look, PermissionRMSList)
+		f.IO.Infof("Look at them later with: %s (listing instances needs the IAM permission %s).", look, service.ListInstances.Get().Permission)
 		return vs, nil
 	}
 	return vs, werr
@@ -137,9 +138,6 @@ func firstLoginHint(f *Factory, vs []instance.View) {
 	list := strings.Join(ids, " ")
 	f.IO.Infof("To log in the first time (the purchase sets no password): flexusl instance reset-password %s, then flexusl instance reboot %s, then flexusl instance ssh %s", list, list, ids[0])
 }
-
-// PermissionRMSList is the IAM permission RMS listings need.
-const PermissionRMSList = "rms:resources:list"
 
 // followedToTheEnd reports whether an instance wait ended on what it
 // watched: the instances failed (exit 4), the time ran out (exit 5) or the

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/api/apitest"
-	"github.com/flexusl/flexusl/pkg/config"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // The stubbed account of the money-safety table: two instances (as
@@ -337,7 +337,7 @@ func TestRenewDryRunNeedsNoCredentials(t *testing.T) {
 	}
 	var body bytes.Buffer
 	if err := json.Unmarshal([]byte(r.out), &dry); err != nil || len(dry) != 1 || dry[0].Method != "POST" || json.Compact(&body, dry[0].Body) != nil ||
-		dry[0].URL != config.DefaultBSSEndpoint+"/v2/orders/subscriptions/resources/renew" || body.String() != `{"resource_ids":["`+id+`"],"period_type":2,"period_num":1,"is_auto_pay":0}` ||
+		dry[0].URL != service.BSS.Get().Default+"/v2/orders/subscriptions/resources/renew" || body.String() != `{"resource_ids":["`+id+`"],"period_type":2,"period_num":1,"is_auto_pay":0}` ||
 		dry[0].Headers["X-Auth-Token"] != "REDACTED" {
 		t.Errorf("dry run %s (%v)", r.out, err)
 	}
@@ -611,7 +611,7 @@ func TestOrderPayAndCancelRefuseWhatIsNotPending(t *testing.T) {
 	// Dry run: nothing read, nothing sent.
 	n := len(reg.Requests())
 	r = runReg(t, reg, env, false, "", "order", "cancel", other, "--dry-run")
-	if r.code != 0 || len(reg.Requests()) != n || !strings.Contains(r.out, "PUT "+config.DefaultBSSEndpoint+"/v2/orders/customer-orders/cancel") || !strings.Contains(r.out, `"order_id": "`+other+`"`) {
+	if r.code != 0 || len(reg.Requests()) != n || !strings.Contains(r.out, "PUT "+service.BSS.Get().Default+"/v2/orders/customer-orders/cancel") || !strings.Contains(r.out, `"order_id": "`+other+`"`) {
 		t.Errorf("dry run: exit %d\n%s\n%s", r.code, r.out, r.err)
 	}
 }

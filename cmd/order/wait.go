@@ -9,6 +9,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/instance"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/order"
+	"github.com/flexusl/flexusl/pkg/service"
 	"github.com/spf13/cobra"
 )
 
@@ -48,7 +49,7 @@ or in the console), it then waits, within the same
 ID / PUBLIC IP rows, JSON an "instances" array in the instance list shape.
 Instances that do not show in time exit 5 with the command that looks
 again. The completed order is a completed purchase: when its instances
-cannot be followed (RMS refuses the listing without rms:resources:list, or
+cannot be followed (RMS refuses the listing without ` + service.ListInstances.Get().Permission + `, or
 RMS or IAM cannot be reached) it exits 0 with a warning saying how to look
 later (flexusl instance list).
 

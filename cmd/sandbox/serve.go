@@ -13,6 +13,7 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/sandbox"
+	"github.com/flexusl/flexusl/pkg/service"
 	"github.com/spf13/cobra"
 )
 
@@ -41,34 +42,10 @@ func NewCmdSandbox(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command
 		Short: Short,
 		Long: `Serve a local, in-memory copy of every API flexusl calls, so that every
 command can be tried without an account and without spending money. One
-address serves all services, in the shapes of Huawei's documented examples:
+address serves all services, in the shapes of Huawei's documented examples
+(in brackets: the route's name, for the request log and /_sandbox/faults):
 
-  HCSS  POST /v1/light-instances                                purchase, validated as the page says
-  BSS   GET  /v2/orders/customer-orders/details/{order_id}      order: 3 processing -> 5 completed after
-                                                                --complete-after; 6 pending payment
-        GET  /v2/orders/customer-orders                         list orders (filters, offset paging)
-        POST /v3/orders/customer-orders/pay                     pay an order pending payment
-        PUT  /v2/orders/customer-orders/cancel                  cancel an order pending payment
-        POST /v2/orders/subscriptions/resources/renew           renewal order; extends the expiry
-        POST /v2/orders/subscriptions/resources/unsubscribe     unsubscription order; releases the instance
-        POST|DELETE /v2/orders/subscriptions/resources/autorenew/{id}   auto-renew on / off
-        POST /v2/orders/suscriptions/resources/query            expiry and renewal policy
-        POST /v2/payments/free-resources/usages/details/query   data package use
-        POST /v2/bills/ratings/period-resources/subscribe-rate  price of a purchase (made-up figures)
-        POST /v2/bills/ratings/period-resources/renew-rate      price of a renewal (made-up figures)
-  RMS   GET  /v1/resource-manager/domains/{domain_id}/all-resources?type=hcss.l-instance
-                                                                instances, --provision-after their order
-  ECS   GET|PUT /v1/{project_id}/cloudservers/{server_id}       show / update the server
-        POST /v1/{project_id}/cloudservers/action               start, stop, reboot: a job that ends
-                                                                after --job-after
-        GET  /v1/{project_id}/jobs/{job_id}                     the job: INIT -> RUNNING -> SUCCESS/FAIL
-        PUT  /v1/{project_id}/cloudservers/os-reset-passwords   reset passwords (never logged)
-  VPC   GET  /v3/{project_id}/vpc/security-groups                 security groups: sg-default-smb per region,
-                                                                made for its first instance, shared by all
-        GET|POST /v3/{project_id}/vpc/security-group-rules      list / add rules (limits checked; a duplicate
-                                                                is 409)
-        GET|DELETE /v3/{project_id}/vpc/security-group-rules/{id}   show / delete a rule
-  IAM   POST /v3/auth/tokens, GET /v3/projects, GET /v3/auth/domains   (password "sandbox")
+` + routeList() + `
 
 It accepts the token --token (X-Auth-Token) or AK/SK requests signed with
 --access-key/--secret-key (the sandbox's own test credentials, not secrets).
@@ -78,19 +55,7 @@ get two made-up discounts (15%, the best, and 5%); every rating answer says
 so in its X-Sandbox-Note header and its discount names. Requests are logged only when asked: --log FILE, or
 --log - for stderr. A control API serves tests and scripts:
 
-  GET  /_sandbox/requests              requests received (credentials and password bodies redacted)
-  GET  /_sandbox/orders                orders placed
-  GET  /_sandbox/instances             instances, with server, public IP and data package
-  POST /_sandbox/instances             {"count":450,"regions":["ap-southeast-1","tr-west-1"]}: instances at once
-  POST /_sandbox/instances/{id}/traffic   {"used_gb":281.5}
-  GET  /_sandbox/security-groups       security groups with their rule counts and instances
-  POST /_sandbox/instances/{id}/security-groups   {"name":"web","description":"..."} or {"group_id":"..."}:
-                                       attach another group to the instance's server
-  POST /_sandbox/faults                {"route":"ecs.action","kind":"429|500|403|latency|drop|job_fail|...","count":N}
-  POST /_sandbox/settings              {"complete_after":"1s","provision_after":"0s","job_after":"2s"}
-  POST /_sandbox/orders/{id}/pay       pay an order waiting for payment
-  POST /_sandbox/orders/{id}/cancel    cancel an order
-  POST /_sandbox/reset                 forget everything
+` + controlList() + `
 
 The "drop" fault does the work and then closes the connection without an
 answer: the case flexusl must never retry. The rating routes (bss.subscribe-rate,
@@ -211,6 +176,33 @@ func run(cmd *cobra.Command, f *cmdutil.Factory, opts *Options) error {
 	return nil
 }
 
+// routeList is the API routes of the sandbox's router (sandbox.APIRoutes),
+// for --help: per route its service, method, path and route name (what
+// faults are queued for), then what it does.
+func routeList() string {
+	var b strings.Builder
+	for i, r := range sandbox.APIRoutes() {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "  %-4s  %-6s %s  [%s]\n        %s", r.Service, r.Method, r.Path, r.Name, r.Help)
+	}
+	return b.String()
+}
+
+// controlList is the routes of the sandbox's control API
+// (sandbox.ControlRoutes), for --help.
+func controlList() string {
+	var b strings.Builder
+	for i, r := range sandbox.ControlRoutes() {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		fmt.Fprintf(&b, "  %-4s %s\n       %s", r.Method, r.Path, r.Help)
+	}
+	return b.String()
+}
+
 // stateDir is the sandbox's state directory for addr, under flexusl's own
 // state directory (sandbox/HOST-PORT), emptied and made 0700.
 func stateDir(f *cmdutil.Factory, addr string) (string, error) {
@@ -234,17 +226,13 @@ func stateDir(f *cmdutil.Factory, addr string) (string, error) {
 	return dir, os.Chmod(dir, 0o700)
 }
 
-// Endpoints are the variables that point flexusl at the sandbox, in the
-// order the export line sets them.
-var Endpoints = []string{"FLEXUSL_ENDPOINT", "FLEXUSL_BSS_ENDPOINT", "FLEXUSL_IAM_ENDPOINT", "FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT", "FLEXUSL_VPC_ENDPOINT"}
-
-// ExportLine is the shell line that sets every endpoint to url and the
-// token. README tells users to eval it: every value is one shell word
+// ExportLine is the shell line that sets every endpoint of the service
+// table (pkg/service) to url, and the token. README tells users to eval it: every value is one shell word
 // (see shellWord), whatever --listen and --token hold.
 func ExportLine(url, token string) string {
 	parts := []string{"export"}
-	for _, e := range Endpoints {
-		parts = append(parts, e+"="+shellWord(url))
+	for _, s := range service.Services {
+		parts = append(parts, s.Env+"="+shellWord(url))
 	}
 	return strings.Join(append(parts, "FLEXUSL_TOKEN="+shellWord(token)), " ")
 }

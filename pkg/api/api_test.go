@@ -53,7 +53,7 @@ func (r *recorder) all() []recorded {
 func newClient(url string, debug io.Writer) (*Client, *[]time.Duration) {
 	hc, _ := NewHTTPClient(HTTPOptions{Timeout: 5 * time.Second, Debug: debug})
 	var sleeps []time.Duration
-	c := &Client{Endpoint: url, BSSEndpoint: url, IAMEndpoint: url, HTTP: hc, Auth: auth.Token{Value: token}, UserAgent: "flexusl/test", MaxRetries: 3,
+	c := &Client{Endpoints: Endpoints{HCSS: url, BSS: url, IAM: url}, HTTP: hc, Auth: auth.Token{Value: token}, UserAgent: "flexusl/test", MaxRetries: 3,
 		Sleep: func(_ context.Context, d time.Duration) error { sleeps = append(sleeps, d); return nil }}
 	return c, &sleeps
 }

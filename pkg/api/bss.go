@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // BSS (BSSINTL) paths after the purchase (LIFECYCLE.md §8-§15). The
@@ -97,16 +98,16 @@ type OrdersResult struct {
 // PrepareRenew builds a RenewalResources request as it will be sent (for
 // --dry-run and for sending). requestID is the Client-Request-Id.
 func (c *Client) PrepareRenew(requestID string, r RenewRequest) (*Prepared, error) {
-	return c.prepareBSS("renew instances", http.MethodPost, RenewPath, requestID, r)
+	return c.prepareBSS("renew instances", service.Renew, RenewPath, requestID, r)
 }
 
 // PrepareUnsubscribe builds a CancelResourcesSubscription request.
 func (c *Client) PrepareUnsubscribe(requestID string, r UnsubscribeRequest) (*Prepared, error) {
-	return c.prepareBSS("unsubscribe instances", http.MethodPost, UnsubscribePath, requestID, r)
+	return c.prepareBSS("unsubscribe instances", service.Unsubscribe, UnsubscribePath, requestID, r)
 }
 
-func (c *Client) prepareBSS(name, method, path, requestID string, body any) (*Prepared, error) {
-	op := &Op{Name: name, Service: BSS, Method: method, Path: path, Scope: auth.ScopeDomain, RequestID: requestID}
+func (c *Client) prepareBSS(name string, call service.Op, path, requestID string, body any) (*Prepared, error) {
+	op := &Op{Name: name, Call: call, Path: path, Scope: auth.ScopeDomain, RequestID: requestID}
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
@@ -200,9 +201,9 @@ func (c *Client) PrepareAutoRenew(requestID, resourceID string, on bool, r AutoR
 	}
 	path := AutoRenewPath + url.PathEscape(resourceID)
 	if on {
-		return c.prepareBSS("turn auto-renew on for "+resourceID, http.MethodPost, path, requestID, r)
+		return c.prepareBSS("turn auto-renew on for "+resourceID, service.AutoRenewOn, path, requestID, r)
 	}
-	return c.prepareBSS("turn auto-renew off for "+resourceID, http.MethodDelete, path, requestID, nil)
+	return c.prepareBSS("turn auto-renew off for "+resourceID, service.AutoRenewOff, path, requestID, nil)
 }
 
 // PayOrderRequest is PayOrders' body (§9). flexusl uses neither coupons
@@ -219,7 +220,7 @@ func (c *Client) PreparePayOrder(requestID, orderID string) (*Prepared, error) {
 	if err := checkOrderID(orderID); err != nil {
 		return nil, err
 	}
-	return c.prepareBSS("pay order "+orderID, http.MethodPost, PayOrdersPath, requestID,
+	return c.prepareBSS("pay order "+orderID, service.PayOrder, PayOrdersPath, requestID,
 		PayOrderRequest{OrderID: orderID, UseCoupon: "NO", UseDiscount: "NO"})
 }
 
@@ -233,7 +234,7 @@ func (c *Client) PrepareCancelOrder(requestID, orderID string) (*Prepared, error
 	if err := checkOrderID(orderID); err != nil {
 		return nil, err
 	}
-	return c.prepareBSS("cancel order "+orderID, http.MethodPut, CancelOrderPath, requestID, CancelOrderRequest{OrderID: orderID})
+	return c.prepareBSS("cancel order "+orderID, service.CancelOrder, CancelOrderPath, requestID, CancelOrderRequest{OrderID: orderID})
 }
 
 func checkOrderID(id string) error {
@@ -390,7 +391,7 @@ func (c *Client) ListPayPerUseCustomerResources(ctx context.Context, resourceIDs
 			if err != nil {
 				return nil, err
 			}
-			op := &Op{Name: "list subscriptions", Service: BSS, Method: http.MethodPost, Path: SubscriptionsQueryPath, Body: body, Scope: auth.ScopeDomain}
+			op := &Op{Name: "list subscriptions", Call: service.ListSubscriptions, Path: SubscriptionsQueryPath, Body: body, Scope: auth.ScopeDomain}
 			var page subscriptionsPage
 			if err := c.doPage(ctx, op, &page, "data", MaxSubscriptionIDs); err != nil {
 				return nil, err
@@ -483,7 +484,7 @@ func (c *Client) ListCustomerOrders(ctx context.Context, o ListOrdersOptions) ([
 			return nil, err
 		}
 		q.Set("offset", strconv.Itoa(offset))
-		op := &Op{Name: "list orders", Service: BSS, Method: http.MethodGet, Path: CustomerOrdersPath, Query: cloneValues(q), Scope: auth.ScopeDomain}
+		op := &Op{Name: "list orders", Call: service.ListOrders, Path: CustomerOrdersPath, Query: cloneValues(q), Scope: auth.ScopeDomain}
 		var page customerOrdersPage
 		if err := c.doPage(ctx, op, &page, "order_infos", size); err != nil {
 			return nil, err
@@ -556,7 +557,7 @@ func (c *Client) ListFreeResourceUsages(ctx context.Context, freeResourceIDs []s
 		if err != nil {
 			return nil, err
 		}
-		op := &Op{Name: "list traffic packages", Service: BSS, Method: http.MethodPost, Path: FreeResourceUsagesPath, Body: body,
+		op := &Op{Name: "list traffic packages", Call: service.ListTraffic, Path: FreeResourceUsagesPath, Body: body,
 			Scope: auth.ScopeDomain, Header: http.Header{"X-Language": {"en_US"}}}
 		var a freeResourcesAnswer
 		if err := c.doPage(ctx, op, &a, "free_resources", 10*MaxFreeResourceIDs); err != nil { // a package may have a row per usage type

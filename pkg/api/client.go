@@ -29,21 +29,19 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // Client sends Ops. The zero value is not usable; fill the endpoints, HTTP
 // and Auth.
 type Client struct {
-	Endpoint    string // HCSS: one gateway for every region
-	BSSEndpoint string // global
-	IAMEndpoint string
-	RMSEndpoint string // global
-	ECSEndpoint string // per region: "{region}" is replaced by the call's region
-	VPCEndpoint string // per region, as ECSEndpoint
-	HTTP        *http.Client
-	Auth        auth.Authenticator
-	UserAgent   string
-	MaxRetries  int
+	// Endpoints holds each service's endpoint; "{region}" in one is
+	// replaced by the call's region. It is never changed after use.
+	Endpoints  Endpoints
+	HTTP       *http.Client
+	Auth       auth.Authenticator
+	UserAgent  string
+	MaxRetries int
 
 	// ProjectID is a configured project ID. It serves ProjectRegion (every
 	// region when ProjectRegion is ""); other regions' project IDs are
@@ -88,10 +86,21 @@ func (c *Client) WithNotify(fn func(msg string)) *Client {
 
 // withAuth is a copy of c that authenticates with a.
 func (c *Client) withAuth(a auth.Authenticator) *Client {
-	return &Client{Endpoint: c.Endpoint, BSSEndpoint: c.BSSEndpoint, IAMEndpoint: c.IAMEndpoint, RMSEndpoint: c.RMSEndpoint,
-		ECSEndpoint: c.ECSEndpoint, VPCEndpoint: c.VPCEndpoint, HTTP: c.HTTP, Auth: a, UserAgent: c.UserAgent, MaxRetries: c.MaxRetries,
+	return &Client{Endpoints: c.Endpoints, HTTP: c.HTTP, Auth: a, UserAgent: c.UserAgent, MaxRetries: c.MaxRetries,
 		ProjectID: c.ProjectID, ProjectRegion: c.ProjectRegion, DomainID: c.DomainID,
 		Notify: c.Notify, Sleep: c.Sleep, ids: c.cache()}
+}
+
+// Endpoints maps a service to its endpoint.
+type Endpoints map[Service]string
+
+// AllAt is every service at one base URL (a sandbox, a test server).
+func AllAt(url string) Endpoints {
+	e := Endpoints{}
+	for _, s := range service.Services {
+		e[s.ID] = url
+	}
+	return e
 }
 
 // HTTPOptions configure NewHTTPClient.
@@ -186,7 +195,7 @@ func (c *Client) send(ctx context.Context, p *Prepared) attempt {
 	a.resp = resp
 	a.body, a.err = io.ReadAll(io.LimitReader(resp.Body, maxAnswer+1))
 	if a.err == nil && len(a.body) > maxAnswer {
-		a.err = fmt.Errorf("%s's answer is larger than %d MiB (flexusl reads no more)", p.op.Service.Name(), maxAnswer>>20)
+		a.err = fmt.Errorf("%s's answer is larger than %d MiB (flexusl reads no more)", p.op.Call.Service().Name(), maxAnswer>>20)
 	}
 	return a
 }

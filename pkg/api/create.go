@@ -3,9 +3,9 @@ package api
 import (
 	"context"
 	"fmt"
-	"net/http"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // CreatePath is the purchase API's path.
@@ -36,7 +36,7 @@ func (c *Client) PrepareCreate(clientRequestID string, r CreateBody) (*Prepared,
 	if err != nil {
 		return nil, err
 	}
-	return c.Prepare(&Op{Name: "create instances", Service: HCSS, Method: http.MethodPost, Path: CreatePath,
+	return c.Prepare(&Op{Name: "create instances", Call: service.CreateInstances, Path: CreatePath,
 		Body: body, Scope: auth.ScopeProject, Region: r.RegionID(), RequestID: clientRequestID})
 }
 

@@ -14,19 +14,22 @@ import (
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/redact"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
-// Service names an API service; each has its own endpoint.
-type Service int
+// Service names an API service; each has its own endpoint. The services,
+// their endpoint settings and their operations are one table:
+// pkg/service.
+type Service = service.ID
 
 // Services.
 const (
-	HCSS Service = iota // FlexusL purchases: one gateway, region in the body
-	BSS                 // billing: orders, renewals, payments (global)
-	IAM                 // tokens and projects
-	RMS                 // Config: resource listing (global)
-	ECS                 // the server inside an instance (per region)
-	VPC                 // security groups: the instance's firewall (per region)
+	HCSS = service.HCSS // FlexusL purchases: one gateway, region in the body
+	BSS  = service.BSS  // billing: orders, renewals, payments (global)
+	IAM  = service.IAM  // tokens and projects
+	RMS  = service.RMS  // Config: resource listing (global)
+	ECS  = service.ECS  // the server inside an instance (per region)
+	VPC  = service.VPC  // security groups: the instance's firewall (per region)
 )
 
 // Policy says when a call that failed may be sent again.
@@ -48,9 +51,10 @@ const (
 // fills them (from the Op, the configuration or IAM). Body is exactly the
 // bytes sent.
 type Op struct {
-	Name      string // what flexusl is doing, for errors: "stop servers"
-	Service   Service
-	Method    string
+	Name string // what flexusl is doing, for errors: "stop servers"
+	// Call is the operation of the service table (pkg/service): its
+	// service (the endpoint), its method and the permission it needs.
+	Call      service.Op
 	Path      string     // escaped path after the endpoint
 	Query     url.Values // encoded in key order
 	Body      []byte     // nil: no body
@@ -92,21 +96,10 @@ type Prepared struct {
 func (p *Prepared) Op() *Op { return p.op }
 
 func (c *Client) endpoint(op *Op) (string, error) {
-	var e string
-	switch op.Service {
-	case HCSS:
-		e = c.Endpoint
-	case BSS:
-		e = c.BSSEndpoint
-	case IAM:
-		e = c.IAMEndpoint
-	case RMS:
-		e = c.RMSEndpoint
-	case ECS:
-		e = c.ECSEndpoint
-	case VPC:
-		e = c.VPCEndpoint
+	if op.Call.Method() == "" {
+		return "", fmt.Errorf("%s: not an operation of the service table", op.Name)
 	}
+	e := c.Endpoints[op.Call.Service()]
 	if e == "" {
 		return "", fmt.Errorf("%s: no endpoint configured for this service", op.Name)
 	}
@@ -146,7 +139,7 @@ func (c *Client) Prepare(op *Op) (*Prepared, error) {
 	if op.RequestID != "" {
 		h.Set("Client-Request-Id", op.RequestID)
 	}
-	return &Prepared{Method: op.Method, URL: u, Header: h, Body: op.Body, op: op,
+	return &Prepared{Method: op.Call.Method(), URL: u, Header: h, Body: op.Body, op: op,
 		target: auth.Target{Scope: op.Scope, Region: op.Region, ProjectID: op.ProjectID}}, nil
 }
 
@@ -333,7 +326,7 @@ func (c *Client) DoPrepared(ctx context.Context, p *Prepared, policy Policy) (*R
 				return nil, &NotSentError{Op: op.Name, URL: pp.URL, Cause: errors.Join(errInterrupted, err), Answered: true}
 			}
 		case status >= 500 && policy == AtMostOnce:
-			return nil, unknown(decodeError(op.Name, status, a.resp.Header, a.body))
+			return nil, unknown(opError(op, status, a.resp.Header, a.body))
 		case status >= 500 && try < c.MaxRetries:
 			d := backoff(try, a.resp)
 			c.notify("%s: HTTP %d; retry %d/%d in %s", op.Name, status, try+1, c.MaxRetries, round(d))
@@ -341,11 +334,18 @@ func (c *Client) DoPrepared(ctx context.Context, p *Prepared, policy Policy) (*R
 				return nil, fmt.Errorf("%s: %w", op.Name, err)
 			}
 		case status >= 500 || status == http.StatusTooManyRequests:
-			return nil, &TransientError{Op: op.Name, Cause: decodeError(op.Name, status, a.resp.Header, a.body)}
+			return nil, &TransientError{Op: op.Name, Cause: opError(op, status, a.resp.Header, a.body)}
 		default:
-			return nil, decodeError(op.Name, status, a.resp.Header, a.body)
+			return nil, opError(op, status, a.resp.Header, a.body)
 		}
 	}
+}
+
+// opError is the service's error answer to op, naming op's operation.
+func opError(op *Op, status int, h http.Header, body []byte) *Error {
+	e := decodeError(op.Name, status, h, body)
+	e.Call = op.Call
+	return e
 }
 
 func sameID(p Policy) string {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // counting is an httptest server whose handler answers by try number.
@@ -97,7 +98,7 @@ func TestDoPolicies(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			srv, n := counting(t, tt.h)
 			c, _ := newClient(srv.URL, nil)
-			op := &Op{Name: "renew instances", Service: BSS, Method: "POST", Path: "/v2/orders/subscriptions/resources/renew", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "rid-1"}
+			op := &Op{Name: "renew instances", Call: service.Renew, Path: "/v2/orders/subscriptions/resources/renew", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "rid-1"}
 			var out struct {
 				OrderIDs []string `json:"order_ids"`
 			}
@@ -150,7 +151,7 @@ func TestDoAtMostOnceRequestID(t *testing.T) {
 		w.WriteHeader(204)
 	})
 	c, _ := newClient(srv.URL, nil)
-	op := &Op{Name: "pay order", Service: BSS, Method: "POST", Path: "/v3/orders/customer-orders/pay", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "same"}
+	op := &Op{Name: "pay order", Call: service.PayOrder, Path: "/v3/orders/customer-orders/pay", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "same"}
 	if _, err := c.Do(context.Background(), op, AtMostOnce); err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestDoNotSent(t *testing.T) {
 	addr := l.Addr().String()
 	l.Close()
 	c, sleeps := newClient("http://"+addr, nil)
-	op := &Op{Name: "cancel order", Service: BSS, Method: "PUT", Path: "/v2/orders/customer-orders/cancel", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "r"}
+	op := &Op{Name: "cancel order", Call: service.CancelOrder, Path: "/v2/orders/customer-orders/cancel", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "r"}
 	_, err := c.Do(context.Background(), op, AtMostOnce)
 	var ns *NotSentError
 	if !errors.As(err, &ns) || len(*sleeps) != 3 || !strings.Contains(err.Error(), "nothing was sent") {
@@ -297,12 +298,12 @@ func TestScopeResolution(t *testing.T) {
 	})
 	c, _ := newClient(srv.URL, nil)
 	c.Auth = auth.AKSK{AccessKey: "AK", SecretKey: "SK"}
-	c.ECSEndpoint = strings.Replace(srv.URL, "127.0.0.1", "{region}.localhost", 1)
+	c.Endpoints[ECS] = strings.Replace(srv.URL, "127.0.0.1", "{region}.localhost", 1)
 	c.ProjectID, c.ProjectRegion = "configured", "tr-west-1"
-	c.RMSEndpoint = srv.URL
+	c.Endpoints[RMS] = srv.URL
 	ctx := context.Background()
 	for _, region := range []string{"me-east-1", "me-east-1", "tr-west-1", "ap-southeast-1"} {
-		op := &Op{Name: "show server", Service: ECS, Method: "GET", Path: "/v1/{project_id}/cloudservers/s", Scope: auth.ScopeProject, Region: region}
+		op := &Op{Name: "show server", Call: service.ShowServer, Path: "/v1/{project_id}/cloudservers/s", Scope: auth.ScopeProject, Region: region}
 		p, err := c.Prepare(op)
 		if err != nil || !strings.Contains(p.URL, region+".localhost") {
 			t.Fatalf("%v %v", p, err)
@@ -310,14 +311,14 @@ func TestScopeResolution(t *testing.T) {
 	}
 	// Resolution without dialling the {region}.localhost names: send to the
 	// server by IP with the same client.
-	c.ECSEndpoint = srv.URL
+	c.Endpoints[ECS] = srv.URL
 	for _, region := range []string{"me-east-1", "me-east-1", "tr-west-1", "ap-southeast-1"} {
-		op := &Op{Name: "show server", Service: ECS, Method: "GET", Path: "/v1/{project_id}/cloudservers/s", Scope: auth.ScopeProject, Region: region}
+		op := &Op{Name: "show server", Call: service.ShowServer, Path: "/v1/{project_id}/cloudservers/s", Scope: auth.ScopeProject, Region: region}
 		if _, err := c.Do(ctx, op, Idempotent); err != nil {
 			t.Fatal(err)
 		}
 	}
-	op := &Op{Name: "list instances", Service: RMS, Method: "GET", Path: "/v1/resource-manager/domains/{domain_id}/all-resources", Scope: auth.ScopeDomain}
+	op := &Op{Name: "list instances", Call: service.ListInstances, Path: "/v1/resource-manager/domains/{domain_id}/all-resources", Scope: auth.ScopeDomain}
 	for range 2 {
 		if _, err := c.Do(ctx, op, Idempotent); err != nil {
 			t.Fatal(err)
@@ -337,13 +338,13 @@ func TestScopeResolution(t *testing.T) {
 	// A token scoped to another region is refused per call, before sending.
 	c.Auth = auth.Token{Value: token, Region: "tr-west-1"}
 	before := len(paths)
-	_, err := c.Do(ctx, &Op{Name: "show server", Service: ECS, Method: "GET", Path: "/v1/{project_id}/cloudservers/s", Scope: auth.ScopeProject, Region: "me-east-1"}, Idempotent)
+	_, err := c.Do(ctx, &Op{Name: "show server", Call: service.ShowServer, Path: "/v1/{project_id}/cloudservers/s", Scope: auth.ScopeProject, Region: "me-east-1"}, Idempotent)
 	if exitcode.Of(err) != exitcode.Auth || len(paths) != before {
 		t.Errorf("other region's token: %v", err)
 	}
 	// An ECS call without a region cannot pick an endpoint.
-	c.ECSEndpoint = "https://ecs.{region}.example"
-	if _, err := c.Prepare(&Op{Name: "show server", Service: ECS, Path: "/x"}); err == nil || !strings.Contains(err.Error(), "needs a region") {
+	c.Endpoints[ECS] = "https://ecs.{region}.example"
+	if _, err := c.Prepare(&Op{Name: "show server", Call: service.ShowServer, Path: "/x"}); err == nil || !strings.Contains(err.Error(), "needs a region") {
 		t.Errorf("no region: %v", err)
 	}
 }
@@ -357,7 +358,7 @@ func TestAnswerTooLarge(t *testing.T) {
 	})
 	c, _ := newClient(srv.URL, nil)
 	c.MaxRetries = 0
-	_, err := c.Do(context.Background(), &Op{Name: "list orders", Service: BSS, Method: "GET", Path: "/x"}, Idempotent)
+	_, err := c.Do(context.Background(), &Op{Name: "list orders", Call: service.ShowOrder, Path: "/x"}, Idempotent)
 	if err == nil || !strings.Contains(err.Error(), "larger than 8 MiB") {
 		t.Errorf("%v", err)
 	}

@@ -6,10 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // ECS paths of the server operations (LIFECYCLE.md §4-§7). {project_id} is
@@ -248,6 +248,11 @@ func actionOpName(action string) string {
 	return "server action " + action
 }
 
+// actionCall is the operation of a batch action (0 for no action).
+func actionCall(action string) service.Op {
+	return map[string]service.Op{ActionStart: service.StartServers, ActionStop: service.StopServers, ActionReboot: service.RebootServers}[action]
+}
+
 // BatchServerAction sends one batch start, stop or reboot (BatchStartServers,
 // BatchStopServers, BatchRebootServers) for up to MaxBatchServers servers of
 // one region, at most once, and returns the job ID. A 2xx answer without a
@@ -262,7 +267,7 @@ func (c *Client) BatchServerAction(ctx context.Context, call ECSCall, action, ty
 	if err != nil {
 		return "", err
 	}
-	op := &Op{Name: actionOpName(action), Service: ECS, Method: http.MethodPost, Path: ECSActionPath, Body: body,
+	op := &Op{Name: actionOpName(action), Call: actionCall(action), Path: ECSActionPath, Body: body,
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID}
 	return c.startJob(ctx, op)
 }
@@ -294,14 +299,14 @@ func (c *Client) ShowJob(ctx context.Context, call ECSCall, jobID string) (*Job,
 		return nil, err
 	}
 	var j Job
-	op := &Op{Name: "show job " + jobID, Service: ECS, Method: http.MethodGet, Path: ECSJobsPath + url.PathEscape(jobID),
+	op := &Op{Name: "show job " + jobID, Call: service.ShowJob, Path: ECSJobsPath + url.PathEscape(jobID),
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID}
 	resp, err := c.DoJSON(ctx, op, Idempotent, &j)
 	if err != nil {
 		return nil, err
 	}
 	if j.Status == "" && (j.Code != "" || j.Message != "") {
-		return nil, &Error{Op: op.Name, StatusCode: resp.Status, Code: capText(j.Code), Message: capText(j.Message), RequestID: resp.RequestID}
+		return nil, &Error{Op: op.Name, Call: op.Call, StatusCode: resp.Status, Code: capText(j.Code), Message: capText(j.Message), RequestID: resp.RequestID}
 	}
 	if j.Status == "" {
 		return nil, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: HTTP %d with an answer that has no status: %.200q", op.Name, resp.Status, resp.Body)}
@@ -348,7 +353,7 @@ func (c *Client) BatchResetServersPassword(ctx context.Context, call ECSCall, pa
 	if err != nil {
 		return nil, fmt.Errorf("%s: the request could not be encoded (nothing was sent)", name)
 	}
-	op := &Op{Name: name, Service: ECS, Method: http.MethodPut, Path: ECSResetPasswordsPath, Body: body, SensitiveBody: true, Secrets: []string{password},
+	op := &Op{Name: name, Call: service.ResetPasswords, Path: ECSResetPasswordsPath, Body: body, SensitiveBody: true, Secrets: []string{password},
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID}
 	var res ResetPasswordResult
 	if _, err := c.DoJSON(ctx, op, AtMostOnce, &res); err != nil {
@@ -391,7 +396,7 @@ func (c *Client) UpdateServer(ctx context.Context, call ECSCall, serverID string
 	if err != nil {
 		return nil, err
 	}
-	op := &Op{Name: name + " " + serverID, Service: ECS, Method: http.MethodPut, Path: ServerPath + url.PathEscape(serverID), Body: body,
+	op := &Op{Name: name + " " + serverID, Call: service.UpdateServer, Path: ServerPath + url.PathEscape(serverID), Body: body,
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID}
 	resp, err := c.Do(ctx, op, AtMostOnce)
 	if err != nil {

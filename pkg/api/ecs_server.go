@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 	"net/url"
 	"slices"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // ServerPath is ECS ShowServer and UpdateServer (LIFECYCLE §3, §4); the
@@ -194,7 +194,7 @@ func (c *Client) ShowServer(ctx context.Context, ref ServerRef) (*Server, error)
 	if err := checkPathID("server ID", ref.ServerID); err != nil {
 		return nil, fmt.Errorf("show server: %w (nothing was sent)", err) // it comes from RMS
 	}
-	op := &Op{Name: "show server " + ref.ServerID, Service: ECS, Method: http.MethodGet, Path: ServerPath + url.PathEscape(ref.ServerID),
+	op := &Op{Name: "show server " + ref.ServerID, Call: service.ShowServer, Path: ServerPath + url.PathEscape(ref.ServerID),
 		Scope: auth.ScopeProject, Region: ref.Region, ProjectID: ref.ProjectID}
 	var out ShowServerResponse
 	if _, err := c.DoJSON(ctx, op, Idempotent, &out); err != nil {

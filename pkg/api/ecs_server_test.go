@@ -112,7 +112,7 @@ func TestShowServerRequest(t *testing.T) {
 	})
 	c, _ := newClient(srv.URL, nil)
 	host := strings.TrimPrefix(srv.URL, "http://")
-	c.ECSEndpoint = "http://{region}.ecs.test"
+	c.Endpoints[ECS] = "http://{region}.ecs.test"
 	c.HTTP.Transport = dialOnly(host)
 	s, err := c.ShowServer(context.Background(), ServerRef{Region: "ap-southeast-3", ProjectID: "067cf8ae", ServerID: "72a270de-665a-4f46-8d64-24ad6edccdd1"})
 	if err != nil || s.Status != "ACTIVE" {
@@ -146,7 +146,7 @@ func TestShowServerErrors(t *testing.T) {
 		}
 	})
 	c, _ := newClient(srv.URL, nil)
-	c.ECSEndpoint = srv.URL
+	c.Endpoints[ECS] = srv.URL
 	_, err := c.ShowServer(context.Background(), ServerRef{Region: "r", ProjectID: "p", ServerID: "gone"})
 	var e *Error
 	if !errors.As(err, &e) || e.Code != "Ecs.0114" || e.StatusCode != 404 || e.ExitCode() != 1 || !strings.Contains(err.Error(), "show server gone") {

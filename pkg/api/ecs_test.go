@@ -52,7 +52,7 @@ func ecsServer(t *testing.T, h func(try int, w http.ResponseWriter, r *http.Requ
 	t.Cleanup(srv.Close)
 	debug := &bytes.Buffer{}
 	hc, _ := NewHTTPClient(HTTPOptions{Timeout: 5 * time.Second, Debug: debug})
-	c := &Client{ECSEndpoint: srv.URL + "/{region}", HTTP: hc, Auth: auth.Token{Value: token}, UserAgent: "flexusl/test", MaxRetries: 3,
+	c := &Client{Endpoints: Endpoints{ECS: srv.URL + "/{region}"}, HTTP: hc, Auth: auth.Token{Value: token}, UserAgent: "flexusl/test", MaxRetries: 3,
 		Sleep: func(context.Context, time.Duration) error { return nil }}
 	return c, rec, debug
 }

@@ -9,11 +9,13 @@ import (
 	"strings"
 
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // Error is an error answer from a Huawei Cloud API.
 type Error struct {
-	Op         string // what flexusl was doing, e.g. "create instances"
+	Op         string     // what flexusl was doing, e.g. "create instances"
+	Call       service.Op // the operation (pkg/service): the permission a 403 means
 	StatusCode int
 	Code       string // HCSS.14000001, APIGW.0301, Ecs.0114, CBC.0100, ...
 	Message    string

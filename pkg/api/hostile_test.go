@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // --debug wrote the server's answer body (and the request body,
@@ -24,7 +25,7 @@ func TestDebugDumpEscapesControlCharacters(t *testing.T) {
 	defer srv.Close()
 	var dbg bytes.Buffer
 	c, _ := newClient(srv.URL, &dbg)
-	_, err := c.Do(context.Background(), &Op{Name: "probe", Service: HCSS, Method: http.MethodGet, Path: "/x"}, Idempotent)
+	_, err := c.Do(context.Background(), &Op{Name: "probe", Call: service.CreateInstances, Path: "/x"}, Idempotent)
 	if err == nil {
 		t.Fatal("expected an error")
 	}
@@ -48,7 +49,7 @@ func (h *hostRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
 // configure. CheckEndpoint only checks the template.
 func TestRegionFromServerCannotChangeTheECSHost(t *testing.T) {
 	rec := &hostRecorder{}
-	c := &Client{ECSEndpoint: "https://ecs.{region}.myhuaweicloud.com", HTTP: &http.Client{Transport: rec},
+	c := &Client{Endpoints: Endpoints{ECS: "https://ecs.{region}.myhuaweicloud.com"}, HTTP: &http.Client{Transport: rec},
 		Auth: auth.Token{Value: "secret-token"}, UserAgent: "t", MaxRetries: 0}
 	c.BatchServerAction(context.Background(), ECSCall{Region: "x.attacker.example/#", ProjectID: "p1", RequestID: "r1"},
 		ActionStop, "", []string{"72a270de-665a-4f46-8d64-24ad6edccdd1"})
@@ -73,13 +74,13 @@ func TestSecretsEchoedAndBadHeaders(t *testing.T) {
 	defer srv.Close()
 	var dbg bytes.Buffer
 	c, sleeps := newClient(srv.URL, &dbg)
-	c.ECSEndpoint = srv.URL
+	c.Endpoints[ECS] = srv.URL
 	_, err := c.BatchResetServersPassword(context.Background(), ECSCall{Region: "tr-west-1", ProjectID: "p", RequestID: "r"}, pw, []string{"72a270de-665a-4f46-8d64-24ad6edccdd1"})
 	if err == nil || strings.Contains(err.Error(), pw) || strings.Contains(dbg.String(), pw) || !strings.Contains(err.Error(), "REDACTED") {
 		t.Errorf("password echoed: %v\n%s", err, dbg.String())
 	}
 	c.Auth = auth.Token{Value: "tok\nen"}
-	_, err = c.Do(context.Background(), &Op{Name: "show order", Service: BSS, Method: "GET", Path: "/x"}, Idempotent)
+	_, err = c.Do(context.Background(), &Op{Name: "show order", Call: service.ShowOrder, Path: "/x"}, Idempotent)
 	if err == nil || !strings.Contains(err.Error(), "X-Auth-Token header holds a character") || strings.Contains(err.Error(), "tok") || len(*sleeps) != 0 {
 		t.Errorf("%v (%d sleeps)", err, len(*sleeps))
 	}
@@ -143,8 +144,8 @@ func TestEchoedSecretInEveryEncodingIsRedacted(t *testing.T) {
 			defer srv.Close()
 			var dbg bytes.Buffer
 			c, _ := newClient(srv.URL, &dbg)
-			c.ECSEndpoint = srv.URL
-			resp, err := c.Do(context.Background(), &Op{Name: "reset passwords", Service: ECS, Method: http.MethodPut, Path: "/x",
+			c.Endpoints[ECS] = srv.URL
+			resp, err := c.Do(context.Background(), &Op{Name: "reset passwords", Call: service.ResetPasswords, Path: "/x",
 				Body: []byte(`{}`), SensitiveBody: true, Secrets: []string{pw}, RequestID: "r"}, AtMostOnce)
 			var seen []string
 			if err != nil {
@@ -175,7 +176,7 @@ func TestEchoedSecretInEveryEncodingIsRedacted(t *testing.T) {
 // "/?#", and project and domain IDs were not checked at all.
 func TestIDsFromServersNeverEnterAPath(t *testing.T) {
 	rec := &hostRecorder{}
-	c := &Client{BSSEndpoint: "https://bss.example", ECSEndpoint: "https://ecs.{region}.example", IAMEndpoint: "https://iam.example",
+	c := &Client{Endpoints: Endpoints{BSS: "https://bss.example", ECS: "https://ecs.{region}.example", IAM: "https://iam.example"},
 		HTTP: &http.Client{Transport: rec}, Auth: auth.Token{Value: "t"}, UserAgent: "t"}
 	ctx := context.Background()
 	for _, bad := range []string{"..", "a/b", "CS1\x1b]0;x\x07", "CS1$(touch${IFS}pwned)", ""} {
@@ -195,8 +196,8 @@ func TestIDsFromServersNeverEnterAPath(t *testing.T) {
 		if err == nil || strings.ContainsAny(err.Error(), "\x1b\x07") || strings.Contains(err.Error(), "$(") {
 			t.Errorf("ShowServer with project %q: %v", bad, err)
 		}
-		d := &Client{BSSEndpoint: c.BSSEndpoint, HTTP: c.HTTP, Auth: c.Auth, DomainID: bad}
-		if _, err := d.Do(ctx, &Op{Name: "probe", Service: BSS, Method: http.MethodGet, Path: "/v2/{domain_id}/x"}, Idempotent); err == nil {
+		d := &Client{Endpoints: c.Endpoints, HTTP: c.HTTP, Auth: c.Auth, DomainID: bad}
+		if _, err := d.Do(ctx, &Op{Name: "probe", Call: service.ShowOrder, Path: "/v2/{domain_id}/x"}, Idempotent); err == nil {
 			t.Errorf("domain %q accepted", bad)
 		}
 	}
@@ -215,7 +216,7 @@ func TestShowJobAboutAnotherJobIsRefused(t *testing.T) {
 	} {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(body)) }))
 		c, _ := newClient(srv.URL, nil)
-		c.ECSEndpoint = srv.URL
+		c.Endpoints[ECS] = srv.URL
 		_, err := c.ShowJob(context.Background(), ECSCall{Region: "ap-southeast-3", ProjectID: "p"}, "job1")
 		srv.Close()
 		if err == nil || !strings.Contains(err.Error(), "answered about another job") || strings.ContainsAny(err.Error(), "\x1b\x07") {

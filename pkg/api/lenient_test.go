@@ -124,7 +124,7 @@ func TestBSSCallsReadDecimalStrings(t *testing.T) {
 		}
 	})
 	c, _ := newClient(srv.URL, nil)
-	c.BSSEndpoint = srv.URL
+	c.Endpoints[BSS] = srv.URL
 	us, err := c.ListFreeResourceUsages(context.Background(), []string{"828e2c7c-3c8c-45a2-bebc-98cb3e77d06e"})
 	if err != nil || len(us) != 1 || us[0].Amount != 742.5 || us[0].OriginalAmount != 1024 {
 		t.Errorf("traffic %+v %v", us, err)

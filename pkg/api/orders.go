@@ -2,12 +2,12 @@ package api
 
 import (
 	"context"
-	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/exitcode"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // OrderPath is the BSS order details path (international and Chinese sites).
@@ -121,7 +121,7 @@ func (c *Client) ShowOrder(ctx context.Context, orderID string) (*OrderDetails, 
 		return nil, exitcode.Errorf(exitcode.Usage, "show order: %.80q is not an order ID (%s): nothing was sent", orderID, IDRule)
 	}
 	var d OrderDetails
-	op := &Op{Name: "show order " + orderID, Service: BSS, Method: http.MethodGet, Path: OrderPath + url.PathEscape(orderID), Scope: auth.ScopeDomain}
+	op := &Op{Name: "show order " + orderID, Call: service.ShowOrder, Path: OrderPath + url.PathEscape(orderID), Scope: auth.ScopeDomain}
 	if _, err := c.DoJSON(ctx, op, Idempotent, &d); err != nil {
 		return nil, err
 	}

@@ -16,23 +16,6 @@ const (
 	MaxBSSPages = 100
 )
 
-// Name is the service's name as errors give it.
-func (s Service) Name() string {
-	switch s {
-	case HCSS:
-		return "HCSS"
-	case BSS:
-		return "BSS"
-	case IAM:
-		return "IAM"
-	case RMS:
-		return "RMS"
-	case ECS:
-		return "ECS"
-	}
-	return "the service"
-}
-
 // PagingError: a service's listing broke a bound (too many pages, a marker
 // that comes back, more entries on a page than asked for). Nothing more is
 // requested; what was read so far is not used.
@@ -156,7 +139,7 @@ func (c *Client) doPage(ctx context.Context, op *Op, out any, key string, max in
 	if err != nil {
 		return err
 	}
-	if err := checkEntries(op.Service, op.Name, resp.Body, key, max); err != nil {
+	if err := checkEntries(op.Call.Service(), op.Name, resp.Body, key, max); err != nil {
 		return err
 	}
 	return c.decodeAnswer(op, Idempotent, resp, out)

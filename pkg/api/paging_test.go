@@ -42,7 +42,7 @@ func rmsClient(t *testing.T, h func(n int, w http.ResponseWriter, r *http.Reques
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h(int(n.Add(1)), w, r) }))
 	t.Cleanup(srv.Close)
 	c, _ := newClient(srv.URL, nil)
-	c.RMSEndpoint, c.DomainID = srv.URL, "d"
+	c.Endpoints[RMS], c.DomainID = srv.URL, "d"
 	return c, &n
 }
 

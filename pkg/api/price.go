@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // BSS rating calls (NETWORK-AND-PRICES.md §14-§15): what a subscription or a
@@ -156,7 +156,7 @@ func (c *Client) ListRateOnPeriodDetail(ctx context.Context, region string, info
 	if err != nil {
 		return nil, err
 	}
-	op := &Op{Name: OpSubscribeRate, Service: BSS, Method: http.MethodPost, Path: SubscribeRatePath, Body: body, Scope: auth.ScopeDomain}
+	op := &Op{Name: OpSubscribeRate, Call: service.SubscribeRate, Path: SubscribeRatePath, Body: body, Scope: auth.ScopeDomain}
 	var res RateOnPeriodResult
 	if _, err := c.DoJSON(ctx, op, Idempotent, &res); err != nil {
 		return nil, err
@@ -175,14 +175,14 @@ func (c *Client) ListRenewRateOnPeriod(ctx context.Context, r RenewRateRequest) 
 	if err != nil {
 		return nil, err
 	}
-	op := &Op{Name: OpRenewRate, Service: BSS, Method: http.MethodPost, Path: RenewRatePath, Body: body, Scope: auth.ScopeDomain}
+	op := &Op{Name: OpRenewRate, Call: service.RenewRate, Path: RenewRatePath, Body: body, Scope: auth.ScopeDomain}
 	var res RenewRateResult
 	resp, err := c.DoJSON(ctx, op, Idempotent, &res)
 	if err != nil {
 		return nil, err
 	}
 	if res.ErrorCode != "" && len(res.RenewInquiryResults) == 0 && len(res.FailResourceInfos) == 0 {
-		return nil, &Error{Op: OpRenewRate, StatusCode: resp.Status, Code: capText(res.ErrorCode), Message: capText(res.ErrorMsg), RequestID: resp.RequestID}
+		return nil, &Error{Op: OpRenewRate, Call: service.RenewRate, StatusCode: resp.Status, Code: capText(res.ErrorCode), Message: capText(res.ErrorMsg), RequestID: resp.RequestID}
 	}
 	return &res, nil
 }

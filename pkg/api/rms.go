@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"strconv"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // RMSResourcesPath is Config (RMS) ListAllResources.
@@ -153,7 +153,7 @@ func (c *Client) ListInstances(ctx context.Context, o ListInstancesOptions) ([]R
 		if marker != "" {
 			q.Set("marker", marker)
 		}
-		op := &Op{Name: "list instances", Service: RMS, Method: http.MethodGet, Path: RMSResourcesPath, Query: q, Scope: auth.ScopeDomain}
+		op := &Op{Name: "list instances", Call: service.ListInstances, Path: RMSResourcesPath, Query: q, Scope: auth.ScopeDomain}
 		resp, err := c.Do(ctx, op, Idempotent)
 		return fetchedPage{marker, op, resp, err}
 	}

@@ -76,7 +76,7 @@ func TestListInstancesSkipsOddEntries(t *testing.T) {
 	page := wire(t, "rms/list-all-resources.untyped.response.json")
 	srv, _ := counting(t, func(_ int, w http.ResponseWriter, _ *http.Request) { w.Write(page) })
 	c, _ := newClient(srv.URL, nil)
-	c.RMSEndpoint, c.DomainID = srv.URL, "dom"
+	c.Endpoints[RMS], c.DomainID = srv.URL, "dom"
 	var mu sync.Mutex
 	var warnings []string
 	c.Notify = func(m string) { mu.Lock(); warnings = append(warnings, m); mu.Unlock() }

@@ -50,7 +50,7 @@ func TestListInstancesPages(t *testing.T) {
 		fmt.Fprintf(w, `{"resources":[{"id":"%024d","name":"n%d","region_id":"tr-west-1"},{"id":"x%d","region_id":"ap-southeast-3"}],"page_info":{"current_count":2,"next_marker":%s}}`, n, n, n, next)
 	})
 	c, _ := newClient(srv.URL, nil)
-	c.RMSEndpoint, c.DomainID = srv.URL, "dom"
+	c.Endpoints[RMS], c.DomainID = srv.URL, "dom"
 	rs, err := c.ListInstances(context.Background(), ListInstancesOptions{Region: "tr-west-1"})
 	if err != nil || len(rs) != 3 || rs[2].Name != "n3" {
 		t.Fatalf("%v %v", rs, err)
@@ -71,7 +71,7 @@ func TestListInstancesStuckMarker(t *testing.T) {
 		fmt.Fprint(w, `{"resources":[],"page_info":{"next_marker":"same"}}`)
 	})
 	c, _ := newClient(srv.URL, nil)
-	c.RMSEndpoint, c.DomainID = srv.URL, "dom"
+	c.Endpoints[RMS], c.DomainID = srv.URL, "dom"
 	if _, err := c.ListInstances(context.Background(), ListInstancesOptions{}); err == nil || n.Load() != 2 {
 		t.Errorf("%v after %d pages", err, n.Load())
 	}
@@ -91,7 +91,7 @@ func TestListInstancesUndecodablePage(t *testing.T) {
 		fmt.Fprint(w, `{"resources":[],"page_info":{"next_marker":null}}`)
 	})
 	c, _ := newClient(srv.URL, nil)
-	c.RMSEndpoint, c.DomainID = srv.URL, "dom"
+	c.Endpoints[RMS], c.DomainID = srv.URL, "dom"
 	rs, err := c.ListInstances(context.Background(), ListInstancesOptions{})
 	if rs != nil || !IsTransient(err) || !strings.Contains(err.Error(), "list instances: HTTP 200 with an unreadable answer") {
 		t.Errorf("%v %v", rs, err)
@@ -105,7 +105,7 @@ func TestListInstancesUndecodablePage(t *testing.T) {
 		w.WriteHeader(403)
 		fmt.Fprint(w, `{"error_code":"RMS.00010002","error_msg":"denied"}`)
 	})
-	c.RMSEndpoint = srv2.URL
+	c.Endpoints[RMS] = srv2.URL
 	if _, err := c.ListInstances(context.Background(), ListInstancesOptions{}); err == nil || !strings.Contains(err.Error(), "HTTP 403 RMS.00010002") || n2.Load() != 2 {
 		t.Errorf("%v after %d", err, n2.Load())
 	}
@@ -156,7 +156,7 @@ func TestListInstancesWrongGuess(t *testing.T) {
 		}
 	})
 	c, _ := newClient(srv.URL, nil)
-	c.RMSEndpoint, c.DomainID = srv.URL, "dom"
+	c.Endpoints[RMS], c.DomainID = srv.URL, "dom"
 	rs, err := c.ListInstances(context.Background(), ListInstancesOptions{})
 	if err != nil || len(rs) != 2 || rs[0].ID != "a" || rs[1].ID != "b" {
 		t.Fatalf("%v %v", rs, err)

@@ -24,7 +24,7 @@ func TestCABundleAndMinimumTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	show := func(hc *http.Client, url string) error {
-		c := &Client{BSSEndpoint: url, HTTP: hc, MaxRetries: 0}
+		c := &Client{Endpoints: Endpoints{BSS: url}, HTTP: hc, MaxRetries: 0}
 		_, err := c.ShowOrder(context.Background(), "CS1")
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // VPC v3 security groups and their rules: the firewall of a FlexusL
@@ -265,7 +266,7 @@ func (c *Client) ListSecurityGroups(ctx context.Context, call VPCCall, ids []str
 			}
 			q.Add("id", id)
 		}
-		err := c.pages(ctx, "list security groups", VPCGroupsPath, call, q, func(body []byte, op *Op, status int) (string, int, error) {
+		err := c.pages(ctx, "list security groups", service.ListSecurityGroups, VPCGroupsPath, call, q, func(body []byte, op *Op, status int) (string, int, error) {
 			var page ListSecurityGroupsResponse
 			if err := DecodeJSON(body, &page); err != nil {
 				return "", 0, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: HTTP %d with an unreadable answer: %w", op.Name, status, err)}
@@ -298,7 +299,7 @@ func (c *Client) ListSecurityGroupRules(ctx context.Context, call VPCCall, group
 			}
 			q.Add("security_group_id", id)
 		}
-		err := c.pages(ctx, "list security group rules", VPCRulesPath, call, q, func(body []byte, op *Op, status int) (string, int, error) {
+		err := c.pages(ctx, "list security group rules", service.ListSecurityGroupRules, VPCRulesPath, call, q, func(body []byte, op *Op, status int) (string, int, error) {
 			var page ListSecurityGroupRulesResponse
 			if err := DecodeJSON(body, &page); err != nil {
 				return "", 0, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: HTTP %d with an unreadable answer: %w", op.Name, status, err)}
@@ -318,7 +319,7 @@ func (c *Client) ListSecurityGroupRules(ctx context.Context, call VPCCall, group
 // its next_marker and how many entries it held. It stops on the last page
 // (no next_marker, or an empty page), and fails when the service repeats a
 // marker or the listing passes VPCMaxPages.
-func (c *Client) pages(ctx context.Context, name, path string, call VPCCall, q url.Values, page func(body []byte, op *Op, status int) (string, int, error)) error {
+func (c *Client) pages(ctx context.Context, name string, listing service.Op, path string, call VPCCall, q url.Values, page func(body []byte, op *Op, status int) (string, int, error)) error {
 	seen := map[string]bool{}
 	marker := ""
 	for n := 0; ; n++ {
@@ -333,7 +334,7 @@ func (c *Client) pages(ctx context.Context, name, path string, call VPCCall, q u
 		if marker != "" {
 			pq.Set("marker", marker)
 		}
-		op := &Op{Name: name, Service: VPC, Method: http.MethodGet, Path: path, Query: pq,
+		op := &Op{Name: name, Call: listing, Path: path, Query: pq,
 			Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID}
 		resp, err := c.Do(ctx, op, Idempotent)
 		if err != nil {
@@ -360,7 +361,7 @@ func (c *Client) ShowSecurityGroupRule(ctx context.Context, call VPCCall, ruleID
 	if err := checkPathID("security group rule ID", ruleID); err != nil {
 		return nil, fmt.Errorf("show security group rule: %w (nothing was sent)", err)
 	}
-	op := &Op{Name: "show security group rule " + ruleID, Service: VPC, Method: http.MethodGet, Path: VPCRulesPath + "/" + url.PathEscape(ruleID),
+	op := &Op{Name: "show security group rule " + ruleID, Call: service.ShowSecurityGroupRule, Path: VPCRulesPath + "/" + url.PathEscape(ruleID),
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID}
 	var out SecurityGroupRuleResponse
 	if _, err := c.DoJSON(ctx, op, Idempotent, &out); err != nil {
@@ -391,7 +392,7 @@ func (c *Client) PrepareCreateSecurityGroupRule(call VPCCall, o CreateRuleOption
 	if err != nil {
 		return nil, err
 	}
-	return c.Prepare(&Op{Name: name, Service: VPC, Method: http.MethodPost, Path: VPCRulesPath, Body: body,
+	return c.Prepare(&Op{Name: name, Call: service.CreateSecurityGroupRule, Path: VPCRulesPath, Body: body,
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID})
 }
 
@@ -427,7 +428,7 @@ func (c *Client) PrepareDeleteSecurityGroupRule(call VPCCall, ruleID string) (*P
 	if err := checkPathID("security group rule ID", ruleID); err != nil {
 		return nil, fmt.Errorf("delete security group rule: %w (nothing was sent)", err)
 	}
-	return c.Prepare(&Op{Name: "delete security group rule " + ruleID, Service: VPC, Method: http.MethodDelete, Path: VPCRulesPath + "/" + url.PathEscape(ruleID),
+	return c.Prepare(&Op{Name: "delete security group rule " + ruleID, Call: service.DeleteSecurityGroupRule, Path: VPCRulesPath + "/" + url.PathEscape(ruleID),
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID})
 }
 

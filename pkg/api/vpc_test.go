@@ -16,7 +16,7 @@ const testGroup = "0552091e-b83a-49dd-88a7-4a5c86fd9ec3"
 
 func vpcClient(url string, timeout time.Duration) *Client {
 	c, _ := newClient(url, nil)
-	c.VPCEndpoint = url
+	c.Endpoints[VPC] = url
 	c.ProjectID = "067cf8aecf3e4d6b9b4a5c0e1f2d3c4b"
 	if timeout > 0 {
 		hc, _ := NewHTTPClient(HTTPOptions{Timeout: timeout})
@@ -328,7 +328,7 @@ func TestAnswersAboutAnotherRuleOrServerAreRefused(t *testing.T) {
 	}))
 	defer srv.Close()
 	c := vpcClient(srv.URL, time.Second)
-	c.ECSEndpoint = srv.URL
+	c.Endpoints[ECS] = srv.URL
 	if _, err := c.ShowSecurityGroupRule(context.Background(), VPCCall{Region: "ap-southeast-3", ProjectID: "p1"}, asked); err == nil ||
 		!strings.Contains(err.Error(), `answered about rule "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"`) {
 		t.Errorf("rule: %v", err)

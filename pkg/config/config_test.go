@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -20,6 +22,18 @@ func writeFile(t *testing.T, dir, body string, mode os.FileMode) string {
 	return p
 }
 
+// hcssKey is the HCSS endpoint's key.
+var hcssKey = service.HCSS.Get().Key
+
+func isEndpoint(key string) bool {
+	for _, s := range service.Services {
+		if s.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
 // For every option: flag > env > profile > default.
 func TestPrecedenceEveryOption(t *testing.T) {
 	for _, o := range Options {
@@ -30,7 +44,8 @@ func TestPrecedenceEveryOption(t *testing.T) {
 			switch o.Key {
 			case KeyOutput:
 				return map[string]string{"flag": "json", "env": "yaml", "profile": "table"}[src]
-			case KeyEndpoint, KeyBSSEndpoint, KeyIAMEndpoint:
+			}
+			if isEndpoint(o.Key) {
 				return "https://" + src + ".example"
 			}
 			return src + "-" + o.Key
@@ -153,7 +168,7 @@ func TestDefaultPath(t *testing.T) {
 }
 
 func TestCheckNamesOptionAndSource(t *testing.T) {
-	c, err := Load(Inputs{Flags: map[string]string{KeyConfig: filepath.Join(t.TempDir(), "c.yaml"), KeyEndpoint: "http://example.com"}, Getenv: env(map[string]string{"FLEXUSL_OUTPUT": "xml"})})
+	c, err := Load(Inputs{Flags: map[string]string{KeyConfig: filepath.Join(t.TempDir(), "c.yaml"), hcssKey: "http://example.com"}, Getenv: env(map[string]string{"FLEXUSL_OUTPUT": "xml"})})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +222,7 @@ func TestSaveIsAtomic0600AndWritesOnlyFileValues(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.SetInFile("Prod", KeyEndpoint, "https://e.example"); err != nil {
+	if err := c.SetInFile("Prod", hcssKey, "https://e.example"); err != nil {
 		t.Fatal(err)
 	}
 	if err := c.Save(); err != nil {

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // Option is one setting. Key is its name in a profile and in `config set`.
@@ -35,12 +37,6 @@ const (
 	KeyRegion         = "region"
 	KeyOutput         = "output"
 	KeyDebug          = "debug"
-	KeyEndpoint       = "endpoint"
-	KeyBSSEndpoint    = "bss_endpoint"
-	KeyIAMEndpoint    = "iam_endpoint"
-	KeyRMSEndpoint    = "rms_endpoint"
-	KeyECSEndpoint    = "ecs_endpoint"
-	KeyVPCEndpoint    = "vpc_endpoint"
 	KeyCatalogFile    = "catalog_file"
 	KeyAuthMode       = "auth_mode"
 	KeyToken          = "token"
@@ -61,31 +57,36 @@ const (
 	KeyCABundle       = "ca_bundle"
 )
 
-// Defaults for the endpoints: one HCSS gateway for every region (the region
-// travels in the body), the international BSS and IAM services.
+// DefaultProfile is the profile used when none is chosen.
 const (
-	DefaultEndpoint    = "https://hcss.ap-southeast-3.myhuaweicloud.com"
-	DefaultBSSEndpoint = "https://bss-intl.myhuaweicloud.com"
-	DefaultIAMEndpoint = "https://iam.myhuaweicloud.com"
-	DefaultRMSEndpoint = "https://rms.myhuaweicloud.com"
-	DefaultECSEndpoint = "https://ecs.{region}.myhuaweicloud.com"
-	DefaultVPCEndpoint = "https://vpc.{region}.myhuaweicloud.com"
-	DefaultProfile     = "default"
+	DefaultProfile = "default"
 )
 
-// Options is the registry: the one place each option is declared.
-var Options = []Option{
+// Options is the registry: the one place each option is declared. The
+// endpoint options come from the service table (pkg/service), after the
+// general options and before the file and credential ones.
+var Options = slices.Concat(generalOptions, endpointOptions(), fileOptions)
+
+// generalOptions choose the file, the profile, the region and the output.
+var generalOptions = []Option{
 	{Key: KeyProfile, Flag: "profile", Env: []string{"FLEXUSL_PROFILE"}, Default: DefaultProfile, Usage: "profile to use (default: the config file's active_profile, else \"default\")", Check: CheckProfileName},
 	{Key: KeyConfig, Flag: "config", Env: []string{"FLEXUSL_CONFIG"}, Usage: "config file (default $XDG_CONFIG_HOME/flexusl/config.yaml)"},
 	{Key: KeyRegion, Flag: "region", Env: []string{"FLEXUSL_REGION"}, InFile: true, Usage: "region, e.g. ap-southeast-3"},
 	{Key: KeyOutput, Flag: "output", Env: []string{"FLEXUSL_OUTPUT"}, Default: "table", InFile: true, Usage: "output format: table, json or yaml", Check: checkOutput},
 	{Key: KeyDebug, Flag: "debug", Env: []string{"FLEXUSL_DEBUG"}, Default: "false", Usage: "log HTTP requests and responses to stderr (secrets redacted)", Check: checkBool},
-	{Key: KeyEndpoint, Flag: "endpoint", Env: []string{"FLEXUSL_ENDPOINT"}, Default: DefaultEndpoint, InFile: true, Usage: "HCSS (FlexusL) API endpoint", Check: CheckEndpoint},
-	{Key: KeyBSSEndpoint, Flag: "bss-endpoint", Env: []string{"FLEXUSL_BSS_ENDPOINT"}, Default: DefaultBSSEndpoint, InFile: true, Usage: "BSS (orders) API endpoint", Check: CheckEndpoint},
-	{Key: KeyIAMEndpoint, Flag: "iam-endpoint", Env: []string{"FLEXUSL_IAM_ENDPOINT"}, Default: DefaultIAMEndpoint, InFile: true, Usage: "IAM (tokens, projects) endpoint", Check: CheckEndpoint},
-	{Key: KeyRMSEndpoint, Flag: "rms-endpoint", Env: []string{"FLEXUSL_RMS_ENDPOINT"}, Default: DefaultRMSEndpoint, InFile: true, Usage: "RMS (Config: instance listing) endpoint", Check: CheckEndpoint},
-	{Key: KeyECSEndpoint, Flag: "ecs-endpoint", Env: []string{"FLEXUSL_ECS_ENDPOINT"}, Default: DefaultECSEndpoint, InFile: true, Usage: "ECS (servers) endpoint; {region} is replaced by each call's region", Check: CheckEndpoint},
-	{Key: KeyVPCEndpoint, Flag: "vpc-endpoint", Env: []string{"FLEXUSL_VPC_ENDPOINT"}, Default: DefaultVPCEndpoint, InFile: true, Usage: "VPC (security groups: the firewall) endpoint; {region} is replaced by each call's region", Check: CheckEndpoint},
+}
+
+// endpointOptions are one option per service of the service table.
+func endpointOptions() []Option {
+	out := make([]Option, 0, len(service.Services))
+	for _, s := range service.Services {
+		out = append(out, Option{Key: s.Key, Flag: s.Flag, Env: []string{s.Env}, Default: s.Default, InFile: true, Usage: s.Usage, Check: CheckEndpoint})
+	}
+	return out
+}
+
+// fileOptions are the catalog, the credentials and the request settings.
+var fileOptions = []Option{
 	{Key: KeyCatalogFile, Flag: "catalog", Env: []string{"FLEXUSL_CATALOG_FILE"}, InFile: true, Usage: "catalog file to use instead of the embedded one"},
 	{Key: KeyAuthMode, Env: []string{"FLEXUSL_AUTH_MODE"}, InFile: true, Usage: "token or aksk (inferred when only one set of credentials is present)", Check: checkAuthMode},
 	{Key: KeyToken, Env: []string{"FLEXUSL_TOKEN"}, Secret: true, InFile: true, Usage: "IAM token sent as X-Auth-Token (flexusl auth login stores one)"},
@@ -203,7 +204,8 @@ func CheckProfileName(s string) error {
 }
 
 // The checks are plain functions, not closures made by calls, so that the
-// compiler lays Options out statically: no work at program start.
+// compiler lays the option rows out statically: the only work at program
+// start is joining them with the six endpoint rows.
 
 func checkOutput(s string) error { // any case, and yml: output.ParseFormat reads them
 	if strings.EqualFold(s, "yml") {

@@ -19,6 +19,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/purchase"
 	"github.com/flexusl/flexusl/pkg/safetext"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // Timeout bounds one inquiry before a purchase or a renewal (its calls,
@@ -27,8 +28,9 @@ import (
 const Timeout = 5 * time.Second
 
 // Permission is what Huawei names for the rating calls (policy action; the
-// identity-policy action in brackets), said in the text of a 403.
-const Permission = "bss:discount:view (identity policies: billing:contract:viewDiscount)"
+// identity-policy action in brackets), said in the text of a 403: the
+// service table's row (pkg/service).
+var Permission = service.SubscribeRate.Get().Needs()
 
 // Rater asks BSS for prices (api.Client does).
 type Rater interface {

@@ -30,19 +30,6 @@ const (
 	serviceTypeName  = "FlexusL"
 )
 
-func (s *Server) bssRoutes() {
-	s.route("GET "+pathOrderDetails+"{order_id}", RouteOrder, svcBSS, scopeDomain, s.showOrder)
-	s.route("GET "+pathOrders, RouteBSSOrders, svcBSS, scopeDomain, s.listOrders)
-	s.route("POST "+pathPay, RouteBSSPay, svcBSS, scopeDomain, s.pay)
-	s.route("PUT "+pathCancel, RouteBSSCancel, svcBSS, scopeDomain, s.cancel)
-	s.route("POST "+pathRenew, RouteBSSRenew, svcBSS, scopeDomain, s.renew)
-	s.route("POST "+pathUnsubscribe, RouteBSSUnsubscribe, svcBSS, scopeDomain, s.unsubscribe)
-	s.route("POST "+pathAutoRenew+"{resource_id}", RouteBSSAutoRenew, svcBSS, scopeDomain, s.autoRenewOn)
-	s.route("DELETE "+pathAutoRenew+"{resource_id}", RouteBSSAutoRenew, svcBSS, scopeDomain, s.autoRenewOff)
-	s.route("POST "+pathQueryResources, RouteBSSResources, svcBSS, scopeDomain, s.queryResources)
-	s.route("POST "+pathFreeResources, RouteBSSTraffic, svcBSS, scopeDomain, s.freeResources)
-}
-
 // Wire types (testdata/wire/bss).
 type (
 	// orderDetails is ShowCustomerOrderDetails' answer.

@@ -42,44 +42,36 @@ const (
 )
 
 // Route names: faults are queued per route, and the request log names the
-// route of each request.
+// route of each request. Their methods and paths are the router's table
+// (apiRoutes).
 const (
-	RouteCreate         = "create"          // POST /v1/light-instances
-	RouteOrder          = "order"           // GET /v2/orders/customer-orders/details/{order_id}
-	RouteIAM            = "iam"             // /v3/...
-	RouteRMSList        = "rms.list"        // GET /v1/resource-manager/domains/{domain_id}/all-resources
-	RouteECSShow        = "ecs.show"        // GET /v1/{project_id}/cloudservers/{server_id}
-	RouteECSUpdate      = "ecs.update"      // PUT /v1/{project_id}/cloudservers/{server_id}
-	RouteECSAction      = "ecs.action"      // POST /v1/{project_id}/cloudservers/action
-	RouteECSJob         = "ecs.job"         // GET /v1/{project_id}/jobs/{job_id}
-	RouteECSPassword    = "ecs.password"    // PUT /v1/{project_id}/cloudservers/os-reset-passwords
-	RouteBSSRenew       = "bss.renew"       // POST /v2/orders/subscriptions/resources/renew
-	RouteBSSUnsubscribe = "bss.unsubscribe" // POST /v2/orders/subscriptions/resources/unsubscribe
-	RouteBSSAutoRenew   = "bss.autorenew"   // POST|DELETE /v2/orders/subscriptions/resources/autorenew/{resource_id}
-	RouteBSSPay         = "bss.pay"         // POST /v3/orders/customer-orders/pay
-	RouteBSSCancel      = "bss.cancel"      // PUT /v2/orders/customer-orders/cancel
-	RouteBSSOrders      = "bss.orders"      // GET /v2/orders/customer-orders
-	RouteBSSResources   = "bss.resources"   // POST /v2/orders/suscriptions/resources/query
-	RouteBSSTraffic     = "bss.traffic"     // POST /v2/payments/free-resources/usages/details/query
-	// The rating calls answer with made-up prices (pkg/sandbox/price.go).
-	RouteBSSSubscribeRate = "bss.subscribe-rate" // POST /v2/bills/ratings/period-resources/subscribe-rate
-	RouteBSSRenewRate     = "bss.renew-rate"     // POST /v2/bills/ratings/period-resources/renew-rate
-	RouteVPCGroups        = "vpc.groups"         // GET /v3/{project_id}/vpc/security-groups
-	RouteVPCGroup         = "vpc.group"          // GET /v3/{project_id}/vpc/security-groups/{security_group_id}
-	RouteVPCRules         = "vpc.rules"          // GET /v3/{project_id}/vpc/security-group-rules
-	RouteVPCRule          = "vpc.rule"           // GET /v3/{project_id}/vpc/security-group-rules/{security_group_rule_id}
-	RouteVPCRuleCreate    = "vpc.rule.create"    // POST /v3/{project_id}/vpc/security-group-rules
-	RouteVPCRuleDelete    = "vpc.rule.delete"    // DELETE /v3/{project_id}/vpc/security-group-rules/{security_group_rule_id}
-	RouteUnknown          = "unknown"            // no such API (logged, 404 APIGW.0101); faults cannot be queued
+	RouteCreate           = "create"
+	RouteOrder            = "order"
+	RouteIAM              = "iam"
+	RouteRMSList          = "rms.list"
+	RouteECSShow          = "ecs.show"
+	RouteECSUpdate        = "ecs.update"
+	RouteECSAction        = "ecs.action"
+	RouteECSJob           = "ecs.job"
+	RouteECSPassword      = "ecs.password"
+	RouteBSSRenew         = "bss.renew"
+	RouteBSSUnsubscribe   = "bss.unsubscribe"
+	RouteBSSAutoRenew     = "bss.autorenew"
+	RouteBSSPay           = "bss.pay"
+	RouteBSSCancel        = "bss.cancel"
+	RouteBSSOrders        = "bss.orders"
+	RouteBSSResources     = "bss.resources"
+	RouteBSSTraffic       = "bss.traffic"
+	RouteBSSSubscribeRate = "bss.subscribe-rate"
+	RouteBSSRenewRate     = "bss.renew-rate"
+	RouteVPCGroups        = "vpc.groups"
+	RouteVPCGroup         = "vpc.group"
+	RouteVPCRules         = "vpc.rules"
+	RouteVPCRule          = "vpc.rule"
+	RouteVPCRuleCreate    = "vpc.rule.create"
+	RouteVPCRuleDelete    = "vpc.rule.delete"
+	RouteUnknown          = "unknown" // no such API (logged, 404 APIGW.0101); faults cannot be queued
 )
-
-// Routes lists the route names faults can be queued for.
-func Routes() []string {
-	return []string{RouteCreate, RouteOrder, RouteIAM, RouteRMSList, RouteECSShow, RouteECSUpdate, RouteECSAction,
-		RouteECSJob, RouteECSPassword, RouteBSSRenew, RouteBSSUnsubscribe, RouteBSSAutoRenew, RouteBSSPay,
-		RouteBSSCancel, RouteBSSOrders, RouteBSSResources, RouteBSSTraffic, RouteBSSSubscribeRate, RouteBSSRenewRate,
-		RouteVPCGroups, RouteVPCGroup, RouteVPCRules, RouteVPCRule, RouteVPCRuleCreate, RouteVPCRuleDelete}
-}
 
 // Fault is queued for the next Count requests of Route.
 type Fault struct {
@@ -393,60 +385,80 @@ type Settings struct {
 	JobAfter       *string `json:"job_after,omitempty"`
 }
 
-func (s *Server) controlRoutes() {
-	m := s.mux
-	m.HandleFunc("GET /_sandbox/requests", func(w http.ResponseWriter, r *http.Request) { controlJSON(w, s.Requests()) })
-	m.HandleFunc("GET /_sandbox/orders", func(w http.ResponseWriter, r *http.Request) { controlJSON(w, s.Orders()) })
-	m.HandleFunc("GET /_sandbox/instances", func(w http.ResponseWriter, r *http.Request) { controlJSON(w, s.Instances()) })
-	m.HandleFunc("POST /_sandbox/instances", func(w http.ResponseWriter, r *http.Request) {
-		var p ProvisionRequest
-		if decodeControl(w, r, &p) {
-			out, err := s.Provision(p)
-			controlResult(w, out, err)
-		}
-	})
-	m.HandleFunc("POST /_sandbox/instances/{id}/traffic", func(w http.ResponseWriter, r *http.Request) {
-		var b struct {
-			UsedGB *float64 `json:"used_gb"`
-		}
-		if decodeControl(w, r, &b) {
-			if b.UsedGB == nil {
-				controlError(w, fmt.Errorf("used_gb is required"))
-				return
-			}
-			controlResult(w, map[string]bool{"ok": true}, s.SetTrafficUsed(r.PathValue("id"), *b.UsedGB))
-		}
-	})
-	m.HandleFunc("GET /_sandbox/security-groups", func(w http.ResponseWriter, r *http.Request) { controlJSON(w, s.SecurityGroups()) })
-	m.HandleFunc("POST /_sandbox/instances/{id}/security-groups", func(w http.ResponseWriter, r *http.Request) {
-		var a AttachRequest
-		if decodeControl(w, r, &a) {
-			g, err := s.AttachGroup(r.PathValue("id"), a)
-			controlResult(w, g, err)
-		}
-	})
-	m.HandleFunc("POST /_sandbox/faults", func(w http.ResponseWriter, r *http.Request) {
-		var f Fault
-		if decodeControl(w, r, &f) {
-			controlResult(w, f, s.AddFault(f))
-		}
-	})
-	m.HandleFunc("POST /_sandbox/settings", func(w http.ResponseWriter, r *http.Request) {
-		var st Settings
-		if decodeControl(w, r, &st) {
-			controlResult(w, map[string]bool{"ok": true}, s.apply(st))
-		}
-	})
-	m.HandleFunc("POST /_sandbox/orders/{id}/pay", func(w http.ResponseWriter, r *http.Request) {
-		controlResult(w, map[string]bool{"ok": true}, s.Pay(r.PathValue("id")))
-	})
-	m.HandleFunc("POST /_sandbox/orders/{id}/cancel", func(w http.ResponseWriter, r *http.Request) {
-		controlResult(w, map[string]bool{"ok": true}, s.Cancel(r.PathValue("id")))
-	})
-	m.HandleFunc("POST /_sandbox/reset", func(w http.ResponseWriter, r *http.Request) {
-		s.Reset()
-		controlJSON(w, map[string]bool{"ok": true})
-	})
+// controlRoute is one route of the control API: the router registers it
+// and `flexusl sandbox --help` lists it (see ControlRoutes).
+type controlRoute struct {
+	method, path, help string
+	handle             func(s *Server, w http.ResponseWriter, r *http.Request)
+}
+
+// controlRoutes is the control API's table, in the order --help lists it.
+func controlRoutes() []controlRoute {
+	ok := map[string]bool{"ok": true}
+	return []controlRoute{
+		{"GET", "/_sandbox/requests", "requests received (credentials and password bodies redacted)",
+			func(s *Server, w http.ResponseWriter, r *http.Request) { controlJSON(w, s.Requests()) }},
+		{"GET", "/_sandbox/orders", "orders placed",
+			func(s *Server, w http.ResponseWriter, r *http.Request) { controlJSON(w, s.Orders()) }},
+		{"GET", "/_sandbox/instances", "instances, with server, public IP and data package",
+			func(s *Server, w http.ResponseWriter, r *http.Request) { controlJSON(w, s.Instances()) }},
+		{"POST", "/_sandbox/instances", `{"count":450,"regions":["ap-southeast-1","tr-west-1"]}: instances at once`,
+			func(s *Server, w http.ResponseWriter, r *http.Request) {
+				var p ProvisionRequest
+				if decodeControl(w, r, &p) {
+					out, err := s.Provision(p)
+					controlResult(w, out, err)
+				}
+			}},
+		{"POST", "/_sandbox/instances/{id}/traffic", `{"used_gb":281.5}`,
+			func(s *Server, w http.ResponseWriter, r *http.Request) {
+				var b struct {
+					UsedGB *float64 `json:"used_gb"`
+				}
+				if decodeControl(w, r, &b) {
+					if b.UsedGB == nil {
+						controlError(w, fmt.Errorf("used_gb is required"))
+						return
+					}
+					controlResult(w, ok, s.SetTrafficUsed(r.PathValue("id"), *b.UsedGB))
+				}
+			}},
+		{"GET", "/_sandbox/security-groups", "security groups with their rule counts and instances",
+			func(s *Server, w http.ResponseWriter, r *http.Request) { controlJSON(w, s.SecurityGroups()) }},
+		{"POST", "/_sandbox/instances/{id}/security-groups",
+			`{"name":"web","description":"..."} or {"group_id":"..."}: attach another group to the instance's server`,
+			func(s *Server, w http.ResponseWriter, r *http.Request) {
+				var a AttachRequest
+				if decodeControl(w, r, &a) {
+					g, err := s.AttachGroup(r.PathValue("id"), a)
+					controlResult(w, g, err)
+				}
+			}},
+		{"POST", "/_sandbox/faults", `{"route":"ecs.action","kind":"429|500|403|latency|drop|job_fail|...","count":N}`,
+			func(s *Server, w http.ResponseWriter, r *http.Request) {
+				var f Fault
+				if decodeControl(w, r, &f) {
+					controlResult(w, f, s.AddFault(f))
+				}
+			}},
+		{"POST", "/_sandbox/settings", `{"complete_after":"1s","provision_after":"0s","job_after":"2s"}`,
+			func(s *Server, w http.ResponseWriter, r *http.Request) {
+				var st Settings
+				if decodeControl(w, r, &st) {
+					controlResult(w, ok, s.apply(st))
+				}
+			}},
+		{"POST", "/_sandbox/orders/{id}/pay", "pay an order waiting for payment",
+			func(s *Server, w http.ResponseWriter, r *http.Request) {
+				controlResult(w, ok, s.Pay(r.PathValue("id")))
+			}},
+		{"POST", "/_sandbox/orders/{id}/cancel", "cancel an order",
+			func(s *Server, w http.ResponseWriter, r *http.Request) {
+				controlResult(w, ok, s.Cancel(r.PathValue("id")))
+			}},
+		{"POST", "/_sandbox/reset", "forget everything",
+			func(s *Server, w http.ResponseWriter, r *http.Request) { s.Reset(); controlJSON(w, ok) }},
+	}
 }
 
 // apply changes the clocks named in st.

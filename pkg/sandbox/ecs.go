@@ -29,14 +29,6 @@ const (
 	ecsFailed   = "Ecs.0000"
 )
 
-func (s *Server) ecsRoutes() {
-	s.route("GET "+pathECSServer, RouteECSShow, svcECS, scopeProject, s.showServer)
-	s.route("PUT "+pathECSServer, RouteECSUpdate, svcECS, scopeProject, s.updateServer)
-	s.route("POST "+pathECSAction, RouteECSAction, svcECS, scopeProject, s.batchAction)
-	s.route("PUT "+pathECSPasswords, RouteECSPassword, svcECS, scopeProject, s.resetPasswords)
-	s.route("GET "+pathECSJob, RouteECSJob, svcECS, scopeProject, s.showJob)
-}
-
 // Wire types (testdata/wire/ecs).
 type (
 	serverDetail struct {

@@ -16,10 +16,6 @@ type createResult struct {
 	InstanceIDs []string `json:"instance_ids"`
 }
 
-func (s *Server) hcssRoutes() {
-	s.route("POST "+pathCreate, RouteCreate, svcHCSS, scopeProject, s.create)
-}
-
 // create places a purchase order, validated exactly as the purchase page
 // says (package purchase and the catalog): 202 with the order ID and the
 // instance IDs to be.

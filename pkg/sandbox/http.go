@@ -11,19 +11,20 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flexusl/flexusl/pkg/service"
 	"github.com/flexusl/flexusl/pkg/signer"
 )
 
-// service decides the error shape of a route.
-type service int
+// svcID is a route's service (pkg/service): it decides the error shape.
+type svcID = service.ID
 
 const (
-	svcHCSS service = iota // {"error_code","error_msg","request_id"}
-	svcBSS                 // {"error_code","error_msg"}
-	svcRMS                 // {"error_code","error_msg","request_id"} (Huawei's common shape; a guess)
-	svcECS                 // {"error":{"code","message"}}
-	svcIAM                 // {"error":{"code","message","title"}}, code the HTTP status
-	svcVPC                 // v3: {"request_id","error_code","error_msg"}
+	svcHCSS = service.HCSS // {"error_code","error_msg","request_id"}
+	svcBSS  = service.BSS  // {"error_code","error_msg"}
+	svcRMS  = service.RMS  // {"error_code","error_msg","request_id"} (Huawei's common shape; a guess)
+	svcECS  = service.ECS  // {"error":{"code","message"}}
+	svcIAM  = service.IAM  // {"error":{"code","message","title"}}, code the HTTP status
+	svcVPC  = service.VPC  // v3: {"request_id","error_code","error_msg"}
 )
 
 // Credential scopes a route checks for AK/SK requests.
@@ -43,35 +44,18 @@ type call struct {
 	r     *http.Request
 	body  []byte
 	id    string // the request ID: X-Request-Id and every request_id of the answer
-	svc   service
+	svc   svcID
 	fault *Fault // a queued fault the handler applies itself (job_fail, insufficient_balance)
 	now   time.Time
-}
-
-// route registers an API route.
-func (s *Server) route(pattern, name string, svc service, sc scope, h func(c *call)) {
-	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { s.serveAPI(w, r, name, svc, sc, h) })
-}
-
-func (s *Server) routes() {
-	s.mux = http.NewServeMux()
-	s.hcssRoutes()
-	s.bssRoutes()
-	s.priceRoutes()
-	s.rmsRoutes()
-	s.ecsRoutes()
-	s.iamRoutes()
-	s.vpcRoutes()
-	s.controlRoutes()
 }
 
 // ServeHTTP serves the API and the control API. A method and path no route
 // serves is logged and answered 404 APIGW.0101 in the gateway's shape.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, pattern := s.mux.Handler(r); pattern == "" {
-		s.serveAPI(w, r, RouteUnknown, svcHCSS, scopeOpen, func(c *call) {
+		s.serveAPI(w, r, apiRoute{name: RouteUnknown, svc: svcHCSS, scope: scopeOpen, handle: func(_ *Server, c *call) {
 			c.gatewayError(http.StatusNotFound, "APIGW.0101", fmt.Sprintf("The API does not exist or has not been published in the environment: %s %s", r.Method, r.URL.Path))
-		})
+		}})
 		return
 	}
 	s.mux.ServeHTTP(w, r)
@@ -96,7 +80,9 @@ func (w *statusWriter) WriteHeader(c int) {
 
 // serveAPI reads the body, logs the request, applies a queued fault,
 // authenticates and runs h.
-func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, name string, svc service, sc scope, h func(c *call)) {
+func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rt apiRoute) {
+	name, svc, sc := rt.name, rt.svc, rt.scope
+	h := func(c *call) { rt.handle(s, c) }
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 8<<20))
 	c := &call{s: s, r: r, body: body, id: newRequestID(), svc: svc, now: s.opts.Now()}
 	sw := &statusWriter{ResponseWriter: w, s: s, idx: s.logRequest(c, name)}
@@ -116,7 +102,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, name string, s
 			c.serverError()
 			return
 		case FaultForbidden:
-			c.forbidden(name)
+			c.forbidden(rt.opFor(body))
 			return
 		case FaultSoldOut:
 			c.fail(http.StatusBadRequest, "HCSS.14000010", "Insufficient specifications.")
@@ -250,17 +236,17 @@ func (c *call) gatewayError(status int, code, msg string) {
 
 // serverError is the 500 fault in the service's shape.
 func (c *call) serverError() {
-	code := map[service]string{svcHCSS: "HCSS.15000001", svcBSS: "CBC.0999", svcRMS: "RMS.00010005", svcECS: "Ecs.0000", svcVPC: vpcFailed}[c.svc]
+	code := map[svcID]string{svcHCSS: "HCSS.15000001", svcBSS: "CBC.0999", svcRMS: "RMS.00010005", svcECS: "Ecs.0000", svcVPC: vpcFailed}[c.svc]
 	c.fail(http.StatusInternalServerError, code, "Server exception.")
 }
 
 // forbidden answers 403 as a service does when the caller's IAM policy
-// lacks the route's permission. The BSS code is documented (CBC.0151); the
-// others, and the message, are guesses.
-func (c *call) forbidden(route string) {
-	code := map[service]string{svcHCSS: "HCSS.14030001", svcBSS: "CBC.0151", svcRMS: "RMS.00010002", svcECS: "Ecs.0003", svcIAM: "403"}[c.svc]
-	perm := map[string]string{RouteRMSList: "rms:resources:list", RouteCreate: "hcss:instances:create", RouteECSShow: "ecs:cloudServers:get",
-		RouteOrder: "bss:order:view", RouteBSSOrders: "bss:order:view", RouteBSSSubscribeRate: "bss:discount:view", RouteBSSRenewRate: "bss:discount:view"}[route]
+// lacks the permission of the route's operation (the service table's). The
+// BSS code is documented (CBC.0151); the others, and the message, are
+// guesses.
+func (c *call) forbidden(op service.Op) {
+	code := map[svcID]string{svcHCSS: "HCSS.14030001", svcBSS: "CBC.0151", svcRMS: "RMS.00010002", svcECS: "Ecs.0003", svcIAM: "403"}[c.svc]
+	perm := op.Get().Permission
 	if perm == "" {
 		perm = "this action"
 	}

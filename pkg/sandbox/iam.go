@@ -15,12 +15,6 @@ const (
 	pathDomains  = "/v3/auth/domains"
 )
 
-func (s *Server) iamRoutes() {
-	s.route("POST "+pathTokens, RouteIAM, svcIAM, scopeOpen, s.issueToken)
-	s.route("GET "+pathProjects, RouteIAM, svcIAM, scopeNone, s.projects)
-	s.route("GET "+pathDomains, RouteIAM, svcIAM, scopeNone, s.domains)
-}
-
 // Wire types (testdata/wire/iam).
 type (
 	tokenRequest struct {

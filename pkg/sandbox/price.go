@@ -31,11 +31,6 @@ var yearlyDiscounts = []struct {
 	{"SANDBOX-DISCOUNT-CONTRACT", "sandbox: made-up contract discount (5%)", 605, 5, 0},
 }
 
-func (s *Server) priceRoutes() {
-	s.route("POST "+pathSubscribeRate, RouteBSSSubscribeRate, svcBSS, scopeDomain, s.subscribeRate)
-	s.route("POST "+pathRenewRate, RouteBSSRenewRate, svcBSS, scopeDomain, s.renewRate)
-}
-
 // Wire types (testdata/wire/bss/subscribe-rate.*, renew-rate.*).
 type (
 	subscribeRateRequest struct {

@@ -31,10 +31,6 @@ const (
 
 var extraTypes = map[string]string{"evs": lrtEVS, "cbr": lrtCBR, "hss": lrtHSS}
 
-func (s *Server) rmsRoutes() {
-	s.route("GET "+pathRMSPrefix+"{domain_id}/all-resources", RouteRMSList, svcRMS, scopeDomain, s.listResources)
-}
-
 // Wire types (testdata/wire/rms).
 type (
 	rmsPage struct {

@@ -82,15 +82,6 @@ func (v *vpcState) reset() {
 	v.groups, v.groupSeq, v.rules, v.ruleSeq = map[string]*secGroup{}, nil, map[string]*secRule{}, nil
 }
 
-func (s *Server) vpcRoutes() {
-	s.route("GET "+pathVPCGroups, RouteVPCGroups, svcVPC, scopeProject, s.listGroups)
-	s.route("GET "+pathVPCGroup, RouteVPCGroup, svcVPC, scopeProject, s.showGroup)
-	s.route("GET "+pathVPCRules, RouteVPCRules, svcVPC, scopeProject, s.listRules)
-	s.route("GET "+pathVPCRule, RouteVPCRule, svcVPC, scopeProject, s.showRule)
-	s.route("POST "+pathVPCRules, RouteVPCRuleCreate, svcVPC, scopeProject, s.createRule)
-	s.route("DELETE "+pathVPCRule, RouteVPCRuleDelete, svcVPC, scopeProject, s.deleteRule)
-}
-
 // Wire types (testdata/wire/vpc).
 type (
 	vpcTag       struct{}

@@ -16,6 +16,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/api"
 	"github.com/flexusl/flexusl/pkg/api/apitest"
 	"github.com/flexusl/flexusl/pkg/auth"
+	"github.com/flexusl/flexusl/pkg/service"
 )
 
 // recorder is a testing.TB that keeps failures instead of failing.
@@ -211,10 +212,10 @@ func TestWire(t *testing.T) {
 // connection, it is sent again.
 func TestConnectedOrNot(t *testing.T) {
 	op := func() *api.Op {
-		return &api.Op{Name: "pay", Service: api.BSS, Method: "POST", Path: "/v2/orders/customer-orders/pay", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "req-1"}
+		return &api.Op{Name: "pay", Call: service.PayOrder, Path: "/v2/orders/customer-orders/pay", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "req-1"}
 	}
 	client := func(reg *apitest.Registry) *api.Client {
-		return &api.Client{BSSEndpoint: "https://bss.example", HTTP: reg.Client(), Auth: auth.Token{Value: "t"}, MaxRetries: 2,
+		return &api.Client{Endpoints: api.Endpoints{api.BSS: "https://bss.example"}, HTTP: reg.Client(), Auth: auth.Token{Value: "t"}, MaxRetries: 2,
 			Sleep: func(context.Context, time.Duration) error { return nil }}
 	}
 	reg := apitest.New(t)
@@ -279,8 +280,8 @@ func TestHandler(t *testing.T) {
 	if err != nil || resp.StatusCode != 201 || body != "made" || resp.Header.Get("X-Seen") != "1" {
 		t.Errorf("%v %v %q", err, resp, body)
 	}
-	op := &api.Op{Name: "pay", Service: api.BSS, Method: "POST", Path: "/drop", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "req-1"}
-	c := &api.Client{BSSEndpoint: "https://bss.example", HTTP: reg.Client(), Auth: auth.Token{Value: "t"}, MaxRetries: 2,
+	op := &api.Op{Name: "pay", Call: service.PayOrder, Path: "/drop", Body: []byte(`{}`), Scope: auth.ScopeDomain, RequestID: "req-1"}
+	c := &api.Client{Endpoints: api.Endpoints{api.BSS: "https://bss.example"}, HTTP: reg.Client(), Auth: auth.Token{Value: "t"}, MaxRetries: 2,
 		Sleep: func(context.Context, time.Duration) error { return nil }}
 	_, err = c.Do(context.Background(), op, api.AtMostOnce)
 	var unknown *api.UnknownOutcomeError
