@@ -63,7 +63,7 @@ func (f *Factory) DefaultHTTPClient() (*http.Client, error) {
 // httpClient is the HTTP client of an API client: Factory.HTTPClient's when
 // set, else DefaultHTTPClient. A supplied client is copied and given what
 // the default one has and it lacks: no redirect followed, the configured
-// timeout.
+// timeout, and with --debug the same redacted dump.
 func (f *Factory) httpClient() (*http.Client, error) {
 	if f.HTTPClient == nil {
 		return f.DefaultHTTPClient()
@@ -85,6 +85,9 @@ func (f *Factory) httpClient() (*http.Client, error) {
 	}
 	if cp.Timeout == 0 {
 		cp.Timeout = cfg.Duration(config.KeyTimeout)
+	}
+	if cfg.Bool(config.KeyDebug) {
+		cp.Transport = api.DebugTransport(cp.Transport, f.IO.ErrOut)
 	}
 	return &cp, nil
 }

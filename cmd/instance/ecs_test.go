@@ -49,9 +49,6 @@ type cloud struct {
 	// serverStatus is what ShowServer says of a server ("" is ACTIVE)
 	serverStatus map[string]string
 	posts        int
-	// network, when set (overNetwork), is the env that sends runs
-	// through flexusl's own HTTP client to a server piping to the registry.
-	network map[string]string
 }
 
 type inst struct {
@@ -95,31 +92,6 @@ type firstRequest struct{ c *cloud }
 func (f firstRequest) RoundTrip(req *http.Request) (*http.Response, error) {
 	f.c.stub.Do(func() { f.c.reg.Register(everything, f.c.respond).Persist() })
 	return f.c.reg.RoundTrip(req)
-}
-
-// overNetwork makes c's runs use flexusl's own HTTP client (the one
-// --debug dumps) against a local server that hands each request to the
-// registry: only for what a supplied client does not do (the Factory adds
-// no --debug dump to Factory.HTTPClient's client).
-func (c *cloud) overNetwork(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		resp, err := firstRequest{c}.RoundTrip(r)
-		if err != nil {
-			w.WriteHeader(599)
-			return
-		}
-		defer resp.Body.Close()
-		for k, vs := range resp.Header {
-			w.Header()[k] = vs
-		}
-		w.WriteHeader(resp.StatusCode)
-		io.Copy(w, resp.Body)
-	}))
-	t.Cleanup(srv.Close)
-	c.network = map[string]string{}
-	for _, k := range []string{"FLEXUSL_RMS_ENDPOINT", "FLEXUSL_ECS_ENDPOINT", "FLEXUSL_VPC_ENDPOINT", "FLEXUSL_IAM_ENDPOINT"} {
-		c.network[k] = srv.URL
-	}
 }
 
 // respond answers q as the cloud: the handler below writes into a
@@ -295,9 +267,6 @@ func (c *cloud) run(t *testing.T, tty bool, stdin, password string, args ...stri
 	dir := t.TempDir()
 	env := map[string]string{"FLEXUSL_TOKEN": token,
 		"FLEXUSL_DOMAIN_ID": "dom1", "FLEXUSL_CONFIG": filepath.Join(dir, "c.yaml"), "XDG_STATE_HOME": dir}
-	for k, v := range c.network {
-		env[k] = v
-	}
 	for _, a := range args {
 		if strings.HasPrefix(a, "FLEXUSL_") || strings.HasPrefix(a, "XDG_") {
 			k, v, _ := strings.Cut(a, "=")
@@ -323,9 +292,6 @@ func (c *cloud) run(t *testing.T, tty bool, stdin, password string, args ...stri
 	})
 	in.WriteString(stdin)
 	f := &cmdutil.Factory{IO: io, Getenv: func(k string) string { return env[k] }, HTTPClient: c.httpClient}
-	if c.network != nil {
-		f.HTTPClient = nil
-	}
 	code := cmd.Run(context.Background(), f, rest)
 	return runResult{out.String(), errOut.String(), code}
 }

@@ -45,7 +45,6 @@ func TestResetPasswordEchoedInAnyEncodingIsRedacted(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			c := newCloud(t, 1, "ap-southeast-3")
-			c.overNetwork(t) // --debug's dump is part of what is checked
 			c.answer = func(_ int, w http.ResponseWriter) bool { answer(w); return true }
 			for _, format := range []string{"table", "json"} {
 				r := c.run(t, false, pw+"\n", "", "instance", "reset-password", "web-1", "--password-stdin", "--yes", "--debug", "-o", format)

@@ -135,7 +135,7 @@ func NewHTTPClient(o HTTPOptions) (*http.Client, error) {
 	}
 	var rt http.RoundTripper = tr
 	if o.Debug != nil {
-		rt = &debugTransport{next: tr, w: o.Debug}
+		rt = DebugTransport(tr, o.Debug)
 	}
 	return &http.Client{Transport: rt, Timeout: o.Timeout, CheckRedirect: noRedirects}, nil
 }

@@ -25,6 +25,18 @@ func withSensitiveBody(ctx context.Context, secrets []string) context.Context {
 	return context.WithValue(ctx, sensitiveBodyKey{}, secrets)
 }
 
+// DebugTransport wraps next (nil: http.DefaultTransport) with --debug's
+// dump: each request and response written to w, secrets redacted in every
+// form a server may echo them, control characters escaped. Every HTTP
+// client flexusl sends through gets it when --debug is on, the configured
+// one and one a test or embedder supplies alike.
+func DebugTransport(next http.RoundTripper, w io.Writer) http.RoundTripper {
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	return &debugTransport{next: next, w: w}
+}
+
 // debugTransport writes each request and response to w with secret header
 // values replaced by REDACTED and control characters escaped.
 type debugTransport struct {
