@@ -40,7 +40,7 @@ func SetAutoRenew(ctx context.Context, f *Factory, client *api.Client, id, name,
 	if on {
 		word = "on"
 	}
-	r := f.Run(attempt.Call{Kind: journal.KindAutoRenew, RequestID: c.RequestID, Operation: prep.Method + " " + api.AutoRenewPath + "{resource_id}",
+	r := f.Run(attempt.Call{Kind: journal.KindAutoRenew, RequestID: c.RequestID, Operation: prep.Op().Call.String(),
 		Region: region, Name: name + " " + word, ResourceIDs: []string{id}, Subject: "The auto-renew change of " + id},
 		func(string) attempt.Answer { return attempt.Answer{Err: client.Send(ctx, prep)} })
 	c.Began = r.Began

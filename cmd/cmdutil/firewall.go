@@ -17,6 +17,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/problem"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
+	"github.com/flexusl/flexusl/pkg/service"
 	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/google/uuid"
 	"github.com/spf13/cobra"
@@ -130,7 +131,7 @@ func CreateRule(ctx context.Context, f *Factory, client *api.Client, fw *firewal
 	}
 	what := fmt.Sprintf("%s in %s", r.Summary(), safetext.Line(g.Label()))
 	var rule *api.SecurityGroupRule
-	res := f.Run(attempt.Call{Kind: journal.KindFirewall, RequestID: crid, Operation: "POST " + api.VPCRulesPath,
+	res := f.Run(attempt.Call{Kind: journal.KindFirewall, RequestID: crid, Operation: p.Op().Call.String(),
 		Region: fw.Region, Name: what, ResourceIDs: []string{g.ID}, Subject: "Adding the rule (" + what + ")"},
 		func(string) attempt.Answer {
 			var progress *ui.Progress
@@ -173,7 +174,7 @@ func DeleteRule(ctx context.Context, f *Factory, client *api.Client, region, pro
 		return false, UsageErrorf("rule ID %q is not an ID (%s): nothing was sent", safetext.Line(rule.ID), api.IDRule)
 	}
 	what := fmt.Sprintf("delete rule %s (%s) of %s", rule.ID, firewall.NewRuleView(rule, nil).Summary(), groupLabel)
-	res := f.Run(attempt.Call{Kind: journal.KindFirewall, Operation: "DELETE " + api.VPCRulesPath + "/" + rule.ID,
+	res := f.Run(attempt.Call{Kind: journal.KindFirewall, Operation: service.DeleteSecurityGroupRule.String(),
 		Region: region, Name: what, ResourceIDs: []string{rule.ID}, Subject: "Deleting rule " + rule.ID},
 		func(crid string) attempt.Answer {
 			return attempt.Answer{Err: client.DeleteSecurityGroupRule(ctx, api.VPCCall{Region: region, ProjectID: projectID, RequestID: crid}, rule.ID)}

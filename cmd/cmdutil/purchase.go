@@ -22,7 +22,7 @@ import (
 // advice never to repeat it blindly (exit 1, or 130 when interrupted).
 func Purchase(ctx context.Context, f *Factory, client *api.Client, prep *api.Prepared, req *purchase.Request, crid string) (*api.CreateResult, error) {
 	var res *api.CreateResult
-	r := f.Run(attempt.Call{Kind: journal.KindPurchase, RequestID: crid, Operation: prep.Method + " " + api.CreatePath, Region: req.Region,
+	r := f.Run(attempt.Call{Kind: journal.KindPurchase, RequestID: crid, Operation: prep.Op().Call.String(), Region: req.Region,
 		Name: req.InstanceName, Spec: req.PlanSpec, Image: req.ImageLabel(), Quantity: req.Quantity(), Subject: "The purchase"},
 		func(string) attempt.Answer {
 			var progress *ui.Progress

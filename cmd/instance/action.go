@@ -133,7 +133,7 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 
 	// 3. Send each batch once: journaled before it leaves, its outcome
 	// journaled before anything is printed.
-	operation := "POST " + api.ECSActionPath + " " + opts.Action.Key()
+	operation := api.ServerActionOp(opts.Action.Key()).String() + " " + opts.Action.Key()
 	if typ != "" {
 		operation += " " + typ
 	}

@@ -65,7 +65,6 @@ func (res *OrdersResult) add(chunk []string, out *api.OrdersResult) {
 type batch struct {
 	kind    string // journal.KindRenew or KindUnsubscribe
 	what    string // "the renewal", for the unknown-outcome advice
-	path    string // for the journal
 	prepare func(c *api.Client, requestID string, ids []string) (*api.Prepared, error)
 	send    func(ctx context.Context, c *api.Client, p *api.Prepared) (*api.OrdersResult, error)
 }
@@ -121,7 +120,7 @@ func (b batch) run(ctx context.Context, f *cmdutil.Factory, client *api.Client, 
 			f.IO.Infof("call %d of %d: %d instance(s)", i+1, len(chunks), len(chunk))
 		}
 		var out *api.OrdersResult
-		r := f.Run(attempt.Call{Kind: b.kind, RequestID: crid, Operation: p.Method + " " + b.path,
+		r := f.Run(attempt.Call{Kind: b.kind, RequestID: crid, Operation: p.Op().Call.String(),
 			Region: commonRegion(chunk, byID), Name: strings.Join(names, ","), ResourceIDs: chunk,
 			Subject: strings.ToUpper(b.what[:1]) + b.what[1:] + " of " + strings.Join(chunk, ", ")},
 			func(string) attempt.Answer {

@@ -119,7 +119,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 }
 
 func unsubscribeBatch() batch {
-	return batch{kind: journal.KindUnsubscribe, what: "the unsubscription", path: api.UnsubscribePath,
+	return batch{kind: journal.KindUnsubscribe, what: "the unsubscription",
 		prepare: func(c *api.Client, crid string, ids []string) (*api.Prepared, error) {
 			return c.PrepareUnsubscribe(crid, api.UnsubscribeRequest{ResourceIDs: ids, UnsubscribeType: api.UnsubscribeResource})
 		},

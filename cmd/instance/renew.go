@@ -192,7 +192,7 @@ func renewRun(ctx context.Context, f *cmdutil.Factory, opts *RenewOptions) error
 }
 
 func renewBatch(ren billing.Renewal) batch {
-	return batch{kind: journal.KindRenew, what: "the renewal", path: api.RenewPath,
+	return batch{kind: journal.KindRenew, what: "the renewal",
 		prepare: func(c *api.Client, crid string, ids []string) (*api.Prepared, error) {
 			return c.PrepareRenew(crid, ren.Request(ids))
 		},

@@ -14,6 +14,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/resolve"
 	"github.com/flexusl/flexusl/pkg/safetext"
+	"github.com/flexusl/flexusl/pkg/service"
 	"github.com/spf13/cobra"
 )
 
@@ -274,7 +275,7 @@ func resetText(r ResetResult) string {
 // instances.
 func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, password string, b ecs.Batch) ([]ResetResult, error) {
 	var out []ResetResult
-	res := ecsChange(f, "password reset", "reset passwords in "+b.Region, "PUT "+api.ECSResetPasswordsPath, b.Region, b.InstanceIDs(), func(crid string) attempt.Answer {
+	res := ecsChange(f, "password reset", "reset passwords in "+b.Region, service.ResetPasswords.String(), b.Region, b.InstanceIDs(), func(crid string) attempt.Answer {
 		res, err := client.BatchResetServersPassword(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, password, b.ServerIDs())
 		var pe *api.ResetPasswordError
 		switch {

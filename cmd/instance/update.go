@@ -10,6 +10,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/ecs"
 	"github.com/flexusl/flexusl/pkg/journal"
 	"github.com/flexusl/flexusl/pkg/resolve"
+	"github.com/flexusl/flexusl/pkg/service"
 	"github.com/spf13/cobra"
 )
 
@@ -129,7 +130,7 @@ func updateRun(ctx context.Context, f *cmdutil.Factory, opts *UpdateOptions) err
 	t := targets[0]
 
 	var s *api.Server
-	res := ecsChange(f, "update", "update server", "PUT /v1/{project_id}/cloudservers/"+t.ServerID, t.Region, []string{t.InstanceID}, func(crid string) attempt.Answer {
+	res := ecsChange(f, "update", "update server", service.UpdateServer.String(), t.Region, []string{t.InstanceID}, func(crid string) attempt.Answer {
 		var err error
 		s, err = client.UpdateServer(ctx, api.ECSCall{Region: t.Region, ProjectID: t.ProjectID, RequestID: crid}, t.ServerID, u.Wire())
 		if errors.Is(err, api.ErrAnswerUnreadable) {

@@ -52,7 +52,6 @@ type orderAction struct {
 	verb     string // "pay", "cancel"
 	done     string // "paid", "cancelled"
 	question string // "Pay %s?"
-	path     string // for the journal
 	prepare  func(c *api.Client, requestID, orderID string) (*api.Prepared, error)
 	// advice for a refusal by code (definite: nothing happened).
 	advice map[string]string
@@ -123,7 +122,7 @@ func (a orderAction) run(ctx context.Context, f *cmdutil.Factory, cmdPath string
 	if entry != nil {
 		resources, region = instanceIDs(entry), entry.Region
 	}
-	r := f.Run(attempt.Call{Kind: a.kind, RequestID: crid, Operation: p.Method + " " + a.path, Region: region,
+	r := f.Run(attempt.Call{Kind: a.kind, RequestID: crid, Operation: p.Op().Call.String(), Region: region,
 		ResourceIDs: resources, OrderIDs: []string{id}, Subject: fmt.Sprintf("The %s of order %s", journal.KindOf(a.kind).Noun, id)},
 		func(string) attempt.Answer { return attempt.Answer{Err: client.Send(ctx, p)} })
 	if err := r.Err; err != nil {

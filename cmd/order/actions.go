@@ -28,7 +28,7 @@ before credit). Afterwards follow the order with flexusl order wait.`,
 		example: `  flexusl order pay CS24022811305H1EW
   flexusl order pay --last --yes && flexusl order wait --last
   flexusl order pay --last --dry-run -o json`,
-		kind: journal.KindPay, verb: "pay", done: "paid", question: "Pay order %s?", path: api.PayOrdersPath,
+		kind: journal.KindPay, verb: "pay", done: "paid", question: "Pay order %s?",
 		prepare: func(c *api.Client, crid, id string) (*api.Prepared, error) { return c.PreparePayOrder(crid, id) },
 		advice: map[string]string{
 			"CBC.99005003": "the account balance is too low: top it up in the console (Billing Center), then pay again",
@@ -43,7 +43,7 @@ before credit). Afterwards follow the order with flexusl order wait.`,
 and nothing is charged.`,
 		example: `  flexusl order cancel CS24022811305H1EW
   flexusl order cancel --last --yes -o json`,
-		kind: journal.KindCancelOrder, verb: "cancel", done: "cancelled", question: "Cancel order %s?", path: api.CancelOrderPath,
+		kind: journal.KindCancelOrder, verb: "cancel", done: "cancelled", question: "Cancel order %s?",
 		prepare: func(c *api.Client, crid, id string) (*api.Prepared, error) { return c.PrepareCancelOrder(crid, id) },
 		advice: map[string]string{
 			"CBC.99005010": "the order's status does not allow cancelling it: see `flexusl order show ORDER_ID`",

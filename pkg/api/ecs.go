@@ -248,8 +248,8 @@ func actionOpName(action string) string {
 	return "server action " + action
 }
 
-// actionCall is the operation of a batch action (0 for no action).
-func actionCall(action string) service.Op {
+// ServerActionOp is the operation of a batch action (0 for no action).
+func ServerActionOp(action string) service.Op {
 	return map[string]service.Op{ActionStart: service.StartServers, ActionStop: service.StopServers, ActionReboot: service.RebootServers}[action]
 }
 
@@ -267,7 +267,7 @@ func (c *Client) BatchServerAction(ctx context.Context, call ECSCall, action, ty
 	if err != nil {
 		return "", err
 	}
-	op := &Op{Name: actionOpName(action), Call: actionCall(action), Path: ECSActionPath, Body: body,
+	op := &Op{Name: actionOpName(action), Call: ServerActionOp(action), Path: ECSActionPath, Body: body,
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID}
 	return c.startJob(ctx, op)
 }

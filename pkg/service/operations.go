@@ -127,6 +127,9 @@ func (o Op) Get() *Operation {
 	return &operations[o]
 }
 
+// String is o as the journal records it: "POST /v3/orders/customer-orders/pay".
+func (o Op) String() string { return o.Method() + " " + o.Get().Path }
+
 // Service is the service o calls.
 func (o Op) Service() ID { return o.Get().Service }
 
