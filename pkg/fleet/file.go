@@ -299,66 +299,11 @@ func (d *decoder) instance(field string, defaults, own map[string]json.RawMessag
 			}
 			kf := src.field + "." + k
 			from[k] = kf
-			switch k {
-			case "name", "region", "image", "image_version", "image_id", "spec", "period_type", "description":
-				var s string
-				if !d.str(kf, raw, &s) {
-					continue
-				}
-				dst := map[string]**string{"name": &o.Name, "region": &o.Region, "image": &o.Image, "image_version": &o.ImageVersion,
-					"image_id": &o.ImageID, "spec": &o.Spec, "period_type": &o.PeriodType, "description": &o.Description}[k]
-				*dst = &s
-			case "period", "data_disk", "backup":
-				var n int
-				if !d.int(kf, raw, &n) {
-					continue
-				}
-				dst := map[string]**int{"period": &o.Period, "data_disk": &o.DataDisk, "backup": &o.Backup}[k]
-				*dst = &n
-			case "auto_renew", "auto_pay", "hss":
-				var b bool
-				if !d.bool(kf, raw, &b) {
-					continue
-				}
-				switch k {
-				case "auto_renew":
-					autoRenew = &b
-					o.AutoRenew = &b
-				case "auto_pay":
-					o.AutoPay = &b
-				default:
-					o.HSS = &b
-				}
-			case "tags":
-				m := d.object(kf, raw)
-				keys := make([]string, 0, len(m))
-				for tk := range m {
-					keys = append(keys, tk)
-				}
-				sort.Strings(keys)
-				byKey := map[string]string{}
-				for _, t := range tags {
-					byKey[t.Key] = t.Value
-				}
-				for _, tk := range keys {
-					var v string
-					if !d.str(kf+"."+tk, m[tk], &v) {
-						continue
-					}
-					if tk == TagKey { // reported after the catalog checks: it blocks none of them
-						if d == real {
-							later = append(later, problem.Problem{Field: kf + "." + tk, Value: v, Reason: "is set by apply itself (the fleet's name): leave it out"})
-						}
-						continue
-					}
-					byKey[tk] = v
-				}
-				tags = tags[:0]
-				for tk, v := range byKey {
-					tags = append(tags, purchase.Tag{Key: tk, Value: v})
-				}
-				sort.Slice(tags, func(i, j int) bool { return tags[i].Key < tags[j].Key })
+			if k == "tags" {
+				tags = d.readTags(kf, raw, tags, d == real, &later)
+				continue
 			}
+			d.readKey(k, kf, raw, &o, &autoRenew)
 		}
 	}
 	if real.defaults == 0 {
@@ -389,6 +334,77 @@ func (d *decoder) instance(field string, defaults, own map[string]json.RawMessag
 	}
 	r.Normalize(cat)
 	return &Instance{Name: r.InstanceName, Region: r.Region, Field: field, Request: r, AutoRenew: autoRenew}
+}
+
+// readKey reads instance key k (at kf) into the overrides; a value of
+// the wrong type is a problem, and leaves it unset.
+func (d *decoder) readKey(k, kf string, raw json.RawMessage, o *purchase.Overrides, autoRenew **bool) {
+	switch k {
+	case "name", "region", "image", "image_version", "image_id", "spec", "period_type", "description":
+		var s string
+		if !d.str(kf, raw, &s) {
+			return
+		}
+		dst := map[string]**string{"name": &o.Name, "region": &o.Region, "image": &o.Image, "image_version": &o.ImageVersion,
+			"image_id": &o.ImageID, "spec": &o.Spec, "period_type": &o.PeriodType, "description": &o.Description}[k]
+		*dst = &s
+	case "period", "data_disk", "backup":
+		var n int
+		if !d.int(kf, raw, &n) {
+			return
+		}
+		dst := map[string]**int{"period": &o.Period, "data_disk": &o.DataDisk, "backup": &o.Backup}[k]
+		*dst = &n
+	case "auto_renew", "auto_pay", "hss":
+		var b bool
+		if !d.bool(kf, raw, &b) {
+			return
+		}
+		switch k {
+		case "auto_renew":
+			*autoRenew = &b
+			o.AutoRenew = &b
+		case "auto_pay":
+			o.AutoPay = &b
+		default:
+			o.HSS = &b
+		}
+	}
+}
+
+// readTags merges the tags object at kf over tags (its keys win), sorted
+// by key. apply's own tag key is refused; when report, that problem goes
+// to later (reported after the catalog checks: it blocks none of them).
+func (d *decoder) readTags(kf string, raw json.RawMessage, tags []purchase.Tag, report bool, later *problem.Problems) []purchase.Tag {
+	m := d.object(kf, raw)
+	keys := make([]string, 0, len(m))
+	for tk := range m {
+		keys = append(keys, tk)
+	}
+	sort.Strings(keys)
+	byKey := map[string]string{}
+	for _, t := range tags {
+		byKey[t.Key] = t.Value
+	}
+	for _, tk := range keys {
+		var v string
+		if !d.str(kf+"."+tk, m[tk], &v) {
+			continue
+		}
+		if tk == TagKey {
+			if report {
+				*later = append(*later, problem.Problem{Field: kf + "." + tk, Value: v, Reason: "is set by apply itself (the fleet's name): leave it out"})
+			}
+			continue
+		}
+		byKey[tk] = v
+	}
+	out := make([]purchase.Tag, 0, len(byKey))
+	for tk, v := range byKey {
+		out = append(out, purchase.Tag{Key: tk, Value: v})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Key < out[j].Key })
+	return out
 }
 
 // fileField turns a purchase field ("plan_spec") into the file's path of

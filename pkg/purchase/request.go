@@ -195,27 +195,51 @@ type Options struct {
 // a nil problem list the request is valid; Normalize should then be called.
 func (r *Request) Validate(cat *catalog.Catalog, opts Options) problem.Problems {
 	var ps problem.Problems
-	add := func(field, value, reason string, allowed ...string) {
-		ps = append(ps, problem.Problem{Field: field, Value: value, Reason: reason, Allowed: allowed})
+	ps = append(ps, r.checkUTF8()...)
+	ps = append(ps, r.checkNameAndDescription()...)
+	if r.ChargingMode != "" && r.ChargingMode != ChargingPrePaid {
+		ps = append(ps, problem.Problem{Field: FChargingMode, Value: r.ChargingMode, Reason: "must be prePaid (yearly/monthly billing)", Allowed: []string{ChargingPrePaid}})
 	}
+	ps = append(ps, r.checkPeriod()...)
+	if q := r.PurchaseQuantity; q != nil && (*q < MinQuantity || *q > MaxQuantity) {
+		ps = append(ps, problem.Problem{Field: FPurchaseQuantity, Value: strconv.Itoa(*q), Reason: fmt.Sprintf("must be %d to %d", MinQuantity, MaxQuantity)})
+	}
+	ps = append(ps, checkExtras(r.ExtraResources)...)
+	ps = append(ps, checkTags(r.Tags)...)
+	ir, ips := r.checkImageRef()
+	ps = append(ps, ips...)
+	if opts.SkipCatalog || cat == nil {
+		return append(ps, r.checkWithoutCatalog(ir)...)
+	}
+	return append(ps, r.checkCatalog(cat, ir)...)
+}
 
-	// Text that is not UTF-8 would be sent as U+FFFD: refuse it, naming the
-	// field (flags reach here unchanged; files are checked when decoded).
-	for _, f := range []struct{ field, value string }{
+// checkUTF8 refuses text that is not UTF-8, naming the field: it would be
+// sent as U+FFFD (flags reach here unchanged; files are checked when
+// decoded). The name and description are checked with their other rules.
+func (r *Request) checkUTF8() problem.Problems {
+	fields := []struct{ field, value string }{
 		{FPlanSpec, r.PlanSpec}, {FRegion, r.Region}, {FPeriodType, r.PeriodType}, {FChargingMode, r.ChargingMode},
-	} {
-		if !utf8.ValidString(f.value) {
-			add(f.field, f.value, notUTF8)
-		}
 	}
 	if ir := r.ImageRef; ir != nil {
-		for _, f := range []struct{ field, value string }{{FImageName, ir.ImageName}, {FImageVersion, ir.ImageVersion}, {FImageID, ir.ImageID}} {
-			if !utf8.ValidString(f.value) {
-				add(f.field, f.value, notUTF8)
-			}
+		fields = append(fields, []struct{ field, value string }{{FImageName, ir.ImageName}, {FImageVersion, ir.ImageVersion}, {FImageID, ir.ImageID}}...)
+	}
+	var ps problem.Problems
+	for _, f := range fields {
+		if !utf8.ValidString(f.value) {
+			ps = append(ps, problem.Problem{Field: f.field, Value: f.value, Reason: notUTF8})
 		}
 	}
+	return ps
+}
 
+// checkNameAndDescription: the name is required, 1-128 characters,
+// starting with a letter; the description at most 1024 characters.
+func (r *Request) checkNameAndDescription() problem.Problems {
+	var ps problem.Problems
+	add := func(field, value, reason string) {
+		ps = append(ps, problem.Problem{Field: field, Value: value, Reason: reason})
+	}
 	switch n := utf8.RuneCountInString(r.InstanceName); {
 	case r.InstanceName == "":
 		add(FInstanceName, "", "is required")
@@ -234,9 +258,11 @@ func (r *Request) Validate(cat *catalog.Catalog, opts Options) problem.Problems 
 			add(FDescription, abbreviate(*r.Description), notUTF8)
 		}
 	}
-	if r.ChargingMode != "" && r.ChargingMode != ChargingPrePaid {
-		add(FChargingMode, r.ChargingMode, "must be prePaid (yearly/monthly billing)", ChargingPrePaid)
-	}
+	return ps
+}
+
+// checkPeriod: month (1-9) or year (1-3), both required.
+func (r *Request) checkPeriod() problem.Problems {
 	switch r.PeriodType {
 	case PeriodMonth, PeriodYear:
 		limit := MaxMonths
@@ -244,47 +270,54 @@ func (r *Request) Validate(cat *catalog.Catalog, opts Options) problem.Problems 
 			limit = MaxYears
 		}
 		if r.PeriodNum == 0 {
-			add(FPeriodNum, "", fmt.Sprintf("is required: 1 to %d when period_type is %s", limit, r.PeriodType))
+			return problem.Problems{{Field: FPeriodNum, Reason: fmt.Sprintf("is required: 1 to %d when period_type is %s", limit, r.PeriodType)}}
 		} else if r.PeriodNum < 1 || r.PeriodNum > limit {
-			add(FPeriodNum, strconv.Itoa(r.PeriodNum), fmt.Sprintf("must be 1 to %d when period_type is %s", limit, r.PeriodType))
+			return problem.Problems{{Field: FPeriodNum, Value: strconv.Itoa(r.PeriodNum), Reason: fmt.Sprintf("must be 1 to %d when period_type is %s", limit, r.PeriodType)}}
 		}
+		return nil
 	case "":
-		add(FPeriodType, "", "is required", PeriodMonth, PeriodYear)
-	default:
-		p := problem.Problem{Field: FPeriodType, Value: r.PeriodType, Reason: "is not a subscription period", Allowed: []string{PeriodMonth, PeriodYear}}
-		p.Suggestions = suggest.Closest(r.PeriodType, p.Allowed)
-		ps = append(ps, p)
+		return problem.Problems{{Field: FPeriodType, Reason: "is required", Allowed: []string{PeriodMonth, PeriodYear}}}
 	}
-	if q := r.PurchaseQuantity; q != nil && (*q < MinQuantity || *q > MaxQuantity) {
-		add(FPurchaseQuantity, strconv.Itoa(*q), fmt.Sprintf("must be %d to %d", MinQuantity, MaxQuantity))
-	}
-	ps = append(ps, checkExtras(r.ExtraResources)...)
-	ps = append(ps, checkTags(r.Tags)...)
+	p := problem.Problem{Field: FPeriodType, Value: r.PeriodType, Reason: "is not a subscription period", Allowed: []string{PeriodMonth, PeriodYear}}
+	p.Suggestions = suggest.Closest(r.PeriodType, p.Allowed)
+	return problem.Problems{p}
+}
 
-	// Image reference: a catalog image or a private image, not both.
+// checkImageRef: a catalog image (name, version) or a private image (ID),
+// not both. The reference returned is nil when none was given.
+func (r *Request) checkImageRef() (*ImageRef, problem.Problems) {
 	ir := r.ImageRef
 	switch {
 	case ir == nil || (ir.ImageName == "" && ir.ImageVersion == "" && ir.ImageID == ""):
-		add(FImageRef, "", "is required: give image_name (and image_version) of an application or OS image, or image_id of a private image")
-		ir = nil
+		return nil, problem.Problems{{Field: FImageRef, Reason: "is required: give image_name (and image_version) of an application or OS image, or image_id of a private image"}}
 	case ir.ImageID != "" && (ir.ImageName != "" || ir.ImageVersion != ""):
-		add(FImageID, ir.ImageID, "cannot be combined with image_name/image_version: a private image is given by image_id alone")
+		return ir, problem.Problems{{Field: FImageID, Value: ir.ImageID, Reason: "cannot be combined with image_name/image_version: a private image is given by image_id alone"}}
 	case ir.ImageID == "" && ir.ImageName == "":
-		add(FImageName, "", "is required with image_version")
+		return ir, problem.Problems{{Field: FImageName, Reason: "is required with image_version"}}
 	}
+	return ir, nil
+}
 
-	if opts.SkipCatalog || cat == nil {
-		if r.Region == "" {
-			add(FRegion, "", "is required")
-		}
-		if r.PlanSpec == "" {
-			add(FPlanSpec, "", "is required")
-		}
-		if ir != nil && ir.ImageID == "" && ir.ImageName != "" && ir.ImageVersion == "" {
-			add(FImageVersion, "", "is required when catalog checks are skipped")
-		}
-		return ps
+// checkWithoutCatalog is what is still required when the catalog checks
+// are skipped (--no-validate, or no catalog).
+func (r *Request) checkWithoutCatalog(ir *ImageRef) problem.Problems {
+	var ps problem.Problems
+	if r.Region == "" {
+		ps = append(ps, problem.Problem{Field: FRegion, Reason: "is required"})
 	}
+	if r.PlanSpec == "" {
+		ps = append(ps, problem.Problem{Field: FPlanSpec, Reason: "is required"})
+	}
+	if ir != nil && ir.ImageID == "" && ir.ImageName != "" && ir.ImageVersion == "" {
+		ps = append(ps, problem.Problem{Field: FImageVersion, Reason: "is required when catalog checks are skipped"})
+	}
+	return ps
+}
+
+// checkCatalog checks region, spec, image and version, and their
+// combinations, against the catalog (the page's appendix).
+func (r *Request) checkCatalog(cat *catalog.Catalog, ir *ImageRef) problem.Problems {
+	var ps problem.Problems
 	sel := catalog.Selection{Region: r.Region, Spec: r.PlanSpec}
 	switch {
 	case ir == nil:
@@ -293,7 +326,7 @@ func (r *Request) Validate(cat *catalog.Catalog, opts Options) problem.Problems 
 			ps = append(ps, *p)
 		}
 		if r.PlanSpec == "" {
-			add(FPlanSpec, "", "is required")
+			ps = append(ps, problem.Problem{Field: FPlanSpec, Reason: "is required"})
 		} else if _, ok := cat.Spec(r.PlanSpec); !ok {
 			ps = append(ps, problem.Problem{Field: FPlanSpec, Value: r.PlanSpec, Reason: "is not a FlexusL spec code", Allowed: cat.SpecCodes(), Suggestions: suggest.Closest(r.PlanSpec, cat.SpecCodes())})
 		}
