@@ -76,6 +76,10 @@ JSON: [{"id","name","total_gb","used_gb","remaining_gb","used_percent",
 
 func trafficRun(ctx context.Context, f *cmdutil.Factory, opts *TrafficOptions) error {
 	args := opts.Targets
+	format, err := f.OutputFormat()
+	if err != nil {
+		return err
+	}
 	region, err := cmdutil.RegionFlag(f)
 	if err != nil {
 		return err
@@ -96,6 +100,26 @@ func trafficRun(ctx context.Context, f *cmdutil.Factory, opts *TrafficOptions) e
 	if len(targets) == 0 {
 		f.IO.Infof("No instances%s.", map[bool]string{true: "", false: " in " + region}[region == ""])
 	}
+	byPkg, err := usagesByPackage(ctx, client, targets)
+	if err != nil {
+		return err
+	}
+	rows, failed := trafficRows(targets, byPkg)
+	if err := printTraffic(f, rows, format == output.Table && f.IO.IsStdoutTTY()); err != nil {
+		return err
+	}
+	switch {
+	case failed > 0 && len(args) > 0:
+		return exitcode.Errorf(exitcode.Failure, "%d of %d instance(s) have no traffic figures; see the table", failed, len(rows))
+	case failed > 0:
+		f.IO.Warnf("%d of %d instance(s) have no traffic figures; see the table", failed, len(rows))
+	}
+	return nil
+}
+
+// usagesByPackage asks BSS, in one call, for the use of the targets' data
+// packages (the first answer for each package).
+func usagesByPackage(ctx context.Context, client *api.Client, targets []api.Resource) (map[string]api.FreeResourceUsage, error) {
 	var pkgIDs []string
 	for _, t := range targets {
 		if id := t.FreeResourceID(); id != "" {
@@ -103,19 +127,25 @@ func trafficRun(ctx context.Context, f *cmdutil.Factory, opts *TrafficOptions) e
 		}
 	}
 	byPkg := map[string]api.FreeResourceUsage{}
-	if len(pkgIDs) > 0 {
-		usages, err := client.ListFreeResourceUsages(ctx, pkgIDs)
-		if err != nil {
-			return err
-		}
-		for _, u := range usages {
-			if _, ok := byPkg[u.FreeResourceID]; !ok {
-				byPkg[u.FreeResourceID] = u
-			}
+	if len(pkgIDs) == 0 {
+		return byPkg, nil
+	}
+	usages, err := client.ListFreeResourceUsages(ctx, pkgIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range usages {
+		if _, ok := byPkg[u.FreeResourceID]; !ok {
+			byPkg[u.FreeResourceID] = u
 		}
 	}
-	rows := make([]TrafficRow, 0, len(targets))
-	failed := 0
+	return byPkg, nil
+}
+
+// trafficRows is each target's row: its figures, or why there are none
+// (counted in failed).
+func trafficRows(targets []api.Resource, byPkg map[string]api.FreeResourceUsage) (rows []TrafficRow, failed int) {
+	rows = make([]TrafficRow, 0, len(targets))
 	for _, t := range targets {
 		r := TrafficRow{ID: t.ID, Name: t.Name}
 		pkg := t.FreeResourceID()
@@ -141,12 +171,13 @@ func trafficRun(ctx context.Context, f *cmdutil.Factory, opts *TrafficOptions) e
 		}
 		rows = append(rows, r)
 	}
-	format, err := f.OutputFormat()
-	if err != nil {
-		return err
-	}
-	bars := format == output.Table && f.IO.IsStdoutTTY()
-	if err := f.Print(rows, func() ([]string, [][]string) {
+	return rows, failed
+}
+
+// printTraffic prints the rows; bars draws the use as a bar (a table on
+// a terminal).
+func printTraffic(f *cmdutil.Factory, rows []TrafficRow, bars bool) error {
+	return f.Print(rows, func() ([]string, [][]string) {
 		h := []string{"ID", "NAME", "TOTAL GB", "USED GB", "REMAINING GB", "USED", "RESETS AT"}
 		out := make([][]string, len(rows))
 		for i, r := range rows {
@@ -165,16 +196,7 @@ func trafficRun(ctx context.Context, f *cmdutil.Factory, opts *TrafficOptions) e
 			out[i] = []string{r.ID, cmdutil.Dash(r.Name), gb(*r.TotalGB), gb(*r.UsedGB), gb(*r.RemainingGB), used, resets}
 		}
 		return h, out
-	}); err != nil {
-		return err
-	}
-	switch {
-	case failed > 0 && len(args) > 0:
-		return exitcode.Errorf(exitcode.Failure, "%d of %d instance(s) have no traffic figures; see the table", failed, len(rows))
-	case failed > 0:
-		f.IO.Warnf("%d of %d instance(s) have no traffic figures; see the table", failed, len(rows))
-	}
-	return nil
+	})
 }
 
 func gb(v float64) string { return fmt.Sprintf("%.2f", v) }
