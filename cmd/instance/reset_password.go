@@ -192,19 +192,41 @@ func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswo
 
 	// 3. Confirm on a terminal, naming the instances.
 	if !opts.Yes {
-		var b strings.Builder
-		fmt.Fprintf(&b, "You are about to set a new root/Administrator password on %d instance(s):\n", len(targets))
-		for _, bt := range batches {
-			for _, t := range bt.Targets {
-				fmt.Fprintf(&b, "  %s  %s  %s\n", safetext.Line(t.InstanceID), safetext.Line(t.Name), safetext.Line(t.Region)) // names come from RMS
-			}
-		}
-		if err := confirm.Ask(f, b.String(), "Reset the password?"); err != nil {
+		if err := confirm.Ask(f, resetSummary(targets, batches), "Reset the password?"); err != nil {
 			return err
 		}
 	}
 
 	// 4. Send each batch once, journaled before and after.
+	results, errs := sendResets(ctx, f, client, password, batches)
+
+	// 5. Results, then what the docs say about when it takes effect.
+	if err := printResets(f, results); err != nil {
+		return err
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	warnErrors(f, errs[1:])
+	return errs[0]
+}
+
+// resetSummary names the instances whose password is about to change.
+func resetSummary(targets []ecs.Target, batches []ecs.Batch) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "You are about to set a new root/Administrator password on %d instance(s):\n", len(targets))
+	for _, bt := range batches {
+		for _, t := range bt.Targets {
+			fmt.Fprintf(&b, "  %s  %s  %s\n", safetext.Line(t.InstanceID), safetext.Line(t.Name), safetext.Line(t.Region)) // names come from RMS
+		}
+	}
+	return b.String()
+}
+
+// sendResets sends each region's batch once (sendReset). After an
+// unknown outcome or an interrupt it sends no more: the rest read as not
+// sent.
+func sendResets(ctx context.Context, f *cmdutil.Factory, client *api.Client, password string, batches []ecs.Batch) ([]ResetResult, []error) {
 	var results []ResetResult
 	var errs []error
 	for i, b := range batches {
@@ -221,14 +243,18 @@ func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswo
 			errs = append(errs, err)
 		}
 		if api.IsUnknownOutcome(err) {
-			for _, rest := range batches[i+1:] { // no more after an unknown outcome (attempt.NotSentAfterUnknown)
+			for _, rest := range batches[i+1:] {
 				results = append(results, resetResults(rest, ecs.StatusNotSent, attempt.NotSentAfterUnknown)...)
 			}
 			break
 		}
 	}
+	return results, errs
+}
 
-	// 5. Results, then what the docs say about when it takes effect.
+// printResets prints each instance's result, then (on stderr) how the
+// new password takes effect.
+func printResets(f *cmdutil.Factory, results []ResetResult) error {
 	if err := f.Print(results, func() ([]string, [][]string) {
 		rows := make([][]string, len(results))
 		for i, r := range results {
@@ -247,11 +273,7 @@ func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswo
 	if len(reset) > 0 {
 		f.IO.Infof("The new password takes effect after the server is started or restarted (ECS): flexusl instance reboot %s", strings.Join(reset, " "))
 	}
-	if len(errs) == 0 {
-		return nil
-	}
-	warnErrors(f, errs[1:])
-	return errs[0]
+	return nil
 }
 
 func resetResults(b ecs.Batch, status, errText string) []ResetResult {
