@@ -20,19 +20,19 @@ func TestApplyAsksOnTerminal(t *testing.T) {
 	os.WriteFile(file, []byte(applyFleet), 0o600)
 	before := len(w.s.Orders()) // the world's own
 	w.s.SetCompleteAfter(1)     // paid orders complete at once: the re-run finds the instance
-	r := w.runTTY(t, "n\n", "apply", "-f", file)
-	if r.code != 2 || !strings.Contains(r.err, "+ buy app-1 (hf.large.1.30m.linux") || !strings.Contains(r.err, "Apply these changes?") ||
-		!strings.Contains(r.err, "cancelled: nothing was sent") || len(w.s.Orders()) != before {
-		t.Fatalf("no: exit %d, %d orders\n%s", r.code, len(w.s.Orders()), r.err)
+	r := w.ExecTTY(t, "n\n", "apply", "-f", file)
+	if r.Code != 2 || !strings.Contains(r.Err, "+ buy app-1 (hf.large.1.30m.linux") || !strings.Contains(r.Err, "Apply these changes?") ||
+		!strings.Contains(r.Err, "cancelled: nothing was sent") || len(w.s.Orders()) != before {
+		t.Fatalf("no: exit %d, %d orders\n%s", r.Code, len(w.s.Orders()), r.Err)
 	}
-	r = w.runTTY(t, "y\n", "apply", "-f", file, "-o", "json")
-	if r.code != 0 || len(w.s.Orders()) != before+1 || !strings.Contains(r.out, `"bought": [`) {
-		t.Fatalf("yes: exit %d, %d orders\n%s\n%s", r.code, len(w.s.Orders()), r.out, r.err)
+	r = w.ExecTTY(t, "y\n", "apply", "-f", file, "-o", "json")
+	if r.Code != 0 || len(w.s.Orders()) != before+1 || !strings.Contains(r.Out, `"bought": [`) {
+		t.Fatalf("yes: exit %d, %d orders\n%s\n%s", r.Code, len(w.s.Orders()), r.Out, r.Err)
 	}
 	// Nothing to do: nothing asked.
-	r = w.runTTY(t, "", "apply", "-f", file)
-	if r.code != 0 || strings.Contains(r.err, "Apply these changes?") || !strings.Contains(r.err, "nothing to do") {
-		t.Fatalf("again: exit %d\n%s", r.code, r.err)
+	r = w.ExecTTY(t, "", "apply", "-f", file)
+	if r.Code != 0 || strings.Contains(r.Err, "Apply these changes?") || !strings.Contains(r.Err, "nothing to do") {
+		t.Fatalf("again: exit %d\n%s", r.Code, r.Err)
 	}
 }
 
@@ -43,15 +43,15 @@ func TestApplyFileLimits(t *testing.T) {
 	w := newFWWorld(t)
 	big := filepath.Join(w.dir, "big.yaml")
 	os.WriteFile(big, append([]byte(applyFleet), bytes.Repeat([]byte("#"), 1<<20)...), 0o600)
-	r := w.run(t, "apply", "-f", big, "--dry-run")
-	if r.code != 2 || !strings.Contains(r.err, "larger than 1048576 bytes") {
-		t.Errorf("big: exit %d %s", r.code, r.err)
+	r := w.Exec(t, "apply", "-f", big, "--dry-run")
+	if r.Code != 2 || !strings.Contains(r.Err, "larger than 1048576 bytes") {
+		t.Errorf("big: exit %d %s", r.Code, r.Err)
 	}
-	r = w.run(t, "apply", "-f", filepath.Join(w.dir, "nope.yaml"), "--dry-run")
-	if r.code != 2 || !strings.Contains(r.err, "--file: open") {
-		t.Errorf("missing: exit %d %s", r.code, r.err)
+	r = w.Exec(t, "apply", "-f", filepath.Join(w.dir, "nope.yaml"), "--dry-run")
+	if r.Code != 2 || !strings.Contains(r.Err, "--file: open") {
+		t.Errorf("missing: exit %d %s", r.Code, r.Err)
 	}
-	if n := w.count(sandbox.RouteRMSList); n != 0 {
+	if n := w.Count(sandbox.RouteRMSList); n != 0 {
 		t.Errorf("%d RMS listings before the file was valid", n)
 	}
 	if r := w.Run(t, cmdtest.Options{Stdin: applyFleet}, "apply", "-f", "-", "--dry-run"); r.Code != 6 || !strings.Contains(r.Out, "+ buy app-1") {

@@ -7,13 +7,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/sandbox"
 )
 
-type result struct {
-	out, err string
-	code     int
-}
-
-// fwWorld is a sandbox with two instances in ap-southeast-3 sharing
-// sg-default-smb, answering flexusl in-process (cmdtest.Sandbox).
+// fwWorld is cmdtest.NewWorld: two instances sharing sg-default-smb.
 type fwWorld struct {
 	*cmdtest.Sandbox
 	s   *sandbox.Server
@@ -23,26 +17,6 @@ type fwWorld struct {
 
 func newFWWorld(t *testing.T) *fwWorld {
 	t.Helper()
-	sb := cmdtest.NewSandbox(t, sandbox.Options{})
-	if _, err := sb.S.Provision(sandbox.ProvisionRequest{Count: 2, Name: "web"}); err != nil {
-		t.Fatal(err)
-	}
-	sb.Env["FLEXUSL_TIMEOUT"] = "500ms"
+	sb, _ := cmdtest.NewWorld(t)
 	return &fwWorld{Sandbox: sb, s: sb.S, env: sb.Env, dir: sb.Dir}
-}
-
-func (w *fwWorld) count(route string) int { return w.Count(route) }
-
-// run runs flexusl against the world; runTTY with every stream a terminal
-// and stdin answering prompts.
-func (w *fwWorld) run(t *testing.T, args ...string) result {
-	t.Helper()
-	r := w.Run(t, cmdtest.Options{}, args...)
-	return result{r.Out, r.Err, r.Code}
-}
-
-func (w *fwWorld) runTTY(t *testing.T, stdin string, args ...string) result {
-	t.Helper()
-	r := w.Run(t, cmdtest.Options{TTY: true, Stdin: stdin}, args...)
-	return result{r.Out, r.Err, r.Code}
 }

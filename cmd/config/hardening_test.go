@@ -9,19 +9,6 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil/cmdtest"
 )
 
-type result struct {
-	out, err string
-	code     int
-}
-
-// run runs flexusl in-process with only the environment given (and a
-// config file in a temporary directory unless env names one).
-func run(t *testing.T, env map[string]string, args ...string) result {
-	t.Helper()
-	r := cmdtest.Run(t, cmdtest.Options{Env: env}, args...)
-	return result{r.Out, r.Err, r.Code}
-}
-
 // An endpoint with user information, or a malformed one, is refused with
 // exit 2 and the password is never echoed: flag, environment, config set.
 func TestEndpointWithPasswordIsRefusedUnechoed(t *testing.T) {
@@ -35,8 +22,8 @@ func TestEndpointWithPasswordIsRefusedUnechoed(t *testing.T) {
 		{map[string]string{"FLEXUSL_IAM_ENDPOINT": "https://u:S3CRET@iam.example.com:port"}, []string{"regions", "list"}},
 		{map[string]string{"FLEXUSL_CONFIG": cfg}, []string{"config", "set", "endpoint", "https://u:S3CRET@h.example.com"}},
 	} {
-		r := run(t, tc.env, tc.args...)
-		if r.code != 2 || strings.Contains(r.out+r.err, "S3CRET") || !strings.Contains(r.err, "****@") {
+		r := cmdtest.RunEnv(t, tc.env, tc.args...)
+		if r.Code != 2 || strings.Contains(r.Out+r.Err, "S3CRET") || !strings.Contains(r.Err, "****@") {
 			t.Errorf("%v: %+v", tc.args, r)
 		}
 	}
@@ -51,8 +38,8 @@ func TestConfigDirIsTightened(t *testing.T) {
 	dir := filepath.Join(xdg, "flexusl")
 	os.MkdirAll(dir, 0o755)
 	os.Chmod(dir, 0o755)
-	r := run(t, map[string]string{"XDG_CONFIG_HOME": xdg, "FLEXUSL_CONFIG": ""}, "config", "set", "region", "ap-southeast-3")
-	if r.code != 0 {
+	r := cmdtest.RunEnv(t, map[string]string{"XDG_CONFIG_HOME": xdg, "FLEXUSL_CONFIG": ""}, "config", "set", "region", "ap-southeast-3")
+	if r.Code != 0 {
 		t.Fatalf("%+v", r)
 	}
 	if st, _ := os.Stat(dir); st.Mode().Perm() != 0o700 {
@@ -60,7 +47,7 @@ func TestConfigDirIsTightened(t *testing.T) {
 	}
 	// Reading is enough: a directory loosened later is closed again.
 	os.Chmod(dir, 0o750)
-	if r := run(t, map[string]string{"XDG_CONFIG_HOME": xdg, "FLEXUSL_CONFIG": ""}, "config", "get", "region"); r.code != 0 || r.out != "ap-southeast-3\n" {
+	if r := cmdtest.RunEnv(t, map[string]string{"XDG_CONFIG_HOME": xdg, "FLEXUSL_CONFIG": ""}, "config", "get", "region"); r.Code != 0 || r.Out != "ap-southeast-3\n" {
 		t.Fatalf("%+v", r)
 	}
 	if st, _ := os.Stat(dir); st.Mode().Perm() != 0o700 {

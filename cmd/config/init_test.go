@@ -12,10 +12,9 @@ import (
 
 // runTTY runs with every stream a terminal, stdin answering prompts and
 // the password read without echo supplied by password.
-func runTTY(t *testing.T, env map[string]string, stdin, password string, args ...string) result {
+func runTTY(t *testing.T, env map[string]string, stdin, password string, args ...string) cmdtest.Result {
 	t.Helper()
-	r := cmdtest.Run(t, cmdtest.Options{Env: env, TTY: true, Stdin: stdin, Password: password}, args...)
-	return result{r.Out, r.Err, r.Code}
+	return cmdtest.Run(t, cmdtest.Options{Env: env, TTY: true, Stdin: stdin, Password: password}, args...)
 }
 
 func TestConfigInitWizard(t *testing.T) {
@@ -23,11 +22,11 @@ func TestConfigInitWizard(t *testing.T) {
 	env := map[string]string{"FLEXUSL_CONFIG": path}
 	// A typo'd region is asked again; then output, then AK/SK with the secret hidden.
 	r := runTTY(t, env, "ap-southeast-9\ntr-west-1\njson\naksk\nAKIDINITTEST0001\n", "init-secret-value", "config", "init", "--profile", "ci")
-	if r.code != 0 {
-		t.Fatalf("exit %d: %s", r.code, r.err)
+	if r.Code != 0 {
+		t.Fatalf("exit %d: %s", r.Code, r.Err)
 	}
-	if !strings.Contains(r.err, "did you mean") || strings.Contains(r.out+r.err, "init-secret-value") {
-		t.Errorf("stderr %s", r.err)
+	if !strings.Contains(r.Err, "did you mean") || strings.Contains(r.Out+r.Err, "init-secret-value") {
+		t.Errorf("stderr %s", r.Err)
 	}
 	data, _ := os.ReadFile(path)
 	f, _ := config.ParseFile(data)
@@ -36,7 +35,7 @@ func TestConfigInitWizard(t *testing.T) {
 		t.Errorf("saved %+v", f)
 	}
 	r = runTTY(t, env, "", "", "auth", "status", "--profile", "ci")
-	if r.code != 0 || !strings.Contains(r.out, "AKID****0001") || strings.Contains(r.out, "init-secret-value") {
-		t.Errorf("auth status: %d %s %s", r.code, r.out, r.err)
+	if r.Code != 0 || !strings.Contains(r.Out, "AKID****0001") || strings.Contains(r.Out, "init-secret-value") {
+		t.Errorf("auth status: %d %s %s", r.Code, r.Out, r.Err)
 	}
 }

@@ -25,33 +25,33 @@ func TestFirewallConfirmation(t *testing.T) {
 	if _, err := w.s.AttachGroup(w.ids[0].ID, sandbox.AttachRequest{Name: "web\x1b[2Jgroup", Description: "d\x1b]0;pwn\a"}); err != nil {
 		t.Fatal(err)
 	}
-	r := w.runTTY(t, "n\n", "firewall", "allow", "web-0001", "--port", "443")
-	if r.code != 2 {
-		t.Fatalf("exit %d: %s", r.code, r.err)
+	r := w.ExecTTY(t, "n\n", "firewall", "allow", "web-0001", "--port", "443")
+	if r.Code != 2 {
+		t.Fatalf("exit %d: %s", r.Code, r.Err)
 	}
 	for _, want := range []string{"sg-default-smb", "protects 2 instances", "web-0001, web-0002", "allow tcp 443 from 0.0.0.0/0",
 		"defaults to anywhere (0.0.0.0/0)", "--from", "Add the rule?", "cancelled: nothing was sent"} {
-		if !strings.Contains(r.err, want) {
-			t.Errorf("no %q in:\n%s", want, r.err)
+		if !strings.Contains(r.Err, want) {
+			t.Errorf("no %q in:\n%s", want, r.Err)
 		}
 	}
-	if w.count(sandbox.RouteVPCRuleCreate) != 0 {
+	if w.Count(sandbox.RouteVPCRuleCreate) != 0 {
 		t.Error("sent after no")
 	}
 	// The other group, named by its hostile name: escaped in the prompt
 	// and in the list.
-	r = w.runTTY(t, "y\n", "firewall", "allow", "web-0001", "--port", "443", "--from", "203.0.113.0/24", "--group", "web\x1b[2Jgroup")
-	if r.code != 0 || strings.ContainsAny(r.err+r.out, "\x1b\a") || !strings.Contains(r.err, `web^[[2Jgroup`) || !strings.Contains(r.err, "protects 1 instance: web-0001") ||
-		strings.Contains(r.err, "defaults to anywhere") {
-		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	r = w.ExecTTY(t, "y\n", "firewall", "allow", "web-0001", "--port", "443", "--from", "203.0.113.0/24", "--group", "web\x1b[2Jgroup")
+	if r.Code != 0 || strings.ContainsAny(r.Err+r.Out, "\x1b\a") || !strings.Contains(r.Err, `web^[[2Jgroup`) || !strings.Contains(r.Err, "protects 1 instance: web-0001") ||
+		strings.Contains(r.Err, "defaults to anywhere") {
+		t.Errorf("exit %d\n%s\n%s", r.Code, r.Out, r.Err)
 	}
-	r = w.run(t, "firewall", "list", "web-0001")
-	if r.code != 0 || strings.ContainsAny(r.out, "\x1b\a") || !strings.Contains(r.out, "d^[]0;pwn^G") {
-		t.Errorf("list:\n%s\n%s", r.out, r.err)
+	r = w.Exec(t, "firewall", "list", "web-0001")
+	if r.Code != 0 || strings.ContainsAny(r.Out, "\x1b\a") || !strings.Contains(r.Out, "d^[]0;pwn^G") {
+		t.Errorf("list:\n%s\n%s", r.Out, r.Err)
 	}
-	r = w.run(t, "firewall", "list", "web-0001", "-o", "json")
-	if r.code != 0 || strings.ContainsAny(r.out, "\x1b\a") || !strings.Contains(r.out, `web\u001b[2Jgroup`) {
-		t.Errorf("json:\n%s", r.out)
+	r = w.Exec(t, "firewall", "list", "web-0001", "-o", "json")
+	if r.Code != 0 || strings.ContainsAny(r.Out, "\x1b\a") || !strings.Contains(r.Out, `web\u001b[2Jgroup`) {
+		t.Errorf("json:\n%s", r.Out)
 	}
 }
 
@@ -77,16 +77,16 @@ func TestFirewallUnknownOutcomes(t *testing.T) {
 				w.env["FLEXUSL_MAX_RETRIES"] = "3"
 				route, args := sandbox.RouteVPCRuleCreate, []string{"firewall", "allow", "web-0001", "--port", "22", "--yes"}
 				if verb == "delete" {
-					r := w.run(t, "firewall", "allow", "web-0001", "--port", "8080", "--yes", "-o", "json")
-					id := between(r.out, `"id": "`, `"`)
+					r := w.Exec(t, "firewall", "allow", "web-0001", "--port", "8080", "--yes", "-o", "json")
+					id := between(r.Out, `"id": "`, `"`)
 					route, args = sandbox.RouteVPCRuleDelete, []string{"firewall", "delete", id, "--region", "ap-southeast-3", "--yes"}
 				}
-				before := len(w.journal(t))
+				before := len(w.Journal(t))
 				if err := w.s.AddFault(sandbox.Fault{Route: route, Kind: tt.kind, Count: tt.count, LatencyMS: 1500}); err != nil {
 					t.Fatal(err)
 				}
-				r := w.run(t, args...)
-				es := w.journal(t)
+				r := w.Exec(t, args...)
+				es := w.Journal(t)
 				if len(es) != before+1 {
 					t.Fatalf("%d journal entries, want %d", len(es), before+1)
 				}
@@ -104,21 +104,21 @@ func TestFirewallUnknownOutcomes(t *testing.T) {
 					}
 				}
 				if !tt.unknown {
-					if r.code != 0 || e.State != journal.StateAccepted || reqs != tt.count+1 {
-						t.Errorf("exit %d state %s, %d requests: %s", r.code, e.State, reqs, r.err)
+					if r.Code != 0 || e.State != journal.StateAccepted || reqs != tt.count+1 {
+						t.Errorf("exit %d state %s, %d requests: %s", r.Code, e.State, reqs, r.Err)
 					}
 					return
 				}
-				if r.code != 1 || e.State != journal.StateUnknown || reqs != 1 {
-					t.Errorf("exit %d state %s, %d requests\n%s", r.code, e.State, reqs, r.err)
+				if r.Code != 1 || e.State != journal.StateUnknown || reqs != 1 {
+					t.Errorf("exit %d state %s, %d requests\n%s", r.Code, e.State, reqs, r.Err)
 				}
-				if !strings.Contains(r.err, "flexusl firewall list") || strings.Contains(r.err, "order list") || strings.Contains(strings.ToLower(r.err), "try again") {
-					t.Errorf("advice:\n%s", r.err)
+				if !strings.Contains(r.Err, "flexusl firewall list") || strings.Contains(r.Err, "order list") || strings.Contains(strings.ToLower(r.Err), "try again") {
+					t.Errorf("advice:\n%s", r.Err)
 				}
 				// The next change warns about it.
-				r = w.run(t, "firewall", "allow", "web-0002", "--port", "9090", "--yes")
-				if !strings.Contains(r.err, "outcome is unknown") || !strings.Contains(r.err, "flexusl firewall list") {
-					t.Errorf("no warning about the unknown change:\n%s", r.err)
+				r = w.Exec(t, "firewall", "allow", "web-0002", "--port", "9090", "--yes")
+				if !strings.Contains(r.Err, "outcome is unknown") || !strings.Contains(r.Err, "flexusl firewall list") {
+					t.Errorf("no warning about the unknown change:\n%s", r.Err)
 				}
 			})
 		}
@@ -140,9 +140,9 @@ func TestFirewallHostileRuleIDs(t *testing.T) {
 	w := newFWWorld(t)
 	start := time.Now()
 	for _, id := range []string{"../../v3/x", "a%2Fb", "x?y=1", strings.Repeat("a", 65), "\x1b[31m"} {
-		r := w.run(t, "firewall", "delete", id, "--region", "ap-southeast-3", "--yes")
-		if r.code != 2 || strings.Contains(r.err, "\x1b") {
-			t.Errorf("%q: exit %d %s", id, r.code, r.err)
+		r := w.Exec(t, "firewall", "delete", id, "--region", "ap-southeast-3", "--yes")
+		if r.Code != 2 || strings.Contains(r.Err, "\x1b") {
+			t.Errorf("%q: exit %d %s", id, r.Code, r.Err)
 		}
 	}
 	if n := len(w.s.Requests()); n != 0 || time.Since(start) > 5*time.Second {
@@ -154,21 +154,21 @@ func TestFirewallHostileRuleIDs(t *testing.T) {
 // group protects; a rule already gone is reported, not an error.
 func TestFirewallDeleteConfirmation(t *testing.T) {
 	w := newFWWorld(t)
-	r := w.run(t, "firewall", "allow", "web-0001", "--port", "8080", "--yes", "-o", "json")
-	id := between(r.out, `"id": "`, `"`)
-	r = w.runTTY(t, "n\n", "firewall", "delete", id, "6f1e0000-0000-4000-8000-000000000000", "--region", "ap-southeast-3")
+	r := w.Exec(t, "firewall", "allow", "web-0001", "--port", "8080", "--yes", "-o", "json")
+	id := between(r.Out, `"id": "`, `"`)
+	r = w.ExecTTY(t, "n\n", "firewall", "delete", id, "6f1e0000-0000-4000-8000-000000000000", "--region", "ap-southeast-3")
 	for _, want := range []string{"delete 1 rule(s) in ap-southeast-3", id, "allow tcp 8080 from 0.0.0.0/0 (inbound, priority 1)",
 		"security group sg-default-smb", "protects 2 instances", "web-0001, web-0002", "Delete?"} {
-		if !strings.Contains(r.err, want) {
-			t.Errorf("no %q in:\n%s", want, r.err)
+		if !strings.Contains(r.Err, want) {
+			t.Errorf("no %q in:\n%s", want, r.Err)
 		}
 	}
-	if r.code != 2 || w.count(sandbox.RouteVPCRuleDelete) != 0 {
-		t.Errorf("exit %d, %d deletes after no", r.code, w.count(sandbox.RouteVPCRuleDelete))
+	if r.Code != 2 || w.Count(sandbox.RouteVPCRuleDelete) != 0 {
+		t.Errorf("exit %d, %d deletes after no", r.Code, w.Count(sandbox.RouteVPCRuleDelete))
 	}
-	r = w.runTTY(t, "y\n", "firewall", "delete", id, "6f1e0000-0000-4000-8000-000000000000", "--region", "ap-southeast-3", "-o", "json")
-	if r.code != 0 || !strings.Contains(r.out, `"status": "deleted"`) || !strings.Contains(r.out, `"status": "already_gone"`) || w.count(sandbox.RouteVPCRuleDelete) != 1 {
-		t.Errorf("exit %d\n%s\n%s", r.code, r.out, r.err)
+	r = w.ExecTTY(t, "y\n", "firewall", "delete", id, "6f1e0000-0000-4000-8000-000000000000", "--region", "ap-southeast-3", "-o", "json")
+	if r.Code != 0 || !strings.Contains(r.Out, `"status": "deleted"`) || !strings.Contains(r.Out, `"status": "already_gone"`) || w.Count(sandbox.RouteVPCRuleDelete) != 1 {
+		t.Errorf("exit %d\n%s\n%s", r.Code, r.Out, r.Err)
 	}
 }
 
@@ -220,8 +220,8 @@ func TestFirewallDeleteStopsAfterUnknownAndDryRun(t *testing.T) {
 	w := newFWWorld(t)
 	var ids []string
 	for _, port := range []string{"8080", "8081"} {
-		r := w.run(t, "firewall", "allow", "web-0001", "--port", port, "--yes", "-o", "json")
-		ids = append(ids, between(r.out, `"id": "`, `"`))
+		r := w.Exec(t, "firewall", "allow", "web-0001", "--port", port, "--yes", "-o", "json")
+		ids = append(ids, between(r.Out, `"id": "`, `"`))
 	}
 	deletes := func() int {
 		n := 0
@@ -232,17 +232,17 @@ func TestFirewallDeleteStopsAfterUnknownAndDryRun(t *testing.T) {
 		}
 		return n
 	}
-	r := w.run(t, "firewall", "delete", ids[0], ids[1], "--region", "ap-southeast-3", "--dry-run", "-o", "json")
-	if r.code != 0 || deletes() != 0 || strings.Count(r.out, `"method": "DELETE"`) != 2 || !strings.Contains(r.out, ids[1]) || !strings.Contains(r.out, "CLIENT-REQUEST-ID") {
-		t.Fatalf("dry run: exit %d, %d deletes\n%s\n%s", r.code, deletes(), r.out, r.err)
+	r := w.Exec(t, "firewall", "delete", ids[0], ids[1], "--region", "ap-southeast-3", "--dry-run", "-o", "json")
+	if r.Code != 0 || deletes() != 0 || strings.Count(r.Out, `"method": "DELETE"`) != 2 || !strings.Contains(r.Out, ids[1]) || !strings.Contains(r.Out, "CLIENT-REQUEST-ID") {
+		t.Fatalf("dry run: exit %d, %d deletes\n%s\n%s", r.Code, deletes(), r.Out, r.Err)
 	}
 	if err := w.s.AddFault(sandbox.Fault{Route: sandbox.RouteVPCRuleDelete, Kind: sandbox.FaultServer, Count: 1}); err != nil {
 		t.Fatal(err)
 	}
-	r = w.run(t, "firewall", "delete", ids[0], ids[1], "--region", "ap-southeast-3", "--yes", "-o", "json")
+	r = w.Exec(t, "firewall", "delete", ids[0], ids[1], "--region", "ap-southeast-3", "--yes", "-o", "json")
 	var res []DeleteResultView
-	if err := json.Unmarshal([]byte(r.out), &res); err != nil || r.code != 1 || deletes() != 1 || len(res) != 2 {
-		t.Fatalf("exit %d, %d deletes, %v\n%s\n%s", r.code, deletes(), err, r.out, r.err)
+	if err := json.Unmarshal([]byte(r.Out), &res); err != nil || r.Code != 1 || deletes() != 1 || len(res) != 2 {
+		t.Fatalf("exit %d, %d deletes, %v\n%s\n%s", r.Code, deletes(), err, r.Out, r.Err)
 	}
 	if res[0].Status != "unknown" || res[1].Status != "not_sent" || res[1].Error != "not sent: an earlier request's outcome is unknown" {
 		t.Errorf("results %+v", res)

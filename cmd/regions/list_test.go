@@ -9,19 +9,6 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil/cmdtest"
 )
 
-type result struct {
-	out, err string
-	code     int
-}
-
-// run runs the command tree in-process with test streams and only the
-// environment given (plus a config path in a temp dir).
-func run(t *testing.T, env map[string]string, args ...string) result {
-	t.Helper()
-	r := cmdtest.Run(t, cmdtest.Options{Env: env}, args...)
-	return result{r.Out, r.Err, r.Code}
-}
-
 func TestCatalogOverride(t *testing.T) {
 	data, err := os.ReadFile("../../pkg/catalog/catalog.txt")
 	if err != nil {
@@ -34,8 +21,8 @@ func TestCatalogOverride(t *testing.T) {
 		if env == nil {
 			args = append(args, "--catalog", path)
 		}
-		r := run(t, env, args...)
-		if !strings.Contains(r.out, "AF-Johannesburg") {
+		r := cmdtest.RunEnv(t, env, args...)
+		if !strings.Contains(r.Out, "AF-Johannesburg") {
 			t.Errorf("override not used: %+v", r)
 		}
 	}

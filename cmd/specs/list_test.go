@@ -8,23 +8,10 @@ import (
 	"github.com/flexusl/flexusl/cmd/cmdutil/cmdtest"
 )
 
-type result struct {
-	out, err string
-	code     int
-}
-
-// run runs the command tree in-process with test streams and only the
-// environment given (plus a config path in a temp dir).
-func run(t *testing.T, env map[string]string, args ...string) result {
-	t.Helper()
-	r := cmdtest.Run(t, cmdtest.Options{Env: env}, args...)
-	return result{r.Out, r.Err, r.Code}
-}
-
 func TestSpecsListIssueCases(t *testing.T) {
-	r := run(t, nil, "specs", "list", "--image", "GitLab", "--image-version", "16.9.3", "-o", "json")
+	r := cmdtest.RunEnv(t, nil, "specs", "list", "--image", "GitLab", "--image-version", "16.9.3", "-o", "json")
 	var specs []map[string]any
-	if err := json.Unmarshal([]byte(r.out), &specs); err != nil {
+	if err := json.Unmarshal([]byte(r.Out), &specs); err != nil {
 		t.Fatal(err)
 	}
 	var got []string
@@ -41,17 +28,17 @@ func TestSpecsListIssueCases(t *testing.T) {
 		}
 	}
 
-	r = run(t, nil, "specs", "list", "--image", "CentOS", "--image-version", "8.2", "--region", "tr-west-1")
-	if r.code != 2 || r.out != "" || !strings.Contains(r.err, "CentOS 8.2 is not offered in tr-west-1 (TR-Istanbul)") {
+	r = cmdtest.RunEnv(t, nil, "specs", "list", "--image", "CentOS", "--image-version", "8.2", "--region", "tr-west-1")
+	if r.Code != 2 || r.Out != "" || !strings.Contains(r.Err, "CentOS 8.2 is not offered in tr-west-1 (TR-Istanbul)") {
 		t.Errorf("CentOS 8.2 in Istanbul: %+v", r)
 	}
 
-	r = run(t, nil, "specs", "list", "--image", "Debian", "--image-version", "11.1", "--region", "ap-southeast-1", "-o", "json")
-	if r.code != 0 || !strings.Contains(r.out, `"hf.large.025.30m.linux"`) || !strings.Contains(r.out, `"memory_gib": 0.5`) {
+	r = cmdtest.RunEnv(t, nil, "specs", "list", "--image", "Debian", "--image-version", "11.1", "--region", "ap-southeast-1", "-o", "json")
+	if r.Code != 0 || !strings.Contains(r.Out, `"hf.large.025.30m.linux"`) || !strings.Contains(r.Out, `"memory_gib": 0.5`) {
 		t.Errorf("Debian 11.1 HK: %+v", r)
 	}
-	r = run(t, nil, "specs", "list", "--image", "Debian", "--image-version", "11.1", "--region", "ap-southeast-2", "-o", "json")
-	if r.code != 0 || strings.Contains(r.out, "hf.large.025") {
+	r = cmdtest.RunEnv(t, nil, "specs", "list", "--image", "Debian", "--image-version", "11.1", "--region", "ap-southeast-2", "-o", "json")
+	if r.Code != 0 || strings.Contains(r.Out, "hf.large.025") {
 		t.Errorf("Debian 11.1 Bangkok: %+v", r)
 	}
 }

@@ -69,6 +69,13 @@ type Options struct {
 	client func() (*http.Client, error) // Sandbox.Run's
 }
 
+// RunEnv runs flexusl with args in-process with only the environment
+// given (no terminal, no stubs).
+func RunEnv(t testing.TB, env map[string]string, args ...string) Result {
+	t.Helper()
+	return Run(t, Options{Env: env}, args...)
+}
+
 // Run runs flexusl with args in-process as o describes.
 func Run(t testing.TB, o Options, args ...string) Result {
 	t.Helper()

@@ -41,6 +41,20 @@ func NewSandbox(t testing.TB, so sandbox.Options) *Sandbox {
 		"XDG_CACHE_HOME": filepath.Join(dir, "cache"), "HOME": dir}}
 }
 
+// NewWorld is a sandbox with two instances, web-0001 and web-0002, in
+// ap-southeast-3 sharing sg-default-smb, whose reads time out after
+// 500ms: the world of the firewall, apply and hint tests.
+func NewWorld(t testing.TB) (*Sandbox, []sandbox.InstanceSummary) {
+	t.Helper()
+	sb := NewSandbox(t, sandbox.Options{})
+	ids, err := sb.S.Provision(sandbox.ProvisionRequest{Count: 2, Name: "web"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb.Env["FLEXUSL_TIMEOUT"] = "500ms"
+	return sb, ids
+}
+
 // HTTPClient is the Factory's HTTP client: every request goes to the
 // sandbox. The registry's stub is made at the first request, so a test
 // that sends nothing (and asserts so) leaves no unused stub.
@@ -93,4 +107,17 @@ func (w *Sandbox) Run(t testing.TB, o Options, args ...string) Result {
 	o.Env = env
 	o.client = w.HTTPClient
 	return Run(t, o, args...)
+}
+
+// Exec runs args against the sandbox with no terminal.
+func (w *Sandbox) Exec(t testing.TB, args ...string) Result {
+	t.Helper()
+	return w.Run(t, Options{}, args...)
+}
+
+// ExecTTY runs args against the sandbox with every stream a terminal and
+// stdin answering prompts.
+func (w *Sandbox) ExecTTY(t testing.TB, stdin string, args ...string) Result {
+	t.Helper()
+	return w.Run(t, Options{TTY: true, Stdin: stdin}, args...)
 }
