@@ -74,13 +74,8 @@ type Result struct {
 	After *fleet.Plan `json:"after"`
 }
 
-// NewCmdApply is `flexusl apply`; runF replaces the run in tests.
-func NewCmdApply(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
-	opts := &Options{}
-	cmd := &cobra.Command{
-		Use:   "apply -f FILE [--dry-run | --yes] [--wait]",
-		Short: Short,
-		Long: `Make the account's FlexusL instances what a fleet file declares: buy the
+// applyLong is the help of `apply`.
+const applyLong = `Make the account's FlexusL instances what a fleet file declares: buy the
 instances it lacks, then open the firewall rules and set the auto-renewal
 the file gives. Apply never unsubscribes, renews, starts, stops or changes
 the spec of an instance: those stay explicit commands, and the plan shows
@@ -149,7 +144,15 @@ instances run with a public IP (within --timeout), and adds the declared
 rules (journaled, once; a rule already there is not sent) and sets
 auto-renew where it differs. Without --wait the rules of the new
 instances' group wait for the next run. A second run right after a
-successful one plans nothing.`,
+successful one plans nothing.`
+
+// NewCmdApply is `flexusl apply`; runF replaces the run in tests.
+func NewCmdApply(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
+	opts := &Options{}
+	cmd := &cobra.Command{
+		Use:   "apply -f FILE [--dry-run | --yes] [--wait]",
+		Short: Short,
+		Long:  applyLong,
 		Example: `  # see what would change (exit 0: nothing; 6: changes pending)
   flexusl apply -f fleet.yaml --dry-run
 
