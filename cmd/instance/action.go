@@ -133,41 +133,7 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 
 	// 3. Send each batch once: journaled before it leaves, its outcome
 	// journaled before anything is printed.
-	operation := api.ServerActionOp(opts.Action.Key()).String() + " " + opts.Action.Key()
-	if typ != "" {
-		operation += " " + typ
-	}
-	tracker := &ecs.Tracker{Action: opts.Action}
-	var results []ecs.Result
-	var failures []error // one per batch request that failed
-	for i, b := range batches {
-		if ctx.Err() != nil {
-			err := fmt.Errorf("%s servers in %s: not sent: interrupted", opts.Action, b.Region)
-			for _, rest := range batches[i:] {
-				results = append(results, ecs.BatchResults(rest, "", ecs.StatusNotSent, "interrupted before sending")...)
-				failures = append(failures, exitcode.New(exitcode.Interrupted, err))
-			}
-			break
-		}
-		jobID, err := sendAction(ctx, f, client, opts.Action, typ, operation, b)
-		switch {
-		case err == nil:
-			tracker.Jobs = append(tracker.Jobs, &ecs.Tracked{Batch: b, JobID: jobID})
-			results = append(results, ecs.BatchResults(b, jobID, ecs.StatusSubmitted, "")...)
-		default:
-			failures = append(failures, err)
-			results = append(results, ecs.BatchResults(b, "", batchStatus(err), cmdutil.FirstLine(err.Error()))...)
-		}
-		if api.IsUnknownOutcome(err) {
-			// The one rule of every command that sends several requests:
-			// after an unknown outcome it sends no more (renew and delete
-			// stop the same way); the rest are reported not sent.
-			for _, rest := range batches[i+1:] {
-				results = append(results, ecs.BatchResults(rest, "", ecs.StatusNotSent, attempt.NotSentAfterUnknown)...)
-			}
-			break
-		}
-	}
+	tracker, results, failures := sendActions(ctx, f, client, opts.Action, typ, batches)
 
 	// 4. Wait for the jobs, unless --no-wait.
 	var werr error
@@ -186,6 +152,49 @@ func actionRun(ctx context.Context, f *cmdutil.Factory, opts *ActionOptions) err
 		return err
 	}
 	return actionExit(opts.Action, results, failures, werr, f)
+}
+
+// sendActions sends each region's batch once (sendAction). After an
+// unknown outcome or an interrupt it sends no more: the rest read as not
+// sent. It returns the jobs to follow, each instance's result so far, and
+// one error per batch that failed.
+func sendActions(ctx context.Context, f *cmdutil.Factory, client *api.Client, a ecs.Action, typ string, batches []ecs.Batch) (*ecs.Tracker, []ecs.Result, []error) {
+	operation := api.ServerActionOp(a.Key()).String() + " " + a.Key()
+	if typ != "" {
+		operation += " " + typ
+	}
+	tracker := &ecs.Tracker{Action: a}
+	var results []ecs.Result
+	var failures []error // one per batch request that failed
+	for i, b := range batches {
+		if ctx.Err() != nil {
+			err := fmt.Errorf("%s servers in %s: not sent: interrupted", a, b.Region)
+			for _, rest := range batches[i:] {
+				results = append(results, ecs.BatchResults(rest, "", ecs.StatusNotSent, "interrupted before sending")...)
+				failures = append(failures, exitcode.New(exitcode.Interrupted, err))
+			}
+			break
+		}
+		jobID, err := sendAction(ctx, f, client, a, typ, operation, b)
+		switch {
+		case err == nil:
+			tracker.Jobs = append(tracker.Jobs, &ecs.Tracked{Batch: b, JobID: jobID})
+			results = append(results, ecs.BatchResults(b, jobID, ecs.StatusSubmitted, "")...)
+		default:
+			failures = append(failures, err)
+			results = append(results, ecs.BatchResults(b, "", batchStatus(err), cmdutil.FirstLine(err.Error()))...)
+		}
+		if api.IsUnknownOutcome(err) {
+			// The one rule of every command that sends several requests:
+			// after an unknown outcome it sends no more (renew and delete
+			// stop the same way); the rest are reported not sent.
+			for _, rest := range batches[i+1:] {
+				results = append(results, ecs.BatchResults(rest, "", ecs.StatusNotSent, attempt.NotSentAfterUnknown)...)
+			}
+			break
+		}
+	}
+	return tracker, results, failures
 }
 
 // sendAction journals and sends one batch.
