@@ -245,15 +245,12 @@ func (d *deletion) dryRun(f *cmdutil.Factory) error {
 // interrupt it sends no more; the rest read as not sent.
 func (d *deletion) send(ctx context.Context, f *cmdutil.Factory) []error {
 	var failures []error
-	var stop string
+	var seq attempt.Sequence // no deletion after an unknown outcome or an interrupt
 	for _, i := range d.todo {
 		res := &d.results[i]
-		if stop == "" && ctx.Err() != nil {
-			stop = "interrupted before sending"
-		}
-		if stop != "" {
-			res.Status, res.Error = StatusNotSent, stop
-			if ctx.Err() != nil {
+		if why := seq.Skip(ctx); why != "" {
+			res.Status, res.Error = StatusNotSent, why
+			if why == attempt.NotSentInterrupted {
 				failures = append(failures, exitcode.Errorf(exitcode.Interrupted, "delete rule %s: not sent: interrupted", res.ID))
 			}
 			continue
@@ -264,6 +261,7 @@ func (d *deletion) send(ctx context.Context, f *cmdutil.Factory) []error {
 			label = safetext.Line(g.Label())
 		}
 		gone, err := cmdutil.DeleteRule(ctx, f, d.client, d.fw.Region, d.fw.ProjectID, r, label)
+		seq.SentErr(err)
 		switch {
 		case err == nil && gone:
 			res.Status = StatusAlreadyGone
@@ -272,9 +270,6 @@ func (d *deletion) send(ctx context.Context, f *cmdutil.Factory) []error {
 		default:
 			res.Status, res.Error = statusOf(err), cmdutil.FirstLine(err.Error())
 			failures = append(failures, err)
-			if res.Status == StatusUnknown {
-				stop = attempt.NotSentAfterUnknown
-			}
 		}
 	}
 	return failures

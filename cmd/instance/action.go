@@ -165,17 +165,18 @@ func sendActions(ctx context.Context, f *cmdutil.Factory, client *api.Client, a 
 	}
 	tracker := &ecs.Tracker{Action: a}
 	var results []ecs.Result
-	var failures []error // one per batch request that failed
-	for i, b := range batches {
-		if ctx.Err() != nil {
-			err := fmt.Errorf("%s servers in %s: not sent: interrupted", a, b.Region)
-			for _, rest := range batches[i:] {
-				results = append(results, ecs.BatchResults(rest, "", ecs.StatusNotSent, "interrupted before sending")...)
-				failures = append(failures, exitcode.New(exitcode.Interrupted, err))
+	var failures []error     // one per batch request that failed
+	var seq attempt.Sequence // no batch after an unknown outcome or an interrupt
+	for _, b := range batches {
+		if why := seq.Skip(ctx); why != "" {
+			results = append(results, ecs.BatchResults(b, "", ecs.StatusNotSent, why)...)
+			if why == attempt.NotSentInterrupted {
+				failures = append(failures, exitcode.Errorf(exitcode.Interrupted, "%s servers in %s: not sent: interrupted", a, b.Region))
 			}
-			break
+			continue
 		}
 		jobID, err := sendAction(ctx, f, client, a, typ, operation, b)
+		seq.SentErr(err)
 		switch {
 		case err == nil:
 			tracker.Jobs = append(tracker.Jobs, &ecs.Tracked{Batch: b, JobID: jobID})
@@ -183,15 +184,6 @@ func sendActions(ctx context.Context, f *cmdutil.Factory, client *api.Client, a 
 		default:
 			failures = append(failures, err)
 			results = append(results, ecs.BatchResults(b, "", batchStatus(err), cmdutil.FirstLine(err.Error()))...)
-		}
-		if api.IsUnknownOutcome(err) {
-			// The one rule of every command that sends several requests:
-			// after an unknown outcome it sends no more (renew and delete
-			// stop the same way); the rest are reported not sent.
-			for _, rest := range batches[i+1:] {
-				results = append(results, ecs.BatchResults(rest, "", ecs.StatusNotSent, attempt.NotSentAfterUnknown)...)
-			}
-			break
 		}
 	}
 	return tracker, results, failures

@@ -155,22 +155,28 @@ func autoRenewDryRun(f *cmdutil.Factory, targets []api.Resource, on bool, body a
 func setAutoRenewEach(ctx context.Context, f *cmdutil.Factory, client *api.Client, targets []api.Resource, on bool, body api.AutoRenewRequest) ([]AutoRenewResult, error) {
 	results := make([]AutoRenewResult, 0, len(targets))
 	var unknown, firstErr error
+	var seq attempt.Sequence // no change after an unknown outcome or an interrupt
 	failed := 0
 	for i, t := range targets {
 		r := AutoRenewResult{ID: t.ID, Name: t.Name, AutoRenew: on, Times: body.AutoRenewTimes}
-		if unknown != nil {
-			r.Error = attempt.NotSentAfterUnknown
+		if why := seq.Skip(ctx); why != "" {
+			if why == attempt.NotSentInterrupted && unknown == nil {
+				unknown = exitcode.Errorf(exitcode.Interrupted, "auto-renew: interrupted; %d instance(s) not sent", len(targets)-i)
+			}
+			r.Error = why
 			results, failed = append(results, r), failed+1
 			continue
 		}
 		c := cmdutil.SetAutoRenew(ctx, f, client, t.ID, t.Name, t.RegionID, on, body)
 		err := c.Err
+		seq.SentErr(err)
 		switch {
 		case !c.Began && i == 0:
 			return nil, err
 		case !c.Began:
 			r.Error = "not sent: " + cmdutil.FirstLine(err.Error())
 			results, failed, unknown = append(results, r), failed+1, err
+			seq.Stop(r.Error)
 			continue
 		case c.AlreadyOff:
 			r.OK, r.Note = true, "was already off"

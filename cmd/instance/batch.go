@@ -98,12 +98,16 @@ func (b batch) run(ctx context.Context, f *cmdutil.Factory, client *api.Client, 
 		byID[t.ID] = t
 	}
 	var unknown, stop, lastErr error
+	var seq attempt.Sequence // no call after an unknown outcome or an interrupt
 	refused := 0
 	taken := map[string]bool{} // answered by BSS (in an order or in fail_resource_infos)
 	for i, chunk := range chunks {
-		if stop != nil {
+		if why := seq.Skip(ctx); why != "" {
+			if why == attempt.NotSentInterrupted && stop == nil {
+				stop = exitcode.Errorf(exitcode.Interrupted, "interrupted: %d call(s) not sent", len(chunks)-i)
+			}
 			for _, id := range chunk {
-				res.Failed = append(res.Failed, Failed{ID: id, Error: attempt.NotSentAfterUnknown + " or the run was interrupted"})
+				res.Failed = append(res.Failed, Failed{ID: id, Error: why})
 			}
 			continue
 		}
@@ -136,11 +140,13 @@ func (b batch) run(ctx context.Context, f *cmdutil.Factory, client *api.Client, 
 				return nil, r.Err
 			}
 			stop, lastErr = r.Err, r.Err
+			seq.Stop("not sent: " + cmdutil.FirstLine(r.Err.Error()))
 			for _, id := range chunk {
 				res.Failed = append(res.Failed, Failed{ID: id, Error: "not sent: " + cmdutil.FirstLine(r.Err.Error())})
 			}
 			continue
 		}
+		seq.Sent(r)
 		if err := r.Err; err != nil {
 			lastErr = err
 			text := cmdutil.FirstLine(err.Error())

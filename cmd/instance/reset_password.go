@@ -229,25 +229,25 @@ func resetSummary(targets []ecs.Target, batches []ecs.Batch) string {
 func sendResets(ctx context.Context, f *cmdutil.Factory, client *api.Client, password string, batches []ecs.Batch) ([]ResetResult, []error) {
 	var results []ResetResult
 	var errs []error
-	for i, b := range batches {
-		if ctx.Err() != nil {
-			for _, rest := range batches[i:] {
-				results = append(results, resetResults(rest, ecs.StatusNotSent, "interrupted before sending")...)
+	var seq attempt.Sequence // no batch after an unknown outcome or an interrupt
+	interrupted := 0
+	for _, b := range batches {
+		if why := seq.Skip(ctx); why != "" {
+			results = append(results, resetResults(b, ecs.StatusNotSent, why)...)
+			if why == attempt.NotSentInterrupted {
+				interrupted++
 			}
-			errs = append(errs, exitcode.Errorf(exitcode.Interrupted, "reset passwords: interrupted; %d region(s) not sent", len(batches)-i))
-			break
+			continue
 		}
 		rs, err := sendReset(ctx, f, client, password, b)
+		seq.SentErr(err)
 		results = append(results, rs...)
 		if err != nil {
 			errs = append(errs, err)
 		}
-		if api.IsUnknownOutcome(err) {
-			for _, rest := range batches[i+1:] {
-				results = append(results, resetResults(rest, ecs.StatusNotSent, attempt.NotSentAfterUnknown)...)
-			}
-			break
-		}
+	}
+	if interrupted > 0 {
+		errs = append(errs, exitcode.Errorf(exitcode.Interrupted, "reset passwords: interrupted; %d region(s) not sent", interrupted))
 	}
 	return results, errs
 }

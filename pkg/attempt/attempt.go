@@ -22,6 +22,7 @@
 package attempt
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -99,6 +100,47 @@ func (r Result) Unknown() bool { return r.State == journal.StateUnknown }
 // reports the rest as not sent, so the user checks one uncertain change,
 // not many.
 const NotSentAfterUnknown = "not sent: an earlier request's outcome is unknown"
+
+// NotSentInterrupted is what a request not sent because the run was
+// interrupted (Ctrl-C, a signal) reads.
+const NotSentInterrupted = "not sent: interrupted before sending"
+
+// Sequence holds the one rule of every command that sends several
+// requests: after a request whose outcome is unknown it sends no more
+// (the user checks one uncertain change, not many), and once the run is
+// interrupted it sends none; the rest are reported not sent, each with
+// the reason Skip gives.
+type Sequence struct{ reason string }
+
+// Skip says why the next request must not be sent: "" to send it.
+func (s *Sequence) Skip(ctx context.Context) string {
+	if s.reason == "" && ctx.Err() != nil {
+		return NotSentInterrupted
+	}
+	return s.reason
+}
+
+// Sent records a sent request's outcome: an unknown one stops the rest.
+func (s *Sequence) Sent(r Result) {
+	if r.Unknown() && s.reason == "" {
+		s.reason = NotSentAfterUnknown
+	}
+}
+
+// SentErr is Sent for a request known only by its error.
+func (s *Sequence) SentErr(err error) {
+	if api.IsUnknownOutcome(err) && s.reason == "" {
+		s.reason = NotSentAfterUnknown
+	}
+}
+
+// Stop stops the rest for another reason ("not sent: " and why): a
+// journal that cannot be written.
+func (s *Sequence) Stop(reason string) {
+	if s.reason == "" {
+		s.reason = reason
+	}
+}
 
 // StateOf is the journal state a call's error means: accepted (nil), the
 // outcome unknown (api.UnknownOutcomeError), rejected (any other answer

@@ -1,6 +1,7 @@
 package attempt
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -145,5 +146,37 @@ func TestAdviceByKind(t *testing.T) {
 		if !strings.Contains(a, tt.want) || strings.Contains(a, tt.not) || strings.Contains(strings.ToLower(a), "try again") || !strings.Contains(a, "r1") {
 			t.Errorf("%s: %q", tt.kind, a)
 		}
+	}
+}
+
+// TestSequence: the one rule of a command that sends several requests.
+func TestSequence(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var s Sequence
+	if why := s.Skip(ctx); why != "" {
+		t.Fatalf("first: %q", why)
+	}
+	s.Sent(Result{Answer: Answer{State: journal.StateRejected}})
+	s.SentErr(&api.Error{StatusCode: 400})
+	if why := s.Skip(ctx); why != "" {
+		t.Fatalf("after refusals: %q", why)
+	}
+	s.Sent(Result{Answer: Answer{State: journal.StateUnknown}})
+	if why := s.Skip(ctx); why != NotSentAfterUnknown {
+		t.Fatalf("after an unknown outcome: %q", why)
+	}
+	cancel()
+	if why := s.Skip(ctx); why != NotSentAfterUnknown {
+		t.Fatalf("the first reason stays: %q", why)
+	}
+	var i Sequence
+	if why := i.Skip(ctx); why != NotSentInterrupted {
+		t.Fatalf("interrupted: %q", why)
+	}
+	var e Sequence
+	e.SentErr(&api.UnknownOutcomeError{Cause: errors.New("EOF")})
+	e.Stop("not sent: other")
+	if why := e.Skip(context.Background()); why != NotSentAfterUnknown {
+		t.Fatalf("SentErr: %q", why)
 	}
 }
