@@ -2,14 +2,17 @@ package instancecmd_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/flexusl/flexusl/cmd/cmdutil/cmdtest"
 	"github.com/flexusl/flexusl/pkg/api/apitest"
 	"github.com/flexusl/flexusl/pkg/service"
 )
@@ -270,6 +273,35 @@ func stubChangeCount(reg *apitest.Registry) int {
 func bssEnv(dir string) map[string]string {
 	return map[string]string{"FLEXUSL_TOKEN": "fake-token-SECRET-77", "FLEXUSL_DOMAIN_ID": fakeDomain, "XDG_STATE_HOME": dir,
 		"FLEXUSL_CONFIG": filepath.Join(dir, "config.yaml"), "FLEXUSL_TIMEOUT": "400ms"}
+}
+
+// Ctrl-C between two calls of a renewal: the first call's order is kept
+// and printed, the second call is not sent (attempt.Sequence), and the run
+// exits 130.
+func TestRenewInterruptedBetweenCallsSendsNoMore(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	reg := apitest.New(t)
+	reg.Register(stubRMS, stubListing(12))
+	reg.Register(stubRenew, func(q *apitest.Request) (*http.Response, error) {
+		cancel() // Ctrl-C while the first call is answered
+		return apitest.String(200, `{"order_ids":["CS250101000000001"],"fail_resource_infos":[]}`)(q)
+	})
+	args := []string{"instance", "renew", "--period", "1", "--auto-pay", "--yes", "--no-price", "-o", "json"}
+	for i := range 12 {
+		args = append(args, fmt.Sprintf("web-%d", i+1))
+	}
+	r := cmdtest.Run(t, cmdtest.Options{Env: bssEnv(t.TempDir()), Reg: reg, Ctx: ctx}, args...)
+	var res struct {
+		OrderIDs []string            `json:"order_ids"`
+		Failed   []map[string]string `json:"failed"`
+	}
+	if err := json.Unmarshal([]byte(r.Out), &res); err != nil || r.Code != 130 || reg.Count(stubRenew) != 1 {
+		t.Fatalf("exit %d, %d renew calls, %v\n%s\n%s", r.Code, reg.Count(stubRenew), err, r.Out, r.Err)
+	}
+	if len(res.OrderIDs) != 1 || len(res.Failed) != 2 || res.Failed[0]["error"] != "not sent: interrupted before sending" {
+		t.Errorf("result %+v", res)
+	}
 }
 
 func TestRenewSplitsAtTenAndPrintsOrders(t *testing.T) {
