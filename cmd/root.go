@@ -55,7 +55,9 @@ var topCommands = []struct {
 // Nothing here reads config, the catalog or the network: that happens when
 // a command runs.
 func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
-	return newRoot(f, nil)
+	root := newRoot(f, nil)
+	cmdutil.ResolveAllKeys(root) // the JSON keys in every Long, for docs
+	return root
 }
 
 // newRoot builds the root with the top-level commands a run with args
@@ -86,6 +88,12 @@ and warnings go to stderr.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(cmdutil.FlagErrorFunc)
+	// A command's help names its JSON keys, worked out only now.
+	help := root.HelpFunc()
+	root.SetHelpFunc(func(c *cobra.Command, args []string) {
+		cmdutil.ResolveKeys(c)
+		help(c, args)
+	})
 	root.CompletionOptions.HiddenDefaultCmd = false
 
 	pf := root.PersistentFlags()
@@ -131,12 +139,12 @@ and warnings go to stderr.`,
 	// --version / -v print what `flexusl version` prints (-o json too).
 	showVersion := root.Flags().BoolP("version", "v", false, "print the version, as flexusl version does")
 	cmdutil.GroupCommand(root)
-	help := root.RunE
+	runHelp := root.RunE
 	root.RunE = func(c *cobra.Command, args []string) error {
 		if *showVersion {
 			return versioncmd.Print(f)
 		}
-		return help(c, args)
+		return runHelp(c, args)
 	}
 
 	needed := commandsNeeded(args)

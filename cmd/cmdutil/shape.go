@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/flexusl/flexusl/pkg/output"
 	"github.com/spf13/cobra"
@@ -106,11 +108,77 @@ func (f *Factory) CheckShape(c *cobra.Command) error {
 // printed: --help names them and --columns is checked against them before
 // c runs. when says in which case the keys are these ("" always, or e.g.
 // "with --remote"); several calls add up.
+//
+// The keys are worked out when first needed (ResolveKeys: by --help,
+// DeclaredKeys, NewRootCmd), not here: reflecting on every result type
+// and rewriting every Long text cost a fifth of the start-up of
+// `instance buy` completion, which needs none of it.
 func JSONKeys(c *cobra.Command, when string, sample any) {
-	keys := output.KeyNames(output.KeysOf(reflect.TypeOf(sample)))
 	if c.Annotations == nil {
 		c.Annotations = map[string]string{}
 	}
+	decl := strconv.Itoa(keyTypeID(reflect.TypeOf(sample))) + ":" + when
+	if p := c.Annotations[pendingKeysAnnotation]; p != "" {
+		decl = p + "\n" + decl
+	}
+	c.Annotations[pendingKeysAnnotation] = decl
+}
+
+// pendingKeysAnnotation holds c's JSONKeys declarations not yet worked
+// out, one a line: the result type's number in keyTypes, ':', when.
+const pendingKeysAnnotation = "flexusl/json-keys-pending"
+
+// keyTypes numbers the result types JSONKeys was given (a few dozen): an
+// annotation can only hold a string.
+var keyTypes struct {
+	sync.Mutex
+	list []reflect.Type
+}
+
+func keyTypeID(t reflect.Type) int {
+	keyTypes.Lock()
+	defer keyTypes.Unlock()
+	for i, k := range keyTypes.list {
+		if k == t {
+			return i
+		}
+	}
+	keyTypes.list = append(keyTypes.list, t)
+	return len(keyTypes.list) - 1
+}
+
+// ResolveKeys works out the JSON keys c declared (JSONKeys): it sets the
+// annotation DeclaredKeys reads and adds the keys to c's Long help. Once
+// done it does nothing.
+func ResolveKeys(c *cobra.Command) {
+	pending, ok := c.Annotations[pendingKeysAnnotation]
+	if !ok {
+		return
+	}
+	delete(c.Annotations, pendingKeysAnnotation)
+	for _, decl := range strings.Split(pending, "\n") {
+		id, when, _ := strings.Cut(decl, ":")
+		n, err := strconv.Atoi(id)
+		if err != nil {
+			panic("cmdutil: bad JSON keys declaration " + strconv.Quote(decl))
+		}
+		keyTypes.Lock()
+		t := keyTypes.list[n]
+		keyTypes.Unlock()
+		declareKeys(c, when, t)
+	}
+}
+
+// ResolveAllKeys is ResolveKeys on c and every command under it.
+func ResolveAllKeys(c *cobra.Command) {
+	ResolveKeys(c)
+	for _, sub := range c.Commands() {
+		ResolveAllKeys(sub)
+	}
+}
+
+func declareKeys(c *cobra.Command, when string, t reflect.Type) {
+	keys := output.KeyNames(output.KeysOf(t))
 	all := DeclaredKeys(c)
 	for _, k := range keys {
 		if !contains(all, k) {
@@ -167,6 +235,7 @@ func NoResult(cmds ...*cobra.Command) []*cobra.Command {
 
 // DeclaredKeys is what JSONKeys declared for c (nil: nothing).
 func DeclaredKeys(c *cobra.Command) []string {
+	ResolveKeys(c)
 	if s := c.Annotations[jsonKeysAnnotation]; s != "" {
 		return strings.Split(s, ",")
 	}
