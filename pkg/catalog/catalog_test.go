@@ -356,3 +356,20 @@ func BenchmarkParseEmbedded(b *testing.B) {
 		}
 	}
 }
+
+// The embedded catalog Default hands out is catalog.txt exactly as Parse
+// reads it: editing catalog.txt without `go generate ./pkg/catalog` fails
+// here.
+func TestEmbeddedCatalogIsGenerated(t *testing.T) {
+	parsed, err := Parse(Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	def, err := Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(def, parsed) {
+		t.Fatal("catalog_gen.go differs from catalog.txt: run go generate ./pkg/catalog")
+	}
+}
