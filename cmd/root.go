@@ -33,22 +33,25 @@ import (
 // topCommands are the top-level commands: each built only when a run
 // needs it (see newRoot). short is the command package's Short, the one
 // its command is built with, which root --help lists from a stand-in.
+// buildFor, when set, builds the command for a run's args: only the
+// subcommands they name (cmdutil.AddNamed).
 var topCommands = []struct {
 	name, short string
 	build       func(*cmdutil.Factory) *cobra.Command
+	buildFor    func(*cmdutil.Factory, []string) *cobra.Command
 }{
-	{"instance", instancecmd.Short, instancecmd.NewCmdInstance},
-	{"order", ordercmd.Short, ordercmd.NewCmdOrder},
-	{"job", jobcmd.Short, jobcmd.NewCmdJob},
-	{"firewall", firewallcmd.Short, firewallcmd.NewCmdFirewall},
-	{"apply", applycmd.Short, func(f *cmdutil.Factory) *cobra.Command { return applycmd.NewCmdApply(f, nil) }},
-	{"auth", authcmd.Short, authcmd.NewCmdAuth},
-	{"config", configcmd.Short, configcmd.NewCmdConfig},
-	{"specs", specscmd.Short, specscmd.NewCmdSpecs},
-	{"images", imagescmd.Short, imagescmd.NewCmdImages},
-	{"regions", regionscmd.Short, regionscmd.NewCmdRegions},
-	{"sandbox", sandboxcmd.Short, func(f *cmdutil.Factory) *cobra.Command { return sandboxcmd.NewCmdSandbox(f, nil) }},
-	{"version", versioncmd.Short, func(f *cmdutil.Factory) *cobra.Command { return versioncmd.NewCmdVersion(f, nil) }},
+	{"instance", instancecmd.Short, instancecmd.NewCmdInstance, instancecmd.NewCmdInstanceFor},
+	{"order", ordercmd.Short, ordercmd.NewCmdOrder, nil},
+	{"job", jobcmd.Short, jobcmd.NewCmdJob, nil},
+	{"firewall", firewallcmd.Short, firewallcmd.NewCmdFirewall, nil},
+	{"apply", applycmd.Short, func(f *cmdutil.Factory) *cobra.Command { return applycmd.NewCmdApply(f, nil) }, nil},
+	{"auth", authcmd.Short, authcmd.NewCmdAuth, nil},
+	{"config", configcmd.Short, configcmd.NewCmdConfig, nil},
+	{"specs", specscmd.Short, specscmd.NewCmdSpecs, nil},
+	{"images", imagescmd.Short, imagescmd.NewCmdImages, nil},
+	{"regions", regionscmd.Short, regionscmd.NewCmdRegions, nil},
+	{"sandbox", sandboxcmd.Short, func(f *cmdutil.Factory) *cobra.Command { return sandboxcmd.NewCmdSandbox(f, nil) }, nil},
+	{"version", versioncmd.Short, func(f *cmdutil.Factory) *cobra.Command { return versioncmd.NewCmdVersion(f, nil) }, nil},
 }
 
 // NewRootCmd builds the whole command tree on f (documentation, tests).
@@ -152,7 +155,11 @@ and warnings go to stderr.`,
 	for _, tc := range topCommands {
 		switch {
 		case all || needed[tc.name]:
-			root.AddCommand(tc.build(f))
+			if tc.buildFor != nil {
+				root.AddCommand(tc.buildFor(f, args))
+			} else {
+				root.AddCommand(tc.build(f))
+			}
 		case listing:
 			root.AddCommand(&cobra.Command{Use: tc.name, Short: tc.short, Run: func(*cobra.Command, []string) {}})
 		}

@@ -329,3 +329,27 @@ func TestOfflineCommands(t *testing.T) {
 		}
 	}
 }
+
+// instance builds only the subcommands a run names (cmdutil.AddNamed);
+// what a run shows, errors and suggestions included, equals what the
+// whole tree shows.
+func TestInstanceSubcommandsBuiltWhenNamed(t *testing.T) {
+	for _, args := range [][]string{{"instance", "--help"}, {"instance"}, {"help", "instance"}, {"__complete", "instance", ""}, {"__complete", "instance", "b"},
+		{"__complete", "instance", "buy", "--spec", ""}, {"__complete", "instance", "buy", "--"}, {"instance", "buy", "--help"}, {"instance", "ls", "--help"},
+		{"help", "instance", "unsubscribe"}, {"instance", "stop", "--help"}, {"instance", "create"}, {"instance", "biy"}, {"instance", "--region", "x", "ls", "--help"},
+		{"instance", "-o", "json", "show", "--help"}, {"instance", "show", "ls", "--help"}, {"__complete", "instance", "delete", "--columns", ""}} {
+		lazy := run(t, nil, args...)
+		io, _, out, errOut := ui.Test()
+		whole := NewRootCmd(&cmdutil.Factory{IO: io, Getenv: func(string) string { return "" }})
+		whole.SetArgs(args)
+		whole.SetOut(out)
+		whole.SetErr(errOut)
+		err := whole.Execute()
+		if lazy.out != out.String() {
+			t.Errorf("flexusl %q differs from the whole tree's:\n%s\n--- whole tree:\n%s", args, lazy.out, out.String())
+		}
+		if err != nil && !strings.Contains(lazy.err, err.Error()) {
+			t.Errorf("flexusl %q: error %q; the whole tree's: %v", args, lazy.err, err)
+		}
+	}
+}
