@@ -11,8 +11,10 @@ import (
 )
 
 // initCallsAllowed are the calls a package-level var of flexusl may make:
-// each costs one small allocation or none.
-var initCallsAllowed = map[string]bool{"errors.New": true, "time.FixedZone": true}
+// each costs a small allocation or two (sync.OnceValue is how to defer
+// the rest).
+var initCallsAllowed = map[string]bool{"errors.New": true, "time.FixedZone": true,
+	"sync.OnceValue": true, "sync.OnceValues": true, "sync.OnceFunc": true}
 
 // TestNoStartupWorkInPackageVars keeps work out of every run's start-up:
 // no init() and no package-level var built by a call (regexp.MustCompile,
