@@ -64,11 +64,18 @@ func Print(w io.Writer, f Format, data any, tbl TableFunc) error {
 // WriteJSON writes v as indented JSON with a final newline; HTML characters
 // are not escaped.
 func WriteJSON(w io.Writer, v any) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	// Compact first, then indented into a buffer sized once: what
+	// Encoder.SetIndent prints, without its indent buffer growing through
+	// a dozen sizes (each a fresh page in a process that just started).
+	var compact bytes.Buffer
+	enc := json.NewEncoder(&compact)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode json: %w", err)
+	}
+	var buf bytes.Buffer
+	buf.Grow(2 * compact.Len())
+	if err := json.Indent(&buf, compact.Bytes(), "", "  "); err != nil {
 		return fmt.Errorf("encode json: %w", err)
 	}
 	_, err := w.Write(buf.Bytes())

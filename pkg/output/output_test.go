@@ -3,6 +3,7 @@ package output
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"reflect"
 	"strings"
 	"testing"
@@ -145,5 +146,42 @@ func TestFit(t *testing.T) {
 	ids := [][]string{{strings.Repeat("a", 60), strings.Repeat("b", 60)}}
 	if gh, got, hidden := Fit([]string{"ORDER ID", "INSTANCE IDS"}, ids, 80); got[0][0] != ids[0][0] || len(gh) != 1 || hidden[0] != "INSTANCE IDS" {
 		t.Errorf("ids: %v %v", got, hidden)
+	}
+}
+
+// WriteJSON prints exactly what an Encoder with SetIndent("", "  ") and
+// SetEscapeHTML(false) prints: empty and nested values, HTML characters,
+// control characters, non-ASCII text and numbers.
+func TestWriteJSONAsEncoderIndents(t *testing.T) {
+	type row struct {
+		ID    string         `json:"id"`
+		Tags  map[string]any `json:"tags"`
+		List  []int          `json:"list"`
+		Empty []string       `json:"empty"`
+		None  *int           `json:"none"`
+		Price float64        `json:"price"`
+	}
+	for _, v := range []any{
+		nil, 0, "", `<a href="x">&amp;</a>`, []any{}, map[string]any{}, []row{},
+		[]row{{ID: "名前 \u2028 \x01 é", Tags: map[string]any{"b": []any{1, "two", nil, map[string]any{}}, "a": true}, List: []int{1, 2}, Empty: []string{}, Price: 12.5}},
+		map[string]any{"deep": []any{[]any{[]any{map[string]any{"x": 1e21}}}}, "html": "<>&"},
+	} {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(v); err != nil {
+			t.Fatal(err)
+		}
+		var got bytes.Buffer
+		if err := WriteJSON(&got, v); err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want.String() {
+			t.Errorf("WriteJSON(%#v):\n%q\nwant\n%q", v, got.String(), want.String())
+		}
+	}
+	if err := WriteJSON(io.Discard, func() {}); err == nil {
+		t.Error("a value JSON cannot hold was written")
 	}
 }
