@@ -100,7 +100,7 @@ and warnings go to stderr.`,
 	root.CompletionOptions.HiddenDefaultCmd = false
 
 	pf := root.PersistentFlags()
-	for _, o := range config.Options {
+	for _, o := range config.Options() {
 		if o.Flag == "" {
 			continue
 		}

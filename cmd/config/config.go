@@ -44,7 +44,7 @@ func completeKeys(cmd *cobra.Command, args []string, prefix string) ([]cobra.Com
 		return nil, cobra.ShellCompDirectiveNoFileComp
 	}
 	var out []cobra.Completion
-	for _, o := range config.Options {
+	for _, o := range config.Options() {
 		if o.InFile && strings.HasPrefix(o.Key, prefix) {
 			out = append(out, cobra.CompletionWithDesc(o.Key, o.Usage))
 		}

@@ -305,7 +305,7 @@ func (c *Config) lookup(key string) (string, Source) {
 // Check validates every resolved value that has a rule, naming the option
 // and where its value came from.
 func (c *Config) Check() error {
-	for _, o := range Options {
+	for _, o := range Options() {
 		if o.Check == nil {
 			continue
 		}

@@ -36,7 +36,7 @@ func isEndpoint(key string) bool {
 
 // For every option: flag > env > profile > default.
 func TestPrecedenceEveryOption(t *testing.T) {
-	for _, o := range Options {
+	for _, o := range Options() {
 		if o.Key == KeyProfile || o.Key == KeyConfig {
 			continue // they choose the file and profile; tested below
 		}

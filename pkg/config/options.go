@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/flexusl/flexusl/pkg/service"
@@ -64,8 +65,9 @@ const (
 
 // Options is the registry: the one place each option is declared. The
 // endpoint options come from the service table (pkg/service), after the
-// general options and before the file and credential ones.
-var Options = slices.Concat(generalOptions, endpointOptions(), fileOptions)
+// general options and before the file and credential ones. It is put
+// together on first use.
+var Options = sync.OnceValue(func() []Option { return slices.Concat(generalOptions, endpointOptions(), fileOptions) })
 
 // generalOptions choose the file, the profile, the region and the output.
 var generalOptions = []Option{
@@ -109,7 +111,7 @@ var fileOptions = []Option{
 
 // Lookup finds an option by key.
 func Lookup(key string) (Option, bool) {
-	for _, o := range Options {
+	for _, o := range Options() {
 		if o.Key == key {
 			return o, true
 		}
@@ -120,7 +122,7 @@ func Lookup(key string) (Option, bool) {
 // FileKeys lists the keys a profile may hold, in registry order.
 func FileKeys() []string {
 	var out []string
-	for _, o := range Options {
+	for _, o := range Options() {
 		if o.InFile {
 			out = append(out, o.Key)
 		}
@@ -259,7 +261,7 @@ func Reference() string {
 	var b strings.Builder
 	b.WriteString("Precedence for every option: flag > environment > profile > default.\n")
 	b.WriteString("The file: $FLEXUSL_CONFIG, else $XDG_CONFIG_HOME/flexusl/config.yaml, else\n~/.config/flexusl/config.yaml; it holds active_profile and profiles.NAME.KEY.\n\nKeys:\n")
-	for _, o := range Options {
+	for _, o := range Options() {
 		if !o.InFile {
 			continue
 		}

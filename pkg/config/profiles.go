@@ -18,7 +18,7 @@ type Setting struct {
 // Settings resolves every profile option, secrets masked.
 func (c *Config) Settings() []Setting {
 	var out []Setting
-	for _, o := range Options {
+	for _, o := range Options() {
 		if !o.InFile {
 			continue
 		}

@@ -30,7 +30,7 @@ const Timeout = 5 * time.Second
 // Permission is what Huawei names for the rating calls (policy action; the
 // identity-policy action in brackets), said in the text of a 403: the
 // service table's row (pkg/service).
-var Permission = service.SubscribeRate.Get().Needs()
+func Permission() string { return service.SubscribeRate.Get().Needs() }
 
 // Rater asks BSS for prices (api.Client does).
 type Rater interface {
@@ -387,7 +387,7 @@ func Why(err error) string {
 	case api.IsProductNotFound(err):
 		return "no API price for this plan (FlexusL's BSS product codes are undocumented): " + firstLine(err)
 	case errors.As(err, &e) && e.StatusCode == http.StatusForbidden:
-		return firstLine(err) + "; the credentials lack the billing permission for price inquiries: " + Permission
+		return firstLine(err) + "; the credentials lack the billing permission for price inquiries: " + Permission()
 	case errors.As(err, &ns) && !ns.Answered:
 		// Not "nothing was sent": that would read as if the purchase were
 		// not.
