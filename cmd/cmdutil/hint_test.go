@@ -5,11 +5,11 @@ import (
 	"errors"
 	"github.com/flexusl/flexusl/pkg/auth"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"github.com/flexusl/flexusl/pkg/api"
+	"github.com/flexusl/flexusl/pkg/api/apitest"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/service"
 )
@@ -64,12 +64,9 @@ func TestAdvice(t *testing.T) {
 // error comes from a real 403 answer through api.Client.Do, so the test
 // also shows that the client names the operation it sent.
 func TestAdviceFor403NamesEachOperationsPermission(t *testing.T) {
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.WriteHeader(http.StatusForbidden)
-		w.Write([]byte(`{"error_code":"X.403","error_msg":"Policy doesn't allow it."}`))
-	}))
-	defer srv.Close()
-	c := &api.Client{Endpoints: api.AllAt(srv.URL), HTTP: srv.Client(), Auth: auth.None{}, DomainID: "d", ProjectID: "p"}
+	reg := apitest.New(t)
+	reg.Register(apitest.Func("every call", apitest.All), apitest.String(http.StatusForbidden, `{"error_code":"X.403","error_msg":"Policy doesn't allow it."}`)).Persist()
+	c := &api.Client{Endpoints: api.AllAt("https://cloud.example"), HTTP: reg.Client(), Auth: auth.None{}, DomainID: "d", ProjectID: "p"}
 	for _, op := range service.Ops() {
 		row := op.Get()
 		// A name that matches no substring the old advice looked for.
