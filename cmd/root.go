@@ -28,6 +28,7 @@ import (
 	"github.com/flexusl/flexusl/pkg/safetext"
 	"github.com/flexusl/flexusl/pkg/ui"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // topCommands are the top-level commands: each built only when a run
@@ -72,21 +73,10 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 // suggestions and help stay exact. args nil builds everything.
 func newRoot(f *cmdutil.Factory, args []string) *cobra.Command {
 	root := &cobra.Command{
-		Use:   "flexusl",
-		Short: "Buy and track Huawei Cloud FlexusL instances",
-		Long: `flexusl buys and tracks Huawei Cloud FlexusL instances (HCSS light VPS).
-
-Every purchase is validated offline against the catalog of the purchase
-page (images, versions, plan specs, regions) before anything is sent, and a
-purchase request is never sent twice unless the server provably did not
-receive it. Results go to stdout (table, JSON or YAML); progress, prompts
-and warnings go to stderr.`,
-		Example: `  # what can I buy?
-  flexusl images list --type application
-  flexusl specs list --image WordPress --region ap-southeast-3
-
-  # try everything locally, no account needed
-  flexusl sandbox`,
+		Use:           "flexusl",
+		Short:         "Buy and track Huawei Cloud FlexusL instances",
+		Long:          rootLong,
+		Example:       rootExample,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -100,23 +90,7 @@ and warnings go to stderr.`,
 	root.CompletionOptions.HiddenDefaultCmd = false
 
 	pf := root.PersistentFlags()
-	for _, o := range config.Options() {
-		if o.Flag == "" {
-			continue
-		}
-		switch o.Key {
-		case config.KeyProfile:
-			// No pflag default: the profile used by default is the config
-			// file's active_profile, which help must not read.
-			pf.String(o.Flag, "", o.Usage+envHint(o))
-		case config.KeyOutput:
-			pf.StringP(o.Flag, "o", o.Default, o.Usage)
-		case config.KeyDebug:
-			pf.Bool(o.Flag, false, o.Usage)
-		default:
-			pf.String(o.Flag, o.Default, o.Usage+envHint(o))
-		}
-	}
+	addGlobalFlags(pf)
 	cmdutil.AddShapeFlags(pf)
 	root.RegisterFlagCompletionFunc(cmdutil.FlagColumns, cmdutil.CompleteColumns)
 	f.GlobalFlags = pf
@@ -150,6 +124,53 @@ and warnings go to stderr.`,
 		return runHelp(c, args)
 	}
 
+	addCommands(root, f, args)
+	return root
+}
+
+// rootLong and rootExample are the root's help.
+const (
+	rootLong = `flexusl buys and tracks Huawei Cloud FlexusL instances (HCSS light VPS).
+
+Every purchase is validated offline against the catalog of the purchase
+page (images, versions, plan specs, regions) before anything is sent, and a
+purchase request is never sent twice unless the server provably did not
+receive it. Results go to stdout (table, JSON or YAML); progress, prompts
+and warnings go to stderr.`
+	rootExample = `  # what can I buy?
+  flexusl images list --type application
+  flexusl specs list --image WordPress --region ap-southeast-3
+
+  # try everything locally, no account needed
+  flexusl sandbox`
+)
+
+// addGlobalFlags declares the option registry's flags (config.Options) on
+// the root, for every command.
+func addGlobalFlags(pf *pflag.FlagSet) {
+	for _, o := range config.Options() {
+		if o.Flag == "" {
+			continue
+		}
+		switch o.Key {
+		case config.KeyProfile:
+			// No pflag default: the profile used by default is the config
+			// file's active_profile, which help must not read.
+			pf.String(o.Flag, "", o.Usage+envHint(o))
+		case config.KeyOutput:
+			pf.StringP(o.Flag, "o", o.Default, o.Usage)
+		case config.KeyDebug:
+			pf.Bool(o.Flag, false, o.Usage)
+		default:
+			pf.String(o.Flag, o.Default, o.Usage+envHint(o))
+		}
+	}
+}
+
+// addCommands adds the top-level commands args need (all of them for the
+// docs and tests, stand-ins carrying the name and one-line help when only
+// a listing is shown), the help topics, and cobra's completion command.
+func addCommands(root *cobra.Command, f *cmdutil.Factory, args []string) {
 	needed := commandsNeeded(args)
 	all, listing := needed == nil, needed != nil && len(needed) == 0
 	for _, tc := range topCommands {
@@ -188,7 +209,6 @@ and warnings go to stderr.`,
 	default:
 		root.CompletionOptions.DisableDefaultCmd = true
 	}
-	return root
 }
 
 // completionShort is the one-line help of cobra's completion command.
