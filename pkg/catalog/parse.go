@@ -55,42 +55,19 @@ func parseRows(text string) (*Catalog, error) {
 			if err := want(8); err != nil {
 				return nil, err
 			}
-			s := Spec{Code: f[1], OS: f[2]}
-			var err error
-			ints := []*int{&s.VCPUs, &s.SystemDiskGiB, &s.PeakBandwidthMbitS, &s.DataPackageGB}
-			for i, idx := range []int{3, 5, 6, 7} {
-				if *ints[i], err = strconv.Atoi(f[idx]); err != nil || *ints[i] <= 0 {
-					return nil, bad("spec %s: field %d %q is not a positive whole number", s.Code, idx, f[idx])
-				}
+			sp, why := parseSpec(f)
+			if why != "" {
+				return nil, bad("%s", why)
 			}
-			if s.MemoryGiB, err = strconv.ParseFloat(f[4], 64); err != nil || !(s.MemoryGiB > 0 && s.MemoryGiB < 1e6) {
-				return nil, bad("spec %s: memory %q is not a positive number", s.Code, f[4])
-			}
-			c.Specs = append(c.Specs, s)
+			c.Specs = append(c.Specs, sp)
 		case "image":
 			if err := want(5, 6); err != nil {
 				return nil, err
 			}
-			typ, name, version := f[1], f[2], f[3]
-			if name == "" || version == "" {
-				return nil, bad("image row needs a name and a version")
-			}
-			v := Version{Version: version, Specs: make([]SpecRef, 0, 8)}
-			for _, tok := range strings.Fields(f[4]) {
-				code, regions, hasAt := strings.Cut(tok, "@")
-				ref := SpecRef{Code: code}
-				if hasAt {
-					ref.Regions = strings.Split(regions, ",")
-					for _, r := range ref.Regions {
-						if r == "" {
-							return nil, bad("spec %q has an empty region", tok)
-						}
-					}
-				}
-				v.Specs = append(v.Specs, ref)
-			}
-			if len(f) == 6 {
-				v.ExcludedRegions = strings.Fields(f[5])
+			typ, name := f[1], f[2]
+			v, why := parseVersion(f)
+			if why != "" {
+				return nil, bad("%s", why)
 			}
 			i, ok := images[name]
 			if !ok {
@@ -120,6 +97,50 @@ func parseRows(text string) (*Catalog, error) {
 		}
 	}
 	return c, nil
+}
+
+// parseSpec reads a spec row (spec|code|os|vcpus|memory|disk|bandwidth|
+// traffic); why says what is wrong with it ("" when nothing is).
+func parseSpec(f []string) (s Spec, why string) {
+	s = Spec{Code: f[1], OS: f[2]}
+	var err error
+	ints := []*int{&s.VCPUs, &s.SystemDiskGiB, &s.PeakBandwidthMbitS, &s.DataPackageGB}
+	for i, idx := range []int{3, 5, 6, 7} {
+		if *ints[i], err = strconv.Atoi(f[idx]); err != nil || *ints[i] <= 0 {
+			return s, fmt.Sprintf("spec %s: field %d %q is not a positive whole number", s.Code, idx, f[idx])
+		}
+	}
+	if s.MemoryGiB, err = strconv.ParseFloat(f[4], 64); err != nil || !(s.MemoryGiB > 0 && s.MemoryGiB < 1e6) {
+		return s, fmt.Sprintf("spec %s: memory %q is not a positive number", s.Code, f[4])
+	}
+	return s, ""
+}
+
+// parseVersion reads an image row's version (image|type|name|version|
+// specs[|excluded regions]): its specs, each limited to some regions with
+// code@r1,r2; why says what is wrong with it ("" when nothing is).
+func parseVersion(f []string) (v Version, why string) {
+	if f[2] == "" || f[3] == "" {
+		return v, "image row needs a name and a version"
+	}
+	v = Version{Version: f[3], Specs: make([]SpecRef, 0, 8)}
+	for _, tok := range strings.Fields(f[4]) {
+		code, regions, hasAt := strings.Cut(tok, "@")
+		ref := SpecRef{Code: code}
+		if hasAt {
+			ref.Regions = strings.Split(regions, ",")
+			for _, r := range ref.Regions {
+				if r == "" {
+					return v, fmt.Sprintf("spec %q has an empty region", tok)
+				}
+			}
+		}
+		v.Specs = append(v.Specs, ref)
+	}
+	if len(f) == 6 {
+		v.ExcludedRegions = strings.Fields(f[5])
+	}
+	return v, ""
 }
 
 // splitFields splits a row at '|' into dst, trimming blanks, without
