@@ -241,6 +241,12 @@ func sendResets(ctx context.Context, f *cmdutil.Factory, client *api.Client, pas
 		}
 		rs, err := sendReset(ctx, f, client, password, b)
 		seq.SentErr(err)
+		if len(unknownResets(rs)) > 0 {
+			// A refusal naming only some servers (*api.ResetPasswordError)
+			// is journaled unknown without being an UnknownOutcomeError:
+			// the rest must not be sent either.
+			seq.Stop(attempt.NotSentAfterUnknown)
+		}
 		results = append(results, rs...)
 		if err != nil {
 			errs = append(errs, err)
