@@ -138,6 +138,16 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 		return err
 	}
 	if len(failures) > 0 {
+		// The first failure decides the exit code; the others are
+		// warnings with their advice, so an unknown deletion's "do not
+		// run the command again" is printed whichever error comes first
+		// (as start, stop and reset-password do).
+		for _, e := range failures[1:] {
+			f.IO.Warnf("%s", e)
+			if a := cmdutil.Advice(e); a != "" {
+				f.IO.Infof("Hint: %s", a)
+			}
+		}
 		return failures[0]
 	}
 	return nil
