@@ -173,7 +173,8 @@ func NewCmdApply(f *cmdutil.Factory, runF func(*Options) error) *cobra.Command {
 	fl := cmd.Flags()
 	fl.StringVarP(&opts.File, "file", "f", "", "(required) the fleet file (YAML or JSON, at most 1 MiB), or - for stdin")
 	cmdutil.YesFlag(fl, &opts.Yes, "apply")
-	cmdutil.DryRunFlag(fl, &opts.DryRun, ", and print the plan: exit 0 when nothing is pending, 6 when changes are")
+	// Not cmdutil.DryRunFlag: apply's dry run prints the plan, not requests.
+	fl.BoolVar(&opts.DryRun, "dry-run", false, "print the plan and change nothing: exit 0 when nothing is pending, 6 when changes are")
 	fl.BoolVar(&opts.NoPrice, "no-price", false, cmdutil.NoPriceFlagUsage)
 	cmdutil.WaitFlags(fl, &opts.Wait, "wait for each purchase's instances to run with a public IP, then add the rules and set auto-renew", &opts.WaitTimeout, &opts.WaitInterval, 30*time.Minute)
 	cmdutil.JSONKeys(cmd, "", Result{})

@@ -8,8 +8,12 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// Confirm is the one confirmation of every command that spends money or
-// changes a server: without --yes it shows what is about to happen on
+// Confirm is the one confirmation of the commands that ask before they
+// act: those that spend money or pay (buy, renew, pay, apply), release or
+// cancel (delete, cancel), or change access (reset-password, the
+// firewall). start, stop, reboot, update and auto-renew act without
+// asking, as hcloud's power commands do: none of them charges, pays or
+// releases anything when it runs. Without --yes it shows what is about to happen on
 // stderr (escaped: it holds server and file text) and asks; without a
 // terminal it refuses (exit 2) rather than block or guess; a "no", end of
 // input or Ctrl-C cancels with nothing sent (exit 2, or 130).
@@ -94,6 +98,6 @@ func WaitFlags(fs *pflag.FlagSet, wait *bool, waitUsage string, timeout, interva
 		fs.BoolVar(wait, "wait", false, waitUsage)
 		with = "with --wait: "
 	}
-	fs.DurationVar(timeout, "timeout", def, with+"give up waiting after this long (exit 5; what was sent goes on)")
+	fs.DurationVar(timeout, "timeout", def, with+"give up waiting after this long (exit 5; what is waited for goes on)")
 	fs.DurationVar(interval, "interval", 10*time.Second, with+"the longest gap between status checks")
 }

@@ -444,6 +444,7 @@ func OpenPorts(ctx context.Context, f *Factory, client *api.Client, region strin
 	src, _ := firewall.ParsePrefix(r.Remote)
 	var out []OpenResult
 	var first error
+	var seq attempt.Sequence // no rule after an unknown outcome or an interrupt
 	done := map[string]bool{}
 	for _, id := range ids {
 		g, reason := fw.PickGroup(id, "")
@@ -475,9 +476,15 @@ func OpenPorts(ctx context.Context, f *Factory, client *api.Client, region strin
 			out = append(out, res)
 			continue
 		}
+		if why := seq.Skip(ctx); why != "" {
+			res.Status, res.Error = "failed", why
+			out = append(out, res)
+			continue
+		}
 		add := *r
 		add.Ports = missing
 		created, err := CreateRule(ctx, f, client, fw, g, add)
+		seq.SentErr(err)
 		switch {
 		case api.IsConflict(err):
 			// VPC says the rule exists: nothing was added. A disabled twin
@@ -489,9 +496,7 @@ func OpenPorts(ctx context.Context, f *Factory, client *api.Client, region strin
 			}
 		case api.IsUnknownOutcome(err):
 			res.Status, res.Error = "unknown", FirstLine(err.Error()) // may be open: never "failed", never retried
-			if first == nil {
-				first = err
-			}
+			first = err                                               // its advice (look, never repeat) is what the warning must carry
 		case err != nil:
 			res.Status, res.Error = "failed", FirstLine(err.Error())
 			if first == nil {

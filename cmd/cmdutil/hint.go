@@ -62,3 +62,16 @@ func permissionFor(op service.Op) string {
 // WithAdvice attaches the advice a command gives for err
 // (exitcode.WithAdvice). It keeps err's exit code.
 func WithAdvice(err error, advice string) error { return exitcode.WithAdvice(err, advice) }
+
+// WarnErrors prints, as warnings each followed by its advice, the errors
+// of a command that sent several requests that do not decide its exit
+// code: an unknown outcome's "do not run the command again" is printed
+// whichever error decides it.
+func WarnErrors(f *Factory, errs []error) {
+	for _, e := range errs {
+		f.IO.Warnf("%s", e)
+		if a := Advice(e); a != "" {
+			f.IO.Infof("Hint: %s", a)
+		}
+	}
+}

@@ -142,12 +142,7 @@ func deleteRun(ctx context.Context, f *cmdutil.Factory, opts *DeleteOptions) err
 		// warnings with their advice, so an unknown deletion's "do not
 		// run the command again" is printed whichever error comes first
 		// (as start, stop and reset-password do).
-		for _, e := range failures[1:] {
-			f.IO.Warnf("%s", e)
-			if a := cmdutil.Advice(e); a != "" {
-				f.IO.Infof("Hint: %s", a)
-			}
-		}
+		cmdutil.WarnErrors(f, failures[1:])
 		return failures[0]
 	}
 	return nil

@@ -311,18 +311,6 @@ func actionExit(a ecs.Action, rs []ecs.Result, failures []error, werr error, f *
 	if len(errs) == 0 {
 		return nil
 	}
-	warnErrors(f, errs[1:])
+	cmdutil.WarnErrors(f, errs[1:])
 	return errs[0]
-}
-
-// warnErrors prints the errors that do not decide the exit code as
-// warnings, each followed by its advice: an unknown outcome's "do not
-// repeat" advice is printed whichever error decides the exit code.
-func warnErrors(f *cmdutil.Factory, errs []error) {
-	for _, e := range errs {
-		f.IO.Warnf("%s", e)
-		if a := cmdutil.Advice(e); a != "" {
-			f.IO.Infof("Hint: %s", a)
-		}
-	}
 }

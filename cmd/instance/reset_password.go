@@ -207,7 +207,7 @@ func resetPasswordRun(ctx context.Context, f *cmdutil.Factory, opts *ResetPasswo
 	if len(errs) == 0 {
 		return nil
 	}
-	warnErrors(f, errs[1:])
+	cmdutil.WarnErrors(f, errs[1:])
 	return errs[0]
 }
 
@@ -239,17 +239,13 @@ func sendResets(ctx context.Context, f *cmdutil.Factory, client *api.Client, pas
 			}
 			continue
 		}
-		rs, err := sendReset(ctx, f, client, password, b)
-		seq.SentErr(err)
-		if len(unknownResets(rs)) > 0 {
-			// A refusal naming only some servers (*api.ResetPasswordError)
-			// is journaled unknown without being an UnknownOutcomeError:
-			// the rest must not be sent either.
-			seq.Stop(attempt.NotSentAfterUnknown)
-		}
+		rs, r := sendReset(ctx, f, client, password, b)
+		// As journaled: a refusal naming only some servers is an unknown
+		// outcome for the others, and stops the rest too.
+		seq.Sent(r)
 		results = append(results, rs...)
-		if err != nil {
-			errs = append(errs, err)
+		if r.Err != nil {
+			errs = append(errs, r.Err)
 		}
 	}
 	if interrupted > 0 {
@@ -300,8 +296,8 @@ func resetText(r ResetResult) string {
 }
 
 // sendReset journals and sends one batch and maps the answer to its
-// instances.
-func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, password string, b ecs.Batch) ([]ResetResult, error) {
+// instances; the result is the call's, as journaled.
+func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, password string, b ecs.Batch) ([]ResetResult, attempt.Result) {
 	var out []ResetResult
 	res := ecsChange(f, "password reset", "reset passwords in "+b.Region, service.ResetPasswords.String(), b.Region, b.InstanceIDs(), func(crid string) attempt.Answer {
 		res, err := client.BatchResetServersPassword(ctx, api.ECSCall{Region: b.Region, ProjectID: b.ProjectID, RequestID: crid}, password, b.ServerIDs())
@@ -351,7 +347,7 @@ func sendReset(ctx context.Context, f *cmdutil.Factory, client *api.Client, pass
 	if res.Err != nil && out == nil {
 		out = resetResults(b, batchStatus(res.Err), cmdutil.FirstLine(res.Err.Error()))
 	}
-	return out, res.Err
+	return out, res
 }
 
 // unknownResets are the instances whose reset outcome is unknown.
