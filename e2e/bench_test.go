@@ -186,7 +186,7 @@ func BenchmarkPurchaseVsCurl(b *testing.B) {
 	p, _ := (&api.Client{Endpoints: api.Endpoints{api.HCSS: srv.URL}}).PrepareCreate("85a56f6c-8aee-4e4b-bf76-5d98d1ac023d", mustRequest(b, flexusl, env, flexArgs))
 	bodyFile := filepath.Join(home, "body.json")
 	os.WriteFile(bodyFile, p.Body, 0o600)
-	curlArgs := []string{"-s", "-f", "-X", "POST", srv.URL + api.CreatePath, "-H", "Content-Type: application/json", "-H", "X-Auth-Token: " + sandbox.DefaultToken,
+	curlArgs := []string{"-s", "-f", "-X", "POST", srv.URL + "/v1/light-instances", "-H", "Content-Type: application/json", "-H", "X-Auth-Token: " + sandbox.DefaultToken,
 		"-H", "Client-Request-Id: 85a56f6c-8aee-4e4b-bf76-5d98d1ac023d", "--data-binary", "@" + bodyFile}
 	timeRun(b, env, flexusl, flexArgs...)
 	timeRun(b, env, curl, curlArgs...)

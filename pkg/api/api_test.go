@@ -400,7 +400,7 @@ func TestStatusText(t *testing.T) {
 func TestIAM(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
-		case TokensPath:
+		case "/v3/auth/tokens":
 			var body map[string]any
 			json.NewDecoder(r.Body).Decode(&body)
 			if r.Header.Get("X-Auth-Token") != "" {
@@ -409,9 +409,9 @@ func TestIAM(t *testing.T) {
 			w.Header().Set("X-Subject-Token", "new-token")
 			w.WriteHeader(201)
 			io.WriteString(w, `{"token":{"expires_at":"2026-11-28T10:00:00.000000Z"}}`)
-		case ProjectsPath:
+		case "/v3/projects":
 			io.WriteString(w, `{"projects":[{"id":"p-123","name":"`+r.URL.Query().Get("name")+`"}]}`)
-		case DomainsPath:
+		case "/v3/auth/domains":
 			io.WriteString(w, `{"domains":[{"id":"d-9","name":"acct"}]}`)
 		}
 	}))

@@ -14,19 +14,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/service"
 )
 
-// BSS (BSSINTL) paths after the purchase (LIFECYCLE.md §8-§15). The
-// resource query's path is spelled "suscriptions" by Huawei.
-const (
-	RenewPath              = "/v2/orders/subscriptions/resources/renew"
-	UnsubscribePath        = "/v2/orders/subscriptions/resources/unsubscribe"
-	AutoRenewPath          = "/v2/orders/subscriptions/resources/autorenew/" // + resource_id
-	SubscriptionsQueryPath = "/v2/orders/suscriptions/resources/query"
-	PayOrdersPath          = "/v3/orders/customer-orders/pay"
-	CancelOrderPath        = "/v2/orders/customer-orders/cancel"
-	CustomerOrdersPath     = "/v2/orders/customer-orders"
-	FreeResourceUsagesPath = "/v2/payments/free-resources/usages/details/query"
-)
-
 // BSSTimeFormat is how BSS writes and reads times: UTC,
 // yyyy-MM-dd'T'HH:mm:ss'Z'.
 const BSSTimeFormat = "2006-01-02T15:04:05Z"
@@ -98,12 +85,12 @@ type OrdersResult struct {
 // PrepareRenew builds a RenewalResources request as it will be sent (for
 // --dry-run and for sending). requestID is the Client-Request-Id.
 func (c *Client) PrepareRenew(requestID string, r RenewRequest) (*Prepared, error) {
-	return c.prepareBSS("renew instances", service.Renew, RenewPath, requestID, r)
+	return c.prepareBSS("renew instances", service.Renew, service.Renew.PathOf(), requestID, r)
 }
 
 // PrepareUnsubscribe builds a CancelResourcesSubscription request.
 func (c *Client) PrepareUnsubscribe(requestID string, r UnsubscribeRequest) (*Prepared, error) {
-	return c.prepareBSS("unsubscribe instances", service.Unsubscribe, UnsubscribePath, requestID, r)
+	return c.prepareBSS("unsubscribe instances", service.Unsubscribe, service.Unsubscribe.PathOf(), requestID, r)
 }
 
 func (c *Client) prepareBSS(name string, call service.Op, path, requestID string, body any) (*Prepared, error) {
@@ -199,11 +186,10 @@ func (c *Client) PrepareAutoRenew(requestID, resourceID string, on bool, r AutoR
 	if resourceID == "" || len(resourceID) > 64 {
 		return nil, fmt.Errorf("auto-renew: invalid resource ID %q", resourceID)
 	}
-	path := AutoRenewPath + url.PathEscape(resourceID)
 	if on {
-		return c.prepareBSS("turn auto-renew on for "+resourceID, service.AutoRenewOn, path, requestID, r)
+		return c.prepareBSS("turn auto-renew on for "+resourceID, service.AutoRenewOn, service.AutoRenewOn.PathOf(resourceID), requestID, r)
 	}
-	return c.prepareBSS("turn auto-renew off for "+resourceID, service.AutoRenewOff, path, requestID, nil)
+	return c.prepareBSS("turn auto-renew off for "+resourceID, service.AutoRenewOff, service.AutoRenewOff.PathOf(resourceID), requestID, nil)
 }
 
 // PayOrderRequest is PayOrders' body (§9). flexusl uses neither coupons
@@ -220,7 +206,7 @@ func (c *Client) PreparePayOrder(requestID, orderID string) (*Prepared, error) {
 	if err := checkOrderID(orderID); err != nil {
 		return nil, err
 	}
-	return c.prepareBSS("pay order "+orderID, service.PayOrder, PayOrdersPath, requestID,
+	return c.prepareBSS("pay order "+orderID, service.PayOrder, service.PayOrder.PathOf(), requestID,
 		PayOrderRequest{OrderID: orderID, UseCoupon: "NO", UseDiscount: "NO"})
 }
 
@@ -234,7 +220,7 @@ func (c *Client) PrepareCancelOrder(requestID, orderID string) (*Prepared, error
 	if err := checkOrderID(orderID); err != nil {
 		return nil, err
 	}
-	return c.prepareBSS("cancel order "+orderID, service.CancelOrder, CancelOrderPath, requestID, CancelOrderRequest{OrderID: orderID})
+	return c.prepareBSS("cancel order "+orderID, service.CancelOrder, service.CancelOrder.PathOf(), requestID, CancelOrderRequest{OrderID: orderID})
 }
 
 func checkOrderID(id string) error {
@@ -391,7 +377,7 @@ func (c *Client) ListPayPerUseCustomerResources(ctx context.Context, resourceIDs
 			if err != nil {
 				return nil, err
 			}
-			op := &Op{Name: "list subscriptions", Call: service.ListSubscriptions, Path: SubscriptionsQueryPath, Body: body, Scope: auth.ScopeDomain}
+			op := &Op{Name: "list subscriptions", Call: service.ListSubscriptions, Path: service.ListSubscriptions.PathOf(), Body: body, Scope: auth.ScopeDomain}
 			var page subscriptionsPage
 			if err := c.doPage(ctx, op, &page, "data", MaxSubscriptionIDs); err != nil {
 				return nil, err
@@ -484,7 +470,7 @@ func (c *Client) ListCustomerOrders(ctx context.Context, o ListOrdersOptions) ([
 			return nil, err
 		}
 		q.Set("offset", strconv.Itoa(offset))
-		op := &Op{Name: "list orders", Call: service.ListOrders, Path: CustomerOrdersPath, Query: cloneValues(q), Scope: auth.ScopeDomain}
+		op := &Op{Name: "list orders", Call: service.ListOrders, Path: service.ListOrders.PathOf(), Query: cloneValues(q), Scope: auth.ScopeDomain}
 		var page customerOrdersPage
 		if err := c.doPage(ctx, op, &page, "order_infos", size); err != nil {
 			return nil, err
@@ -557,7 +543,7 @@ func (c *Client) ListFreeResourceUsages(ctx context.Context, freeResourceIDs []s
 		if err != nil {
 			return nil, err
 		}
-		op := &Op{Name: "list traffic packages", Call: service.ListTraffic, Path: FreeResourceUsagesPath, Body: body,
+		op := &Op{Name: "list traffic packages", Call: service.ListTraffic, Path: service.ListTraffic.PathOf(), Body: body,
 			Scope: auth.ScopeDomain, Header: http.Header{"X-Language": {"en_US"}}}
 		var a freeResourcesAnswer
 		if err := c.doPage(ctx, op, &a, "free_resources", 10*MaxFreeResourceIDs); err != nil { // a package may have a row per usage type

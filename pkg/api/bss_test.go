@@ -136,27 +136,27 @@ func TestBSSCallsSendExactBytes(t *testing.T) {
 	}{
 		{"renew", func(c *Client) (*Prepared, error) {
 			return c.PrepareRenew(crid, RenewRequest{ResourceIDs: []string{"6743d0e3708be6007b8c8012"}, PeriodType: RenewMonth, PeriodNum: 1, IsAutoPay: 1})
-		}, "POST", RenewPath, wireCompact(t, "bss/renew.request.json"), wireCompact(t, "bss/renew.response.json")},
+		}, "POST", "/v2/orders/subscriptions/resources/renew", wireCompact(t, "bss/renew.request.json"), wireCompact(t, "bss/renew.response.json")},
 		{"renew without auto-pay", func(c *Client) (*Prepared, error) {
 			return c.PrepareRenew(crid, RenewRequest{ResourceIDs: []string{"a", "b"}, PeriodType: RenewYear, PeriodNum: 3})
-		}, "POST", RenewPath, `{"resource_ids":["a","b"],"period_type":3,"period_num":3,"is_auto_pay":0}`, wireCompact(t, "bss/renew.response.json")},
+		}, "POST", "/v2/orders/subscriptions/resources/renew", `{"resource_ids":["a","b"],"period_type":3,"period_num":3,"is_auto_pay":0}`, wireCompact(t, "bss/renew.response.json")},
 		{"unsubscribe", func(c *Client) (*Prepared, error) {
 			return c.PrepareUnsubscribe(crid, UnsubscribeRequest{ResourceIDs: []string{"6743d0e3708be6007b8c8012"}, UnsubscribeType: UnsubscribeResource, UnsubscribeReasonType: 5, UnsubscribeReason: "project ended"})
-		}, "POST", UnsubscribePath, wireCompact(t, "bss/unsubscribe.request.json"), wireCompact(t, "bss/unsubscribe.response.json")},
+		}, "POST", "/v2/orders/subscriptions/resources/unsubscribe", wireCompact(t, "bss/unsubscribe.request.json"), wireCompact(t, "bss/unsubscribe.response.json")},
 		{"unsubscribe, no reason", func(c *Client) (*Prepared, error) {
 			return c.PrepareUnsubscribe(crid, UnsubscribeRequest{ResourceIDs: []string{"6743d0e3708be6007b8c8012"}, UnsubscribeType: UnsubscribeResource})
-		}, "POST", UnsubscribePath, `{"resource_ids":["6743d0e3708be6007b8c8012"],"unsubscribe_type":1}`, wireCompact(t, "bss/unsubscribe.response.json")},
+		}, "POST", "/v2/orders/subscriptions/resources/unsubscribe", `{"resource_ids":["6743d0e3708be6007b8c8012"],"unsubscribe_type":1}`, wireCompact(t, "bss/unsubscribe.response.json")},
 		{"auto-renew on", func(c *Client) (*Prepared, error) {
 			return c.PrepareAutoRenew(crid, "6743d0e3708be6007b8c8012", true, AutoRenewRequest{AutoRenewTimes: &zero, PeriodType: "MONTH"})
-		}, "POST", AutoRenewPath + "6743d0e3708be6007b8c8012", wireCompact(t, "bss/autorenew.request.json"), ""},
+		}, "POST", "/v2/orders/subscriptions/resources/autorenew/" + "6743d0e3708be6007b8c8012", wireCompact(t, "bss/autorenew.request.json"), ""},
 		{"auto-renew on, defaults", func(c *Client) (*Prepared, error) {
 			return c.PrepareAutoRenew(crid, "6743d0e3708be6007b8c8012", true, AutoRenewRequest{})
-		}, "POST", AutoRenewPath + "6743d0e3708be6007b8c8012", `{}`, ""},
+		}, "POST", "/v2/orders/subscriptions/resources/autorenew/" + "6743d0e3708be6007b8c8012", `{}`, ""},
 		{"auto-renew off", func(c *Client) (*Prepared, error) {
 			return c.PrepareAutoRenew(crid, "6743d0e3708be6007b8c8012", false, AutoRenewRequest{})
-		}, "DELETE", AutoRenewPath + "6743d0e3708be6007b8c8012", "", ""},
-		{"pay", func(c *Client) (*Prepared, error) { return c.PreparePayOrder(crid, "CS241125185460CZY") }, "POST", PayOrdersPath, wireCompact(t, "bss/pay-orders.request.json"), ""},
-		{"cancel", func(c *Client) (*Prepared, error) { return c.PrepareCancelOrder(crid, "CS241125185460CZY") }, "PUT", CancelOrderPath, wireCompact(t, "bss/cancel-order.request.json"), ""},
+		}, "DELETE", "/v2/orders/subscriptions/resources/autorenew/" + "6743d0e3708be6007b8c8012", "", ""},
+		{"pay", func(c *Client) (*Prepared, error) { return c.PreparePayOrder(crid, "CS241125185460CZY") }, "POST", "/v3/orders/customer-orders/pay", wireCompact(t, "bss/pay-orders.request.json"), ""},
+		{"cancel", func(c *Client) (*Prepared, error) { return c.PrepareCancelOrder(crid, "CS241125185460CZY") }, "PUT", "/v2/orders/customer-orders/cancel", wireCompact(t, "bss/cancel-order.request.json"), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -413,7 +413,7 @@ func TestListCustomerOrdersEveryPage(t *testing.T) {
 	if got := reqs[1].Query; got != "create_time_begin=2025-01-01T00%3A00%3A00Z&limit=100&offset=100&order_by=-createTime&order_type=2&status=6" {
 		t.Errorf("query %s", got)
 	}
-	if reqs[0].Method != "GET" || reqs[0].Path != CustomerOrdersPath || len(reqs[0].Body) != 0 {
+	if reqs[0].Method != "GET" || reqs[0].Path != "/v2/orders/customer-orders" || len(reqs[0].Body) != 0 {
 		t.Errorf("%s %s", reqs[0].Method, reqs[0].Path)
 	}
 
@@ -444,7 +444,7 @@ func TestListFreeResourceUsages(t *testing.T) {
 		t.Fatalf("%+v %v", got, err)
 	}
 	r := rec.all()[0]
-	if r.Method != "POST" || r.Path != FreeResourceUsagesPath || string(r.Body) != wireCompact(t, "bss/free-resource-usages.request.json") || r.Header.Get("X-Language") != "en_US" {
+	if r.Method != "POST" || r.Path != "/v2/payments/free-resources/usages/details/query" || string(r.Body) != wireCompact(t, "bss/free-resource-usages.request.json") || r.Header.Get("X-Language") != "en_US" {
 		t.Errorf("sent %s %s %s %v", r.Method, r.Path, r.Body, r.Header)
 	}
 	// 150 IDs: two calls (100 + 50).

@@ -8,9 +8,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/service"
 )
 
-// CreatePath is the purchase API's path.
-const CreatePath = "/v1/light-instances"
-
 // CreateResult is the purchase API's answer.
 type CreateResult struct {
 	OrderID     string   `json:"order_id"`
@@ -36,7 +33,7 @@ func (c *Client) PrepareCreate(clientRequestID string, r CreateBody) (*Prepared,
 	if err != nil {
 		return nil, err
 	}
-	return c.Prepare(&Op{Name: "create instances", Call: service.CreateInstances, Path: CreatePath,
+	return c.Prepare(&Op{Name: "create instances", Call: service.CreateInstances, Path: service.CreateInstances.PathOf(),
 		Body: body, Scope: auth.ScopeProject, Region: r.RegionID(), RequestID: clientRequestID})
 }
 

@@ -284,11 +284,11 @@ func TestScopeResolution(t *testing.T) {
 	var paths []string
 	srv, _ := counting(t, func(n int, w http.ResponseWriter, r *http.Request) {
 		switch {
-		case r.URL.Path == ProjectsPath:
+		case r.URL.Path == "/v3/projects":
 			iam.Add(1)
 			name := r.URL.Query().Get("name")
 			io.WriteString(w, `{"projects":[{"id":"proj-`+name+`","name":"`+name+`","domain_id":"dom","enabled":true}]}`)
-		case r.URL.Path == DomainsPath:
+		case r.URL.Path == "/v3/auth/domains":
 			iam.Add(1)
 			io.WriteString(w, `{"domains":[{"id":"dom"}]}`)
 		default:

@@ -6,18 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/service"
-)
-
-// ECS paths of the server operations (LIFECYCLE.md §4-§7). {project_id} is
-// the region's project.
-const (
-	ECSActionPath         = "/v1/{project_id}/cloudservers/action"
-	ECSResetPasswordsPath = "/v1/{project_id}/cloudservers/os-reset-passwords"
-	ECSJobsPath           = "/v1/{project_id}/jobs/"
 )
 
 // MaxBatchServers is the most servers one batch request may name: the
@@ -267,7 +258,7 @@ func (c *Client) BatchServerAction(ctx context.Context, call ECSCall, action, ty
 	if err != nil {
 		return "", err
 	}
-	op := &Op{Name: actionOpName(action), Call: ServerActionOp(action), Path: ECSActionPath, Body: body,
+	op := &Op{Name: actionOpName(action), Call: ServerActionOp(action), Path: ServerActionOp(action).PathOf(), Body: body,
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID}
 	return c.startJob(ctx, op)
 }
@@ -299,7 +290,7 @@ func (c *Client) ShowJob(ctx context.Context, call ECSCall, jobID string) (*Job,
 		return nil, err
 	}
 	var j Job
-	op := &Op{Name: "show job " + jobID, Call: service.ShowJob, Path: ECSJobsPath + url.PathEscape(jobID),
+	op := &Op{Name: "show job " + jobID, Call: service.ShowJob, Path: service.ShowJob.PathOf(jobID),
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID}
 	resp, err := c.DoJSON(ctx, op, Idempotent, &j)
 	if err != nil {
@@ -353,7 +344,7 @@ func (c *Client) BatchResetServersPassword(ctx context.Context, call ECSCall, pa
 	if err != nil {
 		return nil, fmt.Errorf("%s: the request could not be encoded (nothing was sent)", name)
 	}
-	op := &Op{Name: name, Call: service.ResetPasswords, Path: ECSResetPasswordsPath, Body: body, SensitiveBody: true, Secrets: []string{password},
+	op := &Op{Name: name, Call: service.ResetPasswords, Path: service.ResetPasswords.PathOf(), Body: body, SensitiveBody: true, Secrets: []string{password},
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID}
 	var res ResetPasswordResult
 	if _, err := c.DoJSON(ctx, op, AtMostOnce, &res); err != nil {
@@ -396,7 +387,7 @@ func (c *Client) UpdateServer(ctx context.Context, call ECSCall, serverID string
 	if err != nil {
 		return nil, err
 	}
-	op := &Op{Name: name + " " + serverID, Call: service.UpdateServer, Path: ServerPath + url.PathEscape(serverID), Body: body,
+	op := &Op{Name: name + " " + serverID, Call: service.UpdateServer, Path: service.UpdateServer.PathOf(serverID), Body: body,
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID}
 	resp, err := c.Do(ctx, op, AtMostOnce)
 	if err != nil {

@@ -6,16 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/service"
 )
-
-// ServerPath is ECS ShowServer and UpdateServer (LIFECYCLE §3, §4); the
-// server ID follows.
-const ServerPath = "/v1/{project_id}/cloudservers/"
 
 // ECS address types (OS-EXT-IPS:type).
 const (
@@ -194,7 +189,7 @@ func (c *Client) ShowServer(ctx context.Context, ref ServerRef) (*Server, error)
 	if err := checkPathID("server ID", ref.ServerID); err != nil {
 		return nil, fmt.Errorf("show server: %w (nothing was sent)", err) // it comes from RMS
 	}
-	op := &Op{Name: "show server " + ref.ServerID, Call: service.ShowServer, Path: ServerPath + url.PathEscape(ref.ServerID),
+	op := &Op{Name: "show server " + ref.ServerID, Call: service.ShowServer, Path: service.ShowServer.PathOf(ref.ServerID),
 		Scope: auth.ScopeProject, Region: ref.Region, ProjectID: ref.ProjectID}
 	var out ShowServerResponse
 	if _, err := c.DoJSON(ctx, op, Idempotent, &out); err != nil {

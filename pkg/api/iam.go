@@ -11,13 +11,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/service"
 )
 
-// IAM paths.
-const (
-	TokensPath   = "/v3/auth/tokens"
-	ProjectsPath = "/v3/projects"
-	DomainsPath  = "/v3/auth/domains"
-)
-
 // IssuedToken is a token IAM issued.
 type IssuedToken struct {
 	Value     string
@@ -132,7 +125,7 @@ func (c *Client) requestToken(ctx context.Context, name string, req *TokenReques
 	if err != nil {
 		return nil, err
 	}
-	op := &Op{Name: name, Call: service.GetToken, Path: TokensPath, Body: data, Scope: auth.ScopeNone, SensitiveBody: true, Secrets: []string{secret}}
+	op := &Op{Name: name, Call: service.GetToken, Path: service.GetToken.PathOf(), Body: data, Scope: auth.ScopeNone, SensitiveBody: true, Secrets: []string{secret}}
 	c2 := c.withAuth(auth.None{}) // the token request carries its own credentials
 	var out struct {
 		Token struct {
@@ -164,7 +157,7 @@ type Project struct {
 
 // ListProjects is IAM GET /v3/projects, filtered by name when name is set.
 func (c *Client) ListProjects(ctx context.Context, name string) ([]Project, error) {
-	op := &Op{Name: "list projects", Call: service.ListProjects, Path: ProjectsPath, Scope: auth.ScopeNone}
+	op := &Op{Name: "list projects", Call: service.ListProjects, Path: service.ListProjects.PathOf(), Scope: auth.ScopeNone}
 	if name != "" {
 		op.Name, op.Query = "look up project of "+name, url.Values{"name": {name}}
 	}
@@ -193,7 +186,7 @@ func (c *Client) LookupProjectID(ctx context.Context, region string) (string, er
 
 // LookupDomainID finds the account's domain ID (IAM GET /v3/auth/domains).
 func (c *Client) LookupDomainID(ctx context.Context) (string, error) {
-	op := &Op{Name: "look up account ID", Call: service.ListDomains, Path: DomainsPath, Scope: auth.ScopeNone}
+	op := &Op{Name: "look up account ID", Call: service.ListDomains, Path: service.ListDomains.PathOf(), Scope: auth.ScopeNone}
 	var out struct {
 		Domains []struct {
 			ID string `json:"id"`

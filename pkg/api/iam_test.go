@@ -19,7 +19,7 @@ func TestTokenRequestBodies(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, _ := io.ReadAll(r.Body)
 		bodies = append(bodies, string(b))
-		if r.Method != http.MethodPost || r.URL.Path != TokensPath || r.Header.Get("X-Auth-Token") != "" || r.Header.Get("Content-Type") != "application/json" {
+		if r.Method != http.MethodPost || r.URL.Path != "/v3/auth/tokens" || r.Header.Get("X-Auth-Token") != "" || r.Header.Get("Content-Type") != "application/json" {
 			t.Errorf("%s %s %v", r.Method, r.URL.Path, r.Header)
 		}
 		w.Header().Set("X-Subject-Token", "issued-SECRET-TOKEN")

@@ -114,9 +114,9 @@ func TestFreeResourceBadFigureIsPerPackage(t *testing.T) {
 func TestBSSCallsReadDecimalStrings(t *testing.T) {
 	srv, _ := counting(t, func(_ int, w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
-		case FreeResourceUsagesPath:
+		case "/v2/payments/free-resources/usages/details/query":
 			w.Write(wire(t, "bss/free-resource-usages.decimal.response.json"))
-		case SubscriptionsQueryPath:
+		case "/v2/orders/suscriptions/resources/query":
 			w.Write(wire(t, "bss/query-resources.decimal.response.json"))
 		default:
 			w.WriteHeader(404)

@@ -2,16 +2,12 @@ package api
 
 import (
 	"context"
-	"net/url"
 	"strconv"
 
 	"github.com/flexusl/flexusl/pkg/auth"
 	"github.com/flexusl/flexusl/pkg/exitcode"
 	"github.com/flexusl/flexusl/pkg/service"
 )
-
-// OrderPath is the BSS order details path (international and Chinese sites).
-const OrderPath = "/v2/orders/customer-orders/details/"
 
 // Order statuses (BSS order_info.status).
 const (
@@ -121,7 +117,7 @@ func (c *Client) ShowOrder(ctx context.Context, orderID string) (*OrderDetails, 
 		return nil, exitcode.Errorf(exitcode.Usage, "show order: %.80q is not an order ID (%s): nothing was sent", orderID, IDRule)
 	}
 	var d OrderDetails
-	op := &Op{Name: "show order " + orderID, Call: service.ShowOrder, Path: OrderPath + url.PathEscape(orderID), Scope: auth.ScopeDomain}
+	op := &Op{Name: "show order " + orderID, Call: service.ShowOrder, Path: service.ShowOrder.PathOf(orderID), Scope: auth.ScopeDomain}
 	if _, err := c.DoJSON(ctx, op, Idempotent, &d); err != nil {
 		return nil, err
 	}

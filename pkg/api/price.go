@@ -10,14 +10,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/service"
 )
 
-// BSS rating calls (NETWORK-AND-PRICES.md §14-§15): what a subscription or a
-// renewal would cost. Both are reads: sent under Idempotent, never
-// journaled.
-const (
-	SubscribeRatePath = "/v2/bills/ratings/period-resources/subscribe-rate" // ListRateOnPeriodDetail
-	RenewRatePath     = "/v2/bills/ratings/period-resources/renew-rate"     // ListRenewRateOnPeriod
-)
-
 // Per-call limits of the rating calls.
 const (
 	MaxRateProducts = 100 // product_infos of one subscribe-rate call
@@ -156,7 +148,7 @@ func (c *Client) ListRateOnPeriodDetail(ctx context.Context, region string, info
 	if err != nil {
 		return nil, err
 	}
-	op := &Op{Name: OpSubscribeRate, Call: service.SubscribeRate, Path: SubscribeRatePath, Body: body, Scope: auth.ScopeDomain}
+	op := &Op{Name: OpSubscribeRate, Call: service.SubscribeRate, Path: service.SubscribeRate.PathOf(), Body: body, Scope: auth.ScopeDomain}
 	var res RateOnPeriodResult
 	if _, err := c.DoJSON(ctx, op, Idempotent, &res); err != nil {
 		return nil, err
@@ -175,7 +167,7 @@ func (c *Client) ListRenewRateOnPeriod(ctx context.Context, r RenewRateRequest) 
 	if err != nil {
 		return nil, err
 	}
-	op := &Op{Name: OpRenewRate, Call: service.RenewRate, Path: RenewRatePath, Body: body, Scope: auth.ScopeDomain}
+	op := &Op{Name: OpRenewRate, Call: service.RenewRate, Path: service.RenewRate.PathOf(), Body: body, Scope: auth.ScopeDomain}
 	var res RenewRateResult
 	resp, err := c.DoJSON(ctx, op, Idempotent, &res)
 	if err != nil {

@@ -131,7 +131,7 @@ func TestRatingRequestsSendDocumentedBytes(t *testing.T) {
 	for _, tt := range []struct {
 		rec       *recorder
 		path, doc string
-	}{{rec, SubscribeRatePath, "bss/subscribe-rate.request.json"}, {rec2, RenewRatePath, "bss/renew-rate.request.json"}} {
+	}{{rec, "/v2/bills/ratings/period-resources/subscribe-rate", "bss/subscribe-rate.request.json"}, {rec2, "/v2/bills/ratings/period-resources/renew-rate", "bss/renew-rate.request.json"}} {
 		got := tt.rec.all()
 		if len(got) != 1 {
 			t.Fatalf("%d requests", len(got))

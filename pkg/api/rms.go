@@ -11,9 +11,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/service"
 )
 
-// RMSResourcesPath is Config (RMS) ListAllResources.
-const RMSResourcesPath = "/v1/resource-manager/domains/{domain_id}/all-resources"
-
 // InstanceType is the RMS type of a FlexusL instance.
 const InstanceType = "hcss.l-instance"
 
@@ -153,7 +150,7 @@ func (c *Client) ListInstances(ctx context.Context, o ListInstancesOptions) ([]R
 		if marker != "" {
 			q.Set("marker", marker)
 		}
-		op := &Op{Name: "list instances", Call: service.ListInstances, Path: RMSResourcesPath, Query: q, Scope: auth.ScopeDomain}
+		op := &Op{Name: "list instances", Call: service.ListInstances, Path: service.ListInstances.PathOf(), Query: q, Scope: auth.ScopeDomain}
 		resp, err := c.Do(ctx, op, Idempotent)
 		return fetchedPage{marker, op, resp, err}
 	}

@@ -14,14 +14,6 @@ import (
 	"github.com/flexusl/flexusl/pkg/service"
 )
 
-// VPC v3 security groups and their rules: the firewall of a FlexusL
-// instance (NETWORK-AND-PRICES.md part A). {project_id} is the region's
-// project.
-const (
-	VPCGroupsPath = "/v3/{project_id}/vpc/security-groups"
-	VPCRulesPath  = "/v3/{project_id}/vpc/security-group-rules"
-)
-
 // Bounds of the VPC listings: the documented page maximum (2,000) and how
 // many pages one listing may take before it stops (a server that keeps
 // answering with a next_marker never makes flexusl loop forever).
@@ -266,7 +258,7 @@ func (c *Client) ListSecurityGroups(ctx context.Context, call VPCCall, ids []str
 			}
 			q.Add("id", id)
 		}
-		err := c.pages(ctx, "list security groups", service.ListSecurityGroups, VPCGroupsPath, call, q, func(body []byte, op *Op, status int) (string, int, error) {
+		err := c.pages(ctx, "list security groups", service.ListSecurityGroups, service.ListSecurityGroups.PathOf(), call, q, func(body []byte, op *Op, status int) (string, int, error) {
 			var page ListSecurityGroupsResponse
 			if err := DecodeJSON(body, &page); err != nil {
 				return "", 0, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: HTTP %d with an unreadable answer: %w", op.Name, status, err)}
@@ -299,7 +291,7 @@ func (c *Client) ListSecurityGroupRules(ctx context.Context, call VPCCall, group
 			}
 			q.Add("security_group_id", id)
 		}
-		err := c.pages(ctx, "list security group rules", service.ListSecurityGroupRules, VPCRulesPath, call, q, func(body []byte, op *Op, status int) (string, int, error) {
+		err := c.pages(ctx, "list security group rules", service.ListSecurityGroupRules, service.ListSecurityGroupRules.PathOf(), call, q, func(body []byte, op *Op, status int) (string, int, error) {
 			var page ListSecurityGroupRulesResponse
 			if err := DecodeJSON(body, &page); err != nil {
 				return "", 0, &TransientError{Op: op.Name, Cause: fmt.Errorf("%s: HTTP %d with an unreadable answer: %w", op.Name, status, err)}
@@ -361,7 +353,7 @@ func (c *Client) ShowSecurityGroupRule(ctx context.Context, call VPCCall, ruleID
 	if err := checkPathID("security group rule ID", ruleID); err != nil {
 		return nil, fmt.Errorf("show security group rule: %w (nothing was sent)", err)
 	}
-	op := &Op{Name: "show security group rule " + ruleID, Call: service.ShowSecurityGroupRule, Path: VPCRulesPath + "/" + url.PathEscape(ruleID),
+	op := &Op{Name: "show security group rule " + ruleID, Call: service.ShowSecurityGroupRule, Path: service.ShowSecurityGroupRule.PathOf(ruleID),
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID}
 	var out SecurityGroupRuleResponse
 	if _, err := c.DoJSON(ctx, op, Idempotent, &out); err != nil {
@@ -392,7 +384,7 @@ func (c *Client) PrepareCreateSecurityGroupRule(call VPCCall, o CreateRuleOption
 	if err != nil {
 		return nil, err
 	}
-	return c.Prepare(&Op{Name: name, Call: service.CreateSecurityGroupRule, Path: VPCRulesPath, Body: body,
+	return c.Prepare(&Op{Name: name, Call: service.CreateSecurityGroupRule, Path: service.CreateSecurityGroupRule.PathOf(), Body: body,
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID})
 }
 
@@ -428,7 +420,7 @@ func (c *Client) PrepareDeleteSecurityGroupRule(call VPCCall, ruleID string) (*P
 	if err := checkPathID("security group rule ID", ruleID); err != nil {
 		return nil, fmt.Errorf("delete security group rule: %w (nothing was sent)", err)
 	}
-	return c.Prepare(&Op{Name: "delete security group rule " + ruleID, Call: service.DeleteSecurityGroupRule, Path: VPCRulesPath + "/" + url.PathEscape(ruleID),
+	return c.Prepare(&Op{Name: "delete security group rule " + ruleID, Call: service.DeleteSecurityGroupRule, Path: service.DeleteSecurityGroupRule.PathOf(ruleID),
 		Scope: auth.ScopeProject, Region: call.Region, ProjectID: call.ProjectID, RequestID: call.RequestID})
 }
 

@@ -1,6 +1,9 @@
 package service
 
-import "strings"
+import (
+	"net/url"
+	"strings"
+)
 
 // Op names an operation: one API call flexusl makes.
 type Op int
@@ -125,6 +128,24 @@ func (o Op) Get() *Operation {
 		return &Operation{}
 	}
 	return &operations[o]
+}
+
+// PathOf is o's path with its parameters filled, in the order the
+// pattern names them, each escaped for a path segment. {project_id} and
+// {domain_id} are left for the request layer, which knows the scope of
+// the credentials.
+func (o Op) PathOf(params ...string) string {
+	segs := strings.Split(o.Get().Path, "/")
+	i := 0
+	for k, seg := range segs {
+		if strings.HasPrefix(seg, "{") && strings.HasSuffix(seg, "}") && seg != "{project_id}" && seg != "{domain_id}" {
+			if i < len(params) {
+				segs[k] = url.PathEscape(params[i])
+			}
+			i++
+		}
+	}
+	return strings.Join(segs, "/")
 }
 
 // String is o as the journal records it: "POST /v3/orders/customer-orders/pay".

@@ -86,3 +86,21 @@ func TestMatches(t *testing.T) {
 		}
 	}
 }
+
+func TestPathOf(t *testing.T) {
+	for _, tt := range []struct {
+		op     Op
+		params []string
+		want   string
+	}{
+		{CancelOrder, nil, "/v2/orders/customer-orders/cancel"},
+		{ShowOrder, []string{"CS1"}, "/v2/orders/customer-orders/details/CS1"},
+		{UpdateServer, []string{"a/b"}, "/v1/{project_id}/cloudservers/a%2Fb"},
+		{ListInstances, nil, "/v1/resource-manager/domains/{domain_id}/all-resources"},
+		{DeleteSecurityGroupRule, []string{"r-1"}, "/v3/{project_id}/vpc/security-group-rules/r-1"},
+	} {
+		if got := tt.op.PathOf(tt.params...); got != tt.want {
+			t.Errorf("%v%v: %s, want %s", tt.op, tt.params, got, tt.want)
+		}
+	}
+}
