@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -100,6 +101,16 @@ func decodeFigures(b []byte, out any, keys []string) (figs, err error) {
 	t := bytes.TrimSpace(b)
 	if len(t) == 0 || t[0] != '{' {
 		return nil, json.Unmarshal(b, out)
+	}
+	// Most answers carry their figures as numbers: decoded as they are,
+	// once. Only an answer encoding/json refuses (a figure sent as a
+	// string, or one it cannot hold) takes the slow path below, from a
+	// zero value, so the result is the slow path's in every case.
+	if json.Unmarshal(t, out) == nil {
+		return nil, nil
+	}
+	if v := reflect.ValueOf(out); v.Kind() == reflect.Pointer && !v.IsNil() {
+		v.Elem().SetZero()
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(t, &m); err != nil {

@@ -57,6 +57,9 @@ func TestBSSNumbersTable(t *testing.T) {
 		{`{"amount":" 0.25 ","quota_reuse_cycle":"4","quota_reuse_cycle_type":"2"}`, FreeResourceUsage{Amount: 0.25, QuotaReuseCycle: 4, QuotaReuseCycleType: 2}, ""},
 		{`{"amount":"","original_amount":null}`, FreeResourceUsage{}, ""},
 		{`{"amount":"1e3"}`, FreeResourceUsage{Amount: 1000}, ""},
+		// Numbers first, then a string: the fast path stops part-way and
+		// the slow path starts again from zero.
+		{`{"measure_id":10,"original_amount":2,"amount":"1.5","usage_type_name":"x"}`, FreeResourceUsage{MeasureID: 10, OriginalAmount: 2, Amount: 1.5, UsageTypeName: "x"}, ""},
 		{`{"amount":"-0.5"}`, FreeResourceUsage{Amount: -0.5}, ""},
 		{`{"usage_type_name":"\"amount\":\"x\"","amount":3}`, FreeResourceUsage{UsageTypeName: `"amount":"x"`, Amount: 3}, ""},
 		{`{"amount":"abc"}`, FreeResourceUsage{}, `amount: "abc" is not a finite number`},
